@@ -1,0 +1,152 @@
+"""The command line: every form of SPEC.md, exit codes 0, 1, 2 and 130.
+
+This module is the start-up path of every run, so it imports only what the chosen form
+needs: ``--version`` and ``--list-steps`` load no YAML, git or Textual, and the headless
+forms never import Textual at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from wizard import __version__
+from wizard.errors import Interrupted, LockedError, ProfileError, UsageError, WizardError
+
+PROG = "pharo-plugin-wizard"
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr and exit 2, no usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {PROG} --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="From nothing to a built external Pharo VM plugin, one step at a time.",
+    )
+    parser.add_argument("profile", nargs="?", help="open the TUI on this profile")
+    forms = parser.add_mutually_exclusive_group()
+    forms.add_argument("--replay", metavar="PROFILE", help="headless: run every step not yet done")
+    forms.add_argument("--new", metavar="NAME", help="write PROFILES/NAME.yml from the template")
+    forms.add_argument("--lint", metavar="PROFILE", help="check the Slang methods only")
+    forms.add_argument("--list-steps", action="store_true", help="the step ids, in plan order")
+    forms.add_argument("--version", action="store_true", help="print the version")
+    parser.add_argument("--from", dest="start", metavar="STEP", help="first step of the slice")
+    parser.add_argument("--until", dest="stop", metavar="STEP", help="last step of the slice")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
+    parser.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+        help="override a profile value for this run, e.g. build.jobs=4",
+    )  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="overwrite files changed by hand")
+    parser.add_argument("--profiles", metavar="DIR", default="profiles", help="folder for --new")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point of the console script."""
+    sys.exit(run(sys.argv[1:] if argv is None else argv))
+
+
+def run(argv: list[str]) -> int:
+    """Parse ``argv``, do what it asks, answer the exit status."""
+    try:
+        args = _parser().parse_args(argv)
+        _check_combinations(args)
+        if args.version:
+            print(f"{PROG} {__version__}")
+            return EXIT_OK
+        if args.list_steps:
+            return _list_steps()
+        if args.new:
+            return _new(args.new, Path(args.profiles))
+        if args.lint:
+            from wizard.lint import lint_command
+
+            return lint_command(Path(args.lint), args.overrides)
+        if args.replay:
+            return _replay(args)
+        return _tui(args.profile)
+    except (ProfileError, UsageError, LockedError) as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (KeyboardInterrupt, Interrupted):
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except WizardError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _check_combinations(args: argparse.Namespace) -> None:
+    replay_only = {
+        "--from": args.start,
+        "--until": args.stop,
+        "--dry-run": args.dry_run,
+        "--force": args.force,
+    }
+    for flag, value in replay_only.items():
+        if value and not args.replay:
+            raise UsageError(f"{flag} goes with --replay PROFILE")
+    if args.overrides and not (args.replay or args.lint):
+        raise UsageError("--set goes with --replay PROFILE or --lint PROFILE")
+    if args.profiles != "profiles" and not args.new:
+        raise UsageError("--profiles goes with --new NAME")
+    if args.profile and (args.replay or args.new or args.lint or args.list_steps or args.version):
+        raise UsageError(f"unexpected argument {args.profile!r}")
+
+
+def _list_steps() -> int:
+    from wizard.plan import STEP_TABLE
+
+    width = max(len(row[0]) for row in STEP_TABLE)
+    for step_id, _, title, _ in STEP_TABLE:
+        print(f"{step_id:<{width}}  {title}")
+    return EXIT_OK
+
+
+def _new(name: str, folder: Path) -> int:
+    from wizard.template import write_new_profile
+
+    path = write_new_profile(name, folder)
+    print(f"wrote {path}")
+    print(f"next: edit it, then run  {PROG} {path}  (or {PROG} --replay {path})")
+    return EXIT_OK
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from wizard.replay import replay
+
+    signal.signal(signal.SIGTERM, _terminate)
+    return replay(
+        Path(args.replay),
+        overrides=args.overrides,
+        start=args.start,
+        stop=args.stop,
+        dry_run=args.dry_run,
+        force=args.force,
+    )
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM is handled like Ctrl-C: stop the children, record, exit 130."""
+    raise Interrupted("terminated")
+
+
+def _tui(profile: str | None) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "the TUI needs a terminal; for scripts and CI use "
+            f"{PROG} --replay PROFILE (see {PROG} --help)"
+        )
+    from screens.app import run_app
+
+    return run_app(Path(profile) if profile else None)

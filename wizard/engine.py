@@ -1,0 +1,139 @@
+"""The engine: run a slice of the plan, step by step, detecting before acting.
+
+Both faces use it. For each step it prints a header, asks ``detect``, and either skips
+(saying why) or runs the step with its output going to the step's log file and to the
+sink. After every step that ran, the step's status is written back into the profile's
+``state:``. The first failure stops the run.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from wizard.errors import Interrupted, StepFailed
+from wizard.plan import Context, Outcome, Status, Step
+from wizard.profile import save_state
+from wizard.sink import Sink, StepOutput, open_log
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class RunResult:
+    """How a run ended, with each step's outcome in order."""
+
+    exit_code: int
+    outcomes: list[tuple[str, Outcome]] = field(default_factory=list)
+
+
+def check_order(steps: list[Step], first: Step, ctx: Context) -> str | None:
+    """Why the plan cannot start at ``first``: the earliest earlier step not done, or None.
+
+    This is the order guard: ``--from reconfigure`` before ``generate`` is refused with a
+    sentence, instead of letting cmake fail with a stack of errors.
+    """
+    for step in steps:
+        if step is first:
+            return None
+        if step.always_runs:
+            continue
+        status = step.detect(ctx)
+        if not status.done:
+            return (
+                f"cannot start at {first.id}: the earlier step {step.id} is not done "
+                f"({status.reason}); run without --from, or with --from {step.id}"
+            )
+    return None
+
+
+def run_steps(steps: list[Step], ctx: Context, sink: Sink) -> RunResult:
+    """Run ``steps`` in order; answer the exit code and the outcomes."""
+    result = RunResult(EXIT_OK)
+    total = len(steps)
+    for index, step in enumerate(steps, start=1):
+        sink.step_started(index, total, step)
+        outcome = run_one(step, ctx, sink)
+        result.outcomes.append((step.id, outcome))
+        sink.step_finished(step, outcome)
+        if outcome.kind == "failed":
+            result.exit_code = EXIT_FAILED
+            break
+        if outcome.kind == "interrupted":
+            result.exit_code = EXIT_INTERRUPTED
+            break
+    return result
+
+
+def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
+    """Detect, then run one step; record its status in ``state:``."""
+    try:
+        status = Status(False, "always runs") if step.always_runs else step.detect(ctx)
+    except StepFailed as failure:
+        return _failed(step, ctx, failure, None)
+    if status.done:
+        return Outcome("skipped", status.reason)
+    log_path = ctx.log_path(step.id)
+    started = time.monotonic()
+    with open_log(log_path) as log:
+        out = StepOutput(sink, log)
+        out.line(f"# {step.id}: {step.title} ({status.reason})")
+        try:
+            step.run(ctx, out)
+        except StepFailed as failure:
+            for line in [failure.message, *failure.details]:
+                out.line(line)
+            return _failed(step, ctx, failure, log_path)
+        except Exception as error:  # a bug: keep the traceback in the log, not on screen
+            log.write(traceback.format_exc().encode())
+            failure = StepFailed(
+                f"internal error: {type(error).__name__}: {error}",
+                hint="the traceback is in the log; please report it",
+            )
+            return _failed(step, ctx, failure, log_path)
+        except (KeyboardInterrupt, Interrupted):
+            _stop_children()
+            out.line("# interrupted: the process tree was stopped")
+            _remember(ctx, step, "interrupted", log_path, started)
+            return Outcome(
+                "interrupted",
+                f"{step.id} was interrupted",
+                log_path,
+                "run the same command again to resume from this step",
+            )
+    _remember(ctx, step, "done", log_path, started, step.record(ctx))
+    return Outcome("ok", log=log_path)
+
+
+def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
+    _remember(ctx, step, "failed", log_path, None)
+    hint = failure.hint or "fix the cause, then run the same command again"
+    return Outcome(
+        "failed", f"{step.id}: {failure.message}", log_path, hint, tuple(failure.details)
+    )
+
+
+def _remember(ctx: Context, step: Step, status: str, log_path, started, extra=None) -> None:
+    """Write the step's status into ``state:`` and save it, keeping the rest of the file."""
+    entry = dict(ctx.step_state.get(step.id) or {})
+    entry.update(status=status, time=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    if started is not None:
+        entry["seconds"] = round(time.monotonic() - started, 1)
+    if log_path is not None:
+        entry["log"] = str(log_path.relative_to(ctx.workspace))
+    if extra:
+        entry.update(extra)
+    ctx.step_state[step.id] = entry
+    if not ctx.dry_run:
+        save_state(ctx.profile)
+
+
+def _stop_children() -> None:
+    from wizard.runner import stop_children
+
+    stop_children()

@@ -1,0 +1,208 @@
+"""The plan: the ordered steps from an empty folder to a verified plugin library.
+
+A step is small and uniform: an id, a phase, a title, ``detect`` (is it already done? read
+from the disk, never from memory), ``describe`` (what it would do: the exact commands, for
+``--dry-run``) and ``run``. The two build modes are two lists of the same steps.
+
+Step implementations live in ``wizard.steps``; this module only names them, so that
+``--list-steps`` and argument checking import nothing heavy.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from wizard.profile import Profile
+    from wizard.sink import StepOutput
+
+PHASES = ("setup", "develop", "build")
+
+
+@dataclass(frozen=True)
+class Status:
+    """What ``detect`` found: done or not, and why, in words for the user."""
+
+    done: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a step ended in this run."""
+
+    kind: str  # "ok" | "skipped" | "failed" | "interrupted"
+    reason: str = ""
+    log: Path | None = None
+    hint: str | None = None
+    details: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        if self.kind == "ok":
+            return "ok"
+        if self.kind == "skipped":
+            return f"skipped: already done ({self.reason})"
+        lines = [f"{'FAILED' if self.kind == 'failed' else 'INTERRUPTED'}: {self.reason}"]
+        lines.extend(f"    {detail}" for detail in self.details)
+        if self.log is not None:
+            lines.append(f"    log: {self.log}")
+        if self.hint:
+            lines.append(f"    next: {self.hint}")
+        return "\n".join(lines)
+
+
+@dataclass
+class Context:
+    """Everything a step may use: the profile, the run's options, derived paths.
+
+    Paths derived from the profile are computed here once, and each is checked to stay
+    inside the folder it belongs to.
+    """
+
+    profile: Profile
+    force: bool = False
+    dry_run: bool = False
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def plugin(self) -> str:
+        return self.profile.plugin.name
+
+    @property
+    def workspace(self) -> Path:
+        return self.profile.workspace_dir
+
+    @property
+    def checkout(self) -> Path:
+        return inside(self.profile.checkout_dir, self.workspace)
+
+    @property
+    def build_dir(self) -> Path:
+        return inside(self.profile.build_dir, self.workspace)
+
+    @property
+    def jobs(self) -> int:
+        return self.profile.build.jobs or os.cpu_count() or 1
+
+    def log_path(self, step_id: str) -> Path:
+        return inside(self.profile.logs_dir / f"{step_id}.log", self.workspace)
+
+    def in_checkout(self, relative: str) -> Path:
+        """A path inside the checkout; refuses anything that would leave it."""
+        return inside(self.checkout / relative, self.checkout)
+
+    @cached_property
+    def step_state(self) -> dict[str, Any]:
+        return self.profile.state.setdefault("steps", {})
+
+
+def inside(path: Path, root: Path) -> Path:
+    """``path`` made absolute, provided it stays within ``root`` (no ``..``, no symlink trick)."""
+    resolved = path.resolve()
+    base = root.resolve()
+    if resolved != base and base not in resolved.parents:
+        raise ValueError(f"{path} is outside {root}")
+    return resolved
+
+
+class Step:
+    """One step of the plan. Subclasses set the class attributes and the three methods."""
+
+    id: ClassVar[str]
+    phase: ClassVar[str]
+    title: ClassVar[str]
+    always_runs: ClassVar[bool] = False
+
+    def detect(self, ctx: Context) -> Status:
+        """Whether the step's work is already on disk. Must not change anything."""
+        raise NotImplementedError
+
+    def describe(self, ctx: Context) -> list[str]:
+        """What ``run`` would do, as commands or sentences, for ``--dry-run``."""
+        raise NotImplementedError
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        """Do the step's work, or raise :class:`wizard.errors.StepFailed`."""
+        raise NotImplementedError
+
+    def record(self, ctx: Context) -> dict[str, Any]:
+        """Extra facts to keep in ``state:`` after a successful run (files written, artifact)."""
+        return {}
+
+
+# Step ids, titles and where they are implemented, in the order of the two-pass plan.
+STEP_TABLE: tuple[tuple[str, str, str, str], ...] = (
+    ("clone", "setup", "clone pharo-vm", "wizard.steps.setup:Clone"),
+    ("checkout", "setup", "check out the base branch", "wizard.steps.setup:Checkout"),
+    ("branch", "setup", "create and check out the plugin branch", "wizard.steps.setup:Branch"),
+    ("plugin-source", "develop", "write the plugin class (Tonel)", "wizard.steps.develop:PluginSource"),
+    ("plugin-list", "develop", "add the plugin to VMMaker's external plugins", "wizard.steps.develop:PluginList"),
+    ("commit", "develop", "commit the plugin on its branch", "wizard.steps.develop:Commit"),
+    ("configure", "build", "configure the build (cmake)", "wizard.steps.build:Configure"),
+    ("generate", "build", "generate the C sources (first make install)", "wizard.steps.build:Generate"),
+    ("plugins-cmake", "build", "declare the plugin in plugins.cmake", "wizard.steps.build:PluginsCmake"),
+    ("reconfigure", "build", "configure again with the plugin (cmake)", "wizard.steps.build:Reconfigure"),
+    ("compile", "build", "build the plugin library (second make install)", "wizard.steps.build:Compile"),
+    ("verify", "build", "find and check the plugin library", "wizard.steps.build:Verify"),
+)  # fmt: skip
+
+PLANS: dict[str, tuple[str, ...]] = {
+    "two-pass": tuple(row[0] for row in STEP_TABLE),
+    "single-pass": (
+        "clone",
+        "checkout",
+        "branch",
+        "plugin-source",
+        "plugin-list",
+        "plugins-cmake",
+        "commit",
+        "configure",
+        "compile",
+        "verify",
+    ),
+}
+
+_TITLES = {row[0]: row[2] for row in STEP_TABLE}
+_PHASES = {row[0]: row[1] for row in STEP_TABLE}
+_HOMES = {row[0]: row[3] for row in STEP_TABLE}
+
+
+def step_ids(mode: str = "two-pass") -> tuple[str, ...]:
+    return PLANS[mode]
+
+
+def title_of(step_id: str) -> str:
+    return _TITLES[step_id]
+
+
+def phase_of(step_id: str) -> str:
+    return _PHASES[step_id]
+
+
+def load_step(step_id: str, mode: str) -> Step:
+    """The step object for an id, imported only when a run needs it."""
+    module_name, _, class_name = _HOMES[step_id].partition(":")
+    step_class = getattr(importlib.import_module(module_name), class_name)
+    return step_class(mode) if getattr(step_class, "takes_mode", False) else step_class()
+
+
+def build_plan(mode: str) -> list[Step]:
+    return [load_step(step_id, mode) for step_id in PLANS[mode]]
+
+
+def slice_plan(ids: tuple[str, ...], start: str | None, stop: str | None) -> tuple[str, ...]:
+    """The inclusive slice ``start..stop`` of a plan; ValueError names a misplaced id."""
+    for name, value in (("--from", start), ("--until", stop)):
+        if value is not None and value not in ids:
+            raise ValueError(f"{name} {value}: not a step of this plan ({', '.join(ids)})")
+    first = ids.index(start) if start else 0
+    last = ids.index(stop) if stop else len(ids) - 1
+    if first > last:
+        raise ValueError(f"--from {start} comes after --until {stop} in the plan")
+    return ids[first : last + 1]

@@ -1,0 +1,710 @@
+"""The profile: one YAML file per plugin, loaded, validated, defaulted and saved.
+
+A profile is data, never code: it is read with ``safe_load`` semantics (the SafeLoader's
+composer and constructor), anchors and aliases are refused before anything is expanded, and
+every rejection is a single :class:`ProfileError` line that names the file, the line and the
+field.  Saving is atomic (a temporary file beside it, then a rename) and a file that did not
+load is never written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from wizard.errors import ProfileError
+from wizard.selectors import selector_of_pattern
+
+PROFILE_VERSION = 1
+MAX_PROFILE_BYTES = 1024 * 1024
+DEFAULT_URL = "https://github.com/pharo-project/pharo-vm.git"
+BUILD_MODES = ("two-pass", "single-pass")
+SIDES = ("instance", "class")
+
+CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
+VARIABLE_NAME = re.compile(r"[a-z_][A-Za-z0-9_]{0,63}")
+CATEGORY = re.compile(r"VMMaker(-[A-Za-z0-9]+){0,4}")
+CMAKE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# git-check-ref-format, the parts that matter for a branch a user types.
+_BAD_REF = re.compile(
+    r"(^[-/.])|(\.\.)|([\x00-\x20~^:?*\[\\\x7f])|(@\{)|(/\.)|(//)|([/.]$)|(\.lock$)"
+)
+
+Field = tuple[str | int, ...]
+
+_KEYS: dict[Field, tuple[str, ...]] = {
+    (): ("version", "plugin", "workspace", "repository", "external_plugins", "build", "state"),
+    ("plugin",): (
+        "name",
+        "superclass",
+        "category",
+        "comment",
+        "instance_variables",
+        "methods",
+    ),
+    ("repository",): ("url", "path", "base_branch", "plugin_branch"),
+    ("build",): ("dir", "mode", "cmake_options", "jobs"),
+}
+_METHOD_KEYS = ("side", "protocol", "source")
+
+
+@dataclass(frozen=True)
+class Method:
+    """One Slang method: its full source (pattern line first), its side and protocol."""
+
+    source: str
+    side: str = "instance"
+    protocol: str | None = None
+
+    @property
+    def selector(self) -> str:
+        """The selector of the pattern line (``primitive:parameters:``, ``moduleName``)."""
+        return selector_of_pattern(self.source) or ""
+
+    @property
+    def is_class_side(self) -> bool:
+        return self.side == "class"
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """The plugin class as the profile describes it."""
+
+    name: str
+    superclass: str = "SmartSyntaxInterpreterPlugin"
+    category: str = "VMMaker-Plugins"
+    comment: str | None = None
+    instance_variables: tuple[str, ...] = ()
+    methods: tuple[Method, ...] = ()
+
+    @property
+    def package(self) -> str:
+        """The Tonel package (always ``VMMaker``: the only package the build loads for us)."""
+        return self.category.split("-", 1)[0]
+
+    @property
+    def tag(self) -> str | None:
+        """The package tag: what follows ``VMMaker-`` in the category, if anything."""
+        parts = self.category.split("-", 1)
+        return parts[1] if len(parts) == 2 else None
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Where pharo-vm comes from, where it goes, and the two branches involved."""
+
+    url: str = DEFAULT_URL
+    path: str = "pharo-vm"
+    base_branch: str | None = None
+    plugin_branch: str | None = None
+
+
+@dataclass(frozen=True)
+class Build:
+    """How cmake and make are driven."""
+
+    dir: str = "build"
+    mode: str = "two-pass"
+    cmake_options: tuple[tuple[str, str], ...] = (("ICEBERG_DEFAULT_REMOTE", "httpsUrl"),)
+    jobs: int = 0
+
+    @property
+    def cmake_definitions(self) -> list[str]:
+        """The options as cmake arguments, in the profile's order: ``-DNAME=VALUE``."""
+        return [f"-D{name}={value}" for name, value in self.cmake_options]
+
+
+@dataclass
+class Profile:
+    """A loaded, validated profile with every default filled in.
+
+    ``path`` is the file it came from; ``state`` is what the wizard recorded about each
+    step, the only part the engine writes back.
+    """
+
+    path: Path
+    plugin: Plugin
+    workspace: str = "."
+    repository: Repository = field(default_factory=Repository)
+    external_plugins: tuple[str, ...] | None = None
+    build: Build = field(default_factory=Build)
+    state: dict[str, Any] = field(default_factory=dict)
+    version: int = PROFILE_VERSION
+
+    @property
+    def plugin_branch(self) -> str:
+        return self.repository.plugin_branch or self.plugin.name
+
+    @property
+    def workspace_dir(self) -> Path:
+        """The workspace folder, relative paths taken from the profile file's folder."""
+        return (self.path.parent / self.workspace).resolve()
+
+    @property
+    def checkout_dir(self) -> Path:
+        return self.workspace_dir / self.repository.path
+
+    @property
+    def build_dir(self) -> Path:
+        return self.workspace_dir / self.build.dir
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.workspace_dir / "logs" / self.plugin.name
+
+    @property
+    def clone_source(self) -> str:
+        """The URL to clone, or the absolute path when the profile names a local folder."""
+        url = self.repository.url
+        if _is_remote_url(url):
+            return url
+        return str((self.path.parent / url).resolve())
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_profile(path: Path | str, overrides: list[str] | None = None) -> Profile:
+    """Read, validate and default the profile at ``path``; apply ``--set`` overrides.
+
+    Raises :class:`ProfileError` (one line) for anything that is not a valid profile.
+    """
+    path = Path(path)
+    text = read_profile_text(path)
+    data, lines = parse_yaml(text, path)
+    for override in overrides or []:
+        apply_override(data, override)
+    return validate(data, path, lines)
+
+
+def read_profile_text(path: Path) -> str:
+    """The profile's text, refusing folders, missing files, huge and non-UTF-8 files."""
+    try:
+        if path.is_dir():
+            raise ProfileError(path, None, None, "is a folder, not a profile file")
+        size = path.stat().st_size
+        if size > MAX_PROFILE_BYTES:
+            raise ProfileError(path, None, None, f"is {size} bytes; a profile is at most 1 MiB")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProfileError(path, None, None, "no such file") from None
+    except OSError as exc:
+        raise ProfileError(path, None, None, f"cannot be read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProfileError(path, line, None, "is not UTF-8 text") from None
+
+
+def parse_yaml(text: str, path: Path) -> tuple[Any, dict[Field, int]]:
+    """Compose and construct the YAML safely; answer the data and each field's line.
+
+    Aliases are refused while walking the composed node graph, before construction, so an
+    alias bomb costs one pass over its few nodes and is never expanded.
+    """
+    if "\x00" in text:
+        raise ProfileError(path, None, None, "is binary, not YAML text")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ProfileError(path, None, None, "is empty; start from `pharo-plugin-wizard --new`")
+        lines: dict[Field, int] = {}
+        _index_lines(node, (), lines, set(), path)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise ProfileError(path, line, None, f"YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ProfileError(path, None, None, f"YAML: {exc}") from None
+    except RecursionError:
+        raise ProfileError(path, None, None, "YAML nests too deeply") from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader, with no changes: named so tracebacks and reviews show what is used."""
+
+
+def _index_lines(
+    node: yaml.Node, where: Field, lines: dict[Field, int], seen: set[int], path: Path
+) -> None:
+    if id(node) in seen:
+        raise ProfileError(path, node.start_mark.line + 1, _dotted(where), _ALIAS)
+    seen.add(id(node))
+    lines[where] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise ProfileError(
+                    path, key.start_mark.line + 1, _dotted(where), "keys must be text"
+                )
+            if key.tag == "tag:yaml.org,2002:merge" or key.value == "<<":
+                raise ProfileError(path, key.start_mark.line + 1, _dotted(where), _ALIAS)
+            _index_lines(value, (*where, key.value), lines, seen, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, (*where, index), lines, seen, path)
+
+
+_ALIAS = "YAML anchors, aliases and merge keys are not allowed in a profile"
+
+
+def apply_override(data: Any, override: str) -> None:
+    """Apply one ``--set KEY=VALUE`` to the raw data; VALUE is read as a YAML scalar."""
+    key, sep, raw = override.partition("=")
+    if not sep or not key or any(not part for part in key.split(".")):
+        raise ProfileError(
+            None, None, "--set", f"{override!r}: expected KEY=VALUE, e.g. build.jobs=4"
+        )
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    if isinstance(value, (dict, list)):
+        raise ProfileError(None, None, "--set", f"{key}: only single values can be set")
+    if not isinstance(data, dict):
+        return  # validate() reports the real problem with the file
+    target = data
+    parts = key.split(".")
+    for part in parts[:-1]:
+        child = target.get(part)
+        if child is None:
+            child = target[part] = {}
+        if not isinstance(child, dict):
+            raise ProfileError(None, None, "--set", f"{key}: {part} is not a section")
+        target = child
+    target[parts[-1]] = value
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def validate(data: Any, path: Path, lines: dict[Field, int] | None = None) -> Profile:
+    """Turn raw YAML data into a :class:`Profile`, or raise the first problem found."""
+    return _Validator(path, lines or {}).profile(data)
+
+
+class _Validator:
+    def __init__(self, path: Path, lines: dict[Field, int]) -> None:
+        self.path = path
+        self.lines = lines
+
+    def fail(self, where: Field, message: str) -> ProfileError:
+        line = None
+        probe = where
+        while line is None and probe:
+            line = self.lines.get(probe)
+            probe = probe[:-1]
+        if line is None:
+            line = self.lines.get(())
+        return ProfileError(self.path, line, _dotted(where) or None, message)
+
+    # -- helpers -------------------------------------------------------------------
+
+    def mapping(self, value: Any, where: Field) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(where, f"must be a mapping, not {_kind(value)}")
+        allowed = _KEYS.get(where, _METHOD_KEYS)
+        for key in value:
+            if not isinstance(key, str):
+                raise self.fail(where, f"keys must be text, not {_kind(key)}")
+            if key not in allowed:
+                raise self.fail((*where, key), f"unknown key; expected one of {', '.join(allowed)}")
+        return value
+
+    def text(
+        self,
+        section: Mapping[str, Any],
+        key: str,
+        where: Field,
+        default: str | None = None,
+        *,
+        one_line: bool = True,
+    ) -> str | None:
+        value = section.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.fail((*where, key), f"must be text, not {_kind(value)}")
+        value = str(value)
+        if one_line and any(ch in value for ch in "\r\n\x00"):
+            raise self.fail((*where, key), "must be a single line")
+        if "\x00" in value:
+            raise self.fail((*where, key), "must not contain NUL characters")
+        return value
+
+    def name(self, value: Any, where: Field, what: str = "class name") -> str:
+        if not isinstance(value, str):
+            raise self.fail(where, f"must be a {what} (text), not {_kind(value)}")
+        if CLASS_NAME.fullmatch(value):
+            return value
+        if not value:
+            raise self.fail(where, f"must not be empty; give a {what} such as HelloWorldPlugin")
+        if len(value) > 64:
+            raise self.fail(where, f"{_short(value)} is longer than 64 characters")
+        if not value[0].isupper() or not value[0].isascii():
+            raise self.fail(where, f"{value!r} must start with a capital letter")
+        raise self.fail(where, f"{_short(value)} may contain only letters and digits")
+
+    def relative_path(self, value: str, where: Field) -> str:
+        pure = PurePosixPath(value.replace("\\", "/"))
+        if not value or pure.is_absolute() or ".." in pure.parts or ":" in value:
+            raise self.fail(where, f"{value!r} must be a relative path inside the workspace")
+        return value
+
+    def branch(self, value: str | None, where: Field) -> str | None:
+        if value is not None and (not value or _BAD_REF.search(value) or len(value) > 200):
+            raise self.fail(where, f"{_short(value)} is not a valid git branch name")
+        return value
+
+    # -- sections ------------------------------------------------------------------
+
+    def profile(self, data: Any) -> Profile:
+        if not isinstance(data, dict):
+            raise self.fail((), f"must be a mapping with version: 1 and plugin:, not {_kind(data)}")
+        top = self.mapping(data, ())
+        version = top.get("version")
+        if version is None:
+            raise self.fail(("version",), "missing; this wizard reads version: 1")
+        if isinstance(version, bool) or version != PROFILE_VERSION:
+            raise self.fail(("version",), f"{version!r} is not supported; this wizard reads 1")
+        if "plugin" not in top:
+            raise self.fail(("plugin",), "missing; it names the plugin class and its methods")
+        plugin = self.plugin(self.mapping(top["plugin"], ("plugin",)))
+        workspace = self.text(top, "workspace", (), ".") or "."
+        repository = self.repository(self.mapping(top.get("repository"), ("repository",)))
+        externals = self.external_plugins(top.get("external_plugins"))
+        build = self.build(self.mapping(top.get("build"), ("build",)))
+        state = top.get("state") or {}
+        if not isinstance(state, dict):
+            raise self.fail(
+                ("state",), f"must be a mapping written by the wizard, not {_kind(state)}"
+            )
+        return Profile(
+            path=self.path,
+            plugin=plugin,
+            workspace=workspace,
+            repository=repository,
+            external_plugins=externals,
+            build=build,
+            state=state,
+        )
+
+    def plugin(self, section: dict[str, Any]) -> Plugin:
+        where: Field = ("plugin",)
+        if "name" not in section:
+            raise self.fail(
+                (*where, "name"), "missing; the plugin's class name, e.g. HelloWorldPlugin"
+            )
+        name = self.name(section["name"], (*where, "name"))
+        superclass = section.get("superclass", "SmartSyntaxInterpreterPlugin")
+        superclass = self.name(superclass, (*where, "superclass"))
+        category = self.text(section, "category", where, "VMMaker-Plugins") or ""
+        if not CATEGORY.fullmatch(category):
+            raise self.fail(
+                (*where, "category"),
+                f"{_short(category)} must be VMMaker or VMMaker-<Tag> (the class goes into "
+                "smalltalksrc/VMMaker, the package the build loads)",
+            )
+        comment = self.text(section, "comment", where, None, one_line=False)
+        variables = section.get("instance_variables") or []
+        if not isinstance(variables, list):
+            raise self.fail(
+                (*where, "instance_variables"), f"must be a list, not {_kind(variables)}"
+            )
+        for index, variable in enumerate(variables):
+            if not isinstance(variable, str) or not VARIABLE_NAME.fullmatch(variable):
+                raise self.fail(
+                    (*where, "instance_variables", index),
+                    f"{_short(variable)} is not an instance variable name (lowercase first)",
+                )
+        if len(set(variables)) != len(variables):
+            raise self.fail((*where, "instance_variables"), "names an instance variable twice")
+        methods = self.methods(section.get("methods"))
+        return Plugin(name, superclass, category, comment, tuple(variables), methods)
+
+    def methods(self, value: Any) -> tuple[Method, ...]:
+        where: Field = ("plugin", "methods")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list of methods, not {_kind(value)}")
+        methods: list[Method] = []
+        seen: dict[tuple[str, str], int] = {}
+        for index, item in enumerate(value):
+            here = (*where, index)
+            section = self.mapping(item, here)
+            source = self.text(section, "source", here, None, one_line=False)
+            if source is None or not source.strip():
+                raise self.fail((*here, "source"), "missing; the method's Slang source")
+            side = self.text(section, "side", here, "instance")
+            if side not in SIDES:
+                raise self.fail((*here, "side"), f"{_short(side)} must be instance or class")
+            protocol = self.text(section, "protocol", here, None)
+            if protocol is not None and (not protocol.strip() or len(protocol) > 100):
+                raise self.fail((*here, "protocol"), "must be 1 to 100 characters")
+            method = Method(source=source, side=side or "instance", protocol=protocol)
+            selector = method.selector
+            if not selector:
+                raise self.fail(
+                    (*here, "source"),
+                    "has no pattern line; start with the selector, e.g. primitiveAnswer",
+                )
+            key = (method.side, selector)
+            if key in seen:
+                raise self.fail(
+                    (*here, "source"),
+                    f"{method.side}-side selector {selector} is also methods[{seen[key]}]",
+                )
+            seen[key] = index
+            methods.append(method)
+        return tuple(methods)
+
+    def repository(self, section: dict[str, Any]) -> Repository:
+        where: Field = ("repository",)
+        url = self.text(section, "url", where, DEFAULT_URL) or ""
+        if not url.strip() or url.startswith("-"):
+            raise self.fail((*where, "url"), f"{_short(url)} is not a repository URL or path")
+        path = self.relative_path(
+            self.text(section, "path", where, "pharo-vm") or "", (*where, "path")
+        )
+        base = self.branch(self.text(section, "base_branch", where), (*where, "base_branch"))
+        mine = self.branch(self.text(section, "plugin_branch", where), (*where, "plugin_branch"))
+        return Repository(url, path, base, mine)
+
+    def external_plugins(self, value: Any) -> tuple[str, ...] | None:
+        where: Field = ("external_plugins",)
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list of plugin class names, not {_kind(value)}")
+        names = tuple(
+            self.name(item, (*where, i), "plugin class name") for i, item in enumerate(value)
+        )
+        if len(set(names)) != len(names):
+            raise self.fail(where, "names a plugin twice")
+        return names
+
+    def build(self, section: dict[str, Any]) -> Build:
+        where: Field = ("build",)
+        directory = self.relative_path(
+            self.text(section, "dir", where, "build") or "", (*where, "dir")
+        )
+        mode = self.text(section, "mode", where, "two-pass")
+        if mode not in BUILD_MODES:
+            raise self.fail((*where, "mode"), f"{_short(mode)} must be two-pass or single-pass")
+        options = Build.cmake_options if "cmake_options" not in section else None
+        if options is None:
+            options = self.cmake_options(section.get("cmake_options"))
+        jobs = section.get("jobs", 0)
+        if isinstance(jobs, bool) or not isinstance(jobs, int) or not 0 <= jobs <= 1024:
+            raise self.fail(
+                (*where, "jobs"), f"{_short(jobs)} must be a whole number from 0 to 1024"
+            )
+        return Build(directory, mode or "two-pass", options, jobs)
+
+    def cmake_options(self, value: Any) -> tuple[tuple[str, str], ...]:
+        where: Field = ("build", "cmake_options")
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            raise self.fail(where, f"must be a mapping NAME: VALUE, not {_kind(value)}")
+        options = []
+        for name, raw in value.items():
+            here = (*where, name)
+            if not isinstance(name, str) or not CMAKE_NAME.fullmatch(name):
+                raise self.fail(here, f"{_short(name)} is not a cmake variable name")
+            if isinstance(raw, bool):
+                text = "ON" if raw else "OFF"
+            elif isinstance(raw, (str, int, float)):
+                text = str(raw)
+            else:
+                raise self.fail(here, f"must be a single value, not {_kind(raw)}")
+            if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
+                raise self.fail(here, "must be one line without control characters")
+            options.append((name, text))
+        return tuple(options)
+
+
+def _dotted(where: Field) -> str:
+    text = ""
+    for part in where:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _kind(value: Any) -> str:
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        type(None): "empty",
+    }
+    for kind, label in names.items():
+        if isinstance(value, kind):
+            return label
+    return "a number" if isinstance(value, (int, float)) else type(value).__name__
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "...'"
+
+
+def _is_remote_url(url: str) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", url)) or bool(
+        re.match(r"^[\w.-]+@[\w.-]+:", url)
+    )
+
+
+# --------------------------------------------------------------------------- saving
+
+
+def to_data(profile: Profile) -> dict[str, Any]:
+    """The profile as plain data, defaults left out where the user did not set them."""
+    plugin: dict[str, Any] = {"name": profile.plugin.name}
+    defaults = Plugin(profile.plugin.name)
+    for key in ("superclass", "category", "comment"):
+        value = getattr(profile.plugin, key)
+        if value != getattr(defaults, key):
+            plugin[key] = value
+    if profile.plugin.instance_variables:
+        plugin["instance_variables"] = list(profile.plugin.instance_variables)
+    plugin["methods"] = [_method_data(method) for method in profile.plugin.methods]
+    data: dict[str, Any] = {"version": PROFILE_VERSION, "plugin": plugin}
+    data["workspace"] = profile.workspace
+    repository = {
+        key: value
+        for key, value in vars(profile.repository).items()
+        if value is not None and value != getattr(Repository(), key)
+    }
+    if repository:
+        data["repository"] = repository
+    if profile.external_plugins is not None:
+        data["external_plugins"] = list(profile.external_plugins)
+    build: dict[str, Any] = {"dir": profile.build.dir, "mode": profile.build.mode}
+    build["cmake_options"] = dict(profile.build.cmake_options)
+    build["jobs"] = profile.build.jobs
+    data["build"] = build
+    data["state"] = profile.state
+    return data
+
+
+def _method_data(method: Method) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if method.side != "instance":
+        data["side"] = method.side
+    if method.protocol:
+        data["protocol"] = method.protocol
+    data["source"] = method.source
+    return data
+
+
+def dump_profile(profile: Profile) -> str:
+    """The profile as YAML text: readable, method sources as literal blocks."""
+    return yaml.dump(
+        to_data(profile), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that writes multi-line text (Slang sources with tabs) as ``|`` blocks."""
+
+    def analyze_scalar(self, scalar: str) -> Any:
+        # PyYAML refuses block style for text with tabs; tabs are fine inside a block.
+        return super().analyze_scalar(scalar.replace("\t", " "))
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def save_profile(profile: Profile) -> None:
+    """Write the whole profile atomically (the TUI's save)."""
+    text = dump_profile(profile)
+    validate(yaml.safe_load(text), profile.path)  # never write what would not load back
+    write_atomically(profile.path, text)
+
+
+def save_state(profile: Profile) -> None:
+    """Write ``profile.state`` back into the file, leaving every other line as it is.
+
+    The file is read again so that edits made since loading are kept; when it no longer
+    loads it is left alone and the problem is raised.
+    """
+    text = read_profile_text(profile.path)
+    _, lines = parse_yaml(text, profile.path)
+    state_text = yaml.dump(
+        {"state": profile.state}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+    )
+    write_atomically(profile.path, replace_top_level_key(text, "state", state_text, lines))
+
+
+def replace_top_level_key(text: str, key: str, new_block: str, lines: dict[Field, int]) -> str:
+    """Replace a top-level key's lines (key line to the next top-level line) with a block."""
+    source = text.splitlines(keepends=True)
+    if (key,) not in lines:
+        joiner = "" if not source or source[-1].endswith("\n") else "\n"
+        return text + joiner + new_block
+    start = _key_line(source, key)
+    end = start + 1
+    while end < len(source) and (not source[end].strip() or source[end][0] in " \t#-"):
+        end += 1
+    while end > start + 1 and not source[end - 1].strip():
+        end -= 1
+    return "".join(source[:start]) + new_block + "".join(source[end:])
+
+
+def _key_line(source: list[str], key: str) -> int:
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    for index, line in enumerate(source):
+        if pattern.match(line):
+            return index
+    raise ValueError(f"top-level key {key} not found")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: old or new, never a mix."""
+    directory = path.parent
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def with_plugin(profile: Profile, **changes: Any) -> Profile:
+    """A copy of the profile with plugin fields changed (the TUI edits through this)."""
+    return replace(profile, plugin=replace(profile.plugin, **changes))
+
+
+def iter_fields(lines: dict[Field, int]) -> Iterator[str]:
+    """The dotted names of every field found in a file (for error messages and tests)."""
+    return (_dotted(where) for where in lines)

@@ -1,0 +1,63 @@
+"""The headless face: ``--replay PROFILE``, the engine with a console sink."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wizard.engine import EXIT_BAD_INPUT, EXIT_OK, check_order, run_steps
+from wizard.errors import UsageError
+from wizard.plan import Context, build_plan, slice_plan, step_ids
+from wizard.profile import load_profile
+from wizard.sink import ConsoleSink
+
+
+def replay(
+    profile_path: Path,
+    *,
+    overrides: list[str] | None = None,
+    start: str | None = None,
+    stop: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+) -> int:
+    """Run (or, with ``dry_run``, print) the profile's plan from ``start`` to ``stop``."""
+    profile = load_profile(profile_path, overrides)
+    ids = step_ids(profile.build.mode)
+    try:
+        chosen = slice_plan(ids, start, stop)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    plan = build_plan(profile.build.mode)
+    steps = [step for step in plan if step.id in chosen]
+    ctx = Context(profile, force=force, dry_run=dry_run)
+    sink = ConsoleSink()
+    if dry_run:
+        return _print_plan(steps, ctx, sink)
+    from wizard.lock import ProfileLock
+
+    with ProfileLock(profile.path):
+        if start:
+            problem = check_order(plan, steps[0], ctx)
+            if problem:
+                raise UsageError(problem)
+        result = run_steps(steps, ctx, sink)
+    if result.exit_code == EXIT_OK:
+        done = sum(1 for _, outcome in result.outcomes if outcome.kind == "ok")
+        skipped = len(result.outcomes) - done
+        sink.message(f"all {len(steps)} steps done ({done} ran, {skipped} already done)")
+    return result.exit_code
+
+
+def _print_plan(steps, ctx: Context, sink: ConsoleSink) -> int:
+    """``--dry-run``: what each step detects and the exact commands; nothing changes."""
+    sink.message(f"plan for {ctx.plugin} ({ctx.profile.build.mode}), nothing will be changed:")
+    for index, step in enumerate(steps, start=1):
+        sink.step_started(index, len(steps), step)
+        status = step.detect(ctx) if not step.always_runs else None
+        if status is not None and status.done:
+            sink.message(f"would skip: already done ({status.reason})")
+            continue
+        sink.message(f"would run: {status.reason if status else 'always runs'}")
+        for line in step.describe(ctx):
+            sink.message(f"    {line}")
+    return EXIT_OK if steps else EXIT_BAD_INPUT

@@ -1,0 +1,147 @@
+"""The one way the wizard runs a process: an argument list, streamed, stoppable.
+
+Every child gets its own session, so a terminal's Ctrl-C reaches the wizard alone and the
+wizard decides: it stops the child's whole process tree (make, cc, the VMMaker image) and
+then reports the interruption. Output is read in chunks as it arrives and handed on as
+whole lines to the step's log file and to the screen, never buffered for the whole run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from wizard.errors import Interrupted, StepFailed
+from wizard.sink import StepOutput
+
+READ_SIZE = 64 * 1024
+STOP_GRACE_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class Completed:
+    """What a finished process left: its status and the last lines it printed."""
+
+    returncode: int
+    tail: list[str]
+
+
+def run(
+    args: Sequence[str],
+    out: StepOutput,
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    tail_lines: int = 400,
+) -> Completed:
+    """Run ``args`` (no shell), stream its output to ``out``, answer its status and tail.
+
+    On KeyboardInterrupt (Ctrl-C) or :class:`Interrupted` (SIGTERM), the whole process tree
+    is stopped before :class:`Interrupted` is raised.
+    """
+    program = shutil.which(args[0]) if os.sep not in args[0] else args[0]
+    if program is None:
+        raise StepFailed(f"{args[0]} is not installed or not on PATH", hint=install_hint(args[0]))
+    out.line("$ " + " ".join(_quote(arg) for arg in args))
+    environment = dict(os.environ if env is None else env)
+    process = subprocess.Popen(
+        [program, *args[1:]],
+        cwd=cwd,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    tail: list[str] = []
+    try:
+        pending = b""
+        stream = process.stdout
+        assert stream is not None
+        descriptor = stream.fileno()
+        while True:
+            chunk = os.read(descriptor, READ_SIZE)
+            if not chunk:
+                break
+            cut = chunk.rfind(b"\n") + 1
+            if cut == 0:
+                pending += chunk
+                continue
+            lines = pending + chunk[:cut]
+            pending = chunk[cut:]
+            out.write_bytes(lines)
+            _keep_tail(tail, lines, tail_lines)
+        if pending:
+            out.write_bytes(pending + b"\n")
+            _keep_tail(tail, pending, tail_lines)
+        returncode = process.wait()
+    except (KeyboardInterrupt, Interrupted):
+        stop_tree(process.pid)
+        process.wait()
+        raise Interrupted(f"{args[0]} was stopped") from None
+    finally:
+        if process.stdout is not None:
+            process.stdout.close()
+    return Completed(returncode, tail)
+
+
+def _keep_tail(tail: list[str], lines: bytes, limit: int) -> None:
+    tail.extend(lines.decode("utf-8", "replace").splitlines())
+    if len(tail) > 2 * limit:
+        del tail[:-limit]
+
+
+def stop_tree(pid: int, grace: float = STOP_GRACE_SECONDS) -> list[int]:
+    """Stop a process and every descendant: SIGTERM, then SIGKILL after ``grace`` seconds.
+
+    Answers the pids that were still alive when asked to stop.
+    """
+    try:
+        root = psutil.Process(pid)
+        family = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+    for process in family:
+        try:
+            process.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(family, timeout=grace)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=grace)
+    return [process.pid for process in family]
+
+
+def stop_children() -> list[int]:
+    """Stop every process the wizard started (e.g. a git clone run by GitPython)."""
+    stopped: list[int] = []
+    for child in psutil.Process().children():
+        stopped.extend(stop_tree(child.pid))
+    return stopped
+
+
+def install_hint(program: str) -> str:
+    """What to install when a tool is missing, in Debian/Ubuntu, Fedora and macOS words."""
+    packages = {
+        "cmake": "cmake (apt install cmake / dnf install cmake / brew install cmake)",
+        "make": "make (apt install make / dnf install make / xcode-select --install)",
+        "cc": "a C compiler (apt install gcc / dnf install gcc / xcode-select --install)",
+        "gcc": "a C compiler (apt install gcc / dnf install gcc / xcode-select --install)",
+        "git": "git (apt install git / dnf install git / brew install git)",
+        "nm": "binutils (apt install binutils / dnf install binutils)",
+    }
+    return "install " + packages.get(program, program)
+
+
+def _quote(arg: str) -> str:
+    return arg if arg and all(ch.isalnum() or ch in "-_./=:,+@%" for ch in arg) else repr(arg)

@@ -1,0 +1,99 @@
+"""Where a run's output goes: the headless face prints, the TUI feeds widgets.
+
+The engine talks to a :class:`Sink`; a step talks to its :class:`StepOutput`, which writes
+everything to the step's log file and passes it on to the sink. Output travels in chunks
+of whole lines, as they arrive, so a build that prints 200,000 lines costs a few thousand
+writes, not 200,000.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from wizard.plan import Outcome, Step
+
+PROGRESS = re.compile(rb"\[\s*(\d{1,3})%\]")
+
+
+class Sink(Protocol):
+    """What a face of the wizard must show while the engine runs."""
+
+    def step_started(self, index: int, total: int, step: Step) -> None: ...
+
+    def output(self, text: str) -> None:
+        """Whole lines of a step's output (each ending in a newline)."""
+
+    def progress(self, percent: int) -> None:
+        """The newest ``[ 42%]`` figure, or a clone's progress."""
+
+    def step_finished(self, step: Step, outcome: Outcome) -> None: ...
+
+    def message(self, text: str) -> None:
+        """A line from the wizard itself (not from a tool), e.g. the final summary."""
+
+
+class StepOutput:
+    """A step's output channel: the log file plus the sink, fed with whole lines."""
+
+    def __init__(self, sink: Sink, log: IO[bytes] | None) -> None:
+        self.sink = sink
+        self.log = log
+        self.last_percent = -1
+
+    def write_bytes(self, chunk: bytes) -> None:
+        """Pass on a chunk of whole lines read from a tool, noting ``[ 42%]`` progress."""
+        if self.log is not None:
+            self.log.write(chunk)
+        if b"%]" in chunk:
+            found = PROGRESS.findall(chunk)
+            if found:
+                percent = min(100, int(found[-1]))
+                if percent != self.last_percent:
+                    self.last_percent = percent
+                    self.sink.progress(percent)
+        self.sink.output(chunk.decode("utf-8", "replace"))
+
+    def line(self, text: str) -> None:
+        """A line the wizard writes itself into the step's output and log."""
+        self.write_bytes((text.rstrip("\n") + "\n").encode("utf-8"))
+
+    def progress(self, percent: int) -> None:
+        if percent != self.last_percent:
+            self.last_percent = percent
+            self.sink.progress(percent)
+
+
+class ConsoleSink:
+    """The headless face: everything to stdout, as it comes; no colours, no cursor tricks."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stdout
+
+    def step_started(self, index: int, total: int, step: Step) -> None:
+        self._write(f"==> [{index}/{total}] {step.id}: {step.title}\n")
+
+    def output(self, text: str) -> None:
+        self._write(text)
+
+    def progress(self, percent: int) -> None:
+        """Progress is already in the tools' own lines; nothing more to print."""
+
+    def step_finished(self, step: Step, outcome: Outcome) -> None:
+        self._write(outcome.summary() + "\n")
+
+    def message(self, text: str) -> None:
+        self._write(text + "\n")
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def open_log(path: Path) -> IO[bytes]:
+    """Open a step's log for writing, creating its folder; the previous run's log is replaced."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("wb", buffering=0)

@@ -1,0 +1,322 @@
+"""Setup phase: clone pharo-vm, get the base branch, create and check out the plugin branch.
+
+Git work goes through GitPython. Nothing here ever deletes, resets or force-checks-out the
+user's work: when the folder holds something else, or uncommitted changes would be
+overwritten, the step refuses and says what it found. The only folder the wizard removes
+is its own half-finished clone, which never carries the checkout's name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wizard.errors import Interrupted, StepFailed
+from wizard.plan import Context, Status, Step
+
+if TYPE_CHECKING:
+    import git
+
+    from wizard.sink import StepOutput
+
+
+# --------------------------------------------------------------------------- shared
+
+
+def open_repo(path: Path) -> git.Repo | None:
+    """The git repository at ``path`` (its top level), or None when there is none."""
+    import git
+
+    try:
+        repo = git.Repo(path)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    if Path(repo.working_tree_dir or "").resolve() != path.resolve():
+        return None  # a folder inside some other repository
+    return repo
+
+
+def checkout_repo(ctx: Context) -> git.Repo:
+    """The checkout's repository, or a failure that points to the ``clone`` step."""
+    repo = ctx.cache.get("repo")
+    if repo is None:
+        repo = open_repo(ctx.checkout)
+        if repo is None:
+            raise StepFailed(
+                f"{ctx.checkout} is not a git clone yet", hint="run the plan from the clone step"
+            )
+        ctx.cache["repo"] = repo
+    return repo
+
+
+def same_source(remote_url: str, wanted: str) -> bool:
+    """Whether an ``origin`` URL names the repository the profile asks for."""
+
+    def normal(url: str) -> str:
+        if os.path.isabs(url) or url.startswith("file://"):
+            return str(Path(url.removeprefix("file://")).resolve()).rstrip("/")
+        url = url.rstrip("/").removesuffix(".git")
+        return re.sub(r"^(\w+://)?(git@)?([^/:]+)[:/]", lambda m: m.group(3).lower() + "/", url)
+
+    return normal(remote_url) == normal(wanted)
+
+
+def base_branch(ctx: Context, repo: git.Repo | None) -> str | None:
+    """The profile's base branch, else the remote's default branch (origin/HEAD)."""
+    if ctx.profile.repository.base_branch:
+        return ctx.profile.repository.base_branch
+    if repo is None:
+        return None
+    try:
+        return repo.refs["origin/HEAD"].reference.remote_head
+    except (IndexError, TypeError, ValueError):
+        return None
+
+
+def dirty_files(repo: git.Repo) -> list[str]:
+    """Tracked files with uncommitted changes, staged or not."""
+    changed = {item.a_path for item in repo.index.diff(None)}
+    if repo.head.is_valid():
+        changed |= {item.a_path for item in repo.index.diff("HEAD")}
+    return sorted(changed)
+
+
+def overwritten_files(message: str) -> list[str]:
+    """The files git names in 'would be overwritten by checkout', from its error text."""
+    files: list[str] = []
+    collecting = False
+    for line in message.splitlines():
+        text = line.strip().strip("'")
+        if "would be overwritten" in text:
+            collecting = True
+        elif collecting and line[:1] in ("\t", " ") and text and not text.startswith("Please"):
+            files.append(text)
+        elif collecting and files:
+            collecting = False
+    return files
+
+
+# --------------------------------------------------------------------------- clone
+
+
+class _CloneProgress:
+    """GitPython progress: one line per stage and ten-percent mark, and the progress bar."""
+
+    def __init__(self, out: StepOutput) -> None:
+        import git
+
+        class Progress(git.RemoteProgress):
+            def update(inner, op_code, cur_count, max_count=None, message=""):  # noqa: N805
+                self.update(inner, op_code, cur_count, max_count, message)
+
+        self.out = out
+        self.handler = Progress()
+        self.last: tuple[str, int] | None = None
+
+    def update(self, handler, op_code, cur_count, max_count, message) -> None:
+        stage = (handler._cur_line or "").split(":")[0].strip() or "cloning"
+        percent = int(100 * float(cur_count) / float(max_count)) if max_count else 0
+        self.out.progress(percent)
+        mark = (stage, percent // 10)
+        if mark != self.last:
+            self.last = mark
+            self.out.line(
+                f"{stage}: {percent}% ({int(float(cur_count))}/{int(float(max_count or 0))})"
+            )
+
+
+class Clone(Step):
+    id = "clone"
+    phase = "setup"
+    title = "clone pharo-vm"
+
+    def detect(self, ctx: Context) -> Status:
+        path = ctx.checkout
+        if not path.exists():
+            return Status(False, f"{ctx.profile.repository.path}/ does not exist yet")
+        problem = self._problem(ctx)
+        if problem:
+            return Status(False, problem)
+        return Status(
+            True, f"{ctx.profile.repository.path}/ is a clone of {ctx.profile.repository.url}"
+        )
+
+    def _problem(self, ctx: Context) -> str | None:
+        repo = open_repo(ctx.checkout)
+        if repo is None:
+            return f"{ctx.checkout} exists but is not a git repository"
+        urls = [url for remote in repo.remotes if remote.name == "origin" for url in remote.urls]
+        if not any(same_source(url, ctx.profile.clone_source) for url in urls):
+            found = urls[0] if urls else "no origin remote"
+            return f"{ctx.checkout} is a clone of {found}, not of {ctx.profile.repository.url}"
+        return None
+
+    def describe(self, ctx: Context) -> list[str]:
+        partial = self._partial(ctx)
+        return [
+            f"git clone --progress {ctx.profile.clone_source} {partial}",
+            f"rename {partial.name} to {ctx.checkout.name} once the clone is complete",
+        ]
+
+    def _partial(self, ctx: Context) -> Path:
+        return ctx.checkout.parent / f".{ctx.checkout.name}.partial-clone"
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        import git
+
+        if ctx.checkout.exists():
+            raise StepFailed(
+                f"refusing to touch {ctx.checkout}: {self._problem(ctx)}",
+                hint="move that folder away, or set repository.path to another folder; "
+                "the wizard never deletes it",
+            )
+        partial = self._partial(ctx)
+        if partial.exists():
+            out.line(f"removing an earlier, unfinished clone: {partial}")
+            shutil.rmtree(partial)
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        out.line(f"cloning {ctx.profile.clone_source} into {partial.name} (renamed when complete)")
+        progress = _CloneProgress(out)
+        try:
+            git.Repo.clone_from(ctx.profile.clone_source, partial, progress=progress.handler)
+        except (KeyboardInterrupt, Interrupted):
+            from wizard.runner import stop_children
+
+            stop_children()
+            shutil.rmtree(partial, ignore_errors=True)
+            raise Interrupted("clone interrupted; the unfinished clone was removed") from None
+        except git.GitCommandError as error:
+            shutil.rmtree(partial, ignore_errors=True)
+            details = [line for line in str(error.stderr).splitlines() if line.strip()][-5:]
+            raise StepFailed(
+                f"git clone of {ctx.profile.repository.url} failed",
+                hint="check repository.url and your network",
+                details=details,
+            ) from None
+        os.rename(partial, ctx.checkout)
+        out.line(f"cloned into {ctx.checkout}")
+
+
+# --------------------------------------------------------------------------- checkout
+
+
+class Checkout(Step):
+    id = "checkout"
+    phase = "setup"
+    title = "check out the base branch"
+
+    def detect(self, ctx: Context) -> Status:
+        repo = open_repo(ctx.checkout)
+        base = base_branch(ctx, repo)
+        if repo is None:
+            return Status(False, "no clone yet")
+        if base is None:
+            return Status(False, "the remote's default branch is not known yet")
+        if base in repo.heads:
+            return Status(True, f"local branch {base} exists")
+        return Status(False, f"no local branch {base} yet")
+
+    def describe(self, ctx: Context) -> list[str]:
+        base = base_branch(ctx, open_repo(ctx.checkout)) or "<the remote's default branch>"
+        return [
+            f"git fetch origin {base}   (only when origin/{base} is missing)",
+            f"git branch --track {base} origin/{base}",
+        ]
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        repo = checkout_repo(ctx)
+        base = base_branch(ctx, repo)
+        if base is None:
+            raise StepFailed(
+                "the remote has no default branch (origin/HEAD)",
+                hint="set repository.base_branch in the profile, e.g. pharo-12",
+            )
+        remote_ref = f"origin/{base}"
+        if remote_ref not in repo.refs:
+            out.line(f"fetching {base} from origin")
+            self._fetch(repo, base)
+        if remote_ref not in repo.refs:
+            known = sorted(
+                ref.remote_head for ref in repo.remotes.origin.refs if ref.remote_head != "HEAD"
+            )
+            raise StepFailed(
+                f"origin has no branch {base}",
+                hint=f"set repository.base_branch to one of: {', '.join(known) or 'none found'}",
+            )
+        head = repo.create_head(base, repo.refs[remote_ref])
+        head.set_tracking_branch(repo.refs[remote_ref])
+        out.line(f"created local branch {base} from {remote_ref} ({head.commit.hexsha[:10]})")
+
+    @staticmethod
+    def _fetch(repo: git.Repo, base: str) -> None:
+        import git
+
+        try:
+            repo.remotes.origin.fetch(f"refs/heads/{base}:refs/remotes/origin/{base}")
+        except git.GitCommandError:
+            pass  # reported as "origin has no branch" with the branches it does have
+
+    def record(self, ctx: Context) -> dict[str, str]:
+        return {"base_branch": base_branch(ctx, checkout_repo(ctx)) or ""}
+
+
+# --------------------------------------------------------------------------- branch
+
+
+class Branch(Step):
+    id = "branch"
+    phase = "setup"
+    title = "create and check out the plugin branch"
+
+    def detect(self, ctx: Context) -> Status:
+        repo = open_repo(ctx.checkout)
+        name = ctx.profile.plugin_branch
+        if repo is None:
+            return Status(False, "no clone yet")
+        if name not in repo.heads:
+            return Status(False, f"no branch {name} yet")
+        if repo.head.is_detached or repo.active_branch.name != name:
+            return Status(False, f"branch {name} exists but is not checked out")
+        return Status(True, f"{name} is checked out")
+
+    def describe(self, ctx: Context) -> list[str]:
+        base = base_branch(ctx, open_repo(ctx.checkout)) or "<base branch>"
+        name = ctx.profile.plugin_branch
+        return [f"git branch {name} {base}   (unless it exists)", f"git checkout {name}"]
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        import git
+
+        repo = checkout_repo(ctx)
+        name = ctx.profile.plugin_branch
+        if name not in repo.heads:
+            start = self._start_point(ctx, repo)
+            repo.create_head(name, start)
+            out.line(f"created branch {name} from {start}")
+        try:
+            repo.git.checkout(name)
+        except git.GitCommandError as error:
+            files = overwritten_files(str(error.stderr))
+            raise StepFailed(
+                f"cannot check out {name}: uncommitted changes would be overwritten",
+                hint="commit or stash them (the wizard never discards changes), then run again",
+                details=files or [line for line in str(error.stderr).splitlines() if line][-3:],
+            ) from None
+        out.line(f"checked out {name}")
+
+    @staticmethod
+    def _start_point(ctx: Context, repo: git.Repo) -> str:
+        """The plugin branch's origin when someone pushed it already, else the base branch."""
+        name = ctx.profile.plugin_branch
+        if f"origin/{name}" in repo.refs:
+            return f"origin/{name}"
+        base = base_branch(ctx, repo)
+        if base is None or base not in repo.heads:
+            raise StepFailed(
+                f"the base branch {base or '?'} is not checked out locally",
+                hint="run the checkout step first (run without --from)",
+            )
+        return base
