@@ -8,6 +8,7 @@ whole lines to the step's log file and to the screen, never buffered for the who
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -108,16 +109,12 @@ def stop_tree(pid: int, grace: float = STOP_GRACE_SECONDS) -> list[int]:
     except psutil.NoSuchProcess:
         return []
     for process in family:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             process.terminate()
-        except psutil.NoSuchProcess:
-            pass
     _, alive = psutil.wait_procs(family, timeout=grace)
     for process in alive:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             process.kill()
-        except psutil.NoSuchProcess:
-            pass
     psutil.wait_procs(alive, timeout=grace)
     return [process.pid for process in family]
 

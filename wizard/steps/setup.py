@@ -8,6 +8,7 @@ is its own half-finished clone, which never carries the checkout's name.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -254,10 +255,9 @@ class Checkout(Step):
     def _fetch(repo: git.Repo, base: str) -> None:
         import git
 
-        try:
+        # A failed fetch is reported as "origin has no branch", with the branches it has.
+        with contextlib.suppress(git.GitCommandError):
             repo.remotes.origin.fetch(f"refs/heads/{base}:refs/remotes/origin/{base}")
-        except git.GitCommandError:
-            pass  # reported as "origin has no branch" with the branches it does have
 
     def record(self, ctx: Context) -> dict[str, str]:
         return {"base_branch": base_branch(ctx, checkout_repo(ctx)) or ""}
