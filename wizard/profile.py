@@ -628,7 +628,9 @@ class _Dumper(yaml.SafeDumper):
 
     def analyze_scalar(self, scalar: str) -> Any:
         # PyYAML refuses block style for text with tabs; tabs are fine inside a block.
-        return super().analyze_scalar(scalar.replace("\t", " "))
+        analysis = super().analyze_scalar(scalar.replace("\t", " "))
+        analysis.scalar = scalar
+        return analysis
 
 
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -668,7 +670,7 @@ def replace_top_level_key(text: str, key: str, new_block: str, lines: dict[Field
         return text + joiner + new_block
     start = _key_line(source, key)
     end = start + 1
-    while end < len(source) and (not source[end].strip() or source[end][0] in " \t#-"):
+    while end < len(source) and (not source[end].strip() or source[end][0] in " \t"):
         end += 1
     while end > start + 1 and not source[end - 1].strip():
         end -= 1

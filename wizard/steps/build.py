@@ -1,40 +1,416 @@
-"""Build phase: cmake, the two make installs, plugins.cmake and the library check."""
+"""Build phase: cmake, the two ``make install`` runs, plugins.cmake, the library check.
+
+The order is the whole point (pharo-vm-notes §2.2): cmake refuses a ``plugins.cmake`` entry
+whose generated C does not exist yet, so in the two-pass plan the plugin is declared only
+after the first build generated its C, and configured again before the second build. The
+single-pass plan lists the C among VMMaker's outputs instead, so one configure suffices.
+"""
 
 from __future__ import annotations
 
-from wizard.steps.develop import _NotYet
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wizard.artifacts import find_library, inspect_library, library_candidates
+from wizard.checkout import PLUGINS_CMAKE, class_file, generated_c, read_text, write_owned
+from wizard.errors import StepFailed
+from wizard.plan import Context, Status, Step
+
+if TYPE_CHECKING:
+    from wizard.sink import StepOutput
+
+CMAKE_ERROR = re.compile(r"^CMake Error")
+COMPILER_ERROR = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(\d+:)? (fatal )?error: ")
+MAKE_ERROR = re.compile(r"(\*\*\* .*Error \d+|No rule to make target|error:)")
 
 
-class _Build(_NotYet):
-    phase = "build"
+# --------------------------------------------------------------------------- shared
 
 
-class Configure(_Build):
+def cmake_configure_args(ctx: Context) -> list[str]:
+    return [
+        "cmake",
+        "-S",
+        str(ctx.checkout),
+        "-B",
+        str(ctx.build_dir),
+        *ctx.profile.build.cmake_definitions,
+    ]
+
+
+def cmake_install_args(ctx: Context) -> list[str]:
+    return ["cmake", "--build", str(ctx.build_dir), "--target", "install", "-j", str(ctx.jobs)]
+
+
+def read_cache(build_dir: Path) -> dict[str, tuple[str, str]]:
+    """CMakeCache.txt as ``{NAME: (TYPE, VALUE)}``; empty when there is none."""
+    text = read_text(build_dir / "CMakeCache.txt") or ""
+    entries = {}
+    for line in text.splitlines():
+        match = re.match(r"^([A-Za-z_][A-Za-z0-9_.+-]*):([A-Z]+)=(.*)$", line)
+        if match:
+            entries[match.group(1)] = (match.group(2), match.group(3))
+    return entries
+
+
+_TRUE = {"1", "ON", "YES", "TRUE", "Y"}
+
+
+def _same_value(kind: str, cached: str, wanted: str) -> bool:
+    if kind == "BOOL":
+        return (cached.upper() in _TRUE) == (wanted.upper() in _TRUE)
+    return cached == wanted
+
+
+def configured_status(ctx: Context) -> Status:
+    """Whether the build folder was configured from this checkout with these options."""
+    cache = read_cache(ctx.build_dir)
+    if not cache:
+        return Status(False, f"{ctx.profile.build.dir}/CMakeCache.txt does not exist yet")
+    home = cache.get("CMAKE_HOME_DIRECTORY", ("", ""))[1]
+    if Path(home).resolve() != ctx.checkout:
+        return Status(False, f"the build folder was configured from {home or 'elsewhere'}")
+    for name, value in ctx.profile.build.cmake_options:
+        kind, cached = cache.get(name, ("", None))
+        if cached is None or not _same_value(kind, cached, value):
+            return Status(False, f"{name} is {cached!r} in the cache, the profile says {value!r}")
+    if not any((ctx.build_dir / name).exists() for name in ("Makefile", "build.ninja")):
+        return Status(False, "the last configure did not finish (no Makefile)")
+    return Status(True, "configured from this checkout with these options")
+
+
+def first_matches(
+    path: Path, pattern: re.Pattern[str], limit: int = 8, after: int = 0
+) -> list[str]:
+    """The first lines of a log matching ``pattern``, each with ``after`` following lines."""
+    found: list[str] = []
+    remaining = 0
+    with path.open("r", encoding="utf-8", errors="replace") as stream:
+        for raw in stream:
+            line = raw.rstrip("\n")
+            if pattern.search(line):
+                found.append(line)
+                remaining = after
+            elif remaining > 0 and line.strip():
+                found.append(line)
+                remaining -= 1
+            if len(found) >= limit and remaining == 0:
+                break
+    return found
+
+
+def run_tool(ctx: Context, step_id: str, args: list[str], out: StepOutput) -> int:
+    from wizard.runner import run
+
+    return run(args, out, cwd=ctx.workspace).returncode
+
+
+def generated_path(ctx: Context) -> Path:
+    return ctx.build_dir / generated_c(ctx.plugin)
+
+
+def _newer(path: Path, than: Path) -> bool:
+    return path.exists() and (not than.exists() or path.stat().st_mtime >= than.stat().st_mtime)
+
+
+# --------------------------------------------------------------------------- configure
+
+
+class Configure(Step):
     id = "configure"
+    phase = "build"
     title = "configure the build (cmake)"
 
+    def detect(self, ctx: Context) -> Status:
+        return configured_status(ctx)
 
-class Generate(_Build):
-    id = "generate"
-    title = "generate the C sources (first make install)"
+    def describe(self, ctx: Context) -> list[str]:
+        return [" ".join(cmake_configure_args(ctx))]
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        ctx.build_dir.mkdir(parents=True, exist_ok=True)
+        if run_tool(ctx, self.id, cmake_configure_args(ctx), out) != 0:
+            self.fail(ctx)
+
+    def fail(self, ctx: Context) -> None:
+        log = ctx.log_path(self.id)
+        errors = first_matches(log, CMAKE_ERROR, limit=12, after=3)
+        missing = [line for line in errors if "Cannot find source file" in line]
+        hint = "read the CMake errors above; the README lists the offline cmake options"
+        if missing or any("Cannot find source file" in line for line in errors):
+            hint = (
+                "cmake cannot find a generated plugin C file: the generate step must run "
+                "before a plugin is declared in plugins.cmake (run without --from)"
+            )
+        raise StepFailed("cmake could not configure the build", hint=hint, details=errors)
 
 
-class PluginsCmake(_Build):
-    id = "plugins-cmake"
-    title = "declare the plugin in plugins.cmake"
-
-
-class Reconfigure(_Build):
+class Reconfigure(Configure):
     id = "reconfigure"
     title = "configure again with the plugin (cmake)"
 
+    def detect(self, ctx: Context) -> Status:
+        if not (ctx.build_dir / "CMakeFiles" / f"{ctx.plugin}.dir").is_dir():
+            return Status(False, f"the build tree has no target {ctx.plugin} yet")
+        return Status(True, f"the build tree has a target {ctx.plugin}")
 
-class Compile(_Build):
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        super().run(ctx, out)
+        if "Adding plugin: " + ctx.plugin not in ctx.log_path(self.id).read_text(
+            "utf-8", "replace"
+        ):
+            raise StepFailed(
+                f"cmake did not add the plugin {ctx.plugin}",
+                hint=f"check that {PLUGINS_CMAKE} declares it (the plugins-cmake step)",
+            )
+
+
+# --------------------------------------------------------------------------- generate
+
+
+STALE_IMAGE_PATHS = ("build/vmmaker/image",)
+STALE_STAMPS = ("vmmaker-stamp", "build_vmmaker_get_image-stamp")
+
+
+class Generate(Step):
+    """The first ``make install``: VMMaker, inside its image, writes the plugin's C."""
+
+    id = "generate"
+    phase = "build"
+    title = "generate the C sources (first make install)"
+
+    def detect(self, ctx: Context) -> Status:
+        c_file = generated_path(ctx)
+        source = ctx.in_checkout(class_file(ctx.plugin))
+        if not c_file.exists():
+            return Status(False, f"{generated_c(ctx.plugin)} does not exist yet")
+        if not _newer(c_file, source):
+            return Status(False, f"{generated_c(ctx.plugin)} is older than the plugin class")
+        return Status(True, f"{generated_c(ctx.plugin)} is newer than the plugin class")
+
+    def describe(self, ctx: Context) -> list[str]:
+        lines = [" ".join(cmake_install_args(ctx))]
+        if generated_path(ctx).exists():
+            lines.insert(0, "remove the VMMaker image and its stamp, and the stale generated C")
+        return lines
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        if generated_path(ctx).exists():
+            self.forget_old_generation(ctx, out)
+        if run_tool(ctx, self.id, cmake_install_args(ctx), out) != 0:
+            fail_build(ctx, self.id)
+        if not generated_path(ctx).exists():
+            raise StepFailed(
+                f"the build ran but VMMaker did not write {generated_c(ctx.plugin)}",
+                hint=(
+                    "VMMaker silently skips a listed plugin whose class it did not load: check "
+                    f"that {class_file(ctx.plugin)} exists, that the plugin-list step put "
+                    f"{ctx.plugin} in external: #(...), and that the superclass is a plugin class"
+                ),
+            )
+
+    @staticmethod
+    def forget_old_generation(ctx: Context, out: StepOutput) -> None:
+        """Make the next build load the class again and regenerate (pharo-vm-notes §2.3–2.4).
+
+        The build's VMMaker image loaded smalltalksrc once and still holds the old class,
+        and cmake does not regenerate an existing C file: remove the image and its stamp
+        (cmake rebuilds them, which needs the network) and the generated sources.
+        """
+        out.line(
+            "the plugin class changed after its C was generated: the VMMaker image still holds "
+            "the old class, so it is rebuilt and the C generated again"
+        )
+        vmmaker = ctx.build_dir / "build" / "vmmaker"
+        doomed = [ctx.build_dir / relative for relative in STALE_IMAGE_PATHS]
+        doomed += [path for name in STALE_STAMPS for path in vmmaker.rglob(name)]
+        doomed.append(ctx.build_dir / "generated")
+        for path in doomed:
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+            else:
+                continue
+            out.line(f"removed {path.relative_to(ctx.build_dir)}")
+
+
+def fail_build(ctx: Context, step_id: str) -> None:
+    """Raise the failure of a ``make install``: the first compiler errors, or make's."""
+    log = ctx.log_path(step_id)
+    errors = first_matches(log, COMPILER_ERROR, limit=8, after=2)
+    if errors:
+        first = COMPILER_ERROR.match(errors[0])
+        where = f"{first.group('file')}:{first.group('line')}" if first else "the log"
+        raise StepFailed(
+            f"the C compiler failed (first error at {where})",
+            hint="the C comes from the Slang methods: fix the method behind that line in the "
+            "profile, then run again",
+            details=errors,
+        )
+    raise StepFailed(
+        "the build failed",
+        hint="read the first errors above and the log",
+        details=first_matches(log, MAKE_ERROR, limit=8, after=1),
+    )
+
+
+# --------------------------------------------------------------------------- plugins.cmake
+
+
+class PluginsCmake(Step):
+    """Declare the plugin in plugins.cmake, beside the other generated plugins, once."""
+
+    id = "plugins-cmake"
+    phase = "build"
+    title = "declare the plugin in plugins.cmake"
+    takes_mode = True
+
+    def __init__(self, mode: str = "two-pass") -> None:
+        self.commits = mode == "two-pass"  # single pass: the develop commit takes it
+
+    def _text(self, ctx: Context) -> str:
+        text = read_text(ctx.in_checkout(PLUGINS_CMAKE))
+        if text is None:
+            raise StepFailed(f"{PLUGINS_CMAKE} is missing from the checkout")
+        return text
+
+    def detect(self, ctx: Context) -> Status:
+        from wizard.formats.plugins_cmake import count_plugin_declarations
+
+        if not ctx.in_checkout(PLUGINS_CMAKE).exists():
+            return Status(False, f"no {PLUGINS_CMAKE} yet")
+        count = count_plugin_declarations(self._text(ctx), ctx.plugin)
+        if count != 1:
+            return Status(False, f"{PLUGINS_CMAKE} declares {ctx.plugin} {count} times")
+        if self.commits:
+            from wizard.steps.develop import uncommitted
+            from wizard.steps.setup import checkout_repo
+
+            if uncommitted(checkout_repo(ctx), [PLUGINS_CMAKE]):
+                return Status(False, f"{PLUGINS_CMAKE} declares {ctx.plugin}, not committed yet")
+        return Status(True, f"{PLUGINS_CMAKE} declares {ctx.plugin} once")
+
+    def describe(self, ctx: Context) -> list[str]:
+        from wizard.formats.plugins_cmake import plugin_block
+
+        lines = [f"add to {PLUGINS_CMAKE}:", *plugin_block(ctx.plugin).splitlines()]
+        if self.commits:
+            lines.append(f"git commit --only -m 'Build the {ctx.plugin} plugin' -- {PLUGINS_CMAKE}")
+        return lines
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.formats.plugins_cmake import add_plugin, count_plugin_declarations
+
+        text = self._text(ctx)
+        count = count_plugin_declarations(text, ctx.plugin)
+        if count > 1:
+            raise StepFailed(
+                f"{PLUGINS_CMAKE} declares {ctx.plugin} {count} times",
+                hint="remove the extra add_vm_plugin lines by hand; the wizard never deletes them",
+            )
+        try:
+            new_text = add_plugin(text, ctx.plugin)
+        except ValueError as error:
+            raise StepFailed(f"{PLUGINS_CMAKE}: {error}") from None
+        write_owned(ctx, self.id, PLUGINS_CMAKE, new_text, out)
+        if self.commits:
+            from wizard.steps.develop import commit_files
+
+            message = f"Build the {ctx.plugin} plugin\n\nDeclared in {PLUGINS_CMAKE} by pharo-plugin-wizard."
+            commit_files(ctx, [PLUGINS_CMAKE], message, out)
+
+
+# --------------------------------------------------------------------------- compile
+
+
+class Compile(Step):
+    """The second ``make install`` (the only one in single pass): the library itself."""
+
     id = "compile"
+    phase = "build"
     title = "build the plugin library (second make install)"
 
+    def detect(self, ctx: Context) -> Status:
+        library = find_library(ctx.build_dir, ctx.plugin)
+        if library is None:
+            return Status(False, f"no library for {ctx.plugin} yet")
+        source = generated_path(ctx)
+        if not source.exists():
+            return Status(False, f"{generated_c(ctx.plugin)} does not exist")
+        if not _newer(library, source):
+            return Status(False, f"{library.name} is older than its generated C")
+        return Status(True, f"{library.relative_to(ctx.build_dir)} is newer than its generated C")
 
-class Verify(_Build):
+    def describe(self, ctx: Context) -> list[str]:
+        return [" ".join(cmake_install_args(ctx))]
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        if run_tool(ctx, self.id, cmake_install_args(ctx), out) != 0:
+            fail_build(ctx, self.id)
+        if find_library(ctx.build_dir, ctx.plugin) is None:
+            raise StepFailed(
+                f"the build succeeded but no library for {ctx.plugin} was found",
+                hint=f"is {ctx.plugin} declared in {PLUGINS_CMAKE}? looked in: "
+                + ", ".join(str(p) for p in library_candidates(ctx.build_dir, ctx.plugin)),
+            )
+
+
+# --------------------------------------------------------------------------- verify
+
+
+REQUIRED_EXPORTS = ("getModuleName", "setInterpreter")
+
+
+class Verify(Step):
+    """Find the library and check its exports; print how to call it from an image."""
+
     id = "verify"
+    phase = "build"
     title = "find and check the plugin library"
     always_runs = True
+
+    def detect(self, ctx: Context) -> Status:
+        return Status(False, "always runs")
+
+    def describe(self, ctx: Context) -> list[str]:
+        places = ", ".join(str(p) for p in library_candidates(ctx.build_dir, ctx.plugin))
+        return [
+            f"look for the library in: {places}",
+            "check its dynamic symbols: getModuleName, setInterpreter and every exported primitive",
+        ]
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.slang import exported_primitives
+
+        path = find_library(ctx.build_dir, ctx.plugin)
+        if path is None:
+            raise StepFailed(
+                f"no library for {ctx.plugin} in the build folder",
+                hint="run the compile step (run without --from)",
+            )
+        library = inspect_library(path)
+        wanted = [*REQUIRED_EXPORTS, *exported_primitives(ctx.profile.plugin)]
+        missing = [name for name in wanted if name not in library.exports]
+        out.line(f"library: {path}")
+        out.line(f"size: {library.size} bytes, sha256: {library.sha256}")
+        out.line(f"exports: {', '.join(name for name in wanted if name in library.exports)}")
+        if missing:
+            raise StepFailed(
+                f"{path.name} does not export {', '.join(missing)}",
+                hint="a primitive needs <export: true> or a SmartSyntax primitive: directive; "
+                "the generated C is in " + str(generated_path(ctx)),
+            )
+        ctx.cache["library"] = library
+        from wizard.snippet import image_snippet
+
+        out.line("")
+        out.line("Try it: paste this into a Playground of an image run by this VM")
+        for line in image_snippet(ctx.profile.plugin).splitlines():
+            out.line("    " + line)
+
+    def record(self, ctx: Context) -> dict[str, object]:
+        library = ctx.cache.get("library")
+        return {"artifact": library.as_state(ctx.workspace)} if library else {}

@@ -1,34 +1,284 @@
-"""Develop phase: the plugin class in Tonel, VMMaker's external list, the commit."""
+"""Develop phase: the plugin class in Tonel, VMMaker's external list, the commit.
+
+These steps do what the article does by hand in a Pharo image (a class browser, editing
+``PharoVMMaker>>generate:memoryManager:``, Iceberg picking one change to commit) by
+writing the files straight into the checkout, which is what Iceberg would have committed
+and what the build's VMMaker image loads from ``smalltalksrc``.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from wizard.checkout import (
+    CLASS_DIR,
+    PLUGINS_CMAKE,
+    VMMAKER_CMAKE,
+    VMMAKER_LIST,
+    CheckoutFacts,
+    class_file,
+    read_text,
+    write_owned,
+)
 from wizard.errors import StepFailed
 from wizard.plan import Context, Status, Step
+from wizard.steps.setup import checkout_repo, open_repo
+
+if TYPE_CHECKING:
+    import git
+
+    from wizard.sink import StepOutput
 
 
-class _NotYet(Step):
-    phase = "develop"
+def rendered_class(ctx: Context) -> str:
+    """The plugin's class file as the profile renders it, in the checkout's Tonel style."""
+    from wizard.formats.tonel import detect_style_in, render_class
 
-    def detect(self, ctx: Context) -> Status:
-        return Status(False, "not implemented")
-
-    def describe(self, ctx: Context) -> list[str]:
-        return ["not implemented yet"]
-
-    def run(self, ctx, out) -> None:
-        raise StepFailed("not implemented")
+    key = "rendered_class"
+    if key not in ctx.cache:
+        style = detect_style_in(ctx.in_checkout(CLASS_DIR))
+        ctx.cache[key] = render_class(ctx.profile.plugin, style)
+    return ctx.cache[key]
 
 
-class PluginSource(_NotYet):
+def _no_checkout(ctx: Context) -> Status | None:
+    if not ctx.in_checkout(CLASS_DIR).is_dir():
+        return Status(False, f"no {CLASS_DIR} in {ctx.checkout} yet")
+    return None
+
+
+class PluginSource(Step):
     id = "plugin-source"
+    phase = "develop"
     title = "write the plugin class (Tonel)"
 
+    def detect(self, ctx: Context) -> Status:
+        missing = _no_checkout(ctx)
+        if missing:
+            return missing
+        relative = class_file(ctx.plugin)
+        current = read_text(ctx.in_checkout(relative))
+        if current is None:
+            return Status(False, f"{relative} does not exist yet")
+        if current != rendered_class(ctx):
+            return Status(False, f"{relative} differs from what the profile renders")
+        return Status(True, f"{relative} matches the profile")
 
-class PluginList(_NotYet):
+    def describe(self, ctx: Context) -> list[str]:
+        methods = len(ctx.profile.plugin.methods)
+        return [
+            f"check the {methods} Slang methods (as --lint does)",
+            f"write {class_file(ctx.plugin)} in the checkout's Tonel style",
+        ]
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.formats.tonel import check_tonel
+        from wizard.lint import lint_profile
+
+        report = lint_profile(ctx.profile)
+        for line in report.lines():
+            out.line(line)
+        if report.errors:
+            raise StepFailed(
+                f"the Slang checks found {len(report.errors)} error(s)",
+                hint=f"fix the methods in {ctx.profile.path}; --lint shows the same list",
+                details=[str(d) for d in report.errors[:10]],
+            )
+        text = rendered_class(ctx)
+        problems = check_tonel(text)
+        if problems:
+            raise StepFailed(
+                "the rendered class does not parse as Tonel; nothing was written",
+                hint="this is a bug in the wizard, please report it with the profile",
+                details=problems[:10],
+            )
+        write_owned(ctx, self.id, class_file(ctx.plugin), text, out, new_file=True)
+
+    def record(self, ctx: Context) -> dict[str, object]:
+        from wizard.slang import exported_primitives
+
+        return {"exports": exported_primitives(ctx.profile.plugin)}
+
+
+class PluginList(Step):
+    """Rewrite only the ``external: #(…)`` literal array of PharoVMMaker."""
+
     id = "plugin-list"
+    phase = "develop"
     title = "add the plugin to VMMaker's external plugins"
 
+    def __init__(self, mode: str = "two-pass") -> None:
+        self.single_pass = mode == "single-pass"
 
-class Commit(_NotYet):
+    takes_mode = True
+
+    def _lists(self, ctx: Context) -> tuple[str, list[str], list[str]]:
+        from wizard.formats.vmmaker_list import find_external_list, wanted_external_plugins
+
+        text = read_text(ctx.in_checkout(VMMAKER_LIST))
+        if text is None:
+            raise StepFailed(f"{VMMAKER_LIST} is missing from the checkout")
+        try:
+            current = find_external_list(text).external
+        except ValueError as error:
+            raise StepFailed(f"{VMMAKER_LIST}: {error}") from None
+        wanted = wanted_external_plugins(current, ctx.plugin, ctx.profile.external_plugins)
+        return text, current, wanted
+
+    def _vmmaker_cmake(self, ctx: Context) -> tuple[str, str] | None:
+        """Single pass: vmmaker.cmake's text and the text with the plugin's generated C."""
+        if not self.single_pass:
+            return None
+        from wizard.formats.plugins_cmake import add_generated_file
+
+        text = read_text(ctx.in_checkout(VMMAKER_CMAKE))
+        if text is None:
+            raise StepFailed(f"{VMMAKER_CMAKE} is missing from the checkout")
+        try:
+            return text, add_generated_file(text, ctx.plugin)
+        except ValueError as error:
+            raise StepFailed(f"{VMMAKER_CMAKE}: {error}") from None
+
+    def detect(self, ctx: Context) -> Status:
+        missing = _no_checkout(ctx)
+        if missing:
+            return missing
+        _, current, wanted = self._lists(ctx)
+        if current != wanted:
+            return Status(False, f"external: #({' '.join(current)}) lacks the wanted list")
+        cmake = self._vmmaker_cmake(ctx)
+        if cmake and cmake[0] != cmake[1]:
+            return Status(False, f"{VMMAKER_CMAKE} does not list the plugin's generated C yet")
+        return Status(True, f"external: #({' '.join(current)})")
+
+    def describe(self, ctx: Context) -> list[str]:
+        lines = [f"rewrite the external: #(...) literal array in {VMMAKER_LIST}"]
+        if self.single_pass:
+            lines.append(
+                f"add the plugin's generated C to PLUGIN_GENERATED_FILES in {VMMAKER_CMAKE}"
+            )
+        return lines
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.formats.vmmaker_list import with_external_plugins
+
+        text, current, wanted = self._lists(ctx)
+        out.line(f"external plugins: #({' '.join(current)}) -> #({' '.join(wanted)})")
+        write_owned(ctx, self.id, VMMAKER_LIST, with_external_plugins(text, wanted), out)
+        self._warn_unknown(ctx, wanted, out)
+        cmake = self._vmmaker_cmake(ctx)
+        if cmake:
+            write_owned(ctx, self.id, VMMAKER_CMAKE, cmake[1], out)
+
+    @staticmethod
+    def _warn_unknown(ctx: Context, wanted: list[str], out: StepOutput) -> None:
+        classes = CheckoutFacts(ctx.checkout).plugin_classes()
+        for name in wanted:
+            if name not in classes:
+                out.line(
+                    f"warning: {name} is listed but no plugin class {name} exists in smalltalksrc; "
+                    "VMMaker drops such names silently and the build fails later with a missing C file"
+                )
+
+
+def owned_files(ctx: Context, mode: str) -> list[str]:
+    """The checkout files the develop commit contains, in this build mode."""
+    files = [class_file(ctx.plugin), VMMAKER_LIST]
+    if mode == "single-pass":
+        files += [PLUGINS_CMAKE, VMMAKER_CMAKE]
+    return files
+
+
+def uncommitted(repo: git.Repo, paths: list[str]) -> list[str]:
+    """Which of ``paths`` differ from HEAD (staged, unstaged or untracked)."""
+    status = repo.git.status("--porcelain", "--untracked-files=all", "--", *paths)
+    return [line[3:] for line in status.splitlines() if line.strip()]
+
+
+def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) -> str:
+    """Commit exactly ``paths`` on the plugin branch; other changes stay as they are.
+
+    ``git commit --only`` takes the listed paths from the working tree and leaves whatever
+    else is staged or changed untouched. The author comes from git config; without one a
+    clearly named fallback is used and reported.
+    """
+    repo = checkout_repo(ctx)
+    branch = ctx.profile.plugin_branch
+    if repo.head.is_detached or repo.active_branch.name != branch:
+        current = "a detached HEAD" if repo.head.is_detached else repo.active_branch.name
+        raise StepFailed(
+            f"the checkout is on {current}, not on the plugin branch {branch}",
+            hint="run the branch step (pharo-plugin-wizard --replay PROFILE --from branch)",
+        )
+    changed = uncommitted(repo, paths)
+    if not changed:
+        return repo.head.commit.hexsha
+    repo.git.add("--", *changed)
+    environment = _identity(repo, out)
+    with repo.git.custom_environment(**environment):
+        repo.git.commit("--only", "--no-verify", "-m", message, "--", *changed)
+    sha = repo.head.commit.hexsha
+    out.line(f"committed {', '.join(changed)} on {branch} as {sha[:10]}")
+    return sha
+
+
+FALLBACK_NAME = "pharo-plugin-wizard"
+FALLBACK_EMAIL = "pharo-plugin-wizard@localhost"
+
+
+def _identity(repo: git.Repo, out: StepOutput) -> dict[str, str]:
+    reader = repo.config_reader()
+    name = reader.get_value("user", "name", default="")
+    email = reader.get_value("user", "email", default="")
+    if name and email:
+        return {}
+    out.line(
+        f"note: git has no user.name/user.email; committing as {FALLBACK_NAME} "
+        f"<{FALLBACK_EMAIL}> (set them with git config to commit as yourself)"
+    )
+    return {
+        "GIT_AUTHOR_NAME": str(name or FALLBACK_NAME),
+        "GIT_AUTHOR_EMAIL": str(email or FALLBACK_EMAIL),
+        "GIT_COMMITTER_NAME": str(name or FALLBACK_NAME),
+        "GIT_COMMITTER_EMAIL": str(email or FALLBACK_EMAIL),
+    }
+
+
+class Commit(Step):
     id = "commit"
+    phase = "develop"
     title = "commit the plugin on its branch"
+    takes_mode = True
+
+    def __init__(self, mode: str = "two-pass") -> None:
+        self.mode = mode
+
+    def detect(self, ctx: Context) -> Status:
+        repo = open_repo(ctx.checkout)
+        if repo is None:
+            return Status(False, "no clone yet")
+        files = owned_files(ctx, self.mode)
+        if not ctx.in_checkout(files[0]).exists():
+            return Status(False, f"{files[0]} is not written yet")
+        changed = uncommitted(repo, files)
+        if changed:
+            return Status(False, f"uncommitted: {', '.join(changed)}")
+        return Status(True, "the plugin's files are committed")
+
+    def describe(self, ctx: Context) -> list[str]:
+        files = owned_files(ctx, self.mode)
+        return [
+            f"git add -- {' '.join(files)}",
+            f"git commit --only -m 'Add the {ctx.plugin} external plugin' -- {' '.join(files)}",
+        ]
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        message = (
+            f"Add the {ctx.plugin} external plugin\n\n"
+            f"The plugin class in Tonel and its entry in VMMaker's external plugins, "
+            f"written by pharo-plugin-wizard from {ctx.profile.path.name}."
+        )
+        ctx.cache["commit"] = commit_files(ctx, owned_files(ctx, self.mode), message, out)
+
+    def record(self, ctx: Context) -> dict[str, object]:
+        return {"commit": ctx.cache.get("commit", "")}

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 def open_repo(path: Path) -> git.Repo | None:
     """The git repository at ``path`` (its top level), or None when there is none."""
+    if not (path / ".git").exists():
+        return None  # not a clone's top level; and GitPython need not be loaded to say so
     import git
 
     try:

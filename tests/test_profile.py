@@ -1,0 +1,232 @@
+"""The profile loader: defaults, one-line rejections that name file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from wizard.errors import ProfileError
+from wizard.profile import (
+    dump_profile,
+    load_profile,
+    parse_yaml,
+    save_profile,
+    save_state,
+    validate,
+)
+from wizard.template import template_text
+
+MINIMAL = """\
+version: 1
+plugin:
+  name: HelloWorldPlugin
+  methods:
+    - source: |
+        primitiveAnswer
+        \t<export: true>
+        \tinterpreterProxy pop: 1 thenPush: (interpreterProxy integerObjectOf: 42)
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "P.yml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rejection(path: Path, *overrides: str) -> str:
+    before = path.read_bytes() if path.is_file() else None
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path, list(overrides))
+    if before is not None:
+        assert path.read_bytes() == before, "a profile that fails to load must stay untouched"
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_minimal_profile_gets_every_default(tmp_path):
+    profile = load_profile(write(tmp_path, MINIMAL))
+    assert profile.plugin.superclass == "SmartSyntaxInterpreterPlugin"
+    assert profile.plugin.category == "VMMaker-Plugins"
+    assert (profile.plugin.package, profile.plugin.tag) == ("VMMaker", "Plugins")
+    assert profile.repository.url == "https://github.com/pharo-project/pharo-vm.git"
+    assert profile.repository.base_branch is None
+    assert profile.plugin_branch == "HelloWorldPlugin"
+    assert profile.build.mode == "two-pass"
+    assert profile.build.cmake_definitions == ["-DICEBERG_DEFAULT_REMOTE=httpsUrl"]
+    assert profile.checkout_dir == tmp_path.resolve() / "pharo-vm"
+    assert profile.logs_dir == tmp_path.resolve() / "logs" / "HelloWorldPlugin"
+    assert [m.selector for m in profile.plugin.methods] == ["primitiveAnswer"]
+
+
+def test_the_issue_example_message(tmp_path):
+    path = write(tmp_path, MINIMAL.replace("HelloWorldPlugin", "helloWorld"))
+    message = rejection(path)
+    assert message.endswith(":3: plugin.name: 'helloWorld' must start with a capital letter")
+    assert str(path.name) in message
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        (("version: 1", "version: 2"), "version", "not supported"),
+        (("  name: HelloWorldPlugin", "  name: Hello World"), "plugin.name", "only letters"),
+        (("  name: HelloWorldPlugin", "  name: ../Evil"), "plugin.name", "capital letter"),
+        (("  name: HelloWorldPlugin", "  name: " + "A" * 70), "plugin.name", "64"),
+        (("  name: HelloWorldPlugin", "  name: 12"), "plugin.name", "not a number"),
+        (
+            ("    - source: |", "    - side: meta\n      source: |"),
+            "plugin.methods[0].side",
+            "instance or class",
+        ),
+        (("  methods:", "  colour: blue\n  methods:"), "plugin.colour", "unknown key"),
+    ],
+)
+def test_rejections_name_the_field(tmp_path, change, field, words):
+    path = write(tmp_path, MINIMAL.replace(*change))
+    message = rejection(path)
+    assert f": {field}: " in message
+    assert words in message
+
+
+def test_duplicate_selector_on_one_side_is_bad_input(tmp_path):
+    text = MINIMAL + "    - source: |\n        primitiveAnswer\n        \t^ 1\n"
+    message = rejection(write(tmp_path, text))
+    assert "plugin.methods[1].source" in message
+    assert "primitiveAnswer" in message
+
+
+def test_same_selector_on_both_sides_is_fine(tmp_path):
+    text = MINIMAL + "    - side: class\n      source: |\n        primitiveAnswer\n        \t^ 1\n"
+    assert len(load_profile(write(tmp_path, text)).plugin.methods) == 2
+
+
+def test_method_without_pattern_line(tmp_path):
+    text = MINIMAL + "    - source: |\n        ^ 3 + 4\n"
+    assert "no pattern line" in rejection(write(tmp_path, text))
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    path = write(tmp_path, "version: 1\nplugin: [unclosed\n")
+    assert "P.yml:" in rejection(path)
+
+
+def test_python_tags_are_refused(tmp_path):
+    path = write(tmp_path, "version: 1\nplugin: !!python/object/apply:os.system ['true']\n")
+    assert "could not determine a constructor" in rejection(path)
+
+
+def test_alias_bomb_is_refused_before_expansion(tmp_path):
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        here = chr(ord("a") + i)
+        lines.append(f"{here}: &{here} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]")
+    message = rejection(write(tmp_path, "\n".join(lines) + "\n"))
+    assert "aliases" in message
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"version: 1\nplugin: \xff\xfe\n"])
+def test_empty_binary_and_non_utf8(tmp_path, content):
+    path = tmp_path / "P.yml"
+    path.write_bytes(content)
+    rejection(path)
+
+
+def test_folder_missing_and_huge(tmp_path):
+    assert "folder" in rejection(tmp_path)
+    assert "no such file" in rejection(tmp_path / "missing.yml")
+    huge = write(tmp_path, MINIMAL + "#" * (2 * 1024 * 1024))
+    assert "1 MiB" in rejection(huge)
+
+
+def test_cmake_option_injection_is_refused(tmp_path):
+    text = MINIMAL + "build:\n  cmake_options:\n    'A;rm -rf /': x\n"
+    assert "not a cmake variable name" in rejection(write(tmp_path, text))
+    text = MINIMAL + 'build:\n  cmake_options:\n    FOO: "a\\nb"\n'
+    assert "control characters" in rejection(write(tmp_path, text))
+
+
+def test_paths_stay_inside_the_workspace(tmp_path):
+    text = MINIMAL + "repository:\n  path: ../../elsewhere\n"
+    assert "repository.path" in rejection(write(tmp_path, text))
+    text = MINIMAL + "build:\n  dir: /tmp/build\n"
+    assert "build.dir" in rejection(write(tmp_path, text))
+
+
+def test_url_cannot_be_an_option(tmp_path):
+    text = MINIMAL + "repository:\n  url: --upload-pack=evil\n"
+    assert "repository.url" in rejection(write(tmp_path, text))
+
+
+def test_set_overrides_apply_to_the_run_only(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    before = path.read_bytes()
+    profile = load_profile(path, ["build.jobs=4", "repository.base_branch=pharo-12"])
+    assert profile.build.jobs == 4
+    assert profile.repository.base_branch == "pharo-12"
+    assert path.read_bytes() == before
+
+
+def test_bad_set_override_is_one_line(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    assert "build.jobs" in rejection(path, "build.jobs=many")
+    assert "--set" in rejection(path, "nonsense")
+    assert "unknown key" in rejection(path, "build.colour=red")
+
+
+def test_save_state_keeps_the_rest_of_the_file(tmp_path):
+    text = "# my comment\n" + MINIMAL + "state: {}\n# trailing comment\n"
+    path = write(tmp_path, text)
+    profile = load_profile(path)
+    profile.state["steps"] = {"clone": {"status": "done"}}
+    save_state(profile)
+    saved = path.read_text()
+    assert saved.startswith("# my comment\n")
+    assert "# trailing comment" in saved
+    assert load_profile(path).state == {"steps": {"clone": {"status": "done"}}}
+
+
+def test_save_state_appends_when_there_is_no_state(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    profile = load_profile(path)
+    profile.state["steps"] = {"branch": {"status": "failed"}}
+    save_state(profile)
+    assert load_profile(path).state["steps"]["branch"]["status"] == "failed"
+    assert path.read_text().startswith(MINIMAL)
+
+
+def test_full_save_round_trips_with_tabs_as_blocks(tmp_path):
+    path = write(tmp_path, template_text("RoundTripPlugin"), "RoundTripPlugin.yml")
+    profile = load_profile(path)
+    save_profile(profile)
+    again = load_profile(path)
+    assert again.plugin == profile.plugin
+    assert again.repository == profile.repository
+    assert again.build == profile.build
+    assert "source: |" in path.read_text()
+    assert "\\t" not in path.read_text()
+
+
+def test_dump_is_valid_yaml_for_validate(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    profile = load_profile(path)
+    data = yaml.safe_load(dump_profile(profile))
+    assert validate(data, path).plugin == profile.plugin
+
+
+def test_template_is_the_article_plugin_renamed(tmp_path):
+    data, _ = parse_yaml(template_text("MyPlugin"), tmp_path / "MyPlugin.yml")
+    profile = validate(data, tmp_path / "MyPlugin.yml")
+    assert profile.plugin.name == "MyPlugin"
+    selectors = [(m.side, m.selector) for m in profile.plugin.methods]
+    assert selectors == [
+        ("class", "moduleNameAndVersion"),
+        ("instance", "primitiveGetHelloString"),
+        ("instance", "stringFromCString:"),
+    ]
+    assert "self stringFromCString:" in profile.plugin.methods[1].source
+    assert "Hello from your MyPlugin." in profile.plugin.methods[1].source

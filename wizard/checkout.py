@@ -1,0 +1,136 @@
+"""Facts read from a pharo-vm checkout, and the files of it the wizard writes.
+
+Paths are those of pharo-vm-notes §1–§2 and the same on pharo-9, pharo-10 and pharo-12.
+Writing goes through :func:`write_owned`, which keeps the promise of "nothing lost": a
+file the wizard owns that was changed by hand since the wizard last wrote it is not
+overwritten without ``--force``; the step fails with the file's name and a diff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wizard.errors import StepFailed
+
+if TYPE_CHECKING:
+    from wizard.plan import Context
+    from wizard.sink import StepOutput
+
+SMALLTALKSRC = "smalltalksrc"
+CLASS_DIR = "smalltalksrc/VMMaker"
+VMMAKER_LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
+PROXY_API = "smalltalksrc/VMMaker/InterpreterProxy.class.st"
+PLUGINS_CMAKE = "plugins.cmake"
+VMMAKER_CMAKE = "cmake/vmmaker.cmake"
+
+
+def class_file(plugin: str) -> str:
+    """Where the plugin class lives: package VMMaker, the one the build's image loads."""
+    return f"{CLASS_DIR}/{plugin}.class.st"
+
+
+def generated_c(plugin: str, word_size: int = 64) -> str:
+    """The C file VMMaker writes for an external plugin, relative to the build folder."""
+    return f"generated/{word_size}/plugins/src/{plugin}/{plugin}.c"
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+@dataclass
+class CheckoutFacts:
+    """What the Slang checks need from a checkout, read once per run."""
+
+    root: Path
+
+    def proxy_api(self) -> dict[str, int] | None:
+        """InterpreterProxy's selectors and their argument counts; None without the file."""
+        text = read_text(self.root / PROXY_API)
+        if text is None:
+            return None
+        from wizard.formats.proxy_api import proxy_selectors
+
+        return proxy_selectors(text)
+
+    def class_files(self) -> dict[str, str]:
+        """Every Tonel class file under smalltalksrc, by path relative to the checkout."""
+        files: dict[str, str] = {}
+        for path in sorted((self.root / SMALLTALKSRC).glob("*/*.class.st")):
+            files[path.relative_to(self.root).as_posix()] = path.read_text("utf-8", "replace")
+        return files
+
+    def plugin_classes(self) -> dict[str, str]:
+        """InterpreterPlugin and its subclasses found in the checkout, with their files."""
+        from wizard.formats.vmmaker_list import plugin_classes
+
+        return plugin_classes(self.class_files())
+
+
+def recorded_digest(ctx: Context, relative: str) -> str | None:
+    """The digest of what the wizard last wrote to ``relative``, from ``state:``."""
+    for entry in ctx.step_state.values():
+        files = entry.get("files") if isinstance(entry, dict) else None
+        if isinstance(files, dict) and relative in files:
+            return files[relative]
+    return None
+
+
+def write_owned(
+    ctx: Context,
+    step_id: str,
+    relative: str,
+    text: str,
+    out: StepOutput,
+    *,
+    new_file: bool = False,
+) -> bool:
+    """Write ``text`` to a checkout file the wizard owns; answer whether it changed.
+
+    Refuses (unless ``--force``) when the file was changed by hand since the wizard last
+    wrote it, or when ``new_file`` and the file exists but the wizard never wrote it.
+    """
+    path = ctx.in_checkout(relative)
+    current = read_text(path)
+    if current != text:
+        if current is not None and not ctx.force:
+            _refuse_hand_edit(ctx, relative, current, text, new_file)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        out.line(f"wrote {relative}")
+    files = ctx.step_state.setdefault(step_id, {}).setdefault("files", {})
+    files[relative] = digest(text)
+    return current != text
+
+
+def _refuse_hand_edit(ctx: Context, relative: str, current: str, text: str, new_file: bool) -> None:
+    recorded = recorded_digest(ctx, relative)
+    if recorded is None and not new_file:
+        return  # a pharo-vm file the wizard edits for the first time
+    if recorded is not None and recorded == digest(current):
+        return  # still what the wizard wrote last time: safe to replace
+    from wizard.formats.tonel import unified_diff
+
+    why = (
+        "exists and was not written by the wizard"
+        if recorded is None
+        else "was changed by hand since the wizard wrote it"
+    )
+    diff = unified_diff(current, text, relative).splitlines()
+    raise StepFailed(
+        f"{relative} {why}; not overwriting it",
+        hint="keep your edit by moving it into the profile, or run again with --force to "
+        "replace the file with what the profile says",
+        details=["diff (current file → what the profile renders):", *diff[:80]],
+    )
