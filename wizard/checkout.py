@@ -23,6 +23,7 @@ SMALLTALKSRC = "smalltalksrc"
 CLASS_DIR = "smalltalksrc/VMMaker"
 VMMAKER_LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
 PROXY_API = "smalltalksrc/VMMaker/InterpreterProxy.class.st"
+INTERPRETER_PLUGIN = "smalltalksrc/VMMaker/InterpreterPlugin.class.st"
 PLUGINS_CMAKE = "plugins.cmake"
 VMMAKER_CMAKE = "cmake/vmmaker.cmake"
 
@@ -55,13 +56,18 @@ class CheckoutFacts:
     root: Path
 
     def proxy_api(self) -> dict[str, int] | None:
-        """InterpreterProxy's selectors and their argument counts; None without the file."""
+        """What ``interpreterProxy`` understands, with argument counts; None without a checkout.
+
+        InterpreterProxy's own selectors, plus what Slang translates without it (``cCoerce:to:``
+        and the like) and InterpreterPlugin's own methods: checking against the proxy alone
+        flags sends that real plugins build with.
+        """
         text = read_text(self.root / PROXY_API)
         if text is None:
             return None
-        from wizard.formats.proxy_api import proxy_selectors
+        from wizard.formats.proxy_api import understood_by_proxy
 
-        return proxy_selectors(text)
+        return understood_by_proxy(text, read_text(self.root / INTERPRETER_PLUGIN))
 
     def class_files(self) -> dict[str, str]:
         """Every Tonel class file under smalltalksrc, by path relative to the checkout."""

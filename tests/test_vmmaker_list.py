@@ -1,0 +1,208 @@
+"""The external-plugin list in PharoVMMaker, and finding plugin classes."""
+
+from __future__ import annotations
+
+import pytest
+
+from wizard.formats.vmmaker_list import (
+    find_external_list,
+    mask_comments_and_strings,
+    plugin_classes,
+    wanted_external_plugins,
+    with_external_plugins,
+)
+
+# Small texts in the shape of PharoVMMaker.class.st on each branch (written for these tests).
+PHARO_9 = """\
+"
+Generates the VM from the command line.
+"
+Class {
+\t#name : #PharoVMMaker,
+\t#superclass : #Object,
+\t#category : #'VMMakerCompatibilityForPharo6-CommandLine'
+}
+
+{ #category : #generation }
+PharoVMMaker >> generate: interpreterClass memoryManager: memoryManager [
+\t| directory |
+\t"Old list, kept for reference: internal: #() external: #(FilePlugin);"
+\tdirectory := self directoryFor: memoryManager.
+\t[ (VMMaker makerFor: interpreterClass to: directory)
+\t\t\t\tstopOnErrors: true;
+\t\t\t\tinternal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);
+\t\t\t\tgenerateInterpreterFile;
+\t\t\t\tgenerateExternalPlugins ] valueSupplyingAnswer: true
+]
+"""
+
+PHARO_10 = """\
+Class {
+\t#name : 'PharoVMMaker',
+\t#superclass : 'Object',
+\t#instVars : [
+\t\t'generatePlugins'
+\t],
+\t#category : 'VMMakerCompatibilityForPharo6-CommandLine',
+\t#package : 'VMMakerCompatibilityForPharo6',
+\t#tag : 'CommandLine'
+}
+
+{ #category : 'generation' }
+PharoVMMaker >> generate: interpreterClass memoryManager: memoryManager compilerClass: compilerClass options: options [
+\t| vmmaker |
+\tvmmaker := VMMaker makerFor: interpreterClass and: compilerClass.
+\tself log: 'external: #(NotThis)'.
+\tvmmaker
+\t\t\t\tinternal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);
+\t\t\t\tgenerateInterpreterFile.
+\tgeneratePlugins ifTrue: [ vmmaker generateExternalPlugins ]
+]
+"""
+
+PHARO_12 = """\
+Class {
+\t#name : 'PharoVMMaker',
+\t#superclass : 'Object',
+\t#category : 'VMMakerCompatibilityForPharo6-CommandLine',
+\t#package : 'VMMakerCompatibilityForPharo6',
+\t#tag : 'CommandLine'
+}
+
+{ #category : 'generation' }
+PharoVMMaker >> generate: interpreterClass memoryManager: memoryManager compilerClass: compilerClass [
+\t| vmmaker quote |
+\tquote := $'.
+\tvmmaker := VMMaker makerFor: interpreterClass and: compilerClass.
+\tvmmaker
+\t\t\t\tinternal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);
+\t\t\t\tgenerateInterpreterFile.
+\t^ quote
+]
+"""
+
+LINE = "\t\t\t\tinternal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);"
+
+
+@pytest.mark.parametrize("text", [PHARO_9, PHARO_10, PHARO_12], ids=["pharo-9", "10", "12"])
+def test_find_external_list(text: str) -> None:
+    found = find_external_list(text)
+    assert found.internal == []
+    assert found.external == ["FilePlugin", "SurfacePlugin", "FloatArrayPlugin"]
+    assert text[found.start : found.end] == "FilePlugin SurfacePlugin FloatArrayPlugin"
+    assert text.splitlines()[found.line - 1] == LINE
+
+
+@pytest.mark.parametrize("text", [PHARO_9, PHARO_10, PHARO_12], ids=["pharo-9", "10", "12"])
+def test_rewrite_changes_only_the_literal_array(text: str) -> None:
+    names = ["FilePlugin", "SurfacePlugin", "FloatArrayPlugin", "HelloWorldPlugin"]
+    new = with_external_plugins(text, names)
+    line = LINE.replace("FloatArrayPlugin)", "FloatArrayPlugin HelloWorldPlugin)")
+    assert new == text.replace(LINE, line)
+    before, after = text.split(LINE)
+    assert new.startswith(before) and new.endswith(after)
+    assert find_external_list(new).external == names
+
+
+def test_rewrite_with_an_empty_list_and_back() -> None:
+    empty = with_external_plugins(PHARO_12, [])
+    assert "internal: #() external: #();" in empty
+    again = with_external_plugins(empty, ["FilePlugin", "SurfacePlugin", "FloatArrayPlugin"])
+    assert again == PHARO_12
+
+
+def test_symbols_in_the_list_are_read_as_names() -> None:
+    text = PHARO_12.replace("#(FilePlugin SurfacePlugin", "#(#FilePlugin\n\t\tSurfacePlugin")
+    assert find_external_list(text).external == ["FilePlugin", "SurfacePlugin", "FloatArrayPlugin"]
+
+
+def test_commented_and_quoted_lists_are_ignored() -> None:
+    # PHARO_9 has one in a comment, PHARO_10 one in a string: still exactly one list each.
+    assert find_external_list(PHARO_9).line == PHARO_9.splitlines().index(LINE) + 1
+    assert find_external_list(PHARO_10).line == PHARO_10.splitlines().index(LINE) + 1
+
+
+def test_no_list_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no `internal"):
+        find_external_list(PHARO_12.replace(LINE, "\t\t\t\tgenerateAll;"))
+
+
+def test_two_lists_are_an_error() -> None:
+    twice = PHARO_12.replace(LINE, LINE + "\n" + LINE)
+    with pytest.raises(ValueError, match="2 `internal"):
+        find_external_list(twice)
+
+
+def test_mask_keeps_offsets_and_newlines() -> None:
+    text = "a := 'x\n''y' . \"c\nd\" $' b"
+    masked = mask_comments_and_strings(text)
+    assert len(masked) == len(text)
+    assert masked.count("\n") == text.count("\n")
+    assert masked.split() == ["a", ":=", ".", "$", "b"]
+
+
+def test_wanted_external_plugins() -> None:
+    current = ["FilePlugin", "SurfacePlugin"]
+    assert wanted_external_plugins(current, "HelloWorldPlugin", None) == [
+        "FilePlugin",
+        "SurfacePlugin",
+        "HelloWorldPlugin",
+    ]
+    assert wanted_external_plugins(current + ["HelloWorldPlugin"], "HelloWorldPlugin", None) == [
+        "FilePlugin",
+        "SurfacePlugin",
+        "HelloWorldPlugin",
+    ]
+    assert wanted_external_plugins(current, "HelloWorldPlugin", ["HelloWorldPlugin"]) == [
+        "HelloWorldPlugin"
+    ]
+    assert wanted_external_plugins(current, "X", []) == []
+
+
+def _class(name: str, superclass: str, old: bool = False) -> str:
+    if old:
+        return f"Class {{\n\t#name : #{name},\n\t#superclass : #{superclass},\n\t#category : #'VMMaker-Plugins'\n}}\n"
+    return (
+        f'"\nA comment naming Class {{ #name : #Fake }}.\n"\n'
+        f"Class {{\n\t#name : '{name}',\n\t#superclass : '{superclass}',\n"
+        "\t#category : 'VMMaker-Plugins',\n\t#package : 'VMMaker',\n\t#tag : 'Plugins'\n}\n"
+    )
+
+
+def test_plugin_classes_follow_superclasses_in_both_styles() -> None:
+    files = {
+        "VMMaker/InterpreterPlugin.class.st": _class("InterpreterPlugin", "VMClass"),
+        "VMMaker/VMClass.class.st": _class("VMClass", "Object"),
+        "VMMaker/SmartSyntaxInterpreterPlugin.class.st": _class(
+            "SmartSyntaxInterpreterPlugin", "InterpreterPlugin"
+        ),
+        "VMMaker/FloatArrayPlugin.class.st": _class("FloatArrayPlugin", "InterpreterPlugin", True),
+        "VMMaker/MyPlugin.class.st": _class("MyPlugin", "SmartSyntaxInterpreterPlugin", True),
+        "VMMaker/MySubPlugin.class.st": _class("MySubPlugin", "MyPlugin"),
+        "VMMaker/Unrelated.class.st": _class("Unrelated", "Object"),
+        "VMMaker/Orphan.class.st": _class("Orphan", "NotInTheTree"),
+        "VMMaker/LoopA.class.st": _class("LoopA", "LoopB"),
+        "VMMaker/LoopB.class.st": _class("LoopB", "LoopA"),
+        "VMMaker/package.st": "Package { #name : 'VMMaker' }\n",
+    }
+    assert plugin_classes(files) == {
+        "InterpreterPlugin": "VMMaker/InterpreterPlugin.class.st",
+        "SmartSyntaxInterpreterPlugin": "VMMaker/SmartSyntaxInterpreterPlugin.class.st",
+        "FloatArrayPlugin": "VMMaker/FloatArrayPlugin.class.st",
+        "MyPlugin": "VMMaker/MyPlugin.class.st",
+        "MySubPlugin": "VMMaker/MySubPlugin.class.st",
+    }
+
+
+def test_plugin_classes_is_fast_on_hundreds_of_files() -> None:
+    import time
+
+    files = {
+        f"VMMaker/C{i}.class.st": _class(f"C{i}", f"C{i - 1}") + "x" * 5000 for i in range(1, 800)
+    }
+    files["VMMaker/C0.class.st"] = _class("C0", "InterpreterPlugin")
+    files["VMMaker/InterpreterPlugin.class.st"] = _class("InterpreterPlugin", "VMClass")
+    start = time.perf_counter()
+    found = plugin_classes(files)
+    assert time.perf_counter() - start < 0.5
+    assert len(found) == 801

@@ -1,0 +1,175 @@
+"""VMMaker's external-plugin list, and which Tonel classes are plugins.
+
+``smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st`` holds, on every
+branch, one cascade part ``internal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);``
+(inside ``generate:memoryManager:`` on pharo-9, ``...compilerClass:options:`` on pharo-10,
+``...compilerClass:`` on pharo-12).  VMMaker generates C only for the plugins named there, and
+silently drops a name whose class is not loaded (notes 1.2), so the wizard both rewrites the
+list and checks the names against the classes it can see.
+
+Everything here is text in, text out.  The list is found on a copy of the text in which
+comments, strings and character literals are blanked out, so a commented-out
+``external: #(...)`` is never taken for the real one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+_LIST = re.compile(r"\binternal:\s*#\(([^()]*)\)\s*external:\s*#\(([^()]*)\)")
+_NAME = re.compile(r"#?([A-Za-z_][A-Za-z0-9_]*)")
+_HEADER_NAME = re.compile(r"#name\s*:\s*#?'?([A-Za-z_][A-Za-z0-9_]*)")
+_HEADER_SUPER = re.compile(r"#superclass\s*:\s*#?'?([A-Za-z_][A-Za-z0-9_]*)")
+
+#: The root of every plugin class.
+PLUGIN_ROOT = "InterpreterPlugin"
+
+
+@dataclass
+class ExternalList:
+    """The ``internal: #(...) external: #(...)`` literal arrays found in PharoVMMaker.
+
+    ``start``/``end`` are the character offsets of the external array's contents (between
+    its parentheses); ``line`` is the 1-based line of the ``external:`` keyword.
+    """
+
+    internal: list[str]
+    external: list[str]
+    start: int
+    end: int
+    line: int
+
+
+def find_external_list(text: str) -> ExternalList:
+    """The one external-plugin list in ``text``; ``ValueError`` when there is none or several."""
+    code = mask_comments_and_strings(text)
+    matches = list(_LIST.finditer(code))
+    if not matches:
+        raise ValueError(
+            "no `internal: #(...) external: #(...)` list found in PharoVMMaker; "
+            "the method that configures VMMaker has changed"
+        )
+    if len(matches) > 1:
+        lines = ", ".join(str(text.count("\n", 0, m.start()) + 1) for m in matches)
+        raise ValueError(
+            f"{len(matches)} `internal: #(...) external: #(...)` lists found in PharoVMMaker "
+            f"(lines {lines}); expected exactly one"
+        )
+    match = matches[0]
+    start, end = match.span(2)
+    line = text.count("\n", 0, code.index("external:", match.start())) + 1
+    return ExternalList(
+        internal=_names(text[match.start(1) : match.end(1)]),
+        external=_names(text[start:end]),
+        start=start,
+        end=end,
+        line=line,
+    )
+
+
+def with_external_plugins(text: str, names: Sequence[str]) -> str:
+    """``text`` with only the external literal array replaced by ``#(A B C)``."""
+    found = find_external_list(text)
+    return text[: found.start] + " ".join(names) + text[found.end :]
+
+
+def wanted_external_plugins(
+    current: Sequence[str], plugin_name: str, explicit: Sequence[str] | None
+) -> list[str]:
+    """The list to write: ``explicit`` when the profile gives one, else current plus the plugin."""
+    if explicit is not None:
+        return list(explicit)
+    wanted = list(current)
+    if plugin_name not in wanted:
+        wanted.append(plugin_name)
+    return wanted
+
+
+def plugin_classes(files: Mapping[str, str]) -> dict[str, str]:
+    """The Tonel classes that are ``InterpreterPlugin`` or inherit from it, mapped to their path.
+
+    ``files`` maps a relative path to the text of a ``.class.st`` file.  Only the header's
+    ``#name`` and ``#superclass`` are read (either style), with a regular expression on the
+    first ``Class {`` ... ``}`` block: this runs over hundreds of files.
+    """
+    parents: dict[str, str] = {}
+    paths: dict[str, str] = {}
+    for path, text in files.items():
+        header = _class_header(text)
+        if header is None:
+            continue
+        name = _HEADER_NAME.search(header)
+        if name is None:
+            continue
+        parent = _HEADER_SUPER.search(header)
+        parents[name.group(1)] = parent.group(1) if parent else ""
+        paths.setdefault(name.group(1), path)
+    known: dict[str, bool] = {}
+    return {name: paths[name] for name in parents if _is_plugin(name, parents, known)}
+
+
+def _is_plugin(name: str, parents: Mapping[str, str], known: dict[str, bool]) -> bool:
+    """Whether ``name`` reaches InterpreterPlugin through ``parents``; answers are memoised."""
+    chain: list[str] = []
+    answer = False
+    while name and name not in chain:
+        if name in known:
+            answer = known[name]
+            break
+        if name == PLUGIN_ROOT:
+            answer = True
+            break
+        chain.append(name)
+        name = parents.get(name, "")
+    for visited in chain:
+        known[visited] = answer
+    return answer
+
+
+def _class_header(text: str) -> str | None:
+    start = text.find("Class {")
+    while start > 0 and text[start - 1] != "\n":
+        start = text.find("Class {", start + 1)
+    if start < 0:
+        return None
+    end = text.find("}", start)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _names(array_contents: str) -> list[str]:
+    return [m.group(1) for m in _NAME.finditer(array_contents)]
+
+
+def mask_comments_and_strings(text: str) -> str:
+    """``text`` with comments, strings and character literals replaced by spaces.
+
+    Offsets and newlines are kept, so positions found in the masked copy are valid in the
+    original.  A doubled quote inside a string or comment continues it.
+    """
+    out = list(text)
+    index = 0
+    size = len(text)
+    while index < size:
+        char = text[index]
+        if char == "$" and index + 1 < size:
+            out[index + 1] = " " if text[index + 1] != "\n" else "\n"
+            index += 2
+            continue
+        if char in "\"'":
+            end = index + 1
+            while end < size:
+                if text[end] == char:
+                    if end + 1 < size and text[end + 1] == char:
+                        end += 2
+                        continue
+                    break
+                end += 1
+            for position in range(index, min(end + 1, size)):
+                if text[position] != "\n":
+                    out[position] = " "
+            index = end + 1
+            continue
+        index += 1
+    return "".join(out)
