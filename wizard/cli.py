@@ -8,6 +8,7 @@ forms never import Textual at all.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -84,6 +85,15 @@ def run(argv: list[str]) -> int:
     except WizardError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except Exception as error:  # a bug in the wizard: say so in one line, trace on request
+        if os.environ.get("PHARO_PLUGIN_WIZARD_DEBUG"):
+            raise
+        print(
+            f"{PROG}: internal error: {type(error).__name__}: {error} (please report it; "
+            "set PHARO_PLUGIN_WIZARD_DEBUG=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 def _check_combinations(args: argparse.Namespace) -> None:
@@ -142,6 +152,10 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _tui(profile: str | None) -> int:
+    if profile:
+        from wizard.profile import load_profile
+
+        load_profile(Path(profile))  # a bad profile is reported the same way as for --replay
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "the TUI needs a terminal; for scripts and CI use "

@@ -29,7 +29,8 @@ class ProfileError(WizardError):
             where.append(_display(self.path) + (f":{self.line}" if self.line else ""))
         if self.field:
             where.append(self.field)
-        return ": ".join([*where, self.message])
+        text = ": ".join([*where, self.message])
+        return text.replace("\r", "\\r").replace("\n", "\\n")  # always one line
 
 
 class UsageError(WizardError):

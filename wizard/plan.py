@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from wizard.profile import Profile
+    from wizard.runner import CancelToken
     from wizard.sink import StepOutput
 
 PHASES = ("setup", "develop", "build")
@@ -69,6 +70,7 @@ class Context:
     force: bool = False
     dry_run: bool = False
     cache: dict[str, Any] = field(default_factory=dict)
+    token: CancelToken | None = None
 
     @property
     def plugin(self) -> str:

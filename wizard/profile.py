@@ -212,7 +212,13 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, dict[Field, int]]:
     """
     if "\x00" in text:
         raise ProfileError(path, None, None, "is binary, not YAML text")
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise ProfileError(
+            path, line, None, f"YAML: character #x{exc.character:04x} is not allowed"
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -225,8 +231,13 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, dict[Field, int]]:
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "not valid YAML"
         raise ProfileError(path, line, None, f"YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise ProfileError(
+            path, line, None, f"YAML: character #x{exc.character:04x} is not allowed"
+        ) from None
     except yaml.YAMLError as exc:
-        raise ProfileError(path, None, None, f"YAML: {exc}") from None
+        raise ProfileError(path, None, None, "YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise ProfileError(path, None, None, "YAML nests too deeply") from None
     finally:
@@ -251,7 +262,7 @@ def _index_lines(
                 raise ProfileError(
                     path, key.start_mark.line + 1, _dotted(where), "keys must be text"
                 )
-            if key.tag == "tag:yaml.org,2002:merge" or key.value == "<<":
+            if key.tag == "tag:yaml.org,2002:merge":
                 raise ProfileError(path, key.start_mark.line + 1, _dotted(where), _ALIAS)
             _index_lines(value, (*where, key.value), lines, seen, path)
     elif isinstance(node, yaml.SequenceNode):
@@ -544,8 +555,15 @@ class _Validator:
 def _dotted(where: Field) -> str:
     text = ""
     for part in where:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+            continue
+        shown = part if _PLAIN_KEY.fullmatch(part) else repr(part)
+        text += f".{shown}" if text else shown
     return text
+
+
+_PLAIN_KEY = re.compile(r"[\w;/ -]{1,80}")
 
 
 def _kind(value: Any) -> str:
@@ -624,17 +642,28 @@ def dump_profile(profile: Profile) -> str:
 
 
 class _Dumper(yaml.SafeDumper):
-    """SafeDumper that writes multi-line text (Slang sources with tabs) as ``|`` blocks."""
+    """SafeDumper that writes multi-line text (Slang sources with tabs) as ``|`` blocks.
+
+    It never writes anchors or aliases: the loader refuses them.
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
     def analyze_scalar(self, scalar: str) -> Any:
         # PyYAML refuses block style for text with tabs; tabs are fine inside a block.
+        if "\t" not in scalar or "\n" not in scalar:
+            return super().analyze_scalar(scalar)
         analysis = super().analyze_scalar(scalar.replace("\t", " "))
         analysis.scalar = scalar
+        analysis.allow_flow_plain = analysis.allow_block_plain = False
         return analysis
 
 
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
+    if any(ch in value for ch in "\r\x85\u2028\u2029\ufeff"):
+        style = '"'  # line breaks YAML reads differently: escape them
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -12,6 +12,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,50 @@ from wizard.sink import StepOutput
 
 READ_SIZE = 64 * 1024
 STOP_GRACE_SECONDS = 3.0
+
+
+class CancelToken:
+    """Lets another thread (the TUI) stop the running process tree of a step.
+
+    ``cancel()`` marks the run cancelled and stops the process :func:`run` is waiting on,
+    plus any other child of the wizard (a git clone run by GitPython); :func:`run` then
+    raises :class:`Interrupted`, exactly as it does for Ctrl-C in the headless face.
+    """
+
+    def __init__(self) -> None:
+        self._cancelled = threading.Event()
+        self._pids: set[int] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def reset(self) -> None:
+        self._cancelled.clear()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        with self._lock:
+            pids = list(self._pids)
+        for pid in pids:
+            stop_tree(pid)
+        stop_children()
+
+    def check(self) -> None:
+        """Raise :class:`Interrupted` when the run was cancelled."""
+        if self.cancelled:
+            raise Interrupted("cancelled")
+
+    def watch(self, pid: int) -> None:
+        with self._lock:
+            self._pids.add(pid)
+        if self.cancelled:
+            stop_tree(pid)
+
+    def unwatch(self, pid: int) -> None:
+        with self._lock:
+            self._pids.discard(pid)
 
 
 @dataclass(frozen=True)
@@ -40,6 +85,7 @@ def run(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     tail_lines: int = 400,
+    token: CancelToken | None = None,
 ) -> Completed:
     """Run ``args`` (no shell), stream its output to ``out``, answer its status and tail.
 
@@ -61,6 +107,8 @@ def run(
         start_new_session=True,
     )
     tail: list[str] = []
+    if token is not None:
+        token.watch(process.pid)
     try:
         pending = b""
         stream = process.stdout
@@ -82,11 +130,15 @@ def run(
             out.write_bytes(pending + b"\n")
             _keep_tail(tail, pending, tail_lines)
         returncode = process.wait()
+        if token is not None:
+            token.check()
     except (KeyboardInterrupt, Interrupted):
         stop_tree(process.pid)
         process.wait()
         raise Interrupted(f"{args[0]} was stopped") from None
     finally:
+        if token is not None:
+            token.unwatch(process.pid)
         if process.stdout is not None:
             process.stdout.close()
     return Completed(returncode, tail)

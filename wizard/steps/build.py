@@ -104,7 +104,7 @@ def first_matches(
 def run_tool(ctx: Context, step_id: str, args: list[str], out: StepOutput) -> int:
     from wizard.runner import run
 
-    return run(args, out, cwd=ctx.workspace).returncode
+    return run(args, out, cwd=ctx.workspace, token=ctx.token).returncode
 
 
 def generated_path(ctx: Context) -> Path:

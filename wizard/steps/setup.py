@@ -193,6 +193,8 @@ class Clone(Step):
             raise Interrupted("clone interrupted; the unfinished clone was removed") from None
         except git.GitCommandError as error:
             shutil.rmtree(partial, ignore_errors=True)
+            if ctx.token is not None and ctx.token.cancelled:
+                raise Interrupted("clone cancelled; the unfinished clone was removed") from None
             details = [line for line in str(error.stderr).splitlines() if line.strip()][-5:]
             raise StepFailed(
                 f"git clone of {ctx.profile.repository.url} failed",

@@ -1,0 +1,121 @@
+"""Bad input, every way a user can give it: one line, exit 2, the file untouched.
+
+The corpus is ``tests/bad_profiles/``; ``expected.txt`` says what each rejection must say.
+Each file goes through the loader, then through the real command line in ``--replay``,
+``--replay --dry-run``, ``--lint`` and the TUI start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import wizard
+from wizard.errors import ProfileError
+from wizard.profile import load_profile
+from wizard.template import template_text
+
+CORPUS = Path(__file__).resolve().parent.parent / "bad_profiles"
+
+
+def expectations() -> dict[str, str]:
+    found = {}
+    for line in (CORPUS / "expected.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, expected = line.partition(": ")
+            found[name] = json.loads(expected)
+    return found
+
+
+EXPECTED = expectations()
+
+
+def test_the_corpus_is_complete():
+    files = sorted(p.name for p in CORPUS.glob("*.yml"))
+    assert len(files) >= 30
+    assert files == sorted(EXPECTED), "every bad profile has an expectation, and vice versa"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_loader_rejects_with_the_expected_line(name):
+    path = CORPUS / name
+    before = path.read_bytes()
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert name + EXPECTED[name] in message
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("form", [["--replay"], ["--replay", "--dry-run"], ["--lint"], []])
+def test_every_form_rejects_every_bad_profile(tmp_path, form):
+    """One wizard process per file and form; the message, the status and the bytes."""
+    for name, expected in EXPECTED.items():
+        path = tmp_path / name
+        path.write_bytes((CORPUS / name).read_bytes())
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        args = [form[0], str(path), *form[1:]] if form else [str(path)]
+        result = wizard(*args, cwd=tmp_path, timeout=60)
+        assert result.returncode == 2, (name, form, result.stdout, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, (name, result.stderr)
+        assert name + expected in lines[0], (name, lines[0])
+        assert "Traceback" not in result.stdout + result.stderr
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, name
+
+
+def test_alias_bomb_is_rejected_fast():
+    started = time.perf_counter()
+    with pytest.raises(ProfileError):
+        load_profile(CORPUS / "alias-bomb.yml")
+    assert time.perf_counter() - started < 1.0  # never expanded: milliseconds, not minutes
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: p.mkdir(), "is a folder"),
+        (lambda p: None, "no such file"),
+        (lambda p: p.write_bytes(b"version: 1\n" + b"#" * (5 * 1024 * 1024)), "at most 1 MiB"),
+    ],
+    ids=["folder", "missing", "five-megabytes"],
+)
+def test_paths_that_are_not_profiles(tmp_path, make, words):
+    path = tmp_path / "Thing.yml"
+    make(path)
+    for form in (["--replay", str(path)], ["--lint", str(path)], [str(path)]):
+        result = wizard(*form, cwd=tmp_path, timeout=60)
+        assert result.returncode == 2
+        assert words in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("override", "words"),
+    [
+        ("build.jobs=-3", "build.jobs"),
+        ("build.mode=fast", "build.mode"),
+        ("plugin.name=lower", "plugin.name"),
+        ("build.cmake_options.A;B=1", "not a cmake variable name"),
+        ("repository.path=../../x", "repository.path"),
+        ("nokey", "expected KEY=VALUE"),
+        ("build.colour=red", "unknown key"),
+        ("plugin.methods=[1]", "only single values"),
+    ],
+)
+def test_bad_set_overrides(tmp_path, override, words):
+    path = tmp_path / "profiles" / "GoodPlugin.yml"
+    path.parent.mkdir()
+    path.write_text(template_text("GoodPlugin"))
+    before = path.read_bytes()
+    for form in (["--replay", str(path)], ["--lint", str(path)]):
+        result = wizard(*form, "--set", override, cwd=tmp_path, timeout=60)
+        assert result.returncode == 2, result.stdout
+        assert words in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert path.read_bytes() == before

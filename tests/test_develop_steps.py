@@ -1,0 +1,115 @@
+"""The develop phase on the test repository: Tonel class, external list, selective commit."""
+
+from __future__ import annotations
+
+import git
+import pytest
+
+from tests.helpers import headers, wizard, write_profile
+from wizard.formats.tonel import check_tonel
+
+CLASS = "smalltalksrc/VMMaker/HelloWorldPlugin.class.st"
+LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
+
+
+@pytest.mark.parametrize(
+    ("branch", "style_marker"),
+    [("pharo-9", "#name : #HelloWorldPlugin"), ("pharo-12", "#name : 'HelloWorldPlugin'")],
+)
+def test_until_commit_writes_and_commits_exactly_two_files(
+    fake_origin, workspace, branch, style_marker
+):
+    profile = write_profile(workspace, fake_origin, base_branch=branch)
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert headers(result.stdout)[3:] == [
+        ("plugin-source", "ok"),
+        ("plugin-list", "ok"),
+        ("commit", "ok"),
+    ]
+    checkout = workspace / "pharo-vm"
+    text = (checkout / CLASS).read_text()
+    assert style_marker in text
+    assert check_tonel(text) == []
+    assert (branch == "pharo-9") == ("#package" not in text)
+    assert (
+        "external: #(FilePlugin SurfacePlugin FloatArrayPlugin HelloWorldPlugin)"
+        in (checkout / LIST).read_text()
+    )
+    repo = git.Repo(checkout)
+    head = repo.head.commit
+    assert repo.active_branch.name == "HelloWorldPlugin"
+    assert sorted(head.stats.files) == sorted([CLASS, LIST])
+    assert "HelloWorldPlugin" in head.message
+    assert head.parents[0] == repo.heads[branch].commit
+
+    again = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert again.returncode == 0
+    assert [verdict for _, verdict in headers(again.stdout)] == ["skipped"] * 6
+    assert repo.head.commit == head
+
+
+def test_other_changes_are_never_staged_or_committed(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    wizard("--replay", str(profile), "--until", "branch", cwd=workspace)
+    checkout = workspace / "pharo-vm"
+    (checkout / "my-notes.txt").write_text("untracked, mine")
+    readme = checkout / "CMakeLists.txt"
+    readme.write_text(readme.read_text() + "# my local tweak\n")
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert result.returncode == 0, result.stdout
+    repo = git.Repo(checkout)
+    assert sorted(repo.head.commit.stats.files) == sorted([CLASS, LIST])
+    assert repo.is_dirty(path="CMakeLists.txt")
+    assert "my-notes.txt" in repo.untracked_files
+
+
+def test_hand_edit_is_not_overwritten_without_force(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    path = workspace / "pharo-vm" / CLASS
+    edited = path.read_text().replace("Answer a greeting", "Answer my own greeting")
+    path.write_text(edited)
+    # the profile changes too, so the step has something to write
+    text = profile.read_text().replace("Hello from your", "Hi from your")
+    profile.write_text(text)
+    result = wizard("--replay", str(profile), "--until", "plugin-source", cwd=workspace)
+    assert result.returncode == 1
+    assert "changed by hand" in result.stdout and "--force" in result.stdout
+    assert '-\t"Answer my own greeting' in result.stdout or "my own greeting" in result.stdout
+    assert path.read_text() == edited
+    forced = wizard("--replay", str(profile), "--until", "plugin-source", "--force", cwd=workspace)
+    assert forced.returncode == 0, forced.stdout
+    assert "Hi from your" in path.read_text()
+
+
+def test_lint_names_the_article_mistake(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    wizard("--replay", str(profile), "--until", "branch", cwd=workspace)
+    clean = wizard("--lint", str(profile), cwd=workspace)
+    assert clean.returncode == 0, clean.stdout
+    text = profile.read_text().replace(
+        "(self stringFromCString:", "(interpreterProxy stringFromCString:"
+    )
+    profile.write_text(text)
+    mistaken = wizard("--lint", str(profile), cwd=workspace)
+    assert mistaken.returncode == 1
+    assert "stringFromCString:" in mistaken.stdout and "stringForCString:" in mistaken.stdout
+    step = wizard("--replay", str(profile), "--until", "plugin-source", cwd=workspace)
+    assert step.returncode == 1
+    assert not (workspace / "pharo-vm" / CLASS).exists(), "errors stop the step before writing"
+
+
+def test_unknown_external_plugin_is_warned(fake_origin, workspace):
+    profile = write_profile(
+        workspace,
+        fake_origin,
+        extra={"external_plugins": ["FilePlugin", "NoSuchPlugin", "HelloWorldPlugin"]},
+    )
+    result = wizard("--replay", str(profile), "--until", "plugin-list", cwd=workspace)
+    assert result.returncode == 0, result.stdout
+    assert "warning: NoSuchPlugin is listed but no plugin class" in result.stdout
+    assert (
+        "external: #(FilePlugin NoSuchPlugin HelloWorldPlugin)"
+        in (workspace / "pharo-vm" / LIST).read_text()
+    )

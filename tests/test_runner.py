@@ -1,0 +1,122 @@
+"""The runner: argument lists, output streamed as it comes, the process tree stopped."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import psutil
+import pytest
+
+from wizard.errors import Interrupted, StepFailed
+from wizard.runner import CancelToken, run, stop_tree
+from wizard.sink import StepOutput
+
+
+class RecordingSink:
+    """A sink that keeps what it was given, with the time each chunk arrived."""
+
+    def __init__(self) -> None:
+        self.chunks: list[tuple[float, str]] = []
+        self.percents: list[int] = []
+
+    def step_started(self, index, total, step) -> None: ...
+
+    def step_finished(self, step, outcome) -> None: ...
+
+    def message(self, text: str) -> None: ...
+
+    def output(self, text: str) -> None:
+        self.chunks.append((time.monotonic(), text))
+
+    def progress(self, percent: int) -> None:
+        self.percents.append(percent)
+
+    @property
+    def text(self) -> str:
+        return "".join(chunk for _, chunk in self.chunks)
+
+
+def python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def test_output_goes_to_the_log_and_the_sink(tmp_path):
+    sink = RecordingSink()
+    log = (tmp_path / "step.log").open("wb")
+    result = run(
+        python("print('one'); print('two'); import sys; sys.exit(3)"), StepOutput(sink, log)
+    )
+    log.close()
+    assert result.returncode == 3
+    assert result.tail[-2:] == ["one", "two"]
+    assert "one\ntwo\n" in sink.text
+    assert (tmp_path / "step.log").read_text().endswith("one\ntwo\n")
+
+
+def test_output_streams_before_the_process_ends():
+    sink = RecordingSink()
+    code = "import time\nprint('early', flush=True)\ntime.sleep(1.0)\nprint('late', flush=True)"
+    started = time.monotonic()
+    run(python(code), StepOutput(sink, None))
+    early = next(t for t, chunk in sink.chunks if "early" in chunk)
+    assert early - started < 0.9, "the first line must arrive while the process still runs"
+
+
+def test_progress_is_parsed_from_make_lines():
+    sink = RecordingSink()
+    code = (
+        "import time\n"
+        "for p in (3, 42, 42, 100):\n"
+        "    print(f'[{p:3d}%] Building C object x.o', flush=True)\n"
+        "    time.sleep(0.1)\n"
+    )
+    run(python(code), StepOutput(sink, None))
+    assert sink.percents == [3, 42, 100], "each new figure once, in order"
+
+
+def test_a_missing_program_says_what_to_install():
+    with pytest.raises(StepFailed) as caught:
+        run(["cmake-that-does-not-exist"], StepOutput(RecordingSink(), None))
+    assert "not installed" in caught.value.message
+
+
+def test_no_newline_at_the_end_still_arrives():
+    sink = RecordingSink()
+    run(python("import sys; sys.stdout.write('partial')"), StepOutput(sink, None))
+    assert sink.text.endswith("partial\n")
+
+
+def test_cancel_stops_the_whole_process_tree():
+    """A shell-free tree: python starts python starts a sleeper; cancel must stop all three."""
+    grandchild = "import time; time.sleep(60)"
+    child = (
+        "import subprocess, sys, time\n"
+        f"p = subprocess.Popen([sys.executable, '-c', {grandchild!r}])\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    sink = RecordingSink()
+    token = CancelToken()
+    pids: list[int] = []
+
+    def cancel_when_started() -> None:
+        while not any(chunk.strip().isdigit() for _, chunk in sink.chunks):
+            time.sleep(0.02)
+        pids.append(int(next(c for _, c in sink.chunks if c.strip().isdigit())))
+        token.cancel()
+
+    helper = threading.Thread(target=cancel_when_started)
+    helper.start()
+    started = time.monotonic()
+    with pytest.raises(Interrupted):
+        run(python(child), StepOutput(sink, None), token=token)
+    helper.join()
+    assert time.monotonic() - started < 10
+    assert pids, "the grandchild reported its pid"
+    assert not psutil.pid_exists(pids[0]), "the grandchild was stopped too"
+
+
+def test_stop_tree_of_a_gone_process_is_harmless():
+    assert stop_tree(2**22 + 12345) == []
