@@ -1,0 +1,40 @@
+"""Shared fixtures: the test repository shaped like pharo-vm, and an empty workspace.
+
+The repository (``tests/fakevm``) is built once per session with the real git; tests clone
+it with the real git and build it with the real cmake, make and C compiler.  The one test
+double is its ``scripts/vmmaker-standin.py``, which stands in for VMMaker's code generator
+(the real one runs inside a Pharo image downloaded at build time).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fakevm import build_fake_pharo_vm
+from tests.fakevm.recipes import clone_bare
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes more than ten seconds")
+
+
+@pytest.fixture(scope="session")
+def fake_origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test repository (non-bare; HEAD pharo-10), shared by the session: clone, never edit."""
+    return build_fake_pharo_vm(tmp_path_factory.mktemp("fakevm") / "pharo-vm")
+
+
+@pytest.fixture
+def fake_pharo_vm_url(fake_origin: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A bare clone of the test repository of this test's own, to clone from (or push to)."""
+    return str(clone_bare(fake_origin, tmp_path_factory.mktemp("origin") / "pharo-vm.git"))
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """An empty folder for a plugin's workspace."""
+    folder = tmp_path / "workspace"
+    folder.mkdir()
+    return folder

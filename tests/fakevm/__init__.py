@@ -1,0 +1,116 @@
+"""The test repository: a small git repository shaped like pharo-vm, built by the tests.
+
+The wizard's tests drive the real ``git``, ``cmake``, ``make`` and C compiler on this
+repository.  **One piece is a test double**: ``scripts/vmmaker-standin.py`` stands in for
+VMMaker's code generator, which in pharo-vm runs inside a Pharo image downloaded at build
+time (these machines cannot reach it).  It sits where pharo-vm's cmake runs the Pharo VM,
+with the same command lines.  Everything was written for the tests after the facts in
+``/work/shared/pharo-vm-notes.md``; nothing is copied from pharo-vm.
+
+``build_fake_pharo_vm(dest)`` makes a non-bare repository with a working tree.
+
+Branches (:data:`BRANCHES`), with fixed authors and dates so commit ids never change::
+
+    pharo-9    old Tonel style (#name : #FloatArrayPlugin); no GENERATE_VMMAKER option
+    pharo-10   new Tonel style (#name : 'FloatArrayPlugin', #package, #tag); HEAD
+    pharo-12   new Tonel style; PharoVMMaker's list method lost its options: keyword
+
+What is where (every branch)::
+
+    .gitignore                       build/
+    CMakeLists.txt                   options GENERATE_SOURCES (ON), GENERATE_VMMAKER (ON;
+                                     pharo-10/12 only), FLAVOUR (CoInterpreter),
+                                     ICEBERG_DEFAULT_REMOTE (scpUrl), BUILD_BUNDLE,
+                                     FEATURE_LIB_* (accepted, ignored), ...; builds the VM
+                                     core PharoVMCore from the generated VM sources and the
+                                     executable pharo; includes macros.cmake,
+                                     cmake/vmmaker.cmake, plugins.cmake in one scope
+    macros.cmake                     addLibraryWithRPATH (shared library in build/vm,
+                                     linked to PharoVMCore, a dependency of pharo)
+    plugins.macros.cmake             add_vm_plugin(NAME [sources]): globs
+                                     extracted/plugins/NAME/src/common/*.c, prints
+                                     "Adding plugin: NAME"
+    plugins.cmake                    FilePlugin (explicit), SurfacePlugin, FloatArrayPlugin
+                                     (from ${PHARO_CURRENT_GENERATED}/plugins/src/<P>/<P>.c),
+                                     LargeIntegers (C checked in under extracted/)
+    cmake/vmmaker.cmake              PHARO_CURRENT_GENERATED = <B>/generated/64,
+                                     VMSOURCEFILES, the PLUGIN_GENERATED_FILES block, the
+                                     image bootstrap and the generation command, targets
+                                     vmmaker and generate-sources
+    cmake/packaging.cmake            install prefix <B>/build/dist (a normal variable);
+                                     dist/pharo, dist/bin/pharo, dist/lib/ = build/vm/
+    cmake/BuildType.cmake            RelWithDebInfo by default (pharo-10/12 only)
+    scripts/vmmaker-standin.py       THE TEST DOUBLE (see its docstring)
+    scripts/installVMMaker.st        what the image bootstrap "runs"
+    src/main.c                       the VM front end
+    extracted/vm/include/common/sqVirtualMachine.h
+                                     sqInt, EXPORT(), struct VirtualMachine: one member per
+                                     InterpreterProxy method (selector without colons)
+    extracted/plugins/...            FilePlugin and SurfacePlugin headers, FilePlugin's
+                                     platform C, LargeIntegers.c
+    packaging/linux/pharo            the launcher installed as dist/pharo
+    smalltalksrc/.properties         { #format : #tonel }
+    smalltalksrc/BaselineOfVMMaker/  loads VMMakerCompatibilityForPharo6, VMMaker,
+                                     FileAttributesPlugin
+    smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st
+                                     internal: #() external: #(FilePlugin SurfacePlugin
+                                     FloatArrayPlugin); in the method LIST_METHOD[branch]
+    smalltalksrc/VMMaker/            VMClass, InterpreterPlugin, SmartSyntaxInterpreterPlugin,
+                                     Oop, InterpreterProxy (~60 selectors, no
+                                     stringFromCString:), FilePlugin, SurfacePlugin
+                                     (VMMaker-Plugins-Surface), FloatArrayPlugin, and not
+                                     listed: MIDIPlugin (SmartSyntax), UUIDPlugin (classic),
+                                     LargeIntegersPlugin (SmartSyntax, module LargeIntegers)
+    smalltalksrc/FileAttributesPlugin/
+                                     FileAttributesPlugin, old style on every branch
+
+A build (B = the cmake binary folder; ``cmake -S repo -B B``, then
+``cmake --build B --target install``)::
+
+    B/build/vmmaker/image/VMMaker.image        the "image", made once by the bootstrap
+    B/build/vmmaker/image/smalltalksrc/        the code in the image: a copy of the
+                                               baseline's packages taken at bootstrap
+    B/build/vmmaker/src/vmmaker-stamp/         the bootstrap's stamp folder (pharo-9:
+                                               build_vmmaker_get_image-stamp/)
+    B/generated/{64,32}/vm/{src,include}/      generated VM sources
+    B/generated/{64,32}/plugins/src/<P>/<P>.c  one per listed plugin class in the image
+    B/build/vm/                                pharo, libPharoVMCore.so, lib<P>.so
+    B/build/dist/lib/                          the same, installed; B/build/dist/pharo
+
+Nothing depends on the .st files, as in pharo-vm: after editing ``smalltalksrc``, the build
+uses the new code only once ``B/build/vmmaker/image`` and ``B/build/vmmaker/src/vmmaker-stamp``
+(pharo-9: ``B/build/vmmaker/src/build_vmmaker_get_image-stamp``) are deleted, so that the
+image is made again.  On pharo-10/12 the new image is newer than the generated files, so the
+next build also regenerates them; on pharo-9 the generation depends on the image target only
+and runs again only when one of its outputs is missing (delete ``B/generated`` as well).
+The stand-in skips listed names without a plugin class silently, as VMMaker does.  With
+``VMMAKER_STANDIN_NOISE_LINES=N`` in the environment it prints N lines of chatter.
+"""
+
+from tests.fakevm.builder import (
+    BRANCHES,
+    DEFAULT_BRANCH,
+    HISTORY,
+    PHARO_VM_MAKER,
+    STOCK_EXTERNAL_PLUGINS,
+    branch_files,
+    build_fake_pharo_vm,
+)
+from tests.fakevm.recipes import STALE_IMAGE
+from tests.fakevm.smalltalk import LIST_METHOD, PROXY
+
+STANDIN = "scripts/vmmaker-standin.py"
+
+__all__ = [
+    "BRANCHES",
+    "DEFAULT_BRANCH",
+    "HISTORY",
+    "LIST_METHOD",
+    "PHARO_VM_MAKER",
+    "PROXY",
+    "STALE_IMAGE",
+    "STANDIN",
+    "STOCK_EXTERNAL_PLUGINS",
+    "branch_files",
+    "build_fake_pharo_vm",
+]

@@ -1,0 +1,199 @@
+"""Build the test repository: a small git repository shaped like pharo-vm.
+
+See the package docstring (``tests/fakevm/__init__.py``) for what is where.  The files come
+from two places: ``files/`` (cmake, C, the stand-in generator, as data files; ``common/``
+plus an overlay per branch family) and :mod:`tests.fakevm.smalltalk` (the Tonel classes,
+rendered per branch in that branch's style).  Commits use a fixed author, committer and
+dates, and the user's git configuration is ignored, so the commit ids are always the same.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.fakevm.smalltalk import NEW, OLD, smalltalk_files, virtual_machine_header
+
+BRANCHES = ("pharo-9", "pharo-10", "pharo-12")
+DEFAULT_BRANCH = "pharo-10"
+STOCK_EXTERNAL_PLUGINS = ("FilePlugin", "SurfacePlugin", "FloatArrayPlugin")
+
+#: The file and the method (per branch) holding VMMaker's external-plugin list.
+PHARO_VM_MAKER = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
+
+FILES = Path(__file__).parent / "files"
+EXECUTABLE = frozenset({"packaging/linux/pharo", "scripts/vmmaker-standin.py"})
+
+AUTHOR_NAME = "Pharo VM test repository"
+AUTHOR_EMAIL = "fakevm@pharo-plugin-wizard.invalid"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One commit: which branch gets it, from where, and what the tree looks like."""
+
+    branch: str
+    base: str | None  # start the branch here; None: the branch exists already
+    variant: str  # the PharoVMMaker / cmake variant: pharo-9, pharo-10 or pharo-12
+    version: tuple[int, int, int]
+    date: str
+    message: str
+
+    @property
+    def style(self) -> str:
+        return OLD if self.variant == "pharo-9" else NEW
+
+
+#: The history, oldest first (dates and versions as in the real branches' snapshot).
+HISTORY = (
+    Snapshot(
+        "pharo-9",
+        None,
+        "pharo-9",
+        (9, 0, 22),
+        "2023-03-30T11:12:13+02:00",
+        "Test repository shaped like pharo-vm: pharo-9 (old Tonel style)",
+    ),
+    Snapshot(
+        "pharo-10",
+        "pharo-9",
+        "pharo-10",
+        (10, 3, 0),
+        "2024-06-04T09:30:00+02:00",
+        "Tonel: write the new style; add GENERATE_VMMAKER",
+    ),
+    Snapshot(
+        "pharo-12",
+        "pharo-10",
+        "pharo-12",
+        (10, 3, 0),
+        "2024-09-11T16:45:00+02:00",
+        "PharoVMMaker: options become an instance variable",
+    ),
+    Snapshot(
+        "pharo-10",
+        None,
+        "pharo-10",
+        (10, 3, 1),
+        "2024-10-16T10:00:00+02:00",
+        "Release 10.3.1",
+    ),
+)
+
+
+def branch_files(variant: str, version: tuple[int, int, int] | None = None) -> dict[str, str]:
+    """Every file of the tree of ``variant`` (pharo-9, pharo-10 or pharo-12), path -> text."""
+    if variant not in BRANCHES:
+        raise ValueError(f"unknown branch {variant!r}; expected one of {BRANCHES}")
+    if version is None:
+        version = next(s.version for s in reversed(HISTORY) if s.variant == variant)
+    old = variant == "pharo-9"
+    files: dict[str, str] = {}
+    for layer in ("common", "pharo-9" if old else "pharo-10-12"):
+        root = FILES / layer
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+    files["CMakeLists.txt"] = _fill(
+        files["CMakeLists.txt"],
+        VERSION_MAJOR=str(version[0]),
+        VERSION_MINOR=str(version[1]),
+        VERSION_PATCH=str(version[2]),
+        BUILD_TYPE="" if old else "include(cmake/BuildType.cmake)",
+        GENERATE_VMMAKER_OPTION=(
+            ""
+            if old
+            else 'option(GENERATE_VMMAKER                 "If it generates the VMMaker image"'
+            "               ON)\n"
+        ),
+        GENERATED_SOURCE_DIR_DEFAULT=(
+            "${CMAKE_CURRENT_SOURCE_DIR}" if old else "${CMAKE_CURRENT_BINARY_DIR}"
+        ),
+    )
+    files["extracted/vm/include/common/sqVirtualMachine.h"] = virtual_machine_header()
+    files[".gitignore"] = "build/\n"
+    files.update(smalltalk_files(variant, OLD if old else NEW))
+    return files
+
+
+def _fill(template: str, **values: str) -> str:
+    for key, value in values.items():
+        template = template.replace("{{" + key + "}}", value)
+    if "{{" in template:
+        raise ValueError("unfilled placeholder in a template: " + template.split("{{")[1][:40])
+    return template
+
+
+def git_env(date: str | None = None) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("GIT_") and key not in ("EMAIL",)
+    }
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_AUTHOR_NAME=AUTHOR_NAME,
+        GIT_AUTHOR_EMAIL=AUTHOR_EMAIL,
+        GIT_COMMITTER_NAME=AUTHOR_NAME,
+        GIT_COMMITTER_EMAIL=AUTHOR_EMAIL,
+        LC_ALL="C",
+    )
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    return env
+
+
+def git(repo: Path, *args: str, date: str | None = None) -> str:
+    done = subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        env=git_env(date),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)} failed in {repo}:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def _write_tree(repo: Path, files: dict[str, str]) -> None:
+    for child in repo.iterdir():
+        if child.name == ".git":
+            continue
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    for relative, text in files.items():
+        path = repo / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        path.chmod(0o755 if relative in EXECUTABLE else 0o644)
+
+
+def build_fake_pharo_vm(dest: Path) -> Path:
+    """Create the test repository at ``dest`` (absent or empty) and answer its path.
+
+    A non-bare repository with branches ``pharo-9``, ``pharo-10`` and ``pharo-12``; HEAD is
+    ``pharo-10`` and checked out.  The same commit ids every time.
+    """
+    dest = Path(dest).absolute()
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"{dest} exists and is not empty")
+    dest.mkdir(parents=True, exist_ok=True)
+    git(dest, "init", "--quiet", "--initial-branch", HISTORY[0].branch)
+    for snapshot in HISTORY:
+        if snapshot.base:
+            git(dest, "checkout", "--quiet", "-b", snapshot.branch, snapshot.base)
+        elif snapshot is not HISTORY[0]:
+            git(dest, "checkout", "--quiet", snapshot.branch)
+        _write_tree(dest, branch_files(snapshot.variant, snapshot.version))
+        git(dest, "add", "--all")
+        git(dest, "commit", "--quiet", "--no-verify", "-m", snapshot.message, date=snapshot.date)
+    git(dest, "checkout", "--quiet", DEFAULT_BRANCH)
+    return dest

@@ -1,0 +1,88 @@
+# VMMaker support file
+#
+# Turns the Smalltalk sources into C. Defines:
+#
+#     PHARO_CURRENT_GENERATED - where the generated C of this word size goes
+#     VMSOURCEFILES           - the generated VM files
+#     PLUGIN_GENERATED_FILES  - the generated plugin files
+#
+# and the targets vmmaker and generate-sources.
+#
+# In pharo-vm, VMMaker runs inside a Pharo image that the build downloads and bootstraps
+# once. This repository's build runs scripts/vmmaker-standin.py in its place, with the
+# command line of the Pharo VM: it is the one test double of the test repository.
+
+if(${SIZEOF_VOID_P} STREQUAL "8")
+    set(PHARO_CURRENT_GENERATED ${GENERATED_SOURCE_DIR}/generated/64)
+else()
+    set(PHARO_CURRENT_GENERATED ${GENERATED_SOURCE_DIR}/generated/32)
+endif()
+
+# The interpreter of a StackVM; a CoInterpreter adds the JIT
+if(FLAVOUR MATCHES "StackVM")
+    if(${FEATURE_COMPILE_GNUISATION})
+        set(VMSOURCEFILES ${PHARO_CURRENT_GENERATED}/vm/src/gcc3x-interp.c)
+    else()
+        set(VMSOURCEFILES ${PHARO_CURRENT_GENERATED}/vm/src/interp.c)
+    endif()
+else()
+    list(APPEND VMSOURCEFILES ${PHARO_CURRENT_GENERATED}/vm/src/cogit.c)
+    if(${FEATURE_COMPILE_GNUISATION})
+        list(APPEND VMSOURCEFILES ${PHARO_CURRENT_GENERATED}/vm/src/gcc3x-cointerp.c)
+    else()
+        list(APPEND VMSOURCEFILES ${PHARO_CURRENT_GENERATED}/vm/src/cointerp.c)
+    endif()
+endif()
+
+set(PLUGIN_GENERATED_FILES 
+    ${PHARO_CURRENT_GENERATED}/plugins/src/FilePlugin/FilePlugin.c
+    ${PHARO_CURRENT_GENERATED}/plugins/src/SurfacePlugin/SurfacePlugin.c
+    ${PHARO_CURRENT_GENERATED}/plugins/src/FloatArrayPlugin/FloatArrayPlugin.c)
+
+if(GENERATE_SOURCES)
+
+    find_package(Python3 REQUIRED COMPONENTS Interpreter)
+
+    set(VMMAKER_DIR "${CMAKE_CURRENT_BINARY_DIR}/build/vmmaker")
+
+    # The image is fixed when this build makes it, and can be given otherwise
+    if(${GENERATE_VMMAKER})
+        set(VMMAKER_IMAGE "${VMMAKER_DIR}/image/VMMaker.image")
+    else()
+        set(VMMAKER_IMAGE "${VMMAKER_DIR}/image/VMMaker.image" CACHE STRING "Path to the VMMaker image used to generate the C files")
+    endif()
+
+    # The "VM" that runs VMMaker (pharo-vm: a Pharo VM from files.pharo.org, or GENERATE_PHARO_VM)
+    set(VMMAKER_STANDIN ${CMAKE_CURRENT_SOURCE_DIR}/scripts/vmmaker-standin.py)
+    set(VMMAKER_VM ${Python3_EXECUTABLE} ${VMMAKER_STANDIN})
+
+    if(GENERATE_VMMAKER)
+        # Bootstrap VMMaker.image: load smalltalksrc into it, once. Like pharo-vm's
+        # ExternalProject "vmmaker", this depends on no .st file: a later edit of
+        # smalltalksrc is not in the image until build/vmmaker/image and
+        # build/vmmaker/src/vmmaker-stamp are deleted.
+        set(VMMAKER_STAMP "${VMMAKER_DIR}/src/vmmaker-stamp/vmmaker-done")
+        add_custom_command(
+            OUTPUT ${VMMAKER_IMAGE} ${VMMAKER_STAMP}
+            COMMAND ${VMMAKER_VM} --headless ${VMMAKER_IMAGE} --no-default-preferences --save --quit "${CMAKE_CURRENT_SOURCE_DIR}/scripts/installVMMaker.st" "${CMAKE_CURRENT_SOURCE_DIR}" "${ICEBERG_DEFAULT_REMOTE}"
+            COMMAND ${CMAKE_COMMAND} -E make_directory "${VMMAKER_DIR}/src/vmmaker-stamp"
+            COMMAND ${CMAKE_COMMAND} -E touch "${VMMAKER_STAMP}"
+            VERBATIM
+            COMMENT "Building the VMMaker image")
+        add_custom_target(vmmaker DEPENDS ${VMMAKER_IMAGE} ${VMMAKER_STAMP})
+    else()
+        # Use the given image
+        add_custom_target(vmmaker DEPENDS ${VMMAKER_IMAGE})
+    endif()
+
+    # Generate the VM and the external plugins listed in PharoVMMaker, from the image
+    add_custom_command(
+        OUTPUT ${VMSOURCEFILES} ${PLUGIN_GENERATED_FILES}
+        COMMAND ${VMMAKER_VM} --headless ${VMMAKER_IMAGE} --no-default-preferences perform PharoVMMaker generate:outputDirectory: ${FLAVOUR} ${CMAKE_CURRENT_BINARY_DIR}
+        VERBATIM
+        DEPENDS vmmaker ${VMMAKER_IMAGE} ${VMMAKER_STANDIN}
+        COMMENT "Generating VM files for flavour: ${FLAVOUR}")
+
+    add_custom_target(generate-sources DEPENDS ${VMSOURCEFILES} ${PLUGIN_GENERATED_FILES})
+
+endif()

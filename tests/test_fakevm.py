@@ -1,0 +1,538 @@
+"""The test repository itself: its branches and files, and that its build behaves like
+pharo-vm's where the wizard depends on it.
+
+Everything here runs the real git, cmake, make and gcc.  The one test double is the
+repository's ``scripts/vmmaker-standin.py``, standing in for VMMaker's code generator (the
+real one runs inside a Pharo image downloaded at build time).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fakevm import (
+    BRANCHES,
+    LIST_METHOD,
+    PHARO_VM_MAKER,
+    STANDIN,
+    STOCK_EXTERNAL_PLUGINS,
+    build_fake_pharo_vm,
+)
+from tests.fakevm.builder import git
+from tests.fakevm.recipes import (
+    add_generated_file,
+    add_to_external_list,
+    clone,
+    configure,
+    declare_plugin,
+    exported_symbols,
+    external_list,
+    forget_image,
+    install,
+    run,
+    write_plugin_class,
+)
+from wizard.formats.proxy_api import proxy_selectors
+from wizard.formats.tonel import check_tonel
+from wizard.formats.vmmaker_list import find_external_list
+
+FLOAT_ARRAY_EXPORTS = {
+    "getModuleName",
+    "setInterpreter",
+    "primitiveAddFloatArray",
+    "primitiveAt",
+    "primitiveAtPut",
+    "primitiveSum",
+}
+
+
+def show(repo: Path, branch: str, path: str) -> str:
+    return git(repo, "show", f"{branch}:{path}")
+
+
+def generated(build: Path, name: str) -> Path:
+    return build / "generated" / "64" / "plugins" / "src" / name / f"{name}.c"
+
+
+# --------------------------------------------------------------------------- the repository
+
+
+def test_branches_head_and_fixed_commit_ids(fake_origin, tmp_path):
+    heads = git(fake_origin, "for-each-ref", "--format=%(refname:short)", "refs/heads")
+    assert sorted(heads.split()) == sorted(BRANCHES)
+    assert git(fake_origin, "symbolic-ref", "HEAD").strip() == "refs/heads/pharo-10"
+    assert git(fake_origin, "status", "--porcelain") == ""
+    assert (fake_origin / "CMakeLists.txt").is_file(), "a working tree, checked out"
+
+    versions = {"pharo-9": "9 0 22", "pharo-10": "10 3 1", "pharo-12": "10 3 0"}
+    for branch, version in versions.items():
+        text = show(fake_origin, branch, "CMakeLists.txt")
+        found = [
+            line.split()[1].rstrip(")") for line in text.splitlines() if "set(VERSION_" in line
+        ]
+        assert " ".join(found) == version, branch
+
+    again = build_fake_pharo_vm(tmp_path / "again")
+    for branch in BRANCHES:
+        assert git(again, "rev-parse", branch) == git(fake_origin, "rev-parse", branch)
+    dates = {b: git(fake_origin, "log", "-1", "--format=%cI", b).strip() for b in BRANCHES}
+    assert dates["pharo-9"].startswith("2023-03-30")
+    assert dates["pharo-12"].startswith("2024-09-11")
+    assert dates["pharo-10"].startswith("2024-10-16")
+
+
+def test_fixture_url_is_a_bare_clone_with_head_pharo_10(fake_pharo_vm_url, tmp_path):
+    assert Path(fake_pharo_vm_url).name == "pharo-vm.git"
+    assert git(Path(fake_pharo_vm_url), "rev-parse", "--is-bare-repository").strip() == "true"
+    checkout = clone(fake_pharo_vm_url, tmp_path / "pharo-vm")
+    assert git(checkout, "branch", "--show-current").strip() == "pharo-10"
+    remote = git(checkout, "branch", "--remotes", "--format=%(refname:short)").split()
+    assert {f"origin/{b}" for b in BRANCHES} <= set(remote)
+
+
+@pytest.mark.parametrize("branch", BRANCHES)
+def test_tonel_files_in_the_branch_style(fake_origin, branch):
+    old = branch == "pharo-9"
+    paths = git(fake_origin, "ls-tree", "-r", "--name-only", branch, "smalltalksrc").split()
+    class_files = [p for p in paths if p.endswith(".class.st")]
+    assert len(class_files) >= 14
+    for path in class_files:
+        text = show(fake_origin, branch, path)
+        assert text.endswith("]\n") and "\r" not in text, path
+        assert "\n\t" in text and "\n    " not in text, f"{path}: tab indentation"
+        assert check_tonel(text) == [], path
+        own_package = path.startswith("smalltalksrc/FileAttributesPlugin/")
+        assert ("#name : #" in text) == (old or own_package), path
+        assert ("#package : " in text) == (not old and not own_package), path
+
+    surface = show(fake_origin, branch, "smalltalksrc/VMMaker/SurfacePlugin.class.st")
+    smart = show(fake_origin, branch, "smalltalksrc/VMMaker/SmartSyntaxInterpreterPlugin.class.st")
+    plugin = show(fake_origin, branch, "smalltalksrc/VMMaker/InterpreterPlugin.class.st")
+    if old:
+        assert "#category : #'VMMaker-Plugins-Surface'" in surface
+        assert "#category : #'VMMaker-SmartSyntaxPlugins'" in smart
+        assert "#superclass : #VMClass" in plugin
+    else:
+        assert "#category : 'VMMaker-Plugins-Surface'" in surface
+        assert "#tag : 'Plugins-Surface'" in surface
+        assert "#category : 'VMMaker-SmartSyntaxPlugins'" in smart
+        assert "#superclass : 'VMClass'" in plugin
+    for variable in ("interpreterProxy", "moduleName", "translatedMethodCache"):
+        assert f"'{variable}'" in plugin
+    assert show(fake_origin, branch, "smalltalksrc/.properties").split() == [
+        "{",
+        "#format",
+        ":",
+        "#tonel",
+        "}",
+    ]
+    package = show(fake_origin, branch, "smalltalksrc/VMMaker/package.st")
+    assert package == (
+        "Package { #name : #VMMaker }\n" if old else "Package { #name : 'VMMaker' }\n"
+    )
+
+
+@pytest.mark.parametrize("branch", BRANCHES)
+def test_external_list_sits_in_the_branch_method(fake_origin, branch):
+    text = show(fake_origin, branch, PHARO_VM_MAKER)
+    line = "internal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);"
+    assert text.count(line) == 1
+    found = find_external_list(text)
+    assert tuple(found.external) == STOCK_EXTERNAL_PLUGINS
+    header = f"PharoVMMaker >> {LIST_METHOD[branch]} ["
+    method_start = text.index(header)
+    next_method = text.find("\n{ #category", method_start)
+    assert method_start < text.index(line) < next_method
+
+
+@pytest.mark.parametrize("branch", BRANCHES)
+def test_generate_vmmaker_option_only_on_10_and_12(fake_origin, branch):
+    cmakelists = show(fake_origin, branch, "CMakeLists.txt")
+    assert ("option(GENERATE_VMMAKER" in cmakelists) == (branch != "pharo-9")
+    for option in ("option(GENERATE_SOURCES", "option(BUILD_BUNDLE", "option(FEATURE_LIB_SDL2"):
+        assert option in cmakelists
+    assert 'set(FLAVOUR "CoInterpreter"' in cmakelists
+    assert 'set(ICEBERG_DEFAULT_REMOTE "scpUrl"' in cmakelists
+    vmmaker = show(fake_origin, branch, "cmake/vmmaker.cmake")
+    assert (
+        "set(PLUGIN_GENERATED_FILES \n    ${PHARO_CURRENT_GENERATED}/plugins/src/FilePlugin"
+        in vmmaker
+    )
+    assert show(fake_origin, branch, ".gitignore") == "build/\n"
+    plugins = show(fake_origin, branch, "plugins.cmake")
+    assert (
+        "add_vm_plugin(FloatArrayPlugin \n"
+        "\t${PHARO_CURRENT_GENERATED}/plugins/src/FloatArrayPlugin/FloatArrayPlugin.c)"
+    ) in plugins
+    assert "add_vm_plugin(LargeIntegers)" in plugins
+
+
+def test_interpreter_proxy_has_the_real_selectors(fake_origin):
+    for branch in BRANCHES:
+        text = show(fake_origin, branch, "smalltalksrc/VMMaker/InterpreterProxy.class.st")
+        selectors = set(proxy_selectors(text))
+        assert len(selectors) >= 40
+        for selector in (
+            "pop:",
+            "pop:thenPush:",
+            "push:",
+            "pushInteger:",
+            "stackValue:",
+            "stackIntegerValue:",
+            "stackFloatValue:",
+            "stackObjectValue:",
+            "primitiveFail",
+            "failed",
+            "isWords:",
+            "isBytes:",
+            "stSizeOf:",
+            "byteSizeOf:",
+            "firstIndexableField:",
+            "classString",
+            "classByteArray",
+            "instantiateClass:indexableSize:",
+            "stringForCString:",
+            "integerObjectOf:",
+            "nilObject",
+            "trueObject",
+            "falseObject",
+            "positive32BitIntegerFor:",
+            "fetchInteger:ofObject:",
+            "methodArgumentCount",
+            "success:",
+            "majorVersion",
+            "minorVersion",
+        ):
+            assert selector in selectors, selector
+        assert "stringFromCString:" not in selectors
+        assert "InterpreterProxy >> pop: nItems thenPush: oop [" in text
+
+
+def test_the_standin_says_it_is_one(fake_origin):
+    head = (fake_origin / STANDIN).read_text()[:400]
+    assert "Stand-in for VMMaker's code generator" in head
+    assert "runs inside a Pharo image downloaded" in head
+    assert "TEST DOUBLE" in head
+
+
+# --------------------------------------------------------------------------- the build
+
+
+@pytest.mark.parametrize("branch", BRANCHES)
+def test_plain_build_installs_the_stock_plugins(fake_origin, tmp_path, branch):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm", branch)
+    build = tmp_path / "build"
+    configured = configure(checkout, build)
+    assert configured.returncode == 0, configured.stdout
+    for name in ("FilePlugin", "SurfacePlugin", "FloatArrayPlugin", "LargeIntegers"):
+        assert f"Adding plugin: {name}" in configured.stdout
+
+    built = install(build)
+    assert built.returncode == 0, built.stdout
+    assert "warning:" not in built.stdout
+    assert "Generating VM files for flavour: CoInterpreter" in built.stdout
+    assert ("vmmaker-standin.py" in built.stdout) == (branch == "pharo-9"), "pharo-9 is verbose"
+
+    for folder in (build / "build" / "vm", build / "build" / "dist" / "lib"):
+        for name in ("FilePlugin", "SurfacePlugin", "FloatArrayPlugin", "LargeIntegers"):
+            assert (folder / f"lib{name}.so").is_file(), folder / name
+        assert (folder / "libPharoVMCore.so").is_file()
+        assert (folder / "pharo").is_file()
+        assert exported_symbols(folder / "libFloatArrayPlugin.so") >= FLOAT_ARRAY_EXPORTS
+    for bits in ("64", "32"):
+        assert (build / "generated" / bits / "vm" / "src" / "gcc3x-cointerp.c").is_file()
+        for name in STOCK_EXTERNAL_PLUGINS:
+            assert (build / "generated" / bits / "plugins/src" / name / f"{name}.c").is_file()
+    surface = exported_symbols(build / "build/dist/lib/libSurfacePlugin.so")
+    assert {"ioRegisterSurfacedispatchsurfaceID", "initialiseModule"} <= surface
+
+    library = ctypes.CDLL(str(build / "build" / "dist" / "lib" / "libFloatArrayPlugin.so"))
+    library.getModuleName.restype = ctypes.c_char_p
+    assert library.getModuleName().startswith(b"FloatArrayPlugin")
+
+    launched = run([str(build / "build" / "dist" / "pharo"), "--version"])
+    assert launched.returncode == 0 and "Pharo VM" in launched.stdout, launched.stdout
+
+    again = install(build)
+    assert again.returncode == 0
+    assert "Generating VM files" not in again.stdout, "nothing to regenerate"
+    assert "Building the VMMaker image" not in again.stdout, "the image is made once"
+
+
+@pytest.mark.skipif(shutil.which("ninja") is None, reason="ninja is not installed")
+def test_ninja_builds_it_too(fake_origin, tmp_path):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm", "pharo-12")
+    write_plugin_class(checkout, "MyPlugin")
+    add_to_external_list(checkout, "MyPlugin")
+    add_generated_file(checkout, "MyPlugin")
+    declare_plugin(checkout, "MyPlugin")
+    build = tmp_path / "build"
+    configured = configure(checkout, build, "-G", "Ninja")
+    assert configured.returncode == 0, configured.stdout
+    built = install(build)
+    assert built.returncode == 0, built.stdout
+    assert "primitiveAnswer" in exported_symbols(build / "build/dist/lib/libMyPlugin.so")
+
+
+@pytest.mark.parametrize("branch", ["pharo-10", "pharo-12"])
+def test_stale_image_then_the_two_pass_procedure(fake_origin, tmp_path, branch):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm", branch)
+    build = tmp_path / "build"
+    assert configure(checkout, build).returncode == 0
+    assert install(build).returncode == 0
+
+    # The class and the list change after the image was made: the image does not see them.
+    write_plugin_class(checkout, "MyPlugin", superclass="SmartSyntaxInterpreterPlugin")
+    add_to_external_list(checkout, "MyPlugin")
+    stale = install(build)
+    assert stale.returncode == 0, stale.stdout
+    assert not generated(build, "MyPlugin").exists()
+
+    # Delete the image and its stamp: the image is made again, it is newer, so the
+    # generation runs again and writes the plugin.
+    assert forget_image(build) == ["build/vmmaker/image", "build/vmmaker/src/vmmaker-stamp"]
+    fresh = install(build)
+    assert fresh.returncode == 0, fresh.stdout
+    assert "Building the VMMaker image" in fresh.stdout
+    assert "Generating VM files" in fresh.stdout
+    c_text = generated(build, "MyPlugin").read_text()
+    assert "EXPORT(sqInt) primitiveEcho(void)" in c_text
+    assert (build / "generated/32/plugins/src/MyPlugin/MyPlugin.c").is_file()
+
+    # Second pass: declare it, configure again, build again.
+    declare_plugin(checkout, "MyPlugin")
+    reconfigured = configure(checkout, build)
+    assert reconfigured.returncode == 0, reconfigured.stdout
+    assert "Adding plugin: MyPlugin" in reconfigured.stdout
+    final = install(build)
+    assert final.returncode == 0, final.stdout
+    library = build / "build" / "dist" / "lib" / "libMyPlugin.so"
+    assert exported_symbols(library) >= {
+        "getModuleName",
+        "setInterpreter",
+        "primitiveAnswer",
+        "primitiveEcho",
+    }
+
+
+def test_pharo_9_needs_a_missing_output_to_regenerate(fake_origin, tmp_path):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm", "pharo-9")
+    build = tmp_path / "build"
+    assert configure(checkout, build).returncode == 0
+    assert install(build).returncode == 0
+    write_plugin_class(checkout, "MyPlugin")
+    add_to_external_list(checkout, "MyPlugin")
+
+    assert forget_image(build) == [
+        "build/vmmaker/image",
+        "build/vmmaker/src/build_vmmaker_get_image-stamp",
+    ]
+    reloaded = install(build)
+    assert reloaded.returncode == 0, reloaded.stdout
+    assert "Building the VMMaker image" in reloaded.stdout
+    assert not generated(build, "MyPlugin").exists(), "pharo-9 regenerates only missing outputs"
+
+    generated(build, "FloatArrayPlugin").unlink()
+    regenerated = install(build)
+    assert regenerated.returncode == 0, regenerated.stdout
+    assert generated(build, "MyPlugin").is_file()
+    assert "#name : #MyPlugin" in (checkout / "smalltalksrc/VMMaker/MyPlugin.class.st").read_text()
+
+
+def test_a_listed_name_without_a_class_is_skipped_silently(fake_origin, tmp_path):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm")
+    for name in ("Ghost", "Oop", "SmartSyntaxInterpreterPlugin", "InterpreterPlugin"):
+        add_to_external_list(checkout, name)
+    build = tmp_path / "build"
+    assert configure(checkout, build).returncode == 0
+    built = install(build)
+    assert built.returncode == 0, built.stdout
+    assert "Ghost" not in built.stdout.replace("External plugins", "")
+    plugins = sorted(p.name for p in (build / "generated/64/plugins/src").iterdir())
+    assert plugins == sorted(STOCK_EXTERNAL_PLUGINS)
+
+
+def test_configure_error_then_single_pass(fake_origin, tmp_path):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm", "pharo-12")
+    write_plugin_class(checkout, "MyPlugin")
+    add_to_external_list(checkout, "MyPlugin")
+    declare_plugin(checkout, "MyPlugin")
+
+    failed = configure(checkout, tmp_path / "first")
+    assert failed.returncode != 0
+    assert "Cannot find source file" in failed.stdout
+    assert "generated/64/plugins/src/MyPlugin/MyPlugin.c" in failed.stdout
+
+    add_generated_file(checkout, "MyPlugin")
+    build = tmp_path / "build"
+    configured = configure(checkout, build)
+    assert configured.returncode == 0, configured.stdout
+    assert "Adding plugin: MyPlugin" in configured.stdout
+    built = install(build)
+    assert built.returncode == 0, built.stdout
+    assert exported_symbols(build / "build/vm/libMyPlugin.so") >= {
+        "getModuleName",
+        "setInterpreter",
+        "primitiveAnswer",
+    }
+    assert (build / "build/dist/lib/libMyPlugin.so").is_file()
+
+
+def test_a_selector_the_proxy_lacks_fails_in_the_c_compiler(fake_origin, tmp_path):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm")
+    write_plugin_class(checkout, "MyPlugin", proxy_selector="stringFromCString:")
+    add_to_external_list(checkout, "MyPlugin")
+    add_generated_file(checkout, "MyPlugin")
+    declare_plugin(checkout, "MyPlugin")
+    build = tmp_path / "build"
+    assert configure(checkout, build).returncode == 0
+    built = install(build)
+    assert built.returncode != 0
+    assert "has no member named 'stringFromCString'" in built.stdout.replace("‘", "'").replace(
+        "’", "'"
+    )
+
+
+def test_generate_vmmaker_off_uses_the_given_image(fake_origin, tmp_path):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm")
+    first = tmp_path / "first"
+    assert configure(checkout, first).returncode == 0
+    assert run(["cmake", "--build", str(first), "--target", "vmmaker"]).returncode == 0
+    image = first / "build/vmmaker/image/VMMaker.image"
+    assert image.is_file()
+
+    second = tmp_path / "second"
+    configured = configure(checkout, second, "-DGENERATE_VMMAKER=OFF", f"-DVMMAKER_IMAGE={image}")
+    assert configured.returncode == 0, configured.stdout
+    built = run(["cmake", "--build", str(second), "--target", "generate-sources"])
+    assert built.returncode == 0, built.stdout
+    assert "Building the VMMaker image" not in built.stdout
+    assert generated(second, "FloatArrayPlugin").is_file()
+    assert not (second / "build" / "vmmaker").exists()
+
+
+# --------------------------------------------------------------------------- the stand-in
+
+
+def standin(checkout: Path, *args: str, env: dict[str, str] | None = None):
+    return subprocess.run(
+        [sys.executable, str(checkout / STANDIN), "--headless", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def load_image(checkout: Path, image: Path):
+    return standin(
+        checkout,
+        str(image),
+        "--no-default-preferences",
+        "--save",
+        "--quit",
+        str(checkout / "scripts/installVMMaker.st"),
+        str(checkout),
+        "httpsUrl",
+    )
+
+
+@pytest.mark.parametrize("branch", ["pharo-9", "pharo-12"])
+def test_standin_reads_the_image_only_in_both_styles(fake_origin, tmp_path, branch):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm", branch)
+    for name in ("MIDIPlugin", "UUIDPlugin", "LargeIntegersPlugin", "FileAttributesPlugin"):
+        add_to_external_list(checkout, name)
+    image = tmp_path / "image" / "VMMaker.image"
+    loaded = load_image(checkout, image)
+    assert loaded.returncode == 0, loaded.stderr
+    assert (image.parent / "smalltalksrc/VMMaker/FloatArrayPlugin.class.st").is_file()
+
+    write_plugin_class(checkout, "Later")  # after the image was made
+    add_to_external_list(checkout, "Later")
+    out = tmp_path / "out"
+    if branch == "pharo-9":
+        command = ["eval", f"PharoVMMaker generate: #'CoInterpreter' outputDirectory: '{out}'"]
+    else:
+        command = [
+            "perform",
+            "PharoVMMaker",
+            "generate:outputDirectory:",
+            "CoInterpreter",
+            str(out),
+        ]
+    done = standin(checkout, str(image), "--no-default-preferences", *command)
+    assert done.returncode == 0, done.stderr
+    src = out / "generated" / "64" / "plugins" / "src"
+    assert sorted(p.name for p in src.iterdir()) == sorted(
+        [
+            *STOCK_EXTERNAL_PLUGINS,
+            "MIDIPlugin",
+            "UUIDPlugin",
+            "LargeIntegers",
+            "FileAttributesPlugin",
+        ]
+    )
+    midi = (src / "MIDIPlugin" / "MIDIPlugin.c").read_text()
+    assert "EXPORT(sqInt) primitiveMIDIGetPortName(void)" in midi
+    assert "interpreterProxy->instantiateClassindexableSize" in midi
+    assert (
+        "EXPORT(sqInt) primGetModuleName(void)"
+        in (src / "LargeIntegers/LargeIntegers.c").read_text()
+    )
+    assert '#include "SurfacePlugin.h"' in (src / "SurfacePlugin/SurfacePlugin.c").read_text()
+    assert (
+        '#include "FloatArrayPlugin.h"'
+        not in (src / "FloatArrayPlugin/FloatArrayPlugin.c").read_text()
+    )
+    assert "Later" in external_list(checkout)
+
+
+def test_standin_errors_like_the_image(fake_origin, tmp_path):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm")
+    image = tmp_path / "image" / "VMMaker.image"
+    perform = ["perform", "PharoVMMaker", "generate:outputDirectory:"]
+    missing = standin(checkout, str(image), *perform, "CoInterpreter", str(tmp_path))
+    assert missing.returncode == 1 and "Could not open the image" in missing.stderr
+    assert load_image(checkout, image).returncode == 0
+    unknown = standin(checkout, str(image), *perform, "NoSuchVM", str(tmp_path))
+    assert unknown.returncode == 1
+    assert "MessageNotUnderstood: PharoVMMaker>>#generateNoSuchVM" in unknown.stderr
+
+    broken = checkout / "smalltalksrc/VMMaker/Broken.class.st"
+    broken.write_text(
+        "Class {\n\t#name : 'Broken',\n\t#superclass : 'Object'\n}\n\nBroken >> x [\n\t^ [ 1\n"
+    )
+    failed = load_image(checkout, tmp_path / "other" / "VMMaker.image")
+    assert failed.returncode == 1 and "TonelParseError" in failed.stderr
+
+
+def test_standin_noise_is_fast(fake_origin, tmp_path):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm")
+    image = tmp_path / "image" / "VMMaker.image"
+    assert load_image(checkout, image).returncode == 0
+    started = time.monotonic()
+    done = standin(
+        checkout,
+        str(image),
+        "perform",
+        "PharoVMMaker",
+        "generate:outputDirectory:",
+        "CoInterpreter",
+        str(tmp_path / "out"),
+        env={"VMMAKER_STANDIN_NOISE_LINES": "200000"},
+    )
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 200_000 + 2
+    assert lines[0].startswith("Translating ")
+    assert not any(line.startswith("[") for line in lines), "nothing that looks like make progress"
+    assert elapsed < 5, elapsed
