@@ -89,13 +89,6 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
             for line in [failure.message, *failure.details]:
                 out.line(line)
             return _failed(step, ctx, failure, log_path)
-        except Exception as error:  # a bug: keep the traceback in the log, not on screen
-            log.write(traceback.format_exc().encode())
-            failure = StepFailed(
-                f"internal error: {type(error).__name__}: {error}",
-                hint="the traceback is in the log; please report it",
-            )
-            return _failed(step, ctx, failure, log_path)
         except (KeyboardInterrupt, Interrupted):
             _stop_children()
             out.line("# interrupted: the process tree was stopped")
@@ -106,6 +99,13 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
                 log_path,
                 "run the same command again to resume from this step",
             )
+        except Exception as error:  # a bug: keep the traceback in the log, not on screen
+            log.write(traceback.format_exc().encode())
+            failure = StepFailed(
+                f"internal error: {type(error).__name__}: {error}",
+                hint="the traceback is in the log; please report it",
+            )
+            return _failed(step, ctx, failure, log_path)
     _remember(ctx, step, "done", log_path, started, step.record(ctx))
     return Outcome("ok", log=log_path)
 
