@@ -65,3 +65,15 @@ def headers(stdout: str) -> list[tuple[str, str]]:
 def tree_snapshot(root: Path) -> dict[str, float]:
     """Every path under ``root`` with its mtime, to prove a run changed nothing."""
     return {str(p.relative_to(root)): p.stat().st_mtime for p in sorted(root.rglob("*"))}
+
+
+def edit_methods(profile: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in the profile's method sources, through YAML (as a user edits)."""
+    data = yaml.safe_load(profile.read_text())
+    changed = False
+    for method in data["plugin"]["methods"]:
+        if old in method["source"]:
+            method["source"] = method["source"].replace(old, new)
+            changed = True
+    assert changed, f"{old!r} is in no method"
+    profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")

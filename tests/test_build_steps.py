@@ -1,0 +1,161 @@
+"""The build phase on the test repository with the real cmake, make and C compiler.
+
+The one test double is the repository's VMMaker stand-in (``scripts/vmmaker-standin.py``),
+which generates the plugin C where VMMaker would.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import git
+import pytest
+
+from tests.fakevm.recipes import exported_symbols
+from tests.helpers import edit_methods, headers, wizard, write_profile
+
+LIBRARY = "build/build/vm/libHelloWorldPlugin.so"
+GENERATED = "build/generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c"
+TWO_PASS = [
+    "clone", "checkout", "branch", "plugin-source", "plugin-list", "commit",
+    "configure", "generate", "plugins-cmake", "reconfigure", "compile", "verify",
+]  # fmt: skip
+SINGLE_PASS = [
+    "clone", "checkout", "branch", "plugin-source", "plugin-list", "plugins-cmake",
+    "commit", "configure", "compile", "verify",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("mode", "plan", "branch"),
+    [
+        ("two-pass", TWO_PASS, "pharo-12"),
+        ("single-pass", SINGLE_PASS, "pharo-10"),
+        ("two-pass", TWO_PASS, "pharo-9"),
+    ],
+)
+def test_all_steps_build_a_verified_library(fake_origin, workspace, mode, plan, branch):
+    profile = write_profile(workspace, fake_origin, mode=mode, base_branch=branch)
+    first = wizard("--replay", str(profile), cwd=workspace)
+    assert first.returncode == 0, first.stdout[-3000:]
+    # A fresh clone already has its default branch (pharo-10) locally.
+    skipped = {"checkout"} if branch == "pharo-10" else set()
+    assert headers(first.stdout) == [(s, "skipped" if s in skipped else "ok") for s in plan]
+    library = workspace / LIBRARY
+    assert library.is_file()
+    exports = exported_symbols(library)
+    assert {"getModuleName", "setInterpreter", "primitiveGetHelloString"} <= set(exports)
+    assert (workspace / "build/build/dist/lib/libHelloWorldPlugin.so").is_file()
+    assert "<primitive: ''primitiveGetHelloString'' module: ''HelloWorldPlugin''>" in first.stdout
+    assert "HelloWorld getHelloString." in first.stdout
+    state = profile.read_text()
+    assert "artifact:" in state and "sha256:" in state and "primitiveGetHelloString" in state
+
+    repo = git.Repo(workspace / "pharo-vm")
+    assert not repo.is_dirty(), "every file the wizard wrote is committed"
+    committed = {
+        path for commit in repo.iter_commits(f"{branch}..HEAD") for path in commit.stats.files
+    }
+    expected = {
+        "smalltalksrc/VMMaker/HelloWorldPlugin.class.st",
+        "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st",
+        "plugins.cmake",
+    }
+    if mode == "single-pass":
+        expected.add("cmake/vmmaker.cmake")
+    assert committed == expected
+
+    second = wizard("--replay", str(profile), cwd=workspace)
+    assert second.returncode == 0
+    assert headers(second.stdout) == [(step, "skipped") for step in plan[:-1]] + [("verify", "ok")]
+
+    library.unlink()
+    (workspace / "build/build/dist/lib/libHelloWorldPlugin.so").unlink()
+    third = wizard("--replay", str(profile), cwd=workspace)
+    assert third.returncode == 0, third.stdout[-2000:]
+    ran = [step for step, verdict in headers(third.stdout) if verdict == "ok"]
+    assert ran == ["compile", "verify"]
+    assert library.is_file()
+
+
+def test_reconfigure_before_generate_is_refused_with_a_sentence(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    wizard("--replay", str(profile), "--until", "configure", cwd=workspace)
+    result = wizard("--replay", str(profile), "--from", "reconfigure", cwd=workspace)
+    assert result.returncode == 2
+    assert "cannot start at reconfigure: the earlier step generate is not done" in result.stderr
+    assert "CMake Error" not in result.stdout + result.stderr
+
+
+def test_changed_method_regenerates_with_a_fresh_image(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    assert wizard("--replay", str(profile), cwd=workspace).returncode == 0
+    time.sleep(1.1)  # mtimes: the new class must be visibly newer than the old C
+    edit_methods(profile, "Hello from your", "Greetings from your")
+    result = wizard("--replay", str(profile), cwd=workspace)
+    assert result.returncode == 0, result.stdout[-3000:]
+    verdicts = dict(headers(result.stdout))
+    assert verdicts["plugin-source"] == "ok" and verdicts["commit"] == "ok"
+    assert verdicts["generate"] == "ok"
+    # The regenerating make install also rebuilt the library, which compile then detects.
+    assert verdicts["compile"] in ("ok", "skipped")
+    assert (workspace / LIBRARY).stat().st_mtime >= (workspace / GENERATED).stat().st_mtime
+    assert "the VMMaker image still holds the old class" in result.stdout
+    assert verdicts["verify"] == "ok"
+    assert (workspace / GENERATED).stat().st_mtime > (
+        workspace / "pharo-vm/smalltalksrc/VMMaker/HelloWorldPlugin.class.st"
+    ).stat().st_mtime
+
+
+def test_unknown_proxy_send_stops_before_any_build(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    edit_methods(profile, "interpreterProxy nilObject", "interpreterProxy noSuchThing")
+    result = wizard("--replay", str(profile), cwd=workspace)
+    assert result.returncode == 1
+    assert "FAILED: plugin-source" in result.stdout  # the lint catches it before any build
+    assert "noSuchThing" in result.stdout
+    assert not (workspace / "build").exists()
+
+
+def test_missing_generated_c_is_explained(fake_origin, workspace):
+    profile = write_profile(
+        workspace,
+        fake_origin,
+        extra={"external_plugins": ["FilePlugin", "SurfacePlugin", "FloatArrayPlugin"]},
+    )
+    result = wizard("--replay", str(profile), "--until", "generate", cwd=workspace)
+    assert result.returncode == 1
+    assert (
+        "VMMaker did not write generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c"
+        in result.stdout
+    )
+    assert "silently skips" in result.stdout
+
+
+def test_missing_cmake_says_what_to_install(fake_origin, workspace, tmp_path):
+    profile = write_profile(workspace, fake_origin)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to("/usr/bin/git")
+    assert wizard("--replay", str(profile), "--until", "commit", cwd=workspace).returncode == 0
+    result = wizard("--replay", str(profile), cwd=workspace, env={"PATH": str(bin_dir)})
+    assert result.returncode == 1
+    assert "cmake is not installed" in result.stdout
+    assert "apt install cmake" in result.stdout
+
+
+def test_configure_error_shows_the_cmake_errors(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    plugins = workspace / "pharo-vm" / "plugins.cmake"
+    plugins.write_text(
+        plugins.read_text()
+        + "\nadd_vm_plugin(Ghost ${PHARO_CURRENT_GENERATED}/plugins/src/Ghost/Ghost.c)\n"
+    )
+    result = wizard("--replay", str(profile), "--until", "configure", cwd=workspace)
+    assert result.returncode == 1
+    assert "cmake could not configure the build" in result.stdout
+    assert "CMake Error" in result.stdout
+    assert "generate step must run before a plugin is declared" in result.stdout
+    assert os.path.exists(workspace / "logs/HelloWorldPlugin/configure.log")
