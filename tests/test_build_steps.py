@@ -159,3 +159,16 @@ def test_configure_error_shows_the_cmake_errors(fake_origin, workspace):
     assert "CMake Error" in result.stdout
     assert "generate step must run before a plugin is declared" in result.stdout
     assert os.path.exists(workspace / "logs/HelloWorldPlugin/configure.log")
+
+
+def test_compile_error_names_the_generated_file_and_line(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    assert wizard("--replay", str(profile), "--until", "reconfigure", cwd=workspace).returncode == 0
+    generated = workspace / GENERATED
+    lines = generated.read_text().splitlines()
+    generated.write_text("\n".join([*lines, "int broken(void) { return undeclared_thing; }", ""]))
+    result = wizard("--replay", str(profile), "--from", "compile", cwd=workspace)
+    assert result.returncode == 1
+    assert f"the C compiler failed (first error at {generated}:{len(lines) + 1})" in result.stdout
+    assert "undeclared_thing" in result.stdout
+    assert "logs/HelloWorldPlugin/compile.log" in result.stdout

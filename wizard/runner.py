@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import threading
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +107,7 @@ def run(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    tail: list[str] = []
+    tail: deque[bytes] = deque()
     if token is not None:
         token.watch(process.pid)
     try:
@@ -125,10 +126,10 @@ def run(
             lines = pending + chunk[:cut]
             pending = chunk[cut:]
             out.write_bytes(lines)
-            _keep_tail(tail, lines, tail_lines)
+            _keep_tail(tail, lines)
         if pending:
             out.write_bytes(pending + b"\n")
-            _keep_tail(tail, pending, tail_lines)
+            _keep_tail(tail, pending)
         returncode = process.wait()
         if token is not None:
             token.check()
@@ -141,13 +142,19 @@ def run(
             token.unwatch(process.pid)
         if process.stdout is not None:
             process.stdout.close()
-    return Completed(returncode, tail)
+    text = b"".join(tail).decode("utf-8", "replace")
+    return Completed(returncode, text.splitlines()[-tail_lines:])
 
 
-def _keep_tail(tail: list[str], lines: bytes, limit: int) -> None:
-    tail.extend(lines.decode("utf-8", "replace").splitlines())
-    if len(tail) > 2 * limit:
-        del tail[:-limit]
+TAIL_BYTES = 64 * 1024
+
+
+def _keep_tail(tail: deque[bytes], lines: bytes) -> None:
+    """Keep about the last 64 KiB of output, as chunks; decoded once, at the end."""
+    tail.append(lines)
+    size = sum(len(chunk) for chunk in tail)
+    while len(tail) > 1 and size - len(tail[0]) >= TAIL_BYTES:
+        size -= len(tail.popleft())
 
 
 def stop_tree(pid: int, grace: float = STOP_GRACE_SECONDS) -> list[int]:

@@ -43,6 +43,8 @@ class StepOutput:
         self.sink = sink
         self.log = log
         self.last_percent = -1
+        # A sink that can take bytes as they are (the console) skips a decode per chunk.
+        self.raw_output = getattr(sink, "output_bytes", None)
 
     def write_bytes(self, chunk: bytes) -> None:
         """Pass on a chunk of whole lines read from a tool, noting ``[ 42%]`` progress."""
@@ -55,7 +57,10 @@ class StepOutput:
                 if percent != self.last_percent:
                     self.last_percent = percent
                     self.sink.progress(percent)
-        self.sink.output(chunk.decode("utf-8", "replace"))
+        if self.raw_output is not None:
+            self.raw_output(chunk)
+        else:
+            self.sink.output(chunk.decode("utf-8", "replace"))
 
     def line(self, text: str) -> None:
         """A line the wizard writes itself into the step's output and log."""
@@ -78,6 +83,16 @@ class ConsoleSink:
 
     def output(self, text: str) -> None:
         self._write(text)
+
+    def output_bytes(self, chunk: bytes) -> None:
+        """Tool output straight through, undecoded: the terminal decodes it anyway."""
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is None:
+            self._write(chunk.decode("utf-8", "replace"))
+            return
+        self.stream.flush()
+        buffer.write(chunk)
+        buffer.flush()
 
     def progress(self, percent: int) -> None:
         """Progress is already in the tools' own lines; nothing more to print."""
