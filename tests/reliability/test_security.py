@@ -39,9 +39,14 @@ def test_no_shell_and_no_unsafe_yaml(path):
     tree = ast.parse(path.read_text(), filename=str(path))
     for call in calls(tree):
         name = dotted(call.func)
-        assert name not in {"os.system", "os.popen", "eval", "exec", "yaml.load", "yaml.unsafe_load"}, (
-            f"{path}:{call.lineno}: {name}"
-        )
+        assert name not in {
+            "os.system",
+            "os.popen",
+            "eval",
+            "exec",
+            "yaml.load",
+            "yaml.unsafe_load",
+        }, f"{path}:{call.lineno}: {name}"
         assert not name.startswith("os.spawn"), f"{path}:{call.lineno}: {name}"
         for keyword in call.keywords:
             if keyword.arg == "shell":

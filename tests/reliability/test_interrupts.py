@@ -1,0 +1,143 @@
+"""Interrupts and crashes during real builds: exit 130, no process left, logs kept, resume.
+
+The build is slowed with a real cmake feature, ``CMAKE_C_COMPILER_LAUNCHER``: a launcher
+that sleeps before each compile while a flag file exists, so the test can interrupt the
+wizard in the middle of ``generate`` or ``compile`` and then let the next run go fast.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.helpers import headers, wizard, write_profile
+from wizard.profile import write_atomically
+
+
+def slow_launcher(folder: Path) -> tuple[Path, Path]:
+    flag = folder / "slow"
+    launcher = folder / "slow-cc"
+    launcher.write_text(f'#!/bin/sh\nif [ -e "{flag}" ]; then sleep 120; fi\nexec "$@"\n')
+    launcher.chmod(0o755)
+    return launcher, flag
+
+
+def start(profile: Path, workspace: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "wizard", "--replay", str(profile), *args],
+        cwd=workspace,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_for_sleeping_compile(
+    process: subprocess.Popen, timeout: float = 60
+) -> list[psutil.Process]:
+    """The wizard's descendants, once the launcher sleeps inside the build."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        family = psutil.Process(process.pid).children(recursive=True)
+        if any(p.name() == "sleep" for p in family if p.is_running()):
+            return family
+        time.sleep(0.1)
+    process.kill()
+    raise AssertionError("the build never reached the slowed compiler")
+
+
+def alive(processes: list[psutil.Process]) -> list[int]:
+    found = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                found.append(process.pid)
+        except psutil.NoSuchProcess:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("step", ["generate", "compile"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_during_build_stops_the_tree_and_resumes(
+    fake_origin, workspace, tmp_path, step, sig
+):
+    launcher, flag = slow_launcher(tmp_path)
+    profile = write_profile(
+        workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
+    )
+    before = "configure" if step == "generate" else "reconfigure"
+    assert wizard("--replay", str(profile), "--until", before, cwd=workspace).returncode == 0
+    flag.touch()
+    process = start(profile, workspace)
+    family = wait_for_sleeping_compile(process)
+    started = time.monotonic()
+    process.send_signal(sig)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 130, output
+    assert time.monotonic() - started < 15, "stopped within a few seconds"
+    assert f"INTERRUPTED: {step} was interrupted" in output
+    time.sleep(0.3)
+    assert alive(family) == [], "no make, cc or sleep left behind"
+    log = workspace / "logs" / "HelloWorldPlugin" / f"{step}.log"
+    assert "interrupted: the process tree was stopped" in log.read_text()
+    assert "status: interrupted" in profile.read_text()
+    flag.unlink()
+    resumed = wizard("--replay", str(profile), cwd=workspace)
+    assert resumed.returncode == 0, resumed.stdout[-2000:]
+    verdicts = dict(headers(resumed.stdout))
+    # generate is done as soon as its C exists, even if the rest of that build was cut short
+    assert verdicts[step] == ("ok" if step == "compile" else verdicts[step])
+    assert verdicts["compile"] == "ok" and verdicts["verify"] == "ok"
+
+
+def test_sigkill_during_a_build_then_the_next_run_finishes(fake_origin, workspace, tmp_path):
+    launcher, flag = slow_launcher(tmp_path)
+    profile = write_profile(
+        workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
+    )
+    assert wizard("--replay", str(profile), "--until", "configure", cwd=workspace).returncode == 0
+    flag.touch()
+    process = start(profile, workspace)
+    family = wait_for_sleeping_compile(process)
+    process.kill()  # no chance to clean up: the lock stays, make is orphaned
+    process.wait()
+    for pid in alive(family):  # the machine's owner ends the orphans, as after a crash
+        psutil.Process(pid).kill()
+    flag.unlink()
+    result = wizard("--replay", str(profile), cwd=workspace)
+    assert result.returncode == 0, result.stdout[-2000:]
+    verdicts = dict(headers(result.stdout))
+    assert verdicts["configure"] == "skipped"
+    assert verdicts["compile"] == "ok" and verdicts["verify"] == "ok"
+
+
+def _save_forever(path: str, texts: list[str]) -> None:
+    index = 0
+    while True:
+        write_atomically(Path(path), texts[index % 2])
+        index += 1
+
+
+def test_sigkill_during_saves_leaves_old_or_new_never_a_mix(tmp_path):
+    path = tmp_path / "P.yml"
+    texts = ["version: 1\n# old\n" + "a" * 200_000, "version: 1\n# new\n" + "b" * 300_000]
+    path.write_text(texts[0])
+    context = multiprocessing.get_context("fork")
+    for attempt in range(25):
+        writer = context.Process(target=_save_forever, args=(str(path), texts))
+        writer.start()
+        time.sleep(0.01 + (attempt % 5) * 0.013)
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.join()
+        assert path.read_text() in texts, f"attempt {attempt}: a torn profile"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "P.yml"]
+    assert all(name.endswith(".tmp") for name in leftovers)  # only temporary files can be left
