@@ -73,3 +73,31 @@ def test_inside_refuses_escapes(tmp_path):
     (root / "link").symlink_to(tmp_path)
     with pytest.raises(ValueError):
         inside(root / "link" / "x", root)
+
+
+DESTRUCTIVE_GIT = {"reset", "clean", "stash", "rm", "restore", "switch"}
+
+
+@pytest.mark.parametrize("path", python_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_destructive_git(path):
+    """Nothing is ever reset, cleaned, or force-checked-out: no such call exists."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for call in calls(tree):
+        name = dotted(call.func)
+        last = name.rsplit(".", 1)[-1]
+        if not (".git." in f".{name}" or name.startswith(("repo.", "head.", "git."))):
+            continue
+        assert last not in DESTRUCTIVE_GIT, f"{path}:{call.lineno}: {name}"
+        for argument in call.args:
+            if isinstance(argument, ast.Constant) and argument.value in (
+                "-f",
+                "--force",
+                "--hard",
+                "-D",
+            ):
+                raise AssertionError(f"{path}:{call.lineno}: {name}({argument.value!r})")
+        for keyword in call.keywords:
+            if keyword.arg == "force" and not (
+                isinstance(keyword.value, ast.Constant) and keyword.value.value is False
+            ):
+                raise AssertionError(f"{path}:{call.lineno}: {name}(force=...)")
