@@ -113,3 +113,15 @@ def test_unknown_external_plugin_is_warned(fake_origin, workspace):
         "external: #(FilePlugin NoSuchPlugin HelloWorldPlugin)"
         in (workspace / "pharo-vm" / LIST).read_text()
     )
+
+
+def test_commit_without_git_identity_uses_a_reported_fallback(fake_origin, workspace, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "XDG_CONFIG_HOME": str(home)}
+    profile = write_profile(workspace, fake_origin)
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace, env=env)
+    assert result.returncode == 0, result.stdout
+    assert "git has no user.name/user.email; committing as pharo-plugin-wizard" in result.stdout
+    head = git.Repo(workspace / "pharo-vm").head.commit
+    assert head.author.email == "pharo-plugin-wizard@localhost"

@@ -678,7 +678,7 @@ _Dumper.add_representer(str, _represent_text)
 def save_profile(profile: Profile) -> None:
     """Write the whole profile atomically (the TUI's save)."""
     text = dump_profile(profile)
-    validate(yaml.safe_load(text), profile.path)  # never write what would not load back
+    validate(parse_yaml(text, profile.path)[0], profile.path)  # never write what would not load
     write_atomically(profile.path, text)
 
 
