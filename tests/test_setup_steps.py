@@ -13,6 +13,17 @@ import psutil
 from tests.helpers import headers, tree_snapshot, wizard, write_profile
 
 
+def slow_clone_home(tmp_path):
+    """A HOME whose git config slows every clone from it by a minute (a pack-objects hook)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    hook = home / "slow-pack"
+    hook.write_text('#!/bin/sh\nsleep 60\nexec "$@"\n')
+    hook.chmod(0o755)
+    (home / ".gitconfig").write_text(f"[uploadpack]\n\tpackObjectsHook = {hook}\n")
+    return home
+
+
 def test_until_branch_then_again_skips_everything(fake_origin, workspace):
     profile = write_profile(workspace, fake_origin)
     first = wizard("--replay", str(profile), "--until", "branch", cwd=workspace)
@@ -102,12 +113,7 @@ def test_refuses_to_overwrite_uncommitted_changes(fake_origin, workspace):
 
 def test_ctrl_c_during_clone_leaves_no_half_clone(fake_origin, workspace, tmp_path):
     """A clone slowed by a pack-objects hook (a real git feature), interrupted with SIGINT."""
-    home = tmp_path / "home"
-    home.mkdir()
-    hook = home / "slow-pack"
-    hook.write_text('#!/bin/sh\nsleep 60\nexec "$@"\n')
-    hook.chmod(0o755)
-    (home / ".gitconfig").write_text(f"[uploadpack]\n\tpackObjectsHook = {hook}\n")
+    home = slow_clone_home(tmp_path)
     profile = write_profile(workspace, f"file://{fake_origin}")
     process = subprocess.Popen(
         [sys.executable, "-m", "wizard", "--replay", str(profile), "--until", "branch"],
@@ -140,12 +146,7 @@ def test_ctrl_c_during_clone_leaves_no_half_clone(fake_origin, workspace, tmp_pa
 
 
 def test_second_wizard_on_the_same_profile_refuses(fake_origin, workspace, tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    hook = home / "slow-pack"
-    hook.write_text('#!/bin/sh\nsleep 60\nexec "$@"\n')
-    hook.chmod(0o755)
-    (home / ".gitconfig").write_text(f"[uploadpack]\n\tpackObjectsHook = {hook}\n")
+    home = slow_clone_home(tmp_path)
     profile = write_profile(workspace, f"file://{fake_origin}")
     first = subprocess.Popen(
         [sys.executable, "-m", "wizard", "--replay", str(profile)],
