@@ -1,10 +1,366 @@
-"""The TUI application (issue: TUI shell)."""
+"""The TUI application: the profile in memory, the four phase screens, the engine in a thread.
+
+The app owns the three things every screen draws: the :class:`Session` (the profile being
+edited), the latest :class:`Survey` of the disk, and the :class:`RunModel` of the current
+run. Screens listen to its signals. Running the engine is :class:`screens.runs.RunControl`'s
+part of the app.
+
+Nothing typed is lost: edits save themselves a second after typing stops, and the profile
+is saved again on ``ctrl+s``, before a run, on quit and when the app crashes.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.signal import Signal
+from textual.timer import Timer
+from textual.worker import Worker
+
+from screens.build import BuildScreen
+from screens.develop import DevelopScreen
+from screens.help import HelpScreen
+from screens.phases import PHASES, first_open_phase, phase_states, recorded_views
+from screens.picker import ProfilesScreen
+from screens.plugins import PluginsScreen
+from screens.run import RunFeed, RunModel, RunUpdate
+from screens.runs import RunControl
+from screens.session import Session
+from screens.setup import SetupScreen
+from screens.survey import (
+    CheckoutSurvey,
+    Survey,
+    step_views,
+    take_checkout_survey,
+    take_survey,
+)
+from wizard.plan import Context, step_ids
+from wizard.profile import Profile
+
+DRAIN_SECONDS = 0.05
+SAVE_DELAY = 1.0
+
+
+class WizardApp(RunControl, App[int]):
+    """pharo-plugin-wizard's TUI on one profile (or the list of profiles, to choose one)."""
+
+    CSS_PATH = "wizard.tcss"
+    TITLE = "pharo-plugin-wizard"
+    MODES = {
+        "setup": SetupScreen,
+        "develop": DevelopScreen,
+        "plugins": PluginsScreen,
+        "build": BuildScreen,
+    }
+    BINDINGS = [
+        Binding("f1", "help", "Help", priority=True),
+        Binding("f2", "phase('setup')", "Setup", priority=True, show=False),
+        Binding("f3", "phase('develop')", "Develop", priority=True, show=False),
+        Binding("f4", "phase('plugins')", "Plugins", priority=True, show=False),
+        Binding("f5", "phase('build')", "Build", priority=True, show=False),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+x", "stop_run", "Stop run", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        profile: Profile | None = None,
+        *,
+        profiles_dir: Path = Path("profiles"),
+        clock: Callable[[], float] = time.monotonic,
+        monitor: bool = True,
+        save_delay: float = SAVE_DELAY,
+        lock: bool = True,
+    ) -> None:
+        super().__init__()
+        self.initial_profile = profile
+        self.profiles_dir = profiles_dir
+        self.clock = clock
+        self.monitor = monitor
+        self.save_delay = save_delay
+        self.use_lock = lock
+        self.lock = None
+        self.session: Session | None = None
+        self.survey: Survey | None = None
+        self.checkout: CheckoutSurvey | None = None
+        self.run_model = RunModel(clock)
+        self.feed = RunFeed()
+        self.run_context: Context | None = None
+        self.run_worker_handle: Worker | None = None
+        self.then_phase: str | None = None
+        self.survey_signal: Signal[Survey] = Signal(self, "survey")
+        self.checkout_signal: Signal[CheckoutSurvey] = Signal(self, "checkout")
+        self.run_signal: Signal[RunUpdate] = Signal(self, "run")
+        self.session_signal: Signal[Session] = Signal(self, "session")
+        self._save_timer: Timer | None = None
+        self._survey_generation = 0
+        self._clear_marks_at = -1
+        self._place_when_surveyed = False
+        self._cancel_done: threading.Event | None = None
+
+    # -- opening a profile
+
+    @property
+    def mode(self) -> str:
+        return self.session.profile.build.mode if self.session else "two-pass"
+
+    def on_mount(self) -> None:
+        self.set_interval(DRAIN_SECONDS, self.drain)
+        if self.initial_profile is not None:
+            self.open_profile(self.initial_profile)
+        else:
+            self.push_screen(ProfilesScreen(self.profiles_dir))
+
+    def open_profile(self, profile: Profile) -> bool:
+        """Work on ``profile``: take its lock, go to where the work stands, read the disk."""
+        if self.use_lock and self.lock is None:
+            from wizard.errors import LockedError
+            from wizard.lock import ProfileLock
+
+            lock = ProfileLock(profile.path)
+            try:
+                lock.acquire()
+            except LockedError as error:
+                self.notify(str(error), severity="error", timeout=10)
+                return False
+            self.lock = lock
+        self.session = Session(profile)
+        if self.session.rescue_path.exists():
+            self.notify(
+                f"{self.session.rescue_path.name} holds an edit from an earlier session that did "
+                "not validate; the profile has the last good version. Copy what you need, then "
+                "delete that file.",
+                severity="warning",
+                timeout=15,
+            )
+        states = phase_states(recorded_views(profile.state, self.mode), self.mode)
+        self.switch_mode(first_open_phase(states))
+        self._place_when_surveyed = True  # the state is a guess; detect has the last word
+        self.refresh_survey()
+        self.refresh_checkout()
+        return True
+
+    # -- what the screens draw
+
+    def views(self):
+        """Every step of the plan as the screens show it: run marks, detect, ``state:``."""
+        assert self.session is not None
+        profile = self.session.profile
+        return step_views(step_ids(self.mode), self.survey, profile.state, self.run_model.marks)
+
+    def phase_states(self, views) -> dict[str, str]:
+        return phase_states(views, self.mode)
+
+    # -- reading the disk, off the event loop
+
+    def refresh_survey(self) -> None:
+        """Detect every step again (in a thread); screens redraw when it arrives."""
+        if self.session is None:
+            return
+        self._survey_generation += 1
+        self._survey(self.session.profile, self._survey_generation)
+
+    @work(thread=True, group="survey", exit_on_error=False)
+    def _survey(self, profile: Profile, generation: int) -> None:
+        survey = take_survey(profile)
+        self.call_from_thread(self._survey_arrived, survey, generation)
+
+    def _survey_arrived(self, survey: Survey, generation: int) -> None:
+        if generation < self._survey_generation:
+            return  # a newer survey is on its way
+        self.survey = survey
+        if generation >= self._clear_marks_at > 0 and not self.run_model.running:
+            marks = self.run_model.marks
+            marks.outcomes = {
+                step: outcome
+                for step, outcome in marks.outcomes.items()
+                if outcome.kind in ("failed", "interrupted")
+            }
+            self._clear_marks_at = -1
+        if self._place_when_surveyed:
+            self._place_when_surveyed = False
+            phase = first_open_phase(self.phase_states(self.views()))
+            if phase != self.current_mode and not self.run_model.running:
+                self.switch_mode(phase)
+        self.survey_signal.publish(survey)
+
+    @property
+    def surveyed_since_run(self) -> bool:
+        """True once the disk was read again after the last run ended."""
+        return self._clear_marks_at == -1
+
+    def refresh_checkout(self) -> None:
+        if self.session is not None:
+            self._checkout(self.session.profile)
+
+    @work(thread=True, group="checkout", exit_on_error=False)
+    def _checkout(self, profile: Profile) -> None:
+        checkout = take_checkout_survey(profile)
+        self.call_from_thread(self._checkout_arrived, checkout)
+
+    def _checkout_arrived(self, checkout: CheckoutSurvey) -> None:
+        self.checkout = checkout
+        self.checkout_signal.publish(checkout)
+
+    # -- editing and saving
+
+    def profile_edited(self) -> None:
+        """A screen changed the profile: tell the others, save a moment after typing stops."""
+        self.session_signal.publish(self.session)
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(self.save_delay, self._autosave)
+        else:
+            self._save_timer.reset()
+
+    def _autosave(self) -> None:
+        self._save_timer = None
+        self.save_now()
+        self.refresh_survey()
+
+    def save_now(self) -> str | None:
+        """Save the profile if it changed; answer the problem when it cannot be saved."""
+        if self.session is None:
+            return None
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        problem = self.session.save()
+        self.session_signal.publish(self.session)
+        return problem
+
+    def action_save(self) -> None:
+        if self.session is None:
+            return
+        problem = self.save_now()
+        if problem:
+            self.notify(f"not saved: {problem}", severity="error", timeout=8)
+        else:
+            self.notify(f"saved {self.session.profile.path.name}", timeout=2)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("phase", "save", "help") and self.session is None:
+            return action == "help"
+        if action == "stop_run":
+            return self.run_model.running and not self.run_model.cancelling
+        return True
+
+    # -- moving around
+
+    def action_phase(self, phase: str) -> None:
+        if self.session is None or phase not in PHASES:
+            return
+        self._place_when_surveyed = False  # the user chose where to be
+        while len(self.screen_stack) > 1 and self.screen.is_modal:
+            self.pop_screen()
+        self.switch_mode(phase)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- leaving
+
+    async def action_quit(self) -> None:
+        if not self.run_model.running:
+            self.finish()
+            self.exit(return_code=0)
+            return
+        from screens.dialogs import Confirm
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self._stop_and_quit()
+
+        step = self.run_model.current or "a step"
+        self.push_screen(
+            Confirm(
+                f"{step} is running. Stop it (its whole process tree) and quit?\n"
+                "The step is recorded as interrupted; the next start resumes there.",
+                yes="Stop and quit",
+                no="Keep running",
+            ),
+            answered,
+        )
+
+    @work(group="quit", exit_on_error=False)
+    async def _stop_and_quit(self) -> None:
+        self.action_stop_run()
+        worker = self.run_worker_handle
+        if worker is not None:
+            with contextlib.suppress(Exception):
+                await worker.wait()
+        self.drain()
+        self.finish()
+        self.exit(return_code=130 if self.run_model.exit_code == 130 else 0)
+
+    def finish(self) -> None:
+        """Save what is typed, stop what runs, let go of the lock. Safe to call twice."""
+        if self.session is not None:
+            with contextlib.suppress(Exception):
+                self.save_now()
+        if self.run_model.running and self.run_context is not None:
+            token = self.run_context.token
+            if token is not None:
+                with contextlib.suppress(Exception):
+                    token.cancel()
+        if self.lock is not None:
+            with contextlib.suppress(Exception):
+                self.lock.release()
+            self.lock = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug in the TUI: save what was typed before Textual shows the traceback."""
+        if self.session is not None:
+            with contextlib.suppress(Exception):
+                self.session.save()
+        super()._handle_exception(error)
+
+
+def make_app(profile: Profile | None = None, **options) -> WizardApp:
+    """The app factory the CLI and the tests call."""
+    return WizardApp(profile, **options)
 
 
 def run_app(profile: Path | None) -> int:
-    """Start the TUI; answers the exit status."""
-    raise SystemExit("pharo-plugin-wizard: the TUI is not built yet; use --replay PROFILE")
+    """Start the TUI (on ``profile``, or on the list of ./profiles); answer the exit status.
+
+    A profile that does not load raises :class:`ProfileError` before anything is drawn (the
+    CLI prints its one line and exits 2); a profile another wizard holds raises LockedError.
+    """
+    import sys
+
+    from wizard.lock import ProfileLock
+    from wizard.profile import load_profile
+
+    loaded = load_profile(profile) if profile is not None else None
+    lock = None
+    if loaded is not None:
+        lock = ProfileLock(loaded.path)
+        lock.acquire()
+    app = make_app(loaded)
+    app.lock = lock
+    try:
+        app.run()
+    finally:
+        app.finish()
+        from wizard.runner import stop_children
+
+        with contextlib.suppress(Exception):
+            stop_children()
+    session = app.session
+    if session is not None and session.problem:
+        print(
+            f"pharo-plugin-wizard: the last edit did not validate ({session.problem}); "
+            f"{session.profile.path.name} keeps the last good version and your edit is in "
+            f"{session.rescue_path}",
+            file=sys.stderr,
+        )
+    return app.return_code or 0

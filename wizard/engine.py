@@ -32,8 +32,23 @@ class RunResult:
     outcomes: list[tuple[str, Outcome]] = field(default_factory=list)
 
 
-def check_order(steps: list[Step], first: Step, ctx: Context) -> str | None:
-    """Why the plan cannot start at ``first``: the earliest earlier step not done, or None.
+@dataclass(frozen=True)
+class OrderProblem:
+    """Why a plan cannot start where it was asked to: an earlier step is not done."""
+
+    start: str
+    blocking: str
+    reason: str
+
+    def sentence(self) -> str:
+        return f"cannot start at {self.start}: the earlier step {self.blocking} is not done ({self.reason})"
+
+    def __str__(self) -> str:
+        return f"{self.sentence()}; run without --from, or with --from {self.blocking}"
+
+
+def check_order(steps: list[Step], first: Step, ctx: Context) -> OrderProblem | None:
+    """The earliest step before ``first`` that is not done, or None when all are.
 
     This is the order guard: ``--from reconfigure`` before ``generate`` is refused with a
     sentence, instead of letting cmake fail with a stack of errors.
@@ -45,10 +60,7 @@ def check_order(steps: list[Step], first: Step, ctx: Context) -> str | None:
             continue
         status = step.detect(ctx)
         if not status.done:
-            return (
-                f"cannot start at {first.id}: the earlier step {step.id} is not done "
-                f"({status.reason}); run without --from, or with --from {step.id}"
-            )
+            return OrderProblem(first.id, step.id, status.reason)
     return None
 
 
@@ -56,17 +68,20 @@ def run_steps(steps: list[Step], ctx: Context, sink: Sink) -> RunResult:
     """Run ``steps`` in order; answer the exit code and the outcomes."""
     result = RunResult(EXIT_OK)
     total = len(steps)
-    for index, step in enumerate(steps, start=1):
-        sink.step_started(index, total, step)
-        outcome = run_one(step, ctx, sink)
-        result.outcomes.append((step.id, outcome))
-        sink.step_finished(step, outcome)
-        if outcome.kind == "failed":
-            result.exit_code = EXIT_FAILED
-            break
-        if outcome.kind == "interrupted":
-            result.exit_code = EXIT_INTERRUPTED
-            break
+    try:
+        for index, step in enumerate(steps, start=1):
+            sink.step_started(index, total, step)
+            outcome = run_one(step, ctx, sink)
+            result.outcomes.append((step.id, outcome))
+            sink.step_finished(step, outcome)
+            if outcome.kind == "failed":
+                result.exit_code = EXIT_FAILED
+                break
+            if outcome.kind == "interrupted":
+                result.exit_code = EXIT_INTERRUPTED
+                break
+    finally:
+        ctx.close()
     return result
 
 

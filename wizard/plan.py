@@ -10,6 +10,7 @@ Step implementations live in ``wizard.steps``; this module only names them, so t
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 from dataclasses import dataclass, field
@@ -98,6 +99,15 @@ class Context:
     def in_checkout(self, relative: str) -> Path:
         """A path inside the checkout; refuses anything that would leave it."""
         return inside(self.checkout / relative, self.checkout)
+
+    def close(self) -> None:
+        """Let go of what the steps cached: a GitPython Repo keeps ``git cat-file`` running."""
+        for value in self.cache.values():
+            close = getattr(value, "close", None)
+            if callable(close):
+                with contextlib.suppress(Exception):
+                    close()
+        self.cache.clear()
 
     @cached_property
     def step_state(self) -> dict[str, Any]:

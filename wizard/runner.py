@@ -48,12 +48,13 @@ class CancelToken:
         self._cancelled.clear()
 
     def cancel(self) -> None:
+        # Only the children alive now: a run started after this cancel is not its business.
+        children = [child.pid for child in psutil.Process().children()]
         self._cancelled.set()
         with self._lock:
             pids = list(self._pids)
-        for pid in pids:
+        for pid in dict.fromkeys([*pids, *children]):
             stop_tree(pid)
-        stop_children()
 
     def check(self) -> None:
         """Raise :class:`Interrupted` when the run was cancelled."""

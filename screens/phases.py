@@ -1,0 +1,131 @@
+"""The four phase screens of the wizard, which steps of the plan each one runs, and its state.
+
+The plan has three engine phases (setup, develop, build); the TUI shows four, because
+choosing the external plugins is a decision of its own. Each screen phase is a contiguous
+slice of the plan, so "run this phase" never runs a step out of order:
+
+- Setup: clone, checkout, branch
+- Develop: plugin-source (the class in Tonel)
+- Plugins: from plugin-list to commit (in single-pass mode plugins-cmake sits in between)
+- Build: everything after the commit
+
+Everything here is pure: step statuses in, words for the screen out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from wizard.plan import phase_of, step_ids
+
+PHASES: tuple[str, ...] = ("setup", "develop", "plugins", "build")
+TITLES = {"setup": "Setup", "develop": "Develop", "plugins": "Plugins", "build": "Build"}
+KEYS = {"setup": "f2", "develop": "f3", "plugins": "f4", "build": "f5"}
+NEXT = {"setup": "develop", "develop": "plugins", "plugins": "build", "build": None}
+
+# What a step shows in a list: the word and the mark in front of it.
+MARKS = {
+    "pending": "○",
+    "running": "▶",
+    "done": "✓",
+    "skipped": "✓",
+    "failed": "✗",
+    "interrupted": "‖",
+}
+
+PHASE_MARKS = {
+    "not started": "○",
+    "partly": "◐",
+    "done": "●",
+    "failed": "✗",
+    "running": "▶",
+}
+
+
+def phase_steps(mode: str) -> dict[str, tuple[str, ...]]:
+    """The step ids of each screen phase, in plan order, for a build mode."""
+    ids = step_ids(mode)
+    first_list = ids.index("plugin-list")
+    commit = ids.index("commit")
+    setup = tuple(step for step in ids[:first_list] if phase_of(step) == "setup")
+    develop = tuple(step for step in ids[:first_list] if phase_of(step) != "setup")
+    return {
+        "setup": setup,
+        "develop": develop,
+        "plugins": ids[first_list : commit + 1],
+        "build": ids[commit + 1 :],
+    }
+
+
+def screen_phase_of(step_id: str, mode: str) -> str:
+    """The screen phase a step belongs to."""
+    for phase, ids in phase_steps(mode).items():
+        if step_id in ids:
+            return phase
+    raise KeyError(step_id)
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step as a screen shows it: its state word and why."""
+
+    id: str
+    title: str
+    state: str  # pending | running | done | skipped | failed | interrupted
+    reason: str = ""
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "skipped")
+
+    @property
+    def mark(self) -> str:
+        return MARKS.get(self.state, "?")
+
+
+def phase_state(views: Iterable[StepView]) -> str:
+    """not started / partly / done / failed (or running) for the steps of one phase."""
+    states = [view.state for view in views]
+    if not states:
+        return "not started"
+    if "running" in states:
+        return "running"
+    if all(state in ("done", "skipped") for state in states):
+        return "done"
+    if "failed" in states:
+        return "failed"
+    if any(state in ("done", "skipped", "interrupted") for state in states):
+        return "partly"
+    return "not started"
+
+
+def phase_states(views: Mapping[str, StepView], mode: str) -> dict[str, str]:
+    """The state of each screen phase from the views of every step."""
+    return {
+        phase: phase_state(views[step] for step in ids if step in views)
+        for phase, ids in phase_steps(mode).items()
+    }
+
+
+def first_open_phase(states: Mapping[str, str]) -> str:
+    """Where the work stands: the first phase that is not done (Build when all are)."""
+    for phase in PHASES:
+        if states.get(phase) != "done":
+            return phase
+    return "build"
+
+
+def recorded_views(state: Mapping[str, object], mode: str) -> dict[str, StepView]:
+    """Step views from the profile's ``state:`` alone: a first guess before detect answers."""
+    from wizard.plan import title_of
+
+    steps = state.get("steps") if isinstance(state, Mapping) else None
+    steps = steps if isinstance(steps, Mapping) else {}
+    views = {}
+    for step in step_ids(mode):
+        entry = steps.get(step)
+        status = entry.get("status") if isinstance(entry, Mapping) else None
+        word = status if status in ("done", "failed", "interrupted") else "pending"
+        views[step] = StepView(step, title_of(step), word, "as last recorded")
+    return views

@@ -1,0 +1,153 @@
+"""Running steps from the TUI: the engine in a thread worker, its output drained every 50 ms.
+
+The app runs the engine with :meth:`RunControl.start_run` (a slice of the plan, with the
+engine's order guard) or :meth:`RunControl.start_job` (any function of a sink: the benches
+use it). The engine's thread only ever touches the :class:`RunFeed`; :meth:`drain`, on the
+event loop, folds what arrived into the :class:`RunModel` and publishes it to the screens.
+``ctrl+x`` cancels through the run's CancelToken, off the event loop (stopping a process
+tree waits for it), and the run only counts as over once that cancel has finished.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from screens.phases import KEYS, TITLES, screen_phase_of
+from screens.run import RunFinished, RunUpdate, TuiSink
+from wizard.engine import EXIT_FAILED, OrderProblem, check_order, run_steps
+from wizard.plan import Context, build_plan, step_ids
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+
+CANCEL_WAIT_SECONDS = 15.0
+
+
+class RunControl:
+    """The run half of :class:`screens.app.WizardApp` (a mixin: it uses the app's state)."""
+
+    def start_run(
+        self: WizardApp,
+        ids: tuple[str, ...] | list[str],
+        *,
+        then: str | None = None,
+        guard: bool = True,
+    ) -> bool:
+        """Run ``ids`` (plan order) in a thread; on success go to the phase ``then``.
+
+        With ``guard`` the engine's order guard (``check_order``) runs first, in the thread,
+        and a refusal is shown instead of a run.
+        """
+        if self.session is None or self.run_model.running:
+            return False
+        problem = self.save_now()
+        if problem:
+            self.notify(f"fix the profile first: {problem}", severity="error", timeout=8)
+            return False
+        from wizard.runner import CancelToken
+
+        ctx = Context(self.session.profile, token=CancelToken())
+        wanted = tuple(ids)
+
+        def job(sink: TuiSink) -> RunFinished:
+            plan = build_plan(ctx.profile.build.mode)
+            steps = [step for step in plan if step.id in wanted]
+            if guard and steps:
+                refused = check_order(plan, steps[0], ctx)
+                if refused:
+                    return RunFinished(EXIT_FAILED, _tui_words(refused, ctx.profile.build.mode))
+            return RunFinished(run_steps(steps, ctx, sink).exit_code)
+
+        return self.start_job(wanted, job, ctx, then=then)
+
+    def start_job(
+        self: WizardApp,
+        ids: tuple[str, ...],
+        job: Callable[[TuiSink], RunFinished],
+        ctx: Context | None = None,
+        *,
+        then: str | None = None,
+    ) -> bool:
+        """Run ``job`` with a TUI sink in the run's thread worker (the benches feed it too)."""
+        if self.run_model.running:
+            return False
+        self.run_context = ctx
+        self.then_phase = then
+        self._cancel_done = None
+        self.feed.reset()
+        self.run_model.start(ids)
+        self.run_signal.publish(RunUpdate())
+        self.run_worker_handle = self._run(job)
+        self.refresh_bindings()
+        return True
+
+    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
+    def _run(self: WizardApp, job: Callable[[TuiSink], RunFinished]) -> None:
+        """The engine, in a thread, talking to the feed; the event loop drains it."""
+        try:
+            workspace = str(self.session.profile.workspace_dir) if self.session else None
+            finished = job(TuiSink(self.feed, workspace))
+        except Exception as error:  # a bug in the engine: say it, keep the app alive
+            self.feed.put_text(f"internal error: {type(error).__name__}: {error}\n")
+            finished = RunFinished(EXIT_FAILED, f"internal error: {error}")
+        stopping = self._cancel_done
+        if stopping is not None:
+            # The cancel also stops every child of the wizard: let it finish before the run
+            # counts as over, or it could stop the next run's processes.
+            stopping.wait(CANCEL_WAIT_SECONDS)
+        self.feed.put_event(finished)
+
+    def drain(self: WizardApp) -> None:
+        """Every 50 ms: take what the engine's thread produced and hand it to the screens."""
+        update = self.feed.take()
+        if update is None:
+            return
+        self.run_model.apply(update)
+        self.run_signal.publish(update)
+        if any(isinstance(event, RunFinished) for event in update.events):
+            self._run_ended()
+
+    def _run_ended(self: WizardApp) -> None:
+        if self.run_context is not None:
+            self.run_context.close()
+            self.run_context = None
+        self.refresh_bindings()
+        self.refresh_survey()
+        self._clear_marks_at = self._survey_generation
+        self.refresh_checkout()
+        following = self.then_phase
+        self.then_phase = None
+        if self.run_model.exit_code == 0 and following:
+            self.action_phase(following)
+
+    def action_stop_run(self: WizardApp) -> None:
+        """ctrl+x: stop the running step's whole process tree; the step ends interrupted."""
+        if not self.run_model.running or self.run_context is None:
+            return
+        token = self.run_context.token
+        if token is None:
+            return
+        self.run_model.cancelling = True
+        self.run_signal.publish(RunUpdate())
+        stopped = threading.Event()
+        self._cancel_done = stopped
+
+        def cancel() -> None:
+            try:
+                token.cancel()  # blocks while the tree gets its grace period
+            finally:
+                stopped.set()
+
+        self.run_worker(cancel, thread=True, group="cancel", exit_on_error=False)
+
+
+def _tui_words(problem: OrderProblem, mode: str) -> str:
+    """The order guard's sentence, with the TUI's way out instead of the command line's."""
+    if problem.blocking in step_ids(mode):
+        phase = screen_phase_of(problem.blocking, mode)
+        return f"{problem.sentence()}; finish {TITLES[phase]} first ({KEYS[phase].upper()})"
+    return problem.sentence()

@@ -1,0 +1,220 @@
+"""What the disk says: every step's ``detect``, the clone, the build folder, the logs.
+
+A survey is taken off the event loop (git and file reads can be slow on a real pharo-vm
+clone) and handed to the screens as one immutable value. Screens never remember whether a
+step is done; they draw the latest survey, plus what the current run is doing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from screens.phases import StepView
+from wizard.plan import Context, Outcome, Status, build_plan, title_of
+from wizard.profile import Profile
+from wizard.repository import RepositoryFacts, repository_facts
+
+
+@dataclass(frozen=True)
+class Survey:
+    """Every step's detect result and the workspace facts, read at one moment."""
+
+    statuses: dict[str, Status]
+    repo: RepositoryFacts
+    logs: tuple[str, ...] = ()
+    library: str | None = None
+    generated: bool = False
+
+
+def take_survey(profile: Profile) -> Survey:
+    """Detect every step of the profile's plan; never changes anything, not even in memory.
+
+    The steps see a copy of ``state:`` (the engine's Context adds keys to it as it reads).
+    """
+    ctx = Context(replace(profile, state=copy.deepcopy(profile.state)))
+    statuses: dict[str, Status] = {}
+    for step in build_plan(profile.build.mode):
+        if step.always_runs:
+            statuses[step.id] = _always_runs_status(ctx, step.id, statuses)
+            continue
+        try:
+            status = step.detect(ctx)
+        except Exception as error:  # a detect that cannot tell is "not done, because…"
+            status = Status(False, str(error) or type(error).__name__)
+        statuses[step.id] = Status(status.done, shorten(status.reason, ctx.workspace))
+    ctx.close()
+    base = profile.repository.base_branch
+    repo = RepositoryFacts(cloned=False)
+    with contextlib.suppress(Exception):
+        repo = repository_facts(ctx.checkout, base)
+    logs: tuple[str, ...] = ()
+    if profile.logs_dir.is_dir():
+        logs = tuple(sorted(path.name for path in profile.logs_dir.glob("*.log")))
+    return Survey(statuses, repo, logs, _library(ctx), _generated(ctx))
+
+
+def _generated(ctx: Context) -> bool:
+    from wizard.steps.build import generated_path
+
+    try:
+        return generated_path(ctx).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _library(ctx: Context) -> str | None:
+    from wizard.artifacts import find_library
+
+    with contextlib.suppress(Exception):
+        path = find_library(ctx.build_dir, ctx.plugin)
+        if path is not None:
+            return relative_to_workspace(path, ctx.workspace)
+    return None
+
+
+def _always_runs_status(ctx: Context, step_id: str, earlier: Mapping[str, Status]) -> Status:
+    """verify always runs; it counts as done when it last passed and the library is still there."""
+    entry = ctx.step_state.get(step_id) or {}
+    artifact = entry.get("artifact") if isinstance(entry, dict) else None
+    if not isinstance(entry, dict) or entry.get("status") != "done" or not artifact:
+        return Status(False, "runs after the library is built")
+    path = ctx.workspace / str(artifact.get("path", ""))
+    if not path.is_file():
+        return Status(False, f"{artifact.get('path')} is gone")
+    if not all(status.done for status in earlier.values()):
+        return Status(False, "an earlier step is no longer done")
+    return Status(True, f"checked {artifact.get('path')}")
+
+
+def shorten(text: str, workspace: Path) -> str:
+    """``text`` with the workspace's absolute path left out: paths read relative to it."""
+    root = str(workspace.resolve())
+    return text.replace(root + "/", "").replace(root, ".")
+
+
+def relative_to_workspace(path: Path, workspace: Path) -> str:
+    """A path as the screens show it: relative to the workspace when inside it."""
+    try:
+        return path.resolve().relative_to(workspace.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class RunMarks:
+    """What the current (or last) run says about steps, on top of the survey."""
+
+    running: str | None = None
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+
+
+def step_views(
+    ids: tuple[str, ...],
+    survey: Survey | None,
+    recorded: Mapping[str, Any],
+    marks: RunMarks | None = None,
+) -> dict[str, StepView]:
+    """The state of each step: the run's marks first, then detect, then ``state:``."""
+    marks = marks or RunMarks()
+    steps = recorded.get("steps") if isinstance(recorded, Mapping) else None
+    steps = steps if isinstance(steps, Mapping) else {}
+    views: dict[str, StepView] = {}
+    for step in ids:
+        title = title_of(step)
+        status = survey.statuses.get(step) if survey else None
+        outcome = marks.outcomes.get(step)
+        entry = steps.get(step)
+        last = entry.get("status") if isinstance(entry, Mapping) else None
+        if marks.running == step:
+            views[step] = StepView(step, title, "running", status.reason if status else "")
+        elif outcome is not None and outcome.kind in ("failed", "interrupted"):
+            views[step] = StepView(step, title, outcome.kind, outcome.reason)
+        elif outcome is not None and outcome.kind == "ok":
+            views[step] = StepView(step, title, "done", "done in this run")
+        elif status is not None and status.done:
+            word = "skipped" if outcome is not None and outcome.kind == "skipped" else "done"
+            views[step] = StepView(step, title, word, status.reason)
+        elif last in ("failed", "interrupted"):
+            why = status.reason if status else "as last recorded"
+            views[step] = StepView(step, title, last, f"last run: {last}; {why}")
+        elif status is None:
+            word = "done" if last == "done" else "pending"
+            views[step] = StepView(step, title, word, "as last recorded; checking the disk…")
+        else:
+            views[step] = StepView(step, title, "pending", status.reason)
+    return views
+
+
+@dataclass(frozen=True)
+class CheckoutSurvey:
+    """What the Develop and Plugins screens need from the clone, read once per change.
+
+    ``proxy_api`` and ``plugin_classes`` are None without a clone: then only the syntax of
+    the methods can be checked, and the plugin list is the profile's own.
+    """
+
+    present: bool
+    proxy_api: dict[str, int] | None = None
+    plugin_classes: dict[str, str] | None = None
+    external: tuple[str, ...] | None = None
+    external_problem: str | None = None
+    declared: tuple[str, ...] | None = None
+    style: Any = None
+    class_text: str | None = None
+    class_path: str = ""
+
+
+def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
+    """Read InterpreterProxy, the plugin classes, VMMaker's list and plugins.cmake."""
+    from wizard.checkout import (
+        CLASS_DIR,
+        PLUGINS_CMAKE,
+        VMMAKER_LIST,
+        CheckoutFacts,
+        class_file,
+        read_text,
+    )
+    from wizard.formats.tonel import detect_style_in
+
+    root = profile.checkout_dir
+    class_path = class_file(profile.plugin.name)
+    style = detect_style_in(root / CLASS_DIR)
+    if not (root / CLASS_DIR).is_dir():
+        return CheckoutSurvey(False, style=style, class_path=class_path)
+    facts = CheckoutFacts(root)
+    proxy = facts.proxy_api()
+    classes = facts.plugin_classes()
+    external: tuple[str, ...] | None = None
+    problem = None
+    list_text = read_text(root / VMMAKER_LIST)
+    if list_text is None:
+        problem = f"{VMMAKER_LIST} is missing from the checkout"
+    else:
+        from wizard.formats.vmmaker_list import find_external_list
+
+        try:
+            external = tuple(find_external_list(list_text).external)
+        except ValueError as error:
+            problem = str(error)
+    declared = None
+    cmake_text = read_text(root / PLUGINS_CMAKE)
+    if cmake_text is not None:
+        from wizard.formats.plugins_cmake import declared_plugins
+
+        declared = tuple(declared_plugins(cmake_text))
+    return CheckoutSurvey(
+        True,
+        proxy,
+        classes,
+        external,
+        problem,
+        declared,
+        style,
+        read_text(root / class_path),
+        class_path,
+    )

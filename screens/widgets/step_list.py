@@ -1,0 +1,64 @@
+"""The plan as a list: one line per step with its mark and state, from detect and the run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.markup import escape
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from screens.phases import StepView
+
+STATE_COLOURS = {
+    "done": "$success",
+    "skipped": "$success",
+    "failed": "$error",
+    "interrupted": "$warning",
+    "running": "$accent",
+    "pending": "$foreground-muted",
+}
+
+
+def step_prompt(view: StepView, *, with_reason: bool, width: int = 14) -> str:
+    """One step as markup: ``✓ clone          done   pharo-vm/ is a clone of …``."""
+    colour = STATE_COLOURS.get(view.state, "$foreground")
+    line = f"[{colour}]{view.mark} {view.id:<{width}} {view.state:<11}[/]"
+    if with_reason and view.reason:
+        line += f" [dim]{escape(view.reason)}[/dim]"
+    return line
+
+
+class StepList(OptionList):
+    """Steps with their state; the highlighted step survives every redraw."""
+
+    def __init__(self, *, with_reason: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.with_reason = with_reason
+        self._shown: list[str] = []
+
+    def show(self, views: Iterable[StepView]) -> None:
+        views = list(views)
+        prompts = [step_prompt(view, with_reason=self.with_reason) for view in views]
+        ids = [view.id for view in views]
+        if ids == [option.id for option in self.options] and prompts == self._shown:
+            return
+        if ids == [option.id for option in self.options]:
+            for index, prompt in enumerate(prompts):
+                if self._shown[index] != prompt:
+                    self.replace_option_prompt_at_index(index, prompt)
+        else:
+            highlighted = self.highlighted_id
+            self.clear_options()
+            self.add_options(
+                [Option(prompt, id=step) for prompt, step in zip(prompts, ids, strict=False)]
+            )
+            if highlighted in ids:
+                self.highlighted = ids.index(highlighted)
+        self._shown = prompts
+
+    @property
+    def highlighted_id(self) -> str | None:
+        if self.highlighted is None or self.highlighted >= self.option_count:
+            return None
+        return self.get_option_at_index(self.highlighted).id

@@ -1,0 +1,209 @@
+"""Snapshots of every screen at 120×40 (accept changes with ``pytest --snapshot-update``).
+
+Deterministic on purpose: the workspace is always ``<tmp>/MyPlugins`` and every path on
+screen is relative to it, the clock is fixed, the process monitor is off, and each test
+waits until the disk has been read before the picture is taken. The SVGs live in
+``tests/snapshots/``.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import pytest_textual_snapshot
+
+from screens.run import RunFinished, TuiSink
+from tests.test_tui_support import app_on, make_workspace, settled, wait_for
+from wizard.plan import Outcome
+
+SIZE = (120, 40)
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+class _SnapshotsFolder(pytest_textual_snapshot.SVGImageExtension):
+    """The plugin's SVG extension, storing files in tests/snapshots/."""
+
+    @classmethod
+    def dirname(cls, *, test_location) -> str:
+        return str(SNAPSHOTS)
+
+
+@pytest.fixture(autouse=True)
+def _snapshots_in_tests_snapshots(monkeypatch):
+    monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", _SnapshotsFolder)
+
+
+class FakeStep:
+    def __init__(self, step_id: str, title: str) -> None:
+        self.id = step_id
+        self.title = title
+
+
+def test_profiles_list(tmp_path, snap_compare):
+    make_workspace(tmp_path)
+    folder = tmp_path / "MyPlugins" / "profiles"
+    (folder / "Broken.yml").write_text("version: 1\nplugin:\n  name: brokenPlugin\n")
+    app = app_on(None, profiles_dir=Path("profiles"))
+
+    async def ready(pilot):
+        table = app.screen.query_one("DataTable")
+        await wait_for(pilot, lambda: "steps" in str(table.get_row_at(1)[2]))
+
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(tmp_path / "MyPlugins")
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+    finally:
+        os.chdir(cwd)
+
+
+def test_setup_before_the_clone(tmp_path, snap_compare):
+    app = app_on(make_workspace(tmp_path))
+    assert snap_compare(app, terminal_size=SIZE, run_before=settled)
+
+
+def test_develop_without_a_clone(tmp_path, snap_compare):
+    app = app_on(make_workspace(tmp_path))
+
+    async def develop(pilot):
+        await settled(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: app.screen.query_one("#diagnostics").border_title)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=develop)
+
+
+def test_plugins_without_a_clone(tmp_path, snap_compare):
+    app = app_on(make_workspace(tmp_path))
+
+    async def plugins(pilot):
+        await settled(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=plugins)
+
+
+def test_build_before_any_run(tmp_path, snap_compare):
+    app = app_on(make_workspace(tmp_path))
+
+    async def build(pilot):
+        await settled(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=build)
+
+
+def test_help(tmp_path, snap_compare):
+    app = app_on(make_workspace(tmp_path))
+    assert snap_compare(app, press=["f1"], terminal_size=SIZE, run_before=settled)
+
+
+COMPILE_OUTPUT = [
+    "$ cmake --build build --target install -j 2",
+    "[  4%] Building C object CMakeFiles/PharoVMCore.dir/src/memoryUnix.c.o",
+    "[ 21%] Building C object CMakeFiles/PharoVMCore.dir/generated/64/vm/src/gcc3x-cointerp.c.o",
+    "src/debug.c:88:12: warning: unused variable 'frame' [-Wunused-variable]",
+    "[ 42%] Building C object CMakeFiles/HelloWorldPlugin.dir/generated/64/plugins/src/"
+    "HelloWorldPlugin/HelloWorldPlugin.c.o",
+]
+
+
+def test_build_in_the_middle_of_a_compile(tmp_path, snap_compare):
+    app = app_on(make_workspace(tmp_path))
+    release = threading.Event()
+
+    def job(sink: TuiSink) -> RunFinished:
+        sink.step_started(11, 12, FakeStep("compile", "build the plugin library"))
+        sink.output("".join(line + "\n" for line in COMPILE_OUTPUT))
+        sink.progress(42)
+        release.wait(3)
+        return RunFinished(130)
+
+    async def mid_build(pilot):
+        await settled(pilot)
+        await pilot.press("f5")
+        app.start_job(("compile",), job)
+        await wait_for(pilot, lambda: app.run_model.percent == 42)
+        await pilot.pause(0.1)
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=mid_build)
+    finally:
+        release.set()
+
+
+def test_build_after_a_failure(tmp_path, snap_compare):
+    profile = make_workspace(tmp_path)
+    app = app_on(profile)
+    workspace = profile.parent.parent
+    log = workspace / "logs" / "HelloWorldPlugin" / "configure.log"
+
+    def job(sink: TuiSink) -> RunFinished:
+        step = FakeStep("configure", "configure the build (cmake)")
+        sink.step_started(7, 12, step)
+        sink.output(
+            f"$ cmake -S {workspace}/pharo-vm -B {workspace}/build\n"
+            "-- The C compiler identification is GNU 12.2.0\n"
+            "CMake Error at plugins.cmake:12 (add_vm_plugin):\n"
+            "  Cannot find source file: generated/64/plugins/src/HelloWorldPlugin/"
+            "HelloWorldPlugin.c\n"
+        )
+        outcome = Outcome(
+            "failed",
+            "configure: cmake could not configure the build",
+            log,
+            "cmake cannot find a generated plugin C file: the generate step must run before "
+            "a plugin is declared in plugins.cmake",
+            (
+                "CMake Error at plugins.cmake:12 (add_vm_plugin):",
+                "  Cannot find source file:",
+                "    generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c",
+            ),
+        )
+        sink.step_finished(step, outcome)
+        return RunFinished(1)
+
+    async def failed(pilot):
+        await settled(pilot)
+        await pilot.press("f5")
+        app.start_job(("configure",), job)
+        await wait_for(pilot, lambda: not app.run_model.running)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=failed)
+
+
+def test_develop_shows_the_articles_mistake(tmp_path, fake_origin, snap_compare):
+    """The article's ``interpreterProxy stringFromCString:``, caught against the clone."""
+    import yaml
+
+    from tests.helpers import wizard
+    from tests.test_tui_support import point_at, profile_data
+
+    profile = point_at(make_workspace(tmp_path), fake_origin)
+    data = profile_data(profile)
+    method = data["plugin"]["methods"][1]
+    method["source"] = method["source"].replace(
+        "(self stringFromCString:", "(interpreterProxy stringFromCString:"
+    )
+    profile.write_text(yaml.safe_dump(data, sort_keys=False))
+    setup = wizard("--replay", str(profile), "--until", "branch", cwd=profile.parent.parent)
+    assert setup.returncode == 0, setup.stdout
+    app = app_on(profile)
+
+    async def develop(pilot):
+        await settled(pilot)
+        await wait_for(pilot, lambda: app.current_mode == "develop")
+        screen = app.screen
+        await wait_for(pilot, lambda: any(d.severity == "error" for d in screen.diagnostics))
+        screen.query_one("#methods").highlighted = 1
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=develop)

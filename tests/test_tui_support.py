@@ -1,0 +1,71 @@
+"""What the TUI tests share: a workspace named MyPlugins, an app on it, waiting for the disk.
+
+No tests here. Apps are built with a fixed clock, no process monitor and a short autosave
+delay, so that screens and snapshots do not depend on the time or on other processes; the
+workspace is always ``<tmp>/MyPlugins`` and the screens show paths relative to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from screens.app import WizardApp, make_app
+from wizard.profile import load_profile
+from wizard.template import template_text
+
+
+def make_workspace(root: Path, name: str = "HelloWorldPlugin", **changes: object) -> Path:
+    """``root/MyPlugins/profiles/<name>.yml`` from the template; answers the profile's path."""
+    workspace = root / "MyPlugins"
+    (workspace / "profiles").mkdir(parents=True, exist_ok=True)
+    data = yaml.safe_load(template_text(name))
+    data["workspace"] = ".."
+    for key, value in changes.items():
+        data[key] = value
+    path = workspace / "profiles" / f"{name}.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def point_at(profile: Path, origin: Path, base_branch: str = "pharo-12") -> Path:
+    """Point a profile at a local pharo-vm-shaped repository, with no cmake options."""
+    data = yaml.safe_load(profile.read_text())
+    data["repository"] = {"url": str(origin), "base_branch": base_branch}
+    data["build"] = {"mode": "two-pass", "cmake_options": {}, "jobs": 2}
+    profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return profile
+
+
+def app_on(profile: Path | None, **options: object) -> WizardApp:
+    """The app on a profile, deterministic: clock at zero, no monitor, quick autosave."""
+    settings: dict[str, object] = {"clock": lambda: 0.0, "monitor": False, "save_delay": 0.2}
+    settings.update(options)
+    loaded = load_profile(profile) if profile is not None else None
+    return make_app(loaded, **settings)
+
+
+async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+    """Let the app run until ``predicate()`` holds (the disk read, a run finished…)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {predicate}")
+        await pilot.pause(0.02)
+
+
+async def settled(pilot) -> None:
+    """Wait until the survey and the checkout facts have arrived, and the screen is drawn."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.session is not None)
+    await wait_for(pilot, lambda: app.survey is not None and app.checkout is not None)
+    await asyncio.sleep(0.05)
+    await pilot.pause()
+
+
+def profile_data(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
