@@ -7,6 +7,7 @@ which generates the plugin C where VMMaker would.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 import git
@@ -172,3 +173,19 @@ def test_compile_error_names_the_generated_file_and_line(fake_origin, workspace)
     assert f"the C compiler failed (first error at {generated}:{len(lines) + 1})" in result.stdout
     assert "undeclared_thing" in result.stdout
     assert "logs/HelloWorldPlugin/compile.log" in result.stdout
+
+
+@pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
+def test_a_fresh_build_folder_builds_again(fake_origin, workspace, mode):
+    """CI, `rm -rf build`, a colleague on the plugin branch: plugins.cmake already declares
+    the plugin before its C exists. The wizard must still configure and build."""
+    profile = write_profile(workspace, fake_origin, mode=mode)
+    assert wizard("--replay", str(profile), cwd=workspace).returncode == 0
+    shutil.rmtree(workspace / "build")
+    again = wizard("--replay", str(profile), cwd=workspace)
+    assert again.returncode == 0, again.stdout[-3000:]
+    assert (workspace / LIBRARY).is_file()
+    assert "placeholder" not in (workspace / GENERATED).read_text()
+    assert {"getModuleName", "primitiveGetHelloString"} <= set(
+        exported_symbols(workspace / LIBRARY)
+    )

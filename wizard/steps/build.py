@@ -111,6 +111,52 @@ def generated_path(ctx: Context) -> Path:
     return ctx.build_dir / generated_c(ctx.plugin)
 
 
+PLACEHOLDER_MARK = "pharo-plugin-wizard placeholder"
+
+
+def is_placeholder(path: Path) -> bool:
+    """Whether the generated C is the wizard's stand-in written so that cmake can configure."""
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as stream:
+            return PLACEHOLDER_MARK in stream.read(200)
+    except FileNotFoundError:
+        return False
+
+
+def is_generated(ctx: Context) -> bool:
+    """Whether VMMaker's C for the plugin is there (not missing, not the placeholder)."""
+    path = generated_path(ctx)
+    return path.is_file() and not is_placeholder(path)
+
+
+def write_placeholder_if_declared(ctx: Context, out: StepOutput) -> None:
+    """Let a fresh build folder configure when plugins.cmake already declares the plugin.
+
+    In the two-pass procedure the plugin is declared only after its C was generated, but a
+    second build folder (CI, ``rm -rf build``, a colleague on the plugin branch) meets the
+    declaration first, and cmake refuses a source file that does not exist yet. An empty
+    placeholder satisfies cmake; the first build's VMMaker run (its outputs are missing)
+    writes the real C over it, and ``generate`` is not done until it has.
+    """
+    from wizard.formats.plugins_cmake import count_plugin_declarations
+
+    path = generated_path(ctx)
+    text = read_text(ctx.in_checkout(PLUGINS_CMAKE)) or ""
+    if path.exists() or not count_plugin_declarations(text, ctx.plugin):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"/* {PLACEHOLDER_MARK}: plugins.cmake declares {ctx.plugin}, whose C VMMaker writes\n"
+        "   during the first build; cmake needs the file to exist in order to configure.\n"
+        "   The generate step's build replaces this file. */\n",
+        encoding="utf-8",
+    )
+    out.line(
+        f"plugins.cmake already declares {ctx.plugin} but its C is not generated yet: wrote a "
+        f"placeholder {generated_c(ctx.plugin)} so that cmake can configure; VMMaker replaces it"
+    )
+
+
 def _newer(path: Path, than: Path) -> bool:
     return path.exists() and (not than.exists() or path.stat().st_mtime >= than.stat().st_mtime)
 
@@ -131,6 +177,7 @@ class Configure(Step):
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         ctx.build_dir.mkdir(parents=True, exist_ok=True)
+        write_placeholder_if_declared(ctx, out)
         if run_tool(ctx, self.id, cmake_configure_args(ctx), out) != 0:
             self.fail(ctx)
 
@@ -186,22 +233,24 @@ class Generate(Step):
         source = ctx.in_checkout(class_file(ctx.plugin))
         if not c_file.exists():
             return Status(False, f"{generated_c(ctx.plugin)} does not exist yet")
+        if is_placeholder(c_file):
+            return Status(False, f"{generated_c(ctx.plugin)} is still the placeholder")
         if not _newer(c_file, source):
             return Status(False, f"{generated_c(ctx.plugin)} is older than the plugin class")
         return Status(True, f"{generated_c(ctx.plugin)} is newer than the plugin class")
 
     def describe(self, ctx: Context) -> list[str]:
         lines = [" ".join(cmake_install_args(ctx))]
-        if generated_path(ctx).exists():
+        if is_generated(ctx):
             lines.insert(0, "remove the VMMaker image and its stamp, and the stale generated C")
         return lines
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        if generated_path(ctx).exists():
+        if is_generated(ctx):
             self.forget_old_generation(ctx, out)
         if run_tool(ctx, self.id, cmake_install_args(ctx), out) != 0:
             fail_build(ctx, self.id)
-        if not generated_path(ctx).exists():
+        if not is_generated(ctx):
             raise StepFailed(
                 f"the build ran but VMMaker did not write {generated_c(ctx.plugin)}",
                 hint=(
