@@ -101,7 +101,8 @@ def first_matches(
     return found
 
 
-def run_tool(ctx: Context, step_id: str, args: list[str], out: StepOutput) -> int:
+def run_tool(ctx: Context, args: list[str], out: StepOutput) -> int:
+    """Run cmake (or make through it) in the workspace; cancellable from the TUI."""
     from wizard.runner import run
 
     return run(args, out, cwd=ctx.workspace, token=ctx.token).returncode
@@ -178,7 +179,7 @@ class Configure(Step):
     def run(self, ctx: Context, out: StepOutput) -> None:
         ctx.build_dir.mkdir(parents=True, exist_ok=True)
         write_placeholder_if_declared(ctx, out)
-        if run_tool(ctx, self.id, cmake_configure_args(ctx), out) != 0:
+        if run_tool(ctx, cmake_configure_args(ctx), out) != 0:
             self.fail(ctx)
 
     def fail(self, ctx: Context) -> None:
@@ -248,7 +249,7 @@ class Generate(Step):
     def run(self, ctx: Context, out: StepOutput) -> None:
         if is_generated(ctx):
             self.forget_old_generation(ctx, out)
-        if run_tool(ctx, self.id, cmake_install_args(ctx), out) != 0:
+        if run_tool(ctx, cmake_install_args(ctx), out) != 0:
             fail_build(ctx, self.id)
         if not is_generated(ctx):
             raise StepFailed(
@@ -397,7 +398,7 @@ class Compile(Step):
         return [" ".join(cmake_install_args(ctx))]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        if run_tool(ctx, self.id, cmake_install_args(ctx), out) != 0:
+        if run_tool(ctx, cmake_install_args(ctx), out) != 0:
             fail_build(ctx, self.id)
         if find_library(ctx.build_dir, ctx.plugin) is None:
             raise StepFailed(
