@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from screens.phases import NEXT, TITLES, phase_steps
+from screens.widgets.footer import KeyFooter
 from screens.widgets.guide import Guide
 from screens.widgets.phase_bar import PhaseBar
 
@@ -41,7 +41,7 @@ class PhaseScreen(Screen[None]):
         with Container(id="body"):
             yield from self.compose_body()
         yield Guide(id="guide")
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

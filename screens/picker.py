@@ -15,10 +15,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from screens.phases import TITLES, phase_states, screen_phase_of
 from screens.survey import step_views, take_survey
+from screens.widgets.footer import KeyFooter
 from wizard.errors import ProfileError
 from wizard.plan import step_ids
 from wizard.profile import Profile, load_profile
@@ -50,7 +51,7 @@ class ProfilesScreen(Screen[None]):
         table.border_title = f"Profiles in {self.folder}/"
         yield table
         yield Static("", id="picker-problem", classes="problem")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
