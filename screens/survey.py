@@ -79,7 +79,7 @@ def _library(ctx: Context) -> str | None:
 
 def _always_runs_status(ctx: Context, step_id: str, earlier: Mapping[str, Status]) -> Status:
     """verify always runs; it counts as done when it last passed and the library is still there."""
-    entry = ctx.step_state.get(step_id) or {}
+    entry = ctx.step_records.get(step_id) or {}
     artifact = entry.get("artifact") if isinstance(entry, dict) else None
     if not isinstance(entry, dict) or entry.get("status") != "done" or not artifact:
         return Status(False, "runs after the library is built")

@@ -85,7 +85,7 @@ class CheckoutFacts:
 
 def recorded_digest(ctx: Context, relative: str) -> str | None:
     """The digest of what the wizard last wrote to ``relative``, from ``state:``."""
-    for entry in ctx.step_state.values():
+    for entry in ctx.step_records.values():
         files = entry.get("files") if isinstance(entry, dict) else None
         if isinstance(files, dict) and relative in files:
             return files[relative]

@@ -135,7 +135,7 @@ def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
 
 def _remember(ctx: Context, step: Step, status: str, log_path, started, extra=None) -> None:
     """Write the step's status into ``state:`` and save it, keeping the rest of the file."""
-    entry = dict(ctx.step_state.get(step.id) or {})
+    entry = dict(ctx.step_records.get(step.id) or {})
     entry.update(status=status, time=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     if started is not None:
         entry["seconds"] = round(time.monotonic() - started, 1)

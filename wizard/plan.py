@@ -14,7 +14,6 @@ import contextlib
 import importlib
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -109,9 +108,19 @@ class Context:
                     close()
         self.cache.clear()
 
-    @cached_property
+    @property
+    def step_records(self) -> dict[str, Any]:
+        """What ``state: steps:`` says about each step, for reading: changes nothing."""
+        steps = self.profile.state.get("steps")
+        return steps if isinstance(steps, dict) else {}
+
+    @property
     def step_state(self) -> dict[str, Any]:
-        return self.profile.state.setdefault("steps", {})
+        """``state: steps:`` for writing; created (or replaced, if not a mapping) on first use."""
+        steps = self.profile.state.get("steps")
+        if not isinstance(steps, dict):
+            steps = self.profile.state["steps"] = {}
+        return steps
 
 
 def inside(path: Path, root: Path) -> Path:
