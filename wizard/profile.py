@@ -213,19 +213,18 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, dict[Field, int]]:
     if "\x00" in text:
         raise ProfileError(path, None, None, "is binary, not YAML text")
     try:
-        loader = _Loader(text)
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise ProfileError(
-            path, line, None, f"YAML: character #x{exc.character:04x} is not allowed"
-        ) from None
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise ProfileError(path, None, None, "is empty; start from `pharo-plugin-wizard --new`")
-        lines: dict[Field, int] = {}
-        _index_lines(node, (), lines, set(), path)
-        data = loader.construct_document(node)
+        loader = _Loader(text)  # the pure-Python reader checks the characters here
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise ProfileError(
+                    path, None, None, "is empty; start from `pharo-plugin-wizard --new`"
+                )
+            lines: dict[Field, int] = {}
+            _index_lines(node, (), lines, set(), path)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -245,8 +244,6 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, dict[Field, int]]:
         raise ProfileError(path, None, None, "YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise ProfileError(path, None, None, "YAML nests too deeply") from None
-    finally:
-        loader.dispose()
     return data, lines
 
 

@@ -53,10 +53,7 @@ class StepOutput:
         if b"%]" in chunk:
             found = PROGRESS.findall(chunk)
             if found:
-                percent = min(100, int(found[-1]))
-                if percent != self.last_percent:
-                    self.last_percent = percent
-                    self.sink.progress(percent)
+                self.progress(min(100, int(found[-1])))
         if self.raw_output is not None:
             self.raw_output(chunk)
         else:
@@ -67,6 +64,7 @@ class StepOutput:
         self.write_bytes((text.rstrip("\n") + "\n").encode("utf-8"))
 
     def progress(self, percent: int) -> None:
+        """Pass on a progress figure (a tool's ``[ 42%]``, a clone's), each new one once."""
         if percent != self.last_percent:
             self.last_percent = percent
             self.sink.progress(percent)

@@ -185,9 +185,8 @@ class Configure(Step):
     def fail(self, ctx: Context) -> None:
         log = ctx.log_path(self.id)
         errors = first_matches(log, CMAKE_ERROR, limit=12, after=3)
-        missing = [line for line in errors if "Cannot find source file" in line]
         hint = "read the CMake errors above; the README lists the offline cmake options"
-        if missing or any("Cannot find source file" in line for line in errors):
+        if any("Cannot find source file" in line for line in errors):
             hint = (
                 "cmake cannot find a generated plugin C file: the generate step must run "
                 "before a plugin is declared in plugins.cmake (run without --from)"
