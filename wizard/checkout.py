@@ -49,6 +49,14 @@ def read_text(path: Path) -> str | None:
         return None
 
 
+def read_checkout_file(ctx: Context, relative: str) -> str:
+    """A pharo-vm file the step edits; its absence is a failure that names it."""
+    text = read_text(ctx.in_checkout(relative))
+    if text is None:
+        raise StepFailed(f"{relative} is missing from the checkout")
+    return text
+
+
 @dataclass
 class CheckoutFacts:
     """What the Slang checks need from a checkout, read once per run."""

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.artifacts import find_library, inspect_library, library_candidates
-from wizard.checkout import PLUGINS_CMAKE, class_file, generated_c, read_text, write_owned
+from wizard.checkout import (
+    PLUGINS_CMAKE,
+    class_file,
+    generated_c,
+    read_checkout_file,
+    read_text,
+    write_owned,
+)
 from wizard.errors import StepFailed
 from wizard.plan import Context, Status, Step
 
@@ -321,9 +328,7 @@ class PluginsCmake(Step):
         self.commits = mode == "two-pass"  # single pass: the develop commit takes it
 
     def _text(self, ctx: Context) -> str:
-        text = read_text(ctx.in_checkout(PLUGINS_CMAKE))
-        if text is None:
-            raise StepFailed(f"{PLUGINS_CMAKE} is missing from the checkout")
+        text = read_checkout_file(ctx, PLUGINS_CMAKE)
         return text
 
     def detect(self, ctx: Context) -> Status:

@@ -17,6 +17,7 @@ from wizard.checkout import (
     VMMAKER_LIST,
     CheckoutFacts,
     class_file,
+    read_checkout_file,
     read_text,
     write_owned,
 )
@@ -115,9 +116,7 @@ class PluginList(Step):
     def _lists(self, ctx: Context) -> tuple[str, list[str], list[str]]:
         from wizard.formats.vmmaker_list import find_external_list, wanted_external_plugins
 
-        text = read_text(ctx.in_checkout(VMMAKER_LIST))
-        if text is None:
-            raise StepFailed(f"{VMMAKER_LIST} is missing from the checkout")
+        text = read_checkout_file(ctx, VMMAKER_LIST)
         try:
             current = find_external_list(text).external
         except ValueError as error:
@@ -131,9 +130,7 @@ class PluginList(Step):
             return None
         from wizard.formats.plugins_cmake import add_generated_file
 
-        text = read_text(ctx.in_checkout(VMMAKER_CMAKE))
-        if text is None:
-            raise StepFailed(f"{VMMAKER_CMAKE} is missing from the checkout")
+        text = read_checkout_file(ctx, VMMAKER_CMAKE)
         try:
             return text, add_generated_file(text, ctx.plugin)
         except ValueError as error:
