@@ -327,16 +327,12 @@ class PluginsCmake(Step):
     def __init__(self, mode: str = "two-pass") -> None:
         self.commits = mode == "two-pass"  # single pass: the develop commit takes it
 
-    def _text(self, ctx: Context) -> str:
-        text = read_checkout_file(ctx, PLUGINS_CMAKE)
-        return text
-
     def detect(self, ctx: Context) -> Status:
         from wizard.formats.plugins_cmake import count_plugin_declarations
 
         if not ctx.in_checkout(PLUGINS_CMAKE).exists():
             return Status(False, f"no {PLUGINS_CMAKE} yet")
-        count = count_plugin_declarations(self._text(ctx), ctx.plugin)
+        count = count_plugin_declarations(read_checkout_file(ctx, PLUGINS_CMAKE), ctx.plugin)
         if count != 1:
             return Status(False, f"{PLUGINS_CMAKE} declares {ctx.plugin} {count} times")
         if self.commits:
@@ -358,7 +354,7 @@ class PluginsCmake(Step):
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.formats.plugins_cmake import add_plugin, count_plugin_declarations
 
-        text = self._text(ctx)
+        text = read_checkout_file(ctx, PLUGINS_CMAKE)
         count = count_plugin_declarations(text, ctx.plugin)
         if count > 1:
             raise StepFailed(
