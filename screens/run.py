@@ -172,6 +172,8 @@ class TuiSink:
     as everywhere else on screen; the step's log file keeps the tools' own words.
     """
 
+    shows_progress = True  # the Build screen's progress bar
+
     def __init__(self, feed: RunFeed, workspace: str | None = None) -> None:
         self.feed = feed
         self.prefix = workspace.rstrip("/") + "/" if workspace else None

@@ -17,6 +17,8 @@ from wizard.sink import StepOutput
 class RecordingSink:
     """A sink that keeps what it was given, with the time each chunk arrived."""
 
+    shows_progress = True
+
     def __init__(self) -> None:
         self.chunks: list[tuple[float, str]] = []
         self.percents: list[int] = []

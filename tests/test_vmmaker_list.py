@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wizard.formats.vmmaker_list import (
     find_external_list,
@@ -206,3 +208,35 @@ def test_plugin_classes_is_fast_on_hundreds_of_files() -> None:
     found = plugin_classes(files)
     assert time.perf_counter() - start < 0.5
     assert len(found) == 801
+
+
+def masked_one_character_at_a_time(text: str) -> str:
+    """The masking rule spelled out character by character: the oracle for the fast one."""
+    out = list(text)
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "$" and index + 1 < len(text):
+            out[index + 1] = "\n" if text[index + 1] == "\n" else " "
+            index += 2
+        elif char in "\"'":
+            end = index + 1
+            while end < len(text):
+                if text[end] == char and end + 1 < len(text) and text[end + 1] == char:
+                    end += 2  # a doubled quote continues the string or comment
+                elif text[end] == char:
+                    break
+                else:
+                    end += 1
+            for position in range(index, min(end + 1, len(text))):
+                out[position] = "\n" if text[position] == "\n" else " "
+            index = end + 1
+        else:
+            index += 1
+    return "".join(out)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab $'\"\n#()", max_size=60))
+def test_mask_follows_the_rule_for_any_text(text: str) -> None:
+    assert mask_comments_and_strings(text) == masked_one_character_at_a_time(text)

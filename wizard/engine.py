@@ -9,9 +9,7 @@ sink. After every step that ran, the step's status is written back into the prof
 from __future__ import annotations
 
 import time
-import traceback
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from wizard.errors import Interrupted, StepFailed
 from wizard.plan import Context, Outcome, Status, Step
@@ -115,6 +113,8 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
                 "run the same command again to resume from this step",
             )
         except Exception as error:  # a bug: keep the traceback in the log, not on screen
+            import traceback
+
             log.write(traceback.format_exc().encode())
             failure = StepFailed(
                 f"internal error: {type(error).__name__}: {error}",
@@ -136,7 +136,7 @@ def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
 def _remember(ctx: Context, step: Step, status: str, log_path, started, extra=None) -> None:
     """Write the step's status into ``state:`` and save it, keeping the rest of the file."""
     entry = dict(ctx.step_records.get(step.id) or {})
-    entry.update(status=status, time=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    entry.update(status=status, time=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
     if started is not None:
         entry["seconds"] = round(time.monotonic() - started, 1)
     if log_path is not None:

@@ -1,20 +1,23 @@
-"""One wizard per profile: a lock file beside the profile, naming its owner's pid.
+"""One wizard per profile: a lock file beside the profile, held with ``flock``.
 
-A second wizard on the same profile refuses and names the first one's pid. A lock whose
-owner is gone (or whose pid now belongs to another program started later) is taken over:
-a crashed wizard never blocks the next run.
+A second wizard on the same profile refuses and names the first one's pid, which the
+holder writes into the file. The lock itself is the kernel's (``flock`` on the open
+file), so it ends with the process that holds it, however that process ends: a crashed or
+killed wizard leaves a file behind but never a lock, and a reused pid cannot keep one.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
-
 from wizard.errors import LockedError
+
+_OWNER_WAIT_SECONDS = 0.2  # a new holder takes the lock, then writes its pid
 
 
 @dataclass
@@ -22,6 +25,7 @@ class ProfileLock:
     """The lock of one profile file; use as a context manager."""
 
     profile_path: Path
+    _descriptor: int | None = field(default=None, init=False, repr=False)
 
     @property
     def path(self) -> Path:
@@ -35,47 +39,57 @@ class ProfileLock:
         self.release()
 
     def acquire(self) -> None:
-        me = _identity(os.getpid())
-        for _ in range(3):
+        """Take the lock, or raise :class:`LockedError` naming the wizard that has it."""
+        for _ in range(5):
+            descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
-                descriptor = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                owner = self._owner()
-                if owner is not None and _alive(owner):
-                    raise LockedError(
-                        f"{self.profile_path}: another pharo-plugin-wizard (pid {owner['pid']}) "
-                        f"is working on this profile; wait for it or stop it"
-                    ) from None
-                self.path.unlink(missing_ok=True)  # its owner is gone: take it over
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                owner = _owner_pid(descriptor)
+                os.close(descriptor)
+                who = f"pid {owner}" if owner else "another process"
+                raise LockedError(
+                    f"{self.profile_path}: another pharo-plugin-wizard ({who}) "
+                    f"is working on this profile; wait for it or stop it"
+                ) from None
+            if not _still_named(descriptor, self.path):
+                os.close(descriptor)  # its holder released and removed it meanwhile: again
                 continue
-            with os.fdopen(descriptor, "w") as stream:
-                json.dump(me, stream)
+            os.ftruncate(descriptor, 0)
+            os.write(descriptor, json.dumps({"pid": os.getpid()}).encode())
+            self._descriptor = descriptor
             return
         raise LockedError(f"{self.profile_path}: could not take the lock {self.path}")
 
     def release(self) -> None:
-        owner = self._owner()
-        if owner is not None and owner.get("pid") == os.getpid():
-            self.path.unlink(missing_ok=True)
-
-    def _owner(self) -> dict[str, float] | None:
-        try:
-            owner = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            return None
-        return owner if isinstance(owner, dict) and isinstance(owner.get("pid"), int) else None
+        """Remove the file and let go of the lock; safe to call when not held."""
+        if self._descriptor is None:
+            return
+        if _still_named(self._descriptor, self.path):
+            self.path.unlink(missing_ok=True)  # removed while held: nobody else can have it
+        os.close(self._descriptor)
+        self._descriptor = None
 
 
-def _identity(pid: int) -> dict[str, float]:
-    return {"pid": pid, "started": psutil.Process(pid).create_time()}
-
-
-def _alive(owner: dict[str, float]) -> bool:
-    """True when the pid runs and is the same process that wrote the lock."""
+def _still_named(descriptor: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open at ``descriptor``."""
     try:
-        process = psutil.Process(int(owner["pid"]))
-        if process.status() == psutil.STATUS_ZOMBIE:
-            return False
-        return abs(process.create_time() - float(owner.get("started", 0))) < 1.0
-    except (psutil.NoSuchProcess, psutil.AccessDenied, ValueError):
+        return os.stat(path).st_ino == os.fstat(descriptor).st_ino
+    except FileNotFoundError:
         return False
+
+
+def _owner_pid(descriptor: int) -> int | None:
+    """The pid the holder wrote into the lock file (it may take a moment to write it)."""
+    deadline = time.monotonic() + _OWNER_WAIT_SECONDS
+    while True:
+        try:
+            os.lseek(descriptor, 0, os.SEEK_SET)
+            owner = json.loads(os.read(descriptor, 256) or b"null")
+        except (OSError, ValueError):
+            owner = None
+        if isinstance(owner, dict) and isinstance(owner.get("pid"), int):
+            return owner["pid"]
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.01)

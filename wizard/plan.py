@@ -11,6 +11,7 @@ Step implementations live in ``wizard.steps``; this module only names them, so t
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 from dataclasses import dataclass, field
@@ -62,8 +63,9 @@ class Outcome:
 class Context:
     """Everything a step may use: the profile, the run's options, derived paths.
 
-    Paths derived from the profile are computed here once, and each is checked to stay
-    inside the folder it belongs to.
+    Paths derived from the profile are computed here, each checked to stay inside the
+    folder it belongs to. The three roots (workspace, checkout, build folder) are resolved
+    once per context, that is once per run; a path inside them is resolved on every use.
     """
 
     profile: Profile
@@ -76,15 +78,15 @@ class Context:
     def plugin(self) -> str:
         return self.profile.plugin.name
 
-    @property
+    @functools.cached_property
     def workspace(self) -> Path:
         return self.profile.workspace_dir
 
-    @property
+    @functools.cached_property
     def checkout(self) -> Path:
         return inside(self.profile.checkout_dir, self.workspace)
 
-    @property
+    @functools.cached_property
     def build_dir(self) -> Path:
         return inside(self.profile.build_dir, self.workspace)
 

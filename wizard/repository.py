@@ -1,18 +1,115 @@
-"""Where the clone stands, as the Setup screen draws it: branch, changes, commits ahead.
+"""What the clone says about itself: branches, origin, uncommitted files. Read-only.
 
-Read-only: it never changes the clone, and it closes the repository it opened.
+Every step detects before it acts, and ``--from`` detects every earlier step too, so these
+questions are asked on every run. They are put to the ``git`` command itself, one short
+process each (about a millisecond), with an argument list and ``GIT_OPTIONAL_LOCKS=0`` so
+that asking never writes to the clone. GitPython, which costs about 40 ms to import, is
+kept for the steps that change the clone (clone with progress, branch, checkout, commit).
 """
 
 from __future__ import annotations
 
-import contextlib
+import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from wizard.errors import StepFailed
+
+_QUIET_GIT = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+def ask_git(checkout: Path, *args: str) -> str | None:
+    """The output of ``git -C checkout ARGS``, or None when git answers with a failure."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(checkout), *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env={**os.environ, **_QUIET_GIT},
+            check=False,
+        )
+    except FileNotFoundError:
+        raise StepFailed(
+            "git is not installed or not on PATH",
+            hint="install git (apt install git / dnf install git / brew install git)",
+        ) from None
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode("utf-8", "surrogateescape")
+
+
+def is_clone(path: Path) -> bool:
+    """Whether ``path`` is the top level of a git working tree (not a folder inside one)."""
+    if not (path / ".git").exists():
+        return False  # the common "not cloned yet" answer, without starting git
+    top = ask_git(path, "rev-parse", "--show-toplevel")
+    return top is not None and Path(top.strip()).resolve() == path.resolve()
+
+
+def origin_urls(checkout: Path) -> list[str]:
+    """The URLs of the ``origin`` remote (none when there is no such remote)."""
+    urls = ask_git(checkout, "remote", "get-url", "--all", "origin")
+    return urls.splitlines() if urls else []
+
+
+def has_branch(checkout: Path, name: str) -> bool:
+    """Whether the clone has a local branch ``name``."""
+    return ask_git(checkout, "rev-parse", "--verify", "--quiet", f"refs/heads/{name}") is not None
+
+
+def current_branch(checkout: Path) -> str | None:
+    """The checked-out branch, or None on a detached HEAD."""
+    head = ask_git(checkout, "symbolic-ref", "--quiet", "HEAD")
+    return head.strip().removeprefix("refs/heads/") if head else None
+
+
+def default_branch(checkout: Path) -> str | None:
+    """The remote's default branch, as the clone recorded it (``origin/HEAD``)."""
+    ref = ask_git(checkout, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
+    return ref.strip().removeprefix("refs/remotes/origin/") if ref else None
+
+
+def remote_branches(checkout: Path) -> list[str]:
+    """The branches of ``origin`` the clone knows of."""
+    refs = ask_git(checkout, "for-each-ref", "--format=%(refname)", "refs/remotes/origin/")
+    names = [line.removeprefix("refs/remotes/origin/") for line in (refs or "").splitlines()]
+    return sorted(name for name in names if name and name != "HEAD")
+
+
+def uncommitted(checkout: Path, paths: list[str] | None = None) -> list[str]:
+    """Which files differ from HEAD: staged, unstaged or untracked.
+
+    With ``paths``, only those are asked about (untracked ones included); without, every
+    tracked file with a change (untracked files are not counted).
+    """
+    untracked = "--untracked-files=all" if paths else "--untracked-files=no"
+    args = ["status", "--porcelain", "-z", untracked]
+    if paths:
+        args += ["--", *paths]
+    status = ask_git(checkout, *args)
+    if status is None:
+        raise StepFailed(f"git status failed in {checkout}", hint="run git status there to see why")
+    files: list[str] = []
+    entries = iter(status.split("\0"))
+    for entry in entries:
+        if not entry:
+            continue
+        files.append(entry[3:])
+        if entry[0] in "RC":
+            next(entries, None)  # a rename or copy names its source next: not a change of ours
+    return files
+
+
+def commits_ahead(checkout: Path, base: str, branch: str) -> int | None:
+    """How many commits ``branch`` has that ``base`` does not."""
+    count = ask_git(checkout, "rev-list", "--count", f"refs/heads/{base}..refs/heads/{branch}")
+    return int(count) if count and count.strip().isdigit() else None
 
 
 @dataclass(frozen=True)
 class RepositoryFacts:
-    """Where the clone stands: its branch, uncommitted files, commits ahead of the base."""
+    """Where the clone stands, as the Setup screen draws it."""
 
     cloned: bool
     branch: str | None = None
@@ -24,34 +121,16 @@ class RepositoryFacts:
 
 def repository_facts(checkout: Path, base: str | None) -> RepositoryFacts:
     """Read the clone at ``checkout``; ``base`` is the profile's base branch (or None)."""
-    from wizard.steps.setup import open_repo
-
-    repo = open_repo(checkout)
-    if repo is None:
+    if not is_clone(checkout):
         return RepositoryFacts(cloned=False)
-    try:
-        return _read(repo, base)
-    finally:
-        repo.close()  # GitPython keeps `git cat-file` helpers alive until closed
-
-
-def _read(repo, base: str | None) -> RepositoryFacts:
-    from wizard.steps.setup import dirty_files
-
-    branch = None if repo.head.is_detached else repo.active_branch.name
-    dirty: tuple[str, ...] = ()
-    with contextlib.suppress(Exception):
-        dirty = tuple(dirty_files(repo))
-    remotes: list[str] = []
-    default = None
-    with contextlib.suppress(Exception):
-        origin = repo.remotes.origin
-        remotes = sorted(ref.remote_head for ref in origin.refs if ref.remote_head != "HEAD")
-    with contextlib.suppress(Exception):
-        default = repo.refs["origin/HEAD"].reference.remote_head
+    branch = current_branch(checkout)
+    default = default_branch(checkout)
     base = base or default
     ahead = None
-    if base and branch and base in repo.heads and base != branch:
-        with contextlib.suppress(Exception):
-            ahead = int(repo.git.rev_list("--count", f"{base}..{branch}"))
-    return RepositoryFacts(True, branch, dirty, ahead, tuple(remotes), default)
+    if base and branch and base != branch and has_branch(checkout, base):
+        ahead = commits_ahead(checkout, base, branch)
+    try:
+        dirty = tuple(uncommitted(checkout))
+    except StepFailed:
+        dirty = ()
+    return RepositoryFacts(True, branch, dirty, ahead, tuple(remote_branches(checkout)), default)

@@ -20,7 +20,13 @@ PROGRESS = re.compile(rb"\[\s*(\d{1,3})%\]")
 
 
 class Sink(Protocol):
-    """What a face of the wizard must show while the engine runs."""
+    """What a face of the wizard must show while the engine runs.
+
+    A sink whose ``shows_progress`` is false is not asked for progress, and the output is
+    not searched for ``[ 42%]`` on its behalf.
+    """
+
+    shows_progress: bool
 
     def step_started(self, index: int, total: int, step: Step) -> None: ...
 
@@ -43,6 +49,7 @@ class StepOutput:
         self.sink = sink
         self.log = log
         self.last_percent = -1
+        self.wants_progress = getattr(sink, "shows_progress", True)
         # A sink that can take bytes as they are (the console) skips a decode per chunk.
         self.raw_output = getattr(sink, "output_bytes", None)
 
@@ -50,7 +57,7 @@ class StepOutput:
         """Pass on a chunk of whole lines read from a tool, noting ``[ 42%]`` progress."""
         if self.log is not None:
             self.log.write(chunk)
-        if b"%]" in chunk:
+        if self.wants_progress and b"%]" in chunk:
             found = PROGRESS.findall(chunk)
             if found:
                 self.progress(min(100, int(found[-1])))
@@ -65,13 +72,18 @@ class StepOutput:
 
     def progress(self, percent: int) -> None:
         """Pass on a progress figure (a tool's ``[ 42%]``, a clone's), each new one once."""
-        if percent != self.last_percent:
+        if self.wants_progress and percent != self.last_percent:
             self.last_percent = percent
             self.sink.progress(percent)
 
 
 class ConsoleSink:
-    """The headless face: everything to stdout, as it comes; no colours, no cursor tricks."""
+    """The headless face: everything to stdout, as it comes; no colours, no cursor tricks.
+
+    Progress is already in the tools' own lines (``[ 42%]``), so it prints none of its own.
+    """
+
+    shows_progress = False
 
     def __init__(self, stream: IO[str] | None = None) -> None:
         self.stream = stream or sys.stdout
@@ -93,7 +105,7 @@ class ConsoleSink:
         buffer.flush()
 
     def progress(self, percent: int) -> None:
-        """Progress is already in the tools' own lines; nothing more to print."""
+        """Never asked (``shows_progress`` is false)."""
 
     def step_finished(self, step: Step, outcome: Outcome) -> None:
         self._write(outcome.summary() + "\n")

@@ -19,6 +19,7 @@ from wizard.profile import (
     dump_profile,
     load_profile,
     parse_yaml,
+    save_state,
     validate,
 )
 
@@ -144,3 +145,33 @@ def test_save_then_load_gives_the_same_profile(profile):
     data, _ = parse_yaml(text, profile.path)
     again = validate(data, profile.path)
     assert again == profile
+
+
+state_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(alphabet=string.printable + "äé\u2028\x85\ufeff", max_size=40),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@SETTINGS
+@given(st.dictionaries(st.text(max_size=8), state_values, max_size=4))
+def test_saving_any_state_keeps_it_and_the_rest_of_the_file(tmp_path, state):
+    """``state:`` is written by libyaml's emitter: whatever the wizard puts there loads back."""
+    path = tmp_path / "P.yml"
+    head = "# my profile\nversion: 1\nplugin:\n  name: P   # the class\n"
+    path.write_text(head + "state: {}\n", encoding="utf-8")
+    profile = load_profile(path)
+    shared = ["the", "same", "list"]
+    profile.state.clear()
+    profile.state.update(state, twice={"a": shared, "b": shared})  # no aliases are written
+    save_state(profile)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(head)
+    assert load_profile(path).state == profile.state

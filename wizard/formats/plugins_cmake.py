@@ -52,6 +52,9 @@ def strip_comments(text: str) -> str:
 
 
 def _comment_start(line: str) -> int:
+    hash_at = line.find("#")
+    if hash_at < 0 or '"' not in line[:hash_at]:
+        return hash_at  # most lines: no comment, or one with no string before it
     quoted = False
     for index, char in enumerate(line):
         if char == '"' and (index == 0 or line[index - 1] != "\\"):

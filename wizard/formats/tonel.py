@@ -12,7 +12,7 @@ Two styles exist (notes section 7):
 * **new** (pharo-10, pharo-12): STON strings plus ``#package`` and ``#tag`` after
   ``#category``, ``{ #category : 'primitives' }``.
 
-Reading uses the tree-sitter Tonel grammar.  :func:`check_tonel` also replays the rule Pharo's
+Reading uses the tree-sitter Tonel grammar, loaded only when reading.  :func:`check_tonel` also replays the rule Pharo's
 own Tonel reader uses to find the end of a method body (it counts ``[`` and ``]``, skipping
 strings, comments, character literals and literal arrays) so that a file the grammar accepts
 but Pharo would cut in a different place is reported too.
@@ -20,18 +20,18 @@ but Pharo would cut in a different place is reported too.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import tree_sitter_tonel_smalltalk
-from tree_sitter import Node, Parser
+from typing import TYPE_CHECKING
 
 from wizard.profile import Method, Plugin
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
 
 #: Protocol of an instance-side method whose profile entry names none.  ``primitives`` is the
 #: protocol real plugins use most (172 methods of the pharo-12 plugins).
@@ -192,6 +192,10 @@ def _ston_string(value: str) -> str:
 
 @functools.cache
 def _parser() -> Parser:
+    """The Tonel grammar, loaded on first read: rendering a class does not need it."""
+    import tree_sitter_tonel_smalltalk
+    from tree_sitter import Parser
+
     return Parser(tree_sitter_tonel_smalltalk.language())
 
 
@@ -526,6 +530,8 @@ def _skip_literal_array(data: bytes, index: int) -> int:
 
 def unified_diff(old: str, new: str, path: str) -> str:
     """A unified diff from ``old`` to ``new`` labelled with ``path`` (empty when equal)."""
+    import difflib
+
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),
         new.splitlines(keepends=True),

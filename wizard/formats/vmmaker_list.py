@@ -142,34 +142,22 @@ def _names(array_contents: str) -> list[str]:
     return [m.group(1) for m in _NAME.finditer(array_contents)]
 
 
+_MASKED = re.compile(r"""\$.|"(?:[^"]|"")*"?|'(?:[^']|'')*'?""", re.DOTALL)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def mask_comments_and_strings(text: str) -> str:
     """``text`` with comments, strings and character literals replaced by spaces.
 
     Offsets and newlines are kept, so positions found in the masked copy are valid in the
-    original.  A doubled quote inside a string or comment continues it.
+    original.  A doubled quote inside a string or comment continues it; one left open runs
+    to the end.  Of a character literal (``$'``) the ``$`` stays and the character goes.
     """
-    out = list(text)
-    index = 0
-    size = len(text)
-    while index < size:
-        char = text[index]
-        if char == "$" and index + 1 < size:
-            out[index + 1] = " " if text[index + 1] != "\n" else "\n"
-            index += 2
-            continue
-        if char in "\"'":
-            end = index + 1
-            while end < size:
-                if text[end] == char:
-                    if end + 1 < size and text[end + 1] == char:
-                        end += 2
-                        continue
-                    break
-                end += 1
-            for position in range(index, min(end + 1, size)):
-                if text[position] != "\n":
-                    out[position] = " "
-            index = end + 1
-            continue
-        index += 1
-    return "".join(out)
+
+    def blank(match: re.Match[str]) -> str:
+        found = match.group()
+        if found[0] == "$":
+            return "$\n" if found[1] == "\n" else "$ "
+        return _NOT_NEWLINE.sub(" ", found)
+
+    return _MASKED.sub(blank, text)

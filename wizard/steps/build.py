@@ -336,10 +336,9 @@ class PluginsCmake(Step):
         if count != 1:
             return Status(False, f"{PLUGINS_CMAKE} declares {ctx.plugin} {count} times")
         if self.commits:
-            from wizard.steps.develop import uncommitted
-            from wizard.steps.setup import checkout_repo
+            from wizard.repository import uncommitted
 
-            if uncommitted(checkout_repo(ctx), [PLUGINS_CMAKE]):
+            if uncommitted(ctx.checkout, [PLUGINS_CMAKE]):
                 return Status(False, f"{PLUGINS_CMAKE} declares {ctx.plugin}, not committed yet")
         return Status(True, f"{PLUGINS_CMAKE} declares {ctx.plugin} once")
 

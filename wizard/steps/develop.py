@@ -23,7 +23,8 @@ from wizard.checkout import (
 )
 from wizard.errors import StepFailed
 from wizard.plan import Context, Status, Step
-from wizard.steps.setup import checkout_repo, open_repo
+from wizard.repository import uncommitted
+from wizard.steps.setup import checkout_repo, cloned
 
 if TYPE_CHECKING:
     import git
@@ -186,12 +187,6 @@ def owned_files(ctx: Context, mode: str) -> list[str]:
     return files
 
 
-def uncommitted(repo: git.Repo, paths: list[str]) -> list[str]:
-    """Which of ``paths`` differ from HEAD (staged, unstaged or untracked)."""
-    status = repo.git.status("--porcelain", "--untracked-files=all", "--", *paths)
-    return [line[3:] for line in status.splitlines() if line.strip()]
-
-
 def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) -> str:
     """Commit exactly ``paths`` on the plugin branch; other changes stay as they are.
 
@@ -207,7 +202,7 @@ def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) 
             f"the checkout is on {current}, not on the plugin branch {branch}",
             hint="run the branch step (pharo-plugin-wizard --replay PROFILE --from branch)",
         )
-    changed = uncommitted(repo, paths)
+    changed = uncommitted(ctx.checkout, paths)
     if not changed:
         return repo.head.commit.hexsha
     repo.git.add("--", *changed)
@@ -251,13 +246,12 @@ class Commit(Step):
         self.mode = mode
 
     def detect(self, ctx: Context) -> Status:
-        repo = open_repo(ctx.checkout)
-        if repo is None:
+        if not cloned(ctx):
             return Status(False, "no clone yet")
         files = owned_files(ctx, self.mode)
         if not ctx.in_checkout(files[0]).exists():
             return Status(False, f"{files[0]} is not written yet")
-        changed = uncommitted(repo, files)
+        changed = uncommitted(ctx.checkout, files)
         if changed:
             return Status(False, f"uncommitted: {', '.join(changed)}")
         return Status(True, "the plugin's files are committed")

@@ -1,7 +1,7 @@
 """Setup phase: clone pharo-vm, get the base branch, create and check out the plugin branch.
 
-Git work goes through GitPython. Nothing here ever deletes, resets or force-checks-out the
-user's work: when the folder holds something else, or uncommitted changes would be
+Detection asks the ``git`` command (:mod:`wizard.repository`); the work goes through
+GitPython. Nothing here ever deletes, resets or force-checks-out the user's work: when the folder holds something else, or uncommitted changes would be
 overwritten, the step refuses and says what it found. The only folder the wizard removes
 is its own half-finished clone, which never carries the checkout's name.
 """
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from wizard.errors import Interrupted, StepFailed
 from wizard.plan import Context, Status, Step
+from wizard.repository import current_branch, default_branch, has_branch, is_clone, origin_urls
 
 if TYPE_CHECKING:
     import git
@@ -31,7 +32,7 @@ def open_repo(path: Path) -> git.Repo | None:
     """The git repository at ``path`` (its top level), or None when there is none."""
     if not (path / ".git").exists():
         return None  # not a clone's top level; and GitPython need not be loaded to say so
-    import git
+    import git  # only the steps that change the clone load GitPython
 
     try:
         repo = git.Repo(path)
@@ -67,24 +68,20 @@ def same_source(remote_url: str, wanted: str) -> bool:
     return normal(remote_url) == normal(wanted)
 
 
-def base_branch(ctx: Context, repo: git.Repo | None) -> str | None:
+def cloned(ctx: Context) -> bool:
+    """Whether the checkout is a clone. Asked of git once per run: no step undoes a clone."""
+    if not ctx.cache.get("cloned"):
+        ctx.cache["cloned"] = is_clone(ctx.checkout)
+    return ctx.cache["cloned"]
+
+
+def base_branch(ctx: Context) -> str | None:
     """The profile's base branch, else the remote's default branch (origin/HEAD)."""
     if ctx.profile.repository.base_branch:
         return ctx.profile.repository.base_branch
-    if repo is None:
+    if not cloned(ctx):
         return None
-    try:
-        return repo.refs["origin/HEAD"].reference.remote_head
-    except (IndexError, TypeError, ValueError):
-        return None
-
-
-def dirty_files(repo: git.Repo) -> list[str]:
-    """Tracked files with uncommitted changes, staged or not."""
-    changed = {item.a_path for item in repo.index.diff(None)}
-    if repo.head.is_valid():
-        changed |= {item.a_path for item in repo.index.diff("HEAD")}
-    return sorted(changed)
+    return default_branch(ctx.checkout)
 
 
 def overwritten_files(message: str) -> list[str]:
@@ -148,10 +145,9 @@ class Clone(Step):
         )
 
     def _problem(self, ctx: Context) -> str | None:
-        repo = open_repo(ctx.checkout)
-        if repo is None:
+        if not cloned(ctx):
             return f"{ctx.checkout} exists but is not a git repository"
-        urls = [url for remote in repo.remotes if remote.name == "origin" for url in remote.urls]
+        urls = origin_urls(ctx.checkout)
         if not any(same_source(url, ctx.profile.clone_source) for url in urls):
             found = urls[0] if urls else "no origin remote"
             return f"{ctx.checkout} is a clone of {found}, not of {ctx.profile.repository.url}"
@@ -214,18 +210,17 @@ class Checkout(Step):
     title = "check out the base branch"
 
     def detect(self, ctx: Context) -> Status:
-        repo = open_repo(ctx.checkout)
-        base = base_branch(ctx, repo)
-        if repo is None:
+        if not cloned(ctx):
             return Status(False, "no clone yet")
+        base = base_branch(ctx)
         if base is None:
             return Status(False, "the remote's default branch is not known yet")
-        if base in repo.heads:
+        if has_branch(ctx.checkout, base):
             return Status(True, f"local branch {base} exists")
         return Status(False, f"no local branch {base} yet")
 
     def describe(self, ctx: Context) -> list[str]:
-        base = base_branch(ctx, open_repo(ctx.checkout)) or "<the remote's default branch>"
+        base = base_branch(ctx) or "<the remote's default branch>"
         return [
             f"git fetch origin {base}   (only when origin/{base} is missing)",
             f"git branch --track {base} origin/{base}",
@@ -233,7 +228,7 @@ class Checkout(Step):
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         repo = checkout_repo(ctx)
-        base = base_branch(ctx, repo)
+        base = base_branch(ctx)
         if base is None:
             raise StepFailed(
                 "the remote has no default branch (origin/HEAD)",
@@ -264,7 +259,7 @@ class Checkout(Step):
             repo.remotes.origin.fetch(f"refs/heads/{base}:refs/remotes/origin/{base}")
 
     def record(self, ctx: Context) -> dict[str, str]:
-        return {"base_branch": base_branch(ctx, checkout_repo(ctx)) or ""}
+        return {"base_branch": base_branch(ctx) or ""}
 
 
 # --------------------------------------------------------------------------- branch
@@ -276,18 +271,17 @@ class Branch(Step):
     title = "create and check out the plugin branch"
 
     def detect(self, ctx: Context) -> Status:
-        repo = open_repo(ctx.checkout)
         name = ctx.profile.plugin_branch
-        if repo is None:
+        if not cloned(ctx):
             return Status(False, "no clone yet")
-        if name not in repo.heads:
+        if current_branch(ctx.checkout) == name:
+            return Status(True, f"{name} is checked out")
+        if not has_branch(ctx.checkout, name):
             return Status(False, f"no branch {name} yet")
-        if repo.head.is_detached or repo.active_branch.name != name:
-            return Status(False, f"branch {name} exists but is not checked out")
-        return Status(True, f"{name} is checked out")
+        return Status(False, f"branch {name} exists but is not checked out")
 
     def describe(self, ctx: Context) -> list[str]:
-        base = base_branch(ctx, open_repo(ctx.checkout)) or "<base branch>"
+        base = base_branch(ctx) or "<base branch>"
         name = ctx.profile.plugin_branch
         return [f"git branch {name} {base}   (unless it exists)", f"git checkout {name}"]
 
@@ -317,7 +311,7 @@ class Branch(Step):
         name = ctx.profile.plugin_branch
         if f"origin/{name}" in repo.refs:
             return f"origin/{name}"
-        base = base_branch(ctx, repo)
+        base = base_branch(ctx)
         if base is None or base not in repo.heads:
             raise StepFailed(
                 f"the base branch {base or '?'} is not checked out locally",
