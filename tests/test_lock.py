@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import subprocess
 import sys
@@ -55,14 +54,14 @@ def test_lock_of_a_killed_process_is_taken_over(tmp_path):
     holder.wait()
     assert ProfileLock(profile).path.exists()
     with ProfileLock(profile) as lock:
-        assert json.loads(lock.path.read_text())["pid"] == os.getpid()
+        assert lock.path.read_text() == f"{os.getpid()}\n"
     assert not lock.path.exists(), "released on exit"
 
 
 def test_a_file_naming_a_live_pid_is_not_a_lock(tmp_path):
     """Only the kernel's lock counts: a leftover file naming a running pid (reused) does not."""
     profile = tmp_path / "P.yml"
-    ProfileLock(profile).path.write_text(json.dumps({"pid": os.getpid()}))
+    ProfileLock(profile).path.write_text(f"{os.getpid()}\n")
     with ProfileLock(profile):
         pass
 

@@ -9,7 +9,6 @@ killed wizard leaves a file behind but never a lock, and a reused pid cannot kee
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -56,7 +55,7 @@ class ProfileLock:
                 os.close(descriptor)  # its holder released and removed it meanwhile: again
                 continue
             os.ftruncate(descriptor, 0)
-            os.write(descriptor, json.dumps({"pid": os.getpid()}).encode())
+            os.write(descriptor, f"{os.getpid()}\n".encode())
             self._descriptor = descriptor
             return
         raise LockedError(f"{self.profile_path}: could not take the lock {self.path}")
@@ -85,11 +84,11 @@ def _owner_pid(descriptor: int) -> int | None:
     while True:
         try:
             os.lseek(descriptor, 0, os.SEEK_SET)
-            owner = json.loads(os.read(descriptor, 256) or b"null")
-        except (OSError, ValueError):
-            owner = None
-        if isinstance(owner, dict) and isinstance(owner.get("pid"), int):
-            return owner["pid"]
+            written = os.read(descriptor, 32)
+        except OSError:
+            written = b""
+        if written.endswith(b"\n") and written.strip().isdigit():
+            return int(written)
         if time.monotonic() > deadline:
             return None
         time.sleep(0.01)

@@ -20,7 +20,6 @@ and column are 1-based within the method's own source (line 1 is the pattern lin
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Collection, Iterator, Mapping
@@ -247,6 +246,8 @@ def _lint_class(plugin: Plugin, plugin_classes: Collection[str] | None) -> list[
             )
         )
     if plugin_classes is not None and plugin.superclass not in plugin_classes:
+        import difflib
+
         close = difflib.get_close_matches(plugin.superclass, list(plugin_classes), n=1)
         hint = f" — did you mean {close[0]}?" if close else ""
         found.append(
