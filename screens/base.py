@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
 
+from screens.memory import settle_long_lived
 from screens.phases import NEXT, TITLES, phase_steps
 from screens.widgets.footer import KeyFooter
 from screens.widgets.guide import Guide
@@ -54,6 +55,7 @@ class PhaseScreen(Screen[None]):
         app.checkout_signal.subscribe(self, self._checkout_changed)
         self.mounted()
         self.redraw()
+        self.call_after_refresh(settle_long_lived)  # a phase screen lives as long as the app
 
     def on_screen_resume(self) -> None:
         if self.is_mounted:

@@ -22,7 +22,8 @@ from pathlib import Path
 from wizard.errors import Interrupted, StepFailed
 from wizard.sink import StepOutput
 
-READ_SIZE = 1024 * 1024
+READ_SIZE = 64 * 1024  # per read: small enough that the TUI gets its lines in even steps
+PIPE_SIZE = 1024 * 1024  # the pipe itself: a chatty tool rarely waits for the wizard
 STOP_GRACE_SECONDS = 3.0
 
 
@@ -155,13 +156,13 @@ TAIL_BYTES = 64 * 1024
 def _widen_pipe(stream: object) -> None:
     """Give a chatty tool a 1 MiB pipe (Linux) instead of 64 KiB.
 
-    A tool that prints 200,000 lines then rarely waits for the wizard to read, and each read
-    takes up to a megabyte at once: fewer wake-ups for both, on a machine the build keeps busy.
+    A tool that prints 200,000 lines then rarely blocks on a full pipe while the wizard is
+    busy writing the log: fewer wake-ups for both, on a machine the build keeps busy.
     """
     size = getattr(fcntl, "F_SETPIPE_SZ", None)
     if size is not None and stream is not None:
         with contextlib.suppress(OSError):  # above /proc/sys/fs/pipe-max-size: keep the default
-            fcntl.fcntl(stream.fileno(), size, READ_SIZE)
+            fcntl.fcntl(stream.fileno(), size, PIPE_SIZE)
 
 
 def _keep_tail(tail: deque[bytes], lines: bytes) -> None:
