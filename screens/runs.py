@@ -18,7 +18,8 @@ from textual import work
 
 from screens.phases import KEYS, TITLES, screen_phase_of
 from screens.run import RunFinished, RunUpdate, TuiSink
-from wizard.engine import EXIT_FAILED, OrderProblem, check_order, run_steps
+from wizard.engine import OrderProblem, check_order, run_steps
+from wizard.errors import EXIT_FAILED
 from wizard.plan import Context, build_plan, step_ids
 
 if TYPE_CHECKING:

@@ -15,9 +15,47 @@ from pathlib import Path
 from typing import Any
 
 from screens.phases import StepView
+from wizard.errors import StepFailed
 from wizard.plan import Context, Outcome, Status, build_plan, title_of
 from wizard.profile import Profile
-from wizard.repository import RepositoryFacts, repository_facts
+from wizard.repository import (
+    commits_ahead,
+    current_branch,
+    default_branch,
+    has_branch,
+    is_clone,
+    remote_branches,
+    uncommitted,
+)
+
+
+@dataclass(frozen=True)
+class RepositoryFacts:
+    """Where the clone stands, as the Setup screen draws it (read with :mod:`wizard.repository`)."""
+
+    cloned: bool
+    branch: str | None = None
+    dirty: tuple[str, ...] = ()
+    ahead: int | None = None
+    remote_branches: tuple[str, ...] = ()
+    default_branch: str | None = None
+
+
+def repository_facts(checkout: Path, base: str | None) -> RepositoryFacts:
+    """Read the clone at ``checkout``; ``base`` is the profile's base branch (or None)."""
+    if not is_clone(checkout):
+        return RepositoryFacts(cloned=False)
+    branch = current_branch(checkout)
+    default = default_branch(checkout)
+    base = base or default
+    ahead = None
+    if base and branch and base != branch and has_branch(checkout, base):
+        ahead = commits_ahead(checkout, base, branch)
+    try:
+        dirty = tuple(uncommitted(checkout))
+    except StepFailed:
+        dirty = ()
+    return RepositoryFacts(True, branch, dirty, ahead, tuple(remote_branches(checkout)), default)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ no binutils; Mach-O and PE files are handed to ``nm``.
 
 from __future__ import annotations
 
-import hashlib
 import struct
 import sys
 from dataclasses import dataclass
@@ -63,6 +62,8 @@ def inspect_library(path: Path) -> Library:
     """Size, sha256 and exported symbols of a library."""
     data = path.read_bytes()
     exports = elf_exports(data) if data[:4] == b"\x7fELF" else nm_exports(path)
+    import hashlib  # verify needs it; planning and --dry-run do not
+
     return Library(path, len(data), hashlib.sha256(data).hexdigest(), tuple(sorted(exports)))
 
 

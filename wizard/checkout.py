@@ -8,7 +8,6 @@ overwritten without ``--force``; the step fails with the file's name and a diff.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +38,9 @@ def generated_c(plugin: str, word_size: int = 64) -> str:
 
 
 def digest(text: str) -> str:
+    """The sha256 of a file the wizard wrote, as ``state:`` records it."""
+    import hashlib  # only when a step writes or records a file, not to detect or plan
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -15,10 +15,19 @@ from pathlib import Path
 from typing import NoReturn
 
 from wizard import __version__
-from wizard.errors import Interrupted, LockedError, ProfileError, UsageError, WizardError
+from wizard.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Interrupted,
+    LockedError,
+    ProfileError,
+    UsageError,
+    WizardError,
+)
 
 PROG = "pharo-plugin-wizard"
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _Parser(argparse.ArgumentParser):

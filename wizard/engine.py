@@ -11,15 +11,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from wizard.errors import Interrupted, StepFailed
+from wizard.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Interrupted, StepFailed
 from wizard.plan import Context, Outcome, Status, Step
 from wizard.profile import save_state
 from wizard.sink import Sink, StepOutput, open_log
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
 
 
 @dataclass

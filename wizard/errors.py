@@ -1,8 +1,17 @@
-"""The errors the engine raises on purpose; each one is a message for the user, not a bug."""
+"""The errors the engine raises on purpose; each one is a message for the user, not a bug.
+
+And the exit statuses they end in (SPEC.md): 0 success, 1 a step failed or ``--lint``
+found errors, 2 bad input, 130 interrupted.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 class WizardError(Exception):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wizard.engine import EXIT_BAD_INPUT, EXIT_OK, check_order, run_steps
-from wizard.errors import UsageError
+from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, UsageError
 from wizard.plan import Context, build_plan, slice_plan, step_ids
 from wizard.profile import load_profile
 from wizard.sink import ConsoleSink
@@ -33,6 +32,7 @@ def replay(
     sink = ConsoleSink()
     if dry_run:
         return _print_plan(steps, ctx, sink)
+    from wizard.engine import check_order, run_steps
     from wizard.lock import ProfileLock
 
     with ProfileLock(profile.path):

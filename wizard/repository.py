@@ -10,8 +10,6 @@ kept for the steps that change the clone (clone with progress, branch, checkout,
 from __future__ import annotations
 
 import os
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.errors import StepFailed
@@ -21,6 +19,8 @@ _QUIET_GIT = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "
 
 def ask_git(checkout: Path, *args: str) -> str | None:
     """The output of ``git -C checkout ARGS``, or None when git answers with a failure."""
+    import subprocess  # not before there is a clone to ask about (--dry-run of a new plugin)
+
     try:
         result = subprocess.run(
             ["git", "-C", str(checkout), *args],
@@ -105,32 +105,3 @@ def commits_ahead(checkout: Path, base: str, branch: str) -> int | None:
     """How many commits ``branch`` has that ``base`` does not."""
     count = ask_git(checkout, "rev-list", "--count", f"refs/heads/{base}..refs/heads/{branch}")
     return int(count) if count and count.strip().isdigit() else None
-
-
-@dataclass(frozen=True)
-class RepositoryFacts:
-    """Where the clone stands, as the Setup screen draws it."""
-
-    cloned: bool
-    branch: str | None = None
-    dirty: tuple[str, ...] = ()
-    ahead: int | None = None
-    remote_branches: tuple[str, ...] = ()
-    default_branch: str | None = None
-
-
-def repository_facts(checkout: Path, base: str | None) -> RepositoryFacts:
-    """Read the clone at ``checkout``; ``base`` is the profile's base branch (or None)."""
-    if not is_clone(checkout):
-        return RepositoryFacts(cloned=False)
-    branch = current_branch(checkout)
-    default = default_branch(checkout)
-    base = base or default
-    ahead = None
-    if base and branch and base != branch and has_branch(checkout, base):
-        ahead = commits_ahead(checkout, base, branch)
-    try:
-        dirty = tuple(uncommitted(checkout))
-    except StepFailed:
-        dirty = ()
-    return RepositoryFacts(True, branch, dirty, ahead, tuple(remote_branches(checkout)), default)

@@ -328,10 +328,10 @@ class PluginsCmake(Step):
         self.commits = mode == "two-pass"  # single pass: the develop commit takes it
 
     def detect(self, ctx: Context) -> Status:
-        from wizard.formats.plugins_cmake import count_plugin_declarations
-
         if not ctx.in_checkout(PLUGINS_CMAKE).exists():
             return Status(False, f"no {PLUGINS_CMAKE} yet")
+        from wizard.formats.plugins_cmake import count_plugin_declarations
+
         count = count_plugin_declarations(read_checkout_file(ctx, PLUGINS_CMAKE), ctx.plugin)
         if count != 1:
             return Status(False, f"{PLUGINS_CMAKE} declares {ctx.plugin} {count} times")
