@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from screens.phases import (
     StepView,
     first_open_phase,
@@ -9,7 +14,7 @@ from screens.phases import (
     phase_steps,
     recorded_views,
 )
-from screens.run import RunFeed, RunModel, StepFinished, StepStarted, TuiSink
+from screens.run import RunFeed, RunModel, StepFinished, StepStarted, TuiSink, problem_lines
 from wizard.plan import Outcome, step_ids
 
 
@@ -75,3 +80,19 @@ def test_the_feed_keeps_order_bounds_lines_and_finds_problems():
     assert model.failure[0] == "compile" and model.percent == 42
     assert isinstance(update.segments[0], StepStarted)
     assert isinstance(update.segments[2], StepFinished)
+
+
+# The rule, as one regex over the whole text: the oracle for the line-by-line search.
+WHOLE_LINE_PROBLEM = re.compile(
+    r"^.*(?:CMake Error|CMake Warning|\berror:|\bError:|\bwarning:|\*\*\* .*Error \d+).*$",
+    re.MULTILINE,
+)
+PIECES = ["error:", "Error:", "warning:", "CMake Error", "CMake Warning", "*** [all] Error 2"]
+PIECES += ["rror", "arning", "Werror", "x", " ", "\n", "\r\n", "Error 1", "**"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=16).map("".join))
+def test_problem_lines_are_the_lines_the_rule_names(text):
+    expected = [(m.start(), m.group(0)) for m in WHOLE_LINE_PROBLEM.finditer(text)]
+    assert problem_lines(text) == expected
