@@ -22,6 +22,7 @@ from wizard.errors import (
     EXIT_OK,
     Interrupted,
     LockedError,
+    OutputClosed,
     ProfileError,
     UsageError,
     WizardError,
@@ -88,6 +89,10 @@ def run(argv: list[str]) -> int:
     except (ProfileError, UsageError, LockedError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except (OutputClosed, BrokenPipeError):
+        _silence_stdout()
+        print(f"{PROG}: interrupted: the output was closed", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except (KeyboardInterrupt, Interrupted):
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -103,6 +108,16 @@ def run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, let what is still buffered for stdout go nowhere, quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _check_combinations(args: argparse.Namespace) -> None:

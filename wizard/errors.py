@@ -64,6 +64,10 @@ class Interrupted(WizardError):  # noqa: N818 - the user's word for it
     """Ctrl-C or SIGTERM reached the wizard; children were stopped (exit status 130)."""
 
 
+class OutputClosed(Interrupted):  # noqa: N818 - it is an interruption, as Ctrl-C is
+    """The reader of the wizard's output went away (``… | head``): the run stops as for Ctrl-C."""
+
+
 def _display(path: Path) -> str:
     """A path as the user typed it when relative to here, else as it is."""
     try:

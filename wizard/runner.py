@@ -141,6 +141,10 @@ def run(
         stop_tree(process.pid)
         process.wait()
         raise Interrupted(f"{args[0]} was stopped") from None
+    except BaseException:
+        stop_tree(process.pid)  # whatever went wrong on our side, the tool does not run on
+        process.wait()
+        raise
     finally:
         if token is not None:
             token.unwatch(process.pid)

@@ -8,10 +8,14 @@ writes, not 200,000.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
+
+from wizard.errors import OutputClosed
 
 if TYPE_CHECKING:
     from wizard.plan import Outcome, Step
@@ -81,6 +85,8 @@ class ConsoleSink:
     """The headless face: everything to stdout, as it comes; no colours, no cursor tricks.
 
     Progress is already in the tools' own lines (``[ 42%]``), so it prints none of its own.
+    When the reader of the output goes away (``--replay … | head``), the run is interrupted
+    as by Ctrl-C: the build is stopped, the step recorded as interrupted, the log kept.
     """
 
     shows_progress = False
@@ -100,9 +106,12 @@ class ConsoleSink:
         if buffer is None:
             self._write(chunk.decode("utf-8", "replace"))
             return
-        self.stream.flush()
-        buffer.write(chunk)
-        buffer.flush()
+        try:
+            self.stream.flush()
+            buffer.write(chunk)
+            buffer.flush()
+        except BrokenPipeError:
+            self._output_closed()
 
     def progress(self, percent: int) -> None:
         """Never asked (``shows_progress`` is false)."""
@@ -114,8 +123,19 @@ class ConsoleSink:
         self._write(text + "\n")
 
     def _write(self, text: str) -> None:
-        self.stream.write(text)
-        self.stream.flush()
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except BrokenPipeError:
+            self._output_closed()
+
+    def _output_closed(self) -> None:
+        """The reader went away: send what is still to come nowhere, and stop the run."""
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())  # what is still buffered goes there too
+            os.close(devnull)
+        raise OutputClosed("the output was closed")
 
 
 def open_log(path: Path) -> IO[bytes]:

@@ -99,6 +99,36 @@ def test_signal_during_build_stops_the_tree_and_resumes(
     assert verdicts["compile"] == "ok" and verdicts["verify"] == "ok"
 
 
+def test_closing_the_output_stops_the_build_like_ctrl_c(fake_origin, workspace):
+    """``--replay … | head``: the reader goes away while VMMaker's stand-in is printing."""
+    profile = write_profile(workspace, fake_origin)
+    assert wizard("--replay", str(profile), "--until", "configure", cwd=workspace).returncode == 0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wizard", "--replay", str(profile)],
+        cwd=workspace,
+        env={**os.environ, "VMMAKER_STANDIN_NOISE_LINES": "5000000"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith(("Translating", "Inlining", "Adding", "Removing", "Generating")):
+            break  # the generation is printing its chatter now
+    family = psutil.Process(process.pid).children(recursive=True)
+    process.stdout.close()
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 130, errors
+    assert "internal error" not in errors and "Traceback" not in errors
+    time.sleep(0.3)
+    assert alive(family) == [], "the build was stopped with the wizard"
+    log = workspace / "logs" / "HelloWorldPlugin" / "generate.log"
+    assert "interrupted: the process tree was stopped" in log.read_text()
+    assert "status: interrupted" in profile.read_text()
+    resumed = wizard("--replay", str(profile), cwd=workspace)
+    assert resumed.returncode == 0, resumed.stdout[-2000:]
+
+
 def test_sigkill_during_a_build_then_the_next_run_finishes(fake_origin, workspace, tmp_path):
     launcher, flag = slow_launcher(tmp_path)
     profile = write_profile(
