@@ -90,7 +90,9 @@ def run(argv: list[str]) -> int:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (OutputClosed, BrokenPipeError):
-        _silence_stdout()
+        from wizard.sink import silence
+
+        silence(sys.stdout)
         print(f"{PROG}: interrupted: the output was closed", file=sys.stderr)
         return EXIT_INTERRUPTED
     except (KeyboardInterrupt, Interrupted):
@@ -108,16 +110,6 @@ def run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-
-
-def _silence_stdout() -> None:
-    """After a broken pipe, let what is still buffered for stdout go nowhere, quietly."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
 
 
 def _check_combinations(args: argparse.Namespace) -> None:

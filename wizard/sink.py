@@ -131,11 +131,19 @@ class ConsoleSink:
 
     def _output_closed(self) -> None:
         """The reader went away: send what is still to come nowhere, and stop the run."""
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, self.stream.fileno())  # what is still buffered goes there too
-            os.close(devnull)
+        silence(self.stream)
         raise OutputClosed("the output was closed")
+
+
+def silence(stream: IO[str]) -> None:
+    """After a broken pipe: what is still to come for ``stream``, buffered or not, goes nowhere.
+
+    Without this, Python's own flush at exit would fail again and print a traceback.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 def open_log(path: Path) -> IO[bytes]:

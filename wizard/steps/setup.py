@@ -1,9 +1,10 @@
 """Setup phase: clone pharo-vm, get the base branch, create and check out the plugin branch.
 
 Detection asks the ``git`` command (:mod:`wizard.repository`); the work goes through
-GitPython. Nothing here ever deletes, resets or force-checks-out the user's work: when the folder holds something else, or uncommitted changes would be
-overwritten, the step refuses and says what it found. The only folder the wizard removes
-is its own half-finished clone, which never carries the checkout's name.
+GitPython. Nothing here ever deletes, resets or force-checks-out the user's work: when the
+folder holds something else, or uncommitted changes would be overwritten, the step refuses
+and says what it found. The only folder the wizard removes is its own half-finished clone,
+which never carries the checkout's name.
 """
 
 from __future__ import annotations
@@ -69,7 +70,10 @@ def same_source(remote_url: str, wanted: str) -> bool:
 
 
 def cloned(ctx: Context) -> bool:
-    """Whether the checkout is a clone. Asked of git once per run: no step undoes a clone."""
+    """Whether the checkout is a clone; once git said yes, not asked again in this run.
+
+    No step undoes a clone, and every step of the setup and develop phases asks first.
+    """
     if not ctx.cache.get("cloned"):
         ctx.cache["cloned"] = is_clone(ctx.checkout)
     return ctx.cache["cloned"]
