@@ -9,7 +9,6 @@ single-pass plan lists the C among VMMaker's outputs instead, so one configure s
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -279,6 +278,8 @@ class Generate(Step):
             "the plugin class changed after its C was generated: the VMMaker image still holds "
             "the old class, so it is rebuilt and the C generated again"
         )
+        import shutil
+
         vmmaker = ctx.build_dir / "build" / "vmmaker"
         doomed = [ctx.build_dir / relative for relative in STALE_IMAGE_PATHS]
         doomed += [path for name in STALE_STAMPS for path in vmmaker.rglob(name)]

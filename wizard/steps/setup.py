@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -168,6 +167,8 @@ class Clone(Step):
         return ctx.checkout.parent / f".{ctx.checkout.name}.partial-clone"
 
     def run(self, ctx: Context, out: StepOutput) -> None:
+        import shutil
+
         import git
 
         if ctx.checkout.exists():
