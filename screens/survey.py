@@ -22,7 +22,6 @@ from wizard.repository import (
     commits_ahead,
     current_branch,
     default_branch,
-    has_branch,
     is_clone,
     remote_branches,
     uncommitted,
@@ -49,8 +48,8 @@ def repository_facts(checkout: Path, base: str | None) -> RepositoryFacts:
     default = default_branch(checkout)
     base = base or default
     ahead = None
-    if base and branch and base != branch and has_branch(checkout, base):
-        ahead = commits_ahead(checkout, base, branch)
+    if base and branch and base != branch:
+        ahead = commits_ahead(checkout, base, branch)  # None when base is no local branch
     try:
         dirty = tuple(uncommitted(checkout))
     except StepFailed:

@@ -137,13 +137,11 @@ def run(
         returncode = process.wait()
         if token is not None:
             token.check()
-    except (KeyboardInterrupt, Interrupted):
-        stop_tree(process.pid)
-        process.wait()
-        raise Interrupted(f"{args[0]} was stopped") from None
-    except BaseException:
+    except BaseException as error:
         stop_tree(process.pid)  # whatever went wrong on our side, the tool does not run on
         process.wait()
+        if isinstance(error, (KeyboardInterrupt, Interrupted)):
+            raise Interrupted(f"{args[0]} was stopped") from None
         raise
     finally:
         if token is not None:

@@ -12,10 +12,11 @@ Two styles exist (notes section 7):
 * **new** (pharo-10, pharo-12): STON strings plus ``#package`` and ``#tag`` after
   ``#category``, ``{ #category : 'primitives' }``.
 
-Reading uses the tree-sitter Tonel grammar, loaded only when reading.  :func:`check_tonel` also replays the rule Pharo's
-own Tonel reader uses to find the end of a method body (it counts ``[`` and ``]``, skipping
-strings, comments, character literals and literal arrays) so that a file the grammar accepts
-but Pharo would cut in a different place is reported too.
+Reading uses the tree-sitter Tonel grammar, loaded only when reading.  :func:`check_tonel`
+also replays the rule Pharo's own Tonel reader uses to find the end of a method body (it
+counts ``[`` and ``]``, skipping strings, comments, character literals and literal arrays)
+so that a file the grammar accepts but Pharo would cut in a different place is reported
+too.
 """
 
 from __future__ import annotations
