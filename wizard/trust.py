@@ -1,0 +1,32 @@
+"""Which cmake options make cmake run a program or read a script (SPEC "Trust").
+
+A profile is data someone may have sent you, but some cmake cache entries are code:
+``CMAKE_C_COMPILER_LAUNCHER='sh;-c;…'`` runs any command, ``CMAKE_PROJECT_INCLUDE`` reads
+a script, and pharo-vm's own ``GENERATE_PHARO_VM`` names the program that runs VMMaker.
+Such options need ``--trust`` (the TUI asks). This module only names them; the callers
+decide what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+#: The option names that run a program or read a script, as patterns over the whole name.
+NEEDS_TRUST = re.compile(
+    r"""
+    .*_LAUNCHER                          # CMAKE_C_COMPILER_LAUNCHER, CMAKE_<LANG>_LINKER_LAUNCHER…
+    | CMAKE_[A-Za-z0-9_]+_COMPILER       # CMAKE_C_COMPILER, CMAKE_CXX_COMPILER…
+    | CMAKE_TOOLCHAIN_FILE
+    | CMAKE_PROJECT_INCLUDE.*            # CMAKE_PROJECT_INCLUDE, …_INCLUDE_BEFORE
+    | CMAKE_PROJECT_[A-Za-z0-9_]+_INCLUDE.*
+    | CMAKE_USER_MAKE_RULES_OVERRIDE.*
+    | GENERATE_PHARO_VM
+    """,
+    re.VERBOSE,
+)
+
+
+def options_needing_trust(names: Iterable[str]) -> list[str]:
+    """The names among ``names`` that make cmake run a program or read a script, in order."""
+    return [name for name in names if NEEDS_TRUST.fullmatch(name)]
