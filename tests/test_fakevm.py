@@ -30,6 +30,7 @@ from tests.fakevm.builder import git
 from tests.fakevm.recipes import (
     add_generated_file,
     add_to_external_list,
+    adding_line,
     clone,
     configure,
     declare_plugin,
@@ -85,7 +86,7 @@ def test_branches_head_and_fixed_commit_ids(fake_origin, tmp_path):
         assert git(again, "rev-parse", branch) == git(fake_origin, "rev-parse", branch)
     dates = {b: git(fake_origin, "log", "-1", "--format=%cI", b).strip() for b in BRANCHES}
     assert dates["pharo-9"].startswith("2023-03-30")
-    assert dates["pharo-12"].startswith("2024-09-11")
+    assert dates["pharo-12"].startswith("2025-01-20")
     assert dates["pharo-10"].startswith("2024-10-16")
 
 
@@ -233,7 +234,7 @@ def test_plain_build_installs_the_stock_plugins(fake_origin, tmp_path, branch):
     configured = configure(checkout, build)
     assert configured.returncode == 0, configured.stdout
     for name in ("FilePlugin", "SurfacePlugin", "FloatArrayPlugin", "LargeIntegers"):
-        assert f"Adding plugin: {name}" in configured.stdout
+        assert adding_line(checkout, name) in configured.stdout
 
     built = install(build)
     assert built.returncode == 0, built.stdout
@@ -311,7 +312,7 @@ def test_stale_image_then_the_two_pass_procedure(fake_origin, tmp_path, branch):
     declare_plugin(checkout, "MyPlugin")
     reconfigured = configure(checkout, build)
     assert reconfigured.returncode == 0, reconfigured.stdout
-    assert "Adding plugin: MyPlugin" in reconfigured.stdout
+    assert adding_line(checkout, "MyPlugin") in reconfigured.stdout
     final = install(build)
     assert final.returncode == 0, final.stdout
     library = build / "build" / "dist" / "lib" / "libMyPlugin.so"
@@ -375,7 +376,7 @@ def test_configure_error_then_single_pass(fake_origin, tmp_path):
     build = tmp_path / "build"
     configured = configure(checkout, build)
     assert configured.returncode == 0, configured.stdout
-    assert "Adding plugin: MyPlugin" in configured.stdout
+    assert adding_line(checkout, "MyPlugin") in configured.stdout
     built = install(build)
     assert built.returncode == 0, built.stdout
     assert exported_symbols(build / "build/vm/libMyPlugin.so") >= {
@@ -536,3 +537,50 @@ def test_standin_noise_is_fast(fake_origin, tmp_path):
     assert lines[0].startswith("Translating ")
     assert not any(line.startswith("[") for line in lines), "nothing that looks like make progress"
     assert elapsed < 5, elapsed
+
+
+def test_the_2025_layout_and_its_traps(fake_origin, tmp_path):
+    """pharo-12 has the 2025 layout: only cmake/plugins.cmake and cmake/vmmaker.cmake count."""
+    checkout = clone(fake_origin, tmp_path / "pharo-vm", "pharo-12")
+    cmakelists = (checkout / "CMakeLists.txt").read_text()
+    assert "include(cmake/plugins.cmake)" in cmakelists
+    assert "include(plugins.cmake)" not in cmakelists
+    assert (checkout / "plugins.cmake").is_file(), "the stale root list is still there"
+    assert not (checkout / "extracted/plugins").exists()
+    assert (checkout / "plugins/FilePlugin/src/common").is_dir()
+    write_plugin_class(checkout, "MyPlugin")
+    add_to_external_list(checkout, "MyPlugin")
+
+    # Trap 1: declaring the plugin in the stale root plugins.cmake builds nothing.
+    root = checkout / "plugins.cmake"
+    root.write_text(
+        root.read_text()
+        + "\nadd_vm_plugin(MyPlugin\n\t${PHARO_CURRENT_GENERATED}/plugins/src/MyPlugin/MyPlugin.c)\n"
+    )
+    ignored = configure(checkout, tmp_path / "ignored")
+    assert ignored.returncode == 0, ignored.stdout
+    assert "MyPlugin" not in ignored.stdout
+
+    # Trap 2: the root CMakeLists' PLUGIN_GENERATED_FILES is overwritten by cmake/vmmaker.cmake.
+    declare_plugin(checkout, "MyPlugin")
+    (checkout / "CMakeLists.txt").write_text(
+        cmakelists.replace(
+            "generated/plugins/src/FilePlugin/FilePlugin.c",
+            "generated/plugins/src/FilePlugin/FilePlugin.c\n"
+            "    ${GENERATED_SOURCE_DIR}/generated/64/plugins/src/MyPlugin/MyPlugin.c",
+        )
+    )
+    failed = configure(checkout, tmp_path / "failed")
+    assert failed.returncode != 0
+    assert "Cannot find source file" in failed.stdout
+
+    # The right place: cmake/vmmaker.cmake's list, then one pass builds it.
+    (checkout / "CMakeLists.txt").write_text(cmakelists)
+    add_generated_file(checkout, "MyPlugin")
+    build = tmp_path / "build"
+    configured = configure(checkout, build)
+    assert configured.returncode == 0, configured.stdout
+    assert "Adding plugin MyPlugin including generated code TRUE" in configured.stdout
+    built = install(build)
+    assert built.returncode == 0, built.stdout
+    assert "primitiveAnswer" in exported_symbols(build / "build/dist/lib/libMyPlugin.so")

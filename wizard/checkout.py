@@ -1,6 +1,8 @@
 """Facts read from a pharo-vm checkout, and the files of it the wizard writes.
 
-Paths are those of pharo-vm-notes §1–§2 and the same on pharo-9, pharo-10 and pharo-12.
+Paths are those of pharo-vm-notes §1–§2 and the same on pharo-9, pharo-10 and pharo-12,
+except for where plugins are declared and keep their C, which depends on the checkout's
+layout (§9): :func:`checkout_layout` reads it.
 Writing goes through :func:`write_owned`, which keeps the promise of "nothing lost": a
 file the wizard owns that was changed by hand since the wizard last wrote it is not
 overwritten without ``--force``; the step fails with the file's name and a diff.
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 from wizard.errors import StepFailed
 
 if TYPE_CHECKING:
+    from wizard.formats.layout import Layout
     from wizard.plan import Context
     from wizard.sink import StepOutput
 
@@ -23,8 +26,8 @@ CLASS_DIR = "smalltalksrc/VMMaker"
 VMMAKER_LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
 PROXY_API = "smalltalksrc/VMMaker/InterpreterProxy.class.st"
 INTERPRETER_PLUGIN = "smalltalksrc/VMMaker/InterpreterPlugin.class.st"
-PLUGINS_CMAKE = "plugins.cmake"
 VMMAKER_CMAKE = "cmake/vmmaker.cmake"
+CMAKELISTS = "CMakeLists.txt"
 
 
 def class_file(plugin: str) -> str:
@@ -57,6 +60,34 @@ def read_checkout_file(ctx: Context, relative: str) -> str:
     if text is None:
         raise StepFailed(f"{relative} is missing from the checkout")
     return text
+
+
+def read_layout(checkout: Path) -> Layout:
+    """The checkout's build-file layout; :class:`UnknownLayout` says what was looked for."""
+    from wizard.formats.layout import UnknownLayout, layout_of
+
+    text = read_text(checkout / CMAKELISTS)
+    if text is None:
+        raise UnknownLayout(f"the checkout has no {CMAKELISTS}, which says where plugins are declared")
+    return layout_of(text)
+
+
+def checkout_layout(ctx: Context) -> Layout:
+    """The layout of the profile's checkout, for a step that needs it; a failure otherwise.
+
+    Read anew on every call: a run may clone or switch branches before a step asks.
+    """
+    from wizard.formats.layout import UnknownLayout
+
+    try:
+        return read_layout(ctx.checkout)
+    except UnknownLayout as error:
+        raise StepFailed(
+            f"unknown pharo-vm layout: {error}",
+            hint="the wizard knows pharo-vm's 2024 layout (plugins.cmake) and its 2025 layout "
+            "(cmake/plugins.cmake); it never edits a file the build does not read. Is "
+            "repository.path a pharo-vm checkout?",
+        ) from None
 
 
 @dataclass

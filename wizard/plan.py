@@ -169,7 +169,7 @@ STEP_TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("commit", "develop", "commit the plugin on its branch", "wizard.steps.develop:Commit"),
     ("configure", "build", "configure the build (cmake)", "wizard.steps.build:Configure"),
     ("generate", "build", "generate the C sources (first make install)", "wizard.steps.build:Generate"),
-    ("plugins-cmake", "build", "declare the plugin in plugins.cmake", "wizard.steps.build:PluginsCmake"),
+    ("plugins-cmake", "build", "declare the plugin to cmake", "wizard.steps.build:PluginsCmake"),
     ("reconfigure", "build", "configure again with the plugin (cmake)", "wizard.steps.build:Reconfigure"),
     ("compile", "build", "build the plugin library (second make install)", "wizard.steps.build:Compile"),
     ("verify", "build", "find and check the plugin library", "wizard.steps.build:Verify"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, UsageError
+from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed, UsageError
 from wizard.plan import Context, build_plan, slice_plan, step_ids
 from wizard.profile import load_profile
 from wizard.sink import ConsoleSink
@@ -51,9 +51,14 @@ def replay(
 def _print_plan(steps, ctx: Context, sink: ConsoleSink) -> int:
     """``--dry-run``: what each step detects and the exact commands; nothing changes."""
     sink.message(f"plan for {ctx.plugin} ({ctx.profile.build.mode}), nothing will be changed:")
+    sink.message(f"checkout: {layout_line(ctx)}")
     for index, step in enumerate(steps, start=1):
         sink.step_started(index, len(steps), step)
-        status = step.detect(ctx) if not step.always_runs else None
+        try:
+            status = step.detect(ctx) if not step.always_runs else None
+        except StepFailed as failure:
+            sink.message(f"would fail: {failure.message}")
+            continue
         if status is not None and status.done:
             sink.message(f"would skip: already done ({status.reason})")
             continue
@@ -61,3 +66,16 @@ def _print_plan(steps, ctx: Context, sink: ConsoleSink) -> int:
         for line in step.describe(ctx):
             sink.message(f"    {line}")
     return EXIT_OK if steps else EXIT_BAD_INPUT
+
+
+def layout_line(ctx: Context) -> str:
+    """Which layout the checkout has, or why it is not known, in one line."""
+    from wizard.checkout import read_layout
+    from wizard.formats.layout import UnknownLayout
+
+    if not ctx.checkout.is_dir():
+        return f"{ctx.profile.repository.path} is not there yet; its layout is read once cloned"
+    try:
+        return read_layout(ctx.checkout).describe()
+    except UnknownLayout as error:
+        return f"unknown layout: {error}"

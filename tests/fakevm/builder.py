@@ -25,6 +25,12 @@ STOCK_EXTERNAL_PLUGINS = ("FilePlugin", "SurfacePlugin", "FloatArrayPlugin")
 PHARO_VM_MAKER = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
 
 FILES = Path(__file__).parent / "files"
+
+#: Where the VM's header with struct VirtualMachine lives, per layout.
+VM_HEADER = {
+    "2024": "extracted/vm/include/common/sqVirtualMachine.h",
+    "2025": "include/pharovm/sqVirtualMachine.h",
+}
 EXECUTABLE = frozenset({"packaging/linux/pharo", "scripts/vmmaker-standin.py"})
 
 AUTHOR_NAME = "Pharo VM test repository"
@@ -41,6 +47,7 @@ class Snapshot:
     version: tuple[int, int, int]
     date: str
     message: str
+    layout: str = "2024"  # the build-file layout (pharo-vm-notes §9): 2024 or 2025
 
     @property
     def style(self) -> str:
@@ -81,18 +88,38 @@ HISTORY = (
         "2024-10-16T10:00:00+02:00",
         "Release 10.3.1",
     ),
+    Snapshot(
+        "pharo-12",
+        None,
+        "pharo-12",
+        (10, 3, 0),
+        "2025-01-20T14:00:00+01:00",
+        "Plugins: declared in cmake/plugins.cmake, their C under plugins/ (the 2025 layout)",
+        layout="2025",
+    ),
 )
 
+LAYOUTS = ("2024", "2025")
 
-def branch_files(variant: str, version: tuple[int, int, int] | None = None) -> dict[str, str]:
-    """Every file of the tree of ``variant`` (pharo-9, pharo-10 or pharo-12), path -> text."""
+
+def branch_files(
+    variant: str, version: tuple[int, int, int] | None = None, layout: str | None = None
+) -> dict[str, str]:
+    """Every file of the tree of ``variant`` (pharo-9, pharo-10 or pharo-12), path -> text.
+
+    ``layout`` is 2024 or 2025 (only pharo-12 has the 2025 one); by default, the layout of
+    the branch's newest commit.
+    """
     if variant not in BRANCHES:
         raise ValueError(f"unknown branch {variant!r}; expected one of {BRANCHES}")
-    if version is None:
-        version = next(s.version for s in reversed(HISTORY) if s.variant == variant)
+    newest = next(s for s in reversed(HISTORY) if s.variant == variant)
+    version = version or newest.version
+    layout = layout or newest.layout
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
     old = variant == "pharo-9"
     files: dict[str, str] = {}
-    for layer in ("common", "pharo-9" if old else "pharo-10-12"):
+    for layer in ("common", f"layout-{layout}", "pharo-9" if old else "pharo-10-12"):
         root = FILES / layer
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
@@ -113,7 +140,7 @@ def branch_files(variant: str, version: tuple[int, int, int] | None = None) -> d
             "${CMAKE_CURRENT_SOURCE_DIR}" if old else "${CMAKE_CURRENT_BINARY_DIR}"
         ),
     )
-    files["extracted/vm/include/common/sqVirtualMachine.h"] = virtual_machine_header()
+    files[VM_HEADER[layout]] = virtual_machine_header()
     files[".gitignore"] = "build/\n"
     files.update(smalltalk_files(variant, OLD if old else NEW))
     return files
@@ -192,7 +219,7 @@ def build_fake_pharo_vm(dest: Path) -> Path:
             git(dest, "checkout", "--quiet", "-b", snapshot.branch, snapshot.base)
         elif snapshot is not HISTORY[0]:
             git(dest, "checkout", "--quiet", snapshot.branch)
-        _write_tree(dest, branch_files(snapshot.variant, snapshot.version))
+        _write_tree(dest, branch_files(snapshot.variant, snapshot.version, snapshot.layout))
         git(dest, "add", "--all")
         git(dest, "commit", "--quiet", "--no-verify", "-m", snapshot.message, date=snapshot.date)
     git(dest, "checkout", "--quiet", DEFAULT_BRANCH)

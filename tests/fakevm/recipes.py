@@ -135,10 +135,30 @@ def generated_file(name: str) -> str:
     return f"${{PHARO_CURRENT_GENERATED}}/plugins/src/{name}/{name}.c"
 
 
+def is_2025_layout(checkout: Path) -> bool:
+    """Whether the checkout declares its plugins in ``cmake/plugins.cmake`` (pharo-vm-notes §9)."""
+    return "include(cmake/plugins.cmake)" in (checkout / "CMakeLists.txt").read_text("utf-8")
+
+
+def adding_line(checkout: Path, name: str) -> str:
+    """What configure prints when it adds the plugin, in the checkout's layout."""
+    if is_2025_layout(checkout):
+        return f"Adding plugin {name} including generated code"
+    return f"Adding plugin: {name}"
+
+
 def declare_plugin(checkout: Path, name: str) -> None:
-    """Append the FloatArrayPlugin-style block for ``name`` to ``plugins.cmake``."""
-    path = checkout / "plugins.cmake"
-    block = f"\n#\n# {name}\n#\n\nadd_vm_plugin({name}\n\t{generated_file(name)})\n"
+    """Declare ``name`` as a Slang-only plugin, as a person would in the checkout's layout.
+
+    2025: one ``add_vm_plugin(NAME TRUE FALSE)`` line at the end of ``cmake/plugins.cmake``;
+    2024: the FloatArrayPlugin-style block at the end of ``plugins.cmake``.
+    """
+    if is_2025_layout(checkout):
+        path = checkout / "cmake/plugins.cmake"
+        block = f"add_vm_plugin({name} TRUE FALSE)\n"
+    else:
+        path = checkout / "plugins.cmake"
+        block = f"\n#\n# {name}\n#\n\nadd_vm_plugin({name}\n\t{generated_file(name)})\n"
     path.write_text(path.read_text(encoding="utf-8") + block, encoding="utf-8")
 
 

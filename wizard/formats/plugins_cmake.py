@@ -1,6 +1,9 @@
-"""The two cmake edits a generated plugin needs: ``plugins.cmake`` and ``cmake/vmmaker.cmake``.
+"""The two cmake edits a generated plugin needs: the plugin list and ``cmake/vmmaker.cmake``.
 
-``plugins.cmake`` declares each plugin; a plugin written only in Slang is declared like
+The plugin list is ``plugins.cmake`` in the 2024 layout and ``cmake/plugins.cmake`` in the
+2025 one (:mod:`wizard.formats.layout`).  In the 2025 layout a Slang-only plugin is one line,
+``add_vm_plugin(<Name> TRUE FALSE)`` (TRUE: the macro adds the generated C itself), appended
+at the end as upstream's own additions are (notes §9).  In the 2024 layout it is declared like
 FloatArrayPlugin, with its generated C file as the only source (notes 2.1).  The file's
 own layout for such a plugin is a three-line comment header, a blank line, then the call
 with the source on a tab-indented continuation line::
@@ -40,6 +43,23 @@ def generated_file(name: str) -> str:
 def plugin_block(name: str) -> str:
     """The ``plugins.cmake`` block declaring a Slang-only plugin, in that file's layout."""
     return f"#\n# {name}\n#\n\nadd_vm_plugin({name}\n\t{generated_file(name)})\n"
+
+
+def declaration_2025(name: str) -> str:
+    """The 2025 layout's declaration of a plugin whose only C is the generated one."""
+    return f"add_vm_plugin({name} TRUE FALSE)\n"
+
+
+def append_plugin(text: str, name: str) -> str:
+    """``cmake/plugins.cmake`` with the plugin's 2025 declaration appended, once.
+
+    Unchanged when the plugin is already declared, in either form.  The rest of the file,
+    comments and spacing included, is kept byte for byte.
+    """
+    if count_plugin_declarations(text, name):
+        return text
+    head = text if not text or text.endswith("\n") else text + "\n"
+    return head + ("\n" if head.strip() else "") + declaration_2025(name)
 
 
 def strip_comments(text: str) -> str:

@@ -1,6 +1,6 @@
-"""Build phase: cmake, the two ``make install`` runs, plugins.cmake, the library check.
+"""Build phase: cmake, the two ``make install`` runs, the plugin list, the library check.
 
-The order is the whole point (pharo-vm-notes §2.2): cmake refuses a ``plugins.cmake`` entry
+The order is the whole point (pharo-vm-notes §2.2): cmake refuses a plugin-list entry
 whose generated C does not exist yet, so in the two-pass plan the plugin is declared only
 after the first build generated its C, and configured again before the second build. The
 single-pass plan lists the C among VMMaker's outputs instead, so one configure suffices.
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from wizard.artifacts import find_library, inspect_library, library_candidates
 from wizard.checkout import (
-    PLUGINS_CMAKE,
+    checkout_layout,
     class_file,
     generated_c,
     read_checkout_file,
@@ -137,7 +137,7 @@ def is_generated(ctx: Context) -> bool:
 
 
 def write_placeholder_if_declared(ctx: Context, out: StepOutput) -> None:
-    """Let a fresh build folder configure when plugins.cmake already declares the plugin.
+    """Let a fresh build folder configure when the plugin list already declares the plugin.
 
     In the two-pass procedure the plugin is declared only after its C was generated, but a
     second build folder (CI, ``rm -rf build``, a colleague on the plugin branch) meets the
@@ -148,18 +148,19 @@ def write_placeholder_if_declared(ctx: Context, out: StepOutput) -> None:
     from wizard.formats.plugins_cmake import count_plugin_declarations
 
     path = generated_path(ctx)
-    text = read_text(ctx.in_checkout(PLUGINS_CMAKE)) or ""
+    plugin_list = checkout_layout(ctx).plugin_list
+    text = read_text(ctx.in_checkout(plugin_list)) or ""
     if path.exists() or not count_plugin_declarations(text, ctx.plugin):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
-        f"/* {PLACEHOLDER_MARK}: plugins.cmake declares {ctx.plugin}, whose C VMMaker writes\n"
+        f"/* {PLACEHOLDER_MARK}: {plugin_list} declares {ctx.plugin}, whose C VMMaker writes\n"
         "   during the first build; cmake needs the file to exist in order to configure.\n"
         "   The generate step's build replaces this file. */\n",
         encoding="utf-8",
     )
     out.line(
-        f"plugins.cmake already declares {ctx.plugin} but its C is not generated yet: wrote a "
+        f"{plugin_list} already declares {ctx.plugin} but its C is not generated yet: wrote a "
         f"placeholder {generated_c(ctx.plugin)} so that cmake can configure; VMMaker replaces it"
     )
 
@@ -195,7 +196,7 @@ class Configure(Step):
         if any("Cannot find source file" in line for line in errors):
             hint = (
                 "cmake cannot find a generated plugin C file: the generate step must run "
-                "before a plugin is declared in plugins.cmake (run without --from)"
+                "before a plugin is declared in the plugin list (run without --from)"
             )
         raise StepFailed("cmake could not configure the build", hint=hint, details=errors)
 
@@ -210,13 +211,14 @@ class Reconfigure(Configure):
         return Status(True, f"the build tree has a target {ctx.plugin}")
 
     def run(self, ctx: Context, out: StepOutput) -> None:
+        layout = checkout_layout(ctx)
         super().run(ctx, out)
-        if "Adding plugin: " + ctx.plugin not in ctx.log_path(self.id).read_text(
-            "utf-8", "replace"
-        ):
+        log = ctx.log_path(self.id).read_text("utf-8", "replace")
+        if not re.search(re.escape(layout.adding_message(ctx.plugin)) + r"\b", log):
             raise StepFailed(
                 f"cmake did not add the plugin {ctx.plugin}",
-                hint=f"check that {PLUGINS_CMAKE} declares it (the plugins-cmake step)",
+                hint=f"check that {layout.plugin_list} declares it (the plugins-cmake step); "
+                f"this checkout has the {layout.describe()}",
             )
 
 
@@ -318,59 +320,86 @@ def fail_build(ctx: Context, step_id: str) -> None:
 
 
 class PluginsCmake(Step):
-    """Declare the plugin in plugins.cmake, beside the other generated plugins, once."""
+    """Declare the plugin in the checkout's plugin list, in its layout's form, once."""
 
     id = "plugins-cmake"
     phase = "build"
-    title = "declare the plugin in plugins.cmake"
+    title = "declare the plugin to cmake"
     takes_mode = True
 
     def __init__(self, mode: str = "two-pass") -> None:
         self.commits = mode == "two-pass"  # single pass: the develop commit takes it
 
     def detect(self, ctx: Context) -> Status:
-        if not ctx.in_checkout(PLUGINS_CMAKE).exists():
-            return Status(False, f"no {PLUGINS_CMAKE} yet")
+        from wizard.checkout import read_layout
+        from wizard.formats.layout import UnknownLayout
+
+        try:
+            plugin_list = read_layout(ctx.checkout).plugin_list
+        except UnknownLayout as error:
+            return Status(False, str(error))
+        if not ctx.in_checkout(plugin_list).exists():
+            return Status(False, f"no {plugin_list} yet")
         from wizard.formats.plugins_cmake import count_plugin_declarations
 
-        count = count_plugin_declarations(read_checkout_file(ctx, PLUGINS_CMAKE), ctx.plugin)
+        count = count_plugin_declarations(read_checkout_file(ctx, plugin_list), ctx.plugin)
         if count != 1:
-            return Status(False, f"{PLUGINS_CMAKE} declares {ctx.plugin} {count} times")
+            return Status(False, f"{plugin_list} declares {ctx.plugin} {count} times")
         if self.commits:
             from wizard.repository import uncommitted
 
-            if uncommitted(ctx.checkout, [PLUGINS_CMAKE]):
-                return Status(False, f"{PLUGINS_CMAKE} declares {ctx.plugin}, not committed yet")
-        return Status(True, f"{PLUGINS_CMAKE} declares {ctx.plugin} once")
+            if uncommitted(ctx.checkout, [plugin_list]):
+                return Status(False, f"{plugin_list} declares {ctx.plugin}, not committed yet")
+        return Status(True, f"{plugin_list} declares {ctx.plugin} once")
 
     def describe(self, ctx: Context) -> list[str]:
-        from wizard.formats.plugins_cmake import plugin_block
+        from wizard.checkout import read_layout
+        from wizard.formats.layout import UnknownLayout
 
-        lines = [f"add to {PLUGINS_CMAKE}:", *plugin_block(ctx.plugin).splitlines()]
+        try:
+            layout = read_layout(ctx.checkout)
+        except UnknownLayout:
+            return [
+                f"add add_vm_plugin({ctx.plugin} …) to the checkout's plugin list: "
+                "cmake/plugins.cmake in the 2025 layout, plugins.cmake in the 2024 one "
+                "(read from CMakeLists.txt once the checkout is there)",
+            ]
+        lines = [
+            f"add to {layout.plugin_list} ({layout.name}):",
+            *layout.declaration(ctx.plugin).splitlines(),
+        ]
         if self.commits:
-            lines.append(f"git commit --only -m 'Build the {ctx.plugin} plugin' -- {PLUGINS_CMAKE}")
+            lines.append(
+                f"git commit --only -m 'Build the {ctx.plugin} plugin' -- {layout.plugin_list}"
+            )
         return lines
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        from wizard.formats.plugins_cmake import add_plugin, count_plugin_declarations
+        from wizard.formats.plugins_cmake import count_plugin_declarations
 
-        text = read_checkout_file(ctx, PLUGINS_CMAKE)
+        layout = checkout_layout(ctx)
+        plugin_list = layout.plugin_list
+        out.line(f"checkout: {layout.describe()}")
+        text = read_checkout_file(ctx, plugin_list)
         count = count_plugin_declarations(text, ctx.plugin)
         if count > 1:
             raise StepFailed(
-                f"{PLUGINS_CMAKE} declares {ctx.plugin} {count} times",
+                f"{plugin_list} declares {ctx.plugin} {count} times",
                 hint="remove the extra add_vm_plugin lines by hand; the wizard never deletes them",
             )
         try:
-            new_text = add_plugin(text, ctx.plugin)
+            new_text = layout.declare(text, ctx.plugin)
         except ValueError as error:
-            raise StepFailed(f"{PLUGINS_CMAKE}: {error}") from None
-        write_owned(ctx, self.id, PLUGINS_CMAKE, new_text, out)
+            raise StepFailed(f"{plugin_list}: {error}") from None
+        write_owned(ctx, self.id, plugin_list, new_text, out)
         if self.commits:
             from wizard.steps.develop import commit_files
 
-            message = f"Build the {ctx.plugin} plugin\n\nDeclared in {PLUGINS_CMAKE} by pharo-plugin-wizard."
-            commit_files(ctx, [PLUGINS_CMAKE], message, out)
+            message = f"Build the {ctx.plugin} plugin\n\nDeclared in {plugin_list} by pharo-plugin-wizard."
+            commit_files(ctx, [plugin_list], message, out)
+
+    def record(self, ctx: Context) -> dict[str, object]:
+        return {"layout": checkout_layout(ctx).year}
 
 
 # --------------------------------------------------------------------------- compile
@@ -403,7 +432,7 @@ class Compile(Step):
         if find_library(ctx.build_dir, ctx.plugin) is None:
             raise StepFailed(
                 f"the build succeeded but no library for {ctx.plugin} was found",
-                hint=f"is {ctx.plugin} declared in {PLUGINS_CMAKE}? looked in: "
+                hint=f"is {ctx.plugin} declared in {checkout_layout(ctx).plugin_list}? looked in: "
                 + ", ".join(str(p) for p in library_candidates(ctx.build_dir, ctx.plugin)),
             )
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from wizard.checkout import (
     CLASS_DIR,
-    PLUGINS_CMAKE,
     VMMAKER_CMAKE,
     VMMAKER_LIST,
     CheckoutFacts,
+    checkout_layout,
     class_file,
     read_checkout_file,
     read_text,
@@ -49,6 +49,18 @@ def _no_checkout(ctx: Context) -> Status | None:
     return None
 
 
+def _unknown_layout(ctx: Context) -> Status | None:
+    """Not done, and why, when the checkout's layout is not one the wizard knows."""
+    from wizard.checkout import read_layout
+    from wizard.formats.layout import UnknownLayout
+
+    try:
+        read_layout(ctx.checkout)
+    except UnknownLayout as error:
+        return Status(False, str(error))
+    return None
+
+
 class PluginSource(Step):
     id = "plugin-source"
     phase = "develop"
@@ -58,6 +70,9 @@ class PluginSource(Step):
         missing = _no_checkout(ctx)
         if missing:
             return missing
+        unknown = _unknown_layout(ctx)
+        if unknown:
+            return unknown
         relative = class_file(ctx.plugin)
         current = read_text(ctx.in_checkout(relative))
         if current is None:
@@ -77,6 +92,8 @@ class PluginSource(Step):
         from wizard.formats.tonel import check_tonel
         from wizard.lint import lint_profile
 
+        # Nothing is written into a checkout whose build the wizard could not declare.
+        out.line(f"checkout: {checkout_layout(ctx).describe()}")
         report = lint_profile(ctx.profile)
         for line in report.lines():
             out.line(line)
@@ -99,7 +116,10 @@ class PluginSource(Step):
     def record(self, ctx: Context) -> dict[str, object]:
         from wizard.slang import exported_primitives
 
-        return {"exports": exported_primitives(ctx.profile.plugin)}
+        return {
+            "exports": exported_primitives(ctx.profile.plugin),
+            "layout": checkout_layout(ctx).year,
+        }
 
 
 class PluginList(Step):
@@ -183,7 +203,7 @@ def owned_files(ctx: Context, mode: str) -> list[str]:
     """The checkout files the develop commit contains, in this build mode."""
     files = [class_file(ctx.plugin), VMMAKER_LIST]
     if mode == "single-pass":
-        files += [PLUGINS_CMAKE, VMMAKER_CMAKE]
+        files += [checkout_layout(ctx).plugin_list, VMMAKER_CMAKE]
     return files
 
 

@@ -22,6 +22,6 @@ install(
     COMPONENT bin)
 
 install(
-    FILES "${CMAKE_CURRENT_SOURCE_DIR}/extracted/vm/include/common/sqVirtualMachine.h"
+    FILES "${VM_INCLUDE_DIR}/sqVirtualMachine.h"
     DESTINATION "include/pharovm"
     COMPONENT include)
