@@ -38,3 +38,13 @@ def workspace(tmp_path: Path) -> Path:
     folder = tmp_path / "workspace"
     folder.mkdir()
     return folder
+
+
+#: A base branch of the test repository per build-file layout (pharo-vm-notes §9).
+LAYOUT_BRANCHES = {"2024": "pharo-10", "2025": "pharo-12"}
+
+
+@pytest.fixture(params=sorted(LAYOUT_BRANCHES), ids=lambda year: f"layout-{year}")
+def layout_branch(request: pytest.FixtureRequest) -> str:
+    """The base branch of one layout: each test that takes it runs once per layout."""
+    return LAYOUT_BRANCHES[request.param]

@@ -28,13 +28,24 @@ SINGLE_PASS = [
 ]  # fmt: skip
 
 
+#: The plugin list of each base branch's layout: pharo-12 has the 2025 layout.
+PLUGIN_LIST = {
+    "pharo-9": "plugins.cmake",
+    "pharo-10": "plugins.cmake",
+    "pharo-12": "cmake/plugins.cmake",
+}
+
+
 @pytest.mark.parametrize(
     ("mode", "plan", "branch"),
     [
         ("two-pass", TWO_PASS, "pharo-12"),
+        ("single-pass", SINGLE_PASS, "pharo-12"),
+        ("two-pass", TWO_PASS, "pharo-10"),
         ("single-pass", SINGLE_PASS, "pharo-10"),
         ("two-pass", TWO_PASS, "pharo-9"),
     ],
+    ids=["2025-two-pass", "2025-single-pass", "2024-two-pass", "2024-single-pass", "pharo-9"],
 )
 def test_all_steps_build_a_verified_library(fake_origin, workspace, mode, plan, branch):
     profile = write_profile(workspace, fake_origin, mode=mode, base_branch=branch)
@@ -61,11 +72,20 @@ def test_all_steps_build_a_verified_library(fake_origin, workspace, mode, plan, 
     expected = {
         "smalltalksrc/VMMaker/HelloWorldPlugin.class.st",
         "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st",
-        "plugins.cmake",
+        PLUGIN_LIST[branch],
     }
     if mode == "single-pass":
         expected.add("cmake/vmmaker.cmake")
     assert committed == expected
+    declared = (workspace / "pharo-vm" / PLUGIN_LIST[branch]).read_text()
+    if branch == "pharo-12":
+        assert declared.endswith("\nadd_vm_plugin(HelloWorldPlugin TRUE FALSE)\n")
+        assert declared.count("HelloWorldPlugin") == 1
+        assert "2025 layout: CMakeLists.txt includes cmake/plugins.cmake" in first.stdout
+        assert "layout: 2025" in state
+    else:
+        assert "add_vm_plugin(HelloWorldPlugin\n\t${PHARO_CURRENT_GENERATED}" in declared
+        assert "layout: 2024" in state
 
     second = wizard("--replay", str(profile), cwd=workspace)
     assert second.returncode == 0
@@ -80,8 +100,10 @@ def test_all_steps_build_a_verified_library(fake_origin, workspace, mode, plan, 
     assert library.is_file()
 
 
-def test_reconfigure_before_generate_is_refused_with_a_sentence(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
+def test_reconfigure_before_generate_is_refused_with_a_sentence(
+    fake_origin, workspace, layout_branch
+):
+    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
     wizard("--replay", str(profile), "--until", "configure", cwd=workspace)
     result = wizard("--replay", str(profile), "--from", "reconfigure", cwd=workspace)
     assert result.returncode == 2
@@ -89,8 +111,8 @@ def test_reconfigure_before_generate_is_refused_with_a_sentence(fake_origin, wor
     assert "CMake Error" not in result.stdout + result.stderr
 
 
-def test_changed_method_regenerates_with_a_fresh_image(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
+def test_changed_method_regenerates_with_a_fresh_image(fake_origin, workspace, layout_branch):
+    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
     assert wizard("--replay", str(profile), cwd=workspace).returncode == 0
     time.sleep(1.1)  # mtimes: the new class must be visibly newer than the old C
     edit_methods(profile, "Hello from your", "Greetings from your")
@@ -119,10 +141,11 @@ def test_unknown_proxy_send_stops_before_any_build(fake_origin, workspace):
     assert not (workspace / "build").exists()
 
 
-def test_missing_generated_c_is_explained(fake_origin, workspace):
+def test_missing_generated_c_is_explained(fake_origin, workspace, layout_branch):
     profile = write_profile(
         workspace,
         fake_origin,
+        base_branch=layout_branch,
         extra={"external_plugins": ["FilePlugin", "SurfacePlugin", "FloatArrayPlugin"]},
     )
     result = wizard("--replay", str(profile), "--until", "generate", cwd=workspace)
@@ -146,14 +169,19 @@ def test_missing_cmake_says_what_to_install(fake_origin, workspace, tmp_path):
     assert "apt install cmake" in result.stdout
 
 
-def test_configure_error_shows_the_cmake_errors(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
+@pytest.mark.parametrize(
+    ("branch", "ghost"),
+    [
+        ("pharo-10", "add_vm_plugin(Ghost ${PHARO_CURRENT_GENERATED}/plugins/src/Ghost/Ghost.c)"),
+        ("pharo-12", "add_vm_plugin(Ghost TRUE FALSE)"),
+    ],
+    ids=["layout-2024", "layout-2025"],
+)
+def test_configure_error_shows_the_cmake_errors(fake_origin, workspace, branch, ghost):
+    profile = write_profile(workspace, fake_origin, base_branch=branch)
     wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
-    plugins = workspace / "pharo-vm" / "plugins.cmake"
-    plugins.write_text(
-        plugins.read_text()
-        + "\nadd_vm_plugin(Ghost ${PHARO_CURRENT_GENERATED}/plugins/src/Ghost/Ghost.c)\n"
-    )
+    plugins = workspace / "pharo-vm" / PLUGIN_LIST[branch]
+    plugins.write_text(plugins.read_text() + "\n" + ghost + "\n")
     result = wizard("--replay", str(profile), "--until", "configure", cwd=workspace)
     assert result.returncode == 1
     assert "cmake could not configure the build" in result.stdout
@@ -162,8 +190,8 @@ def test_configure_error_shows_the_cmake_errors(fake_origin, workspace):
     assert os.path.exists(workspace / "logs/HelloWorldPlugin/configure.log")
 
 
-def test_compile_error_names_the_generated_file_and_line(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
+def test_compile_error_names_the_generated_file_and_line(fake_origin, workspace, layout_branch):
+    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
     assert wizard("--replay", str(profile), "--until", "reconfigure", cwd=workspace).returncode == 0
     generated = workspace / GENERATED
     lines = generated.read_text().splitlines()
@@ -176,10 +204,10 @@ def test_compile_error_names_the_generated_file_and_line(fake_origin, workspace)
 
 
 @pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
-def test_a_fresh_build_folder_builds_again(fake_origin, workspace, mode):
-    """CI, `rm -rf build`, a colleague on the plugin branch: plugins.cmake already declares
+def test_a_fresh_build_folder_builds_again(fake_origin, workspace, mode, layout_branch):
+    """CI, `rm -rf build`, a colleague on the plugin branch: the plugin list already declares
     the plugin before its C exists. The wizard must still configure and build."""
-    profile = write_profile(workspace, fake_origin, mode=mode)
+    profile = write_profile(workspace, fake_origin, mode=mode, base_branch=layout_branch)
     assert wizard("--replay", str(profile), cwd=workspace).returncode == 0
     shutil.rmtree(workspace / "build")
     again = wizard("--replay", str(profile), cwd=workspace)
@@ -189,3 +217,56 @@ def test_a_fresh_build_folder_builds_again(fake_origin, workspace, mode):
     assert {"getModuleName", "primitiveGetHelloString"} <= set(
         exported_symbols(workspace / LIBRARY)
     )
+
+
+def _push_branch_without_plugin_list(origin: str, tmp_path) -> str:
+    """A branch ``odd`` of ``origin`` whose CMakeLists.txt includes no plugin list at all."""
+    work = tmp_path / "odd-work"
+    git.Repo.clone_from(origin, work, branch="pharo-12")
+    cmakelists = work / "CMakeLists.txt"
+    cmakelists.write_text(
+        cmakelists.read_text().replace("include(cmake/plugins.cmake)", "# no plugins here")
+    )
+    repo = git.Repo(work)
+    repo.git.checkout("-b", "odd")
+    repo.git.commit("-am", "A CMakeLists.txt that declares no plugins")
+    repo.git.push("origin", "odd")
+    return "odd"
+
+
+def test_an_unknown_layout_fails_naming_both_lists_and_changes_nothing(
+    fake_pharo_vm_url, workspace, tmp_path
+):
+    branch = _push_branch_without_plugin_list(fake_pharo_vm_url, tmp_path)
+    profile = write_profile(workspace, fake_pharo_vm_url, base_branch=branch)
+
+    dry = wizard("--replay", str(profile), "--dry-run", cwd=workspace)
+    assert dry.returncode == 0
+    assert "its layout is read once cloned" in dry.stdout
+
+    result = wizard("--replay", str(profile), cwd=workspace)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "FAILED: plugin-source: unknown pharo-vm layout" in result.stdout
+    assert "include(plugins.cmake)" in result.stdout
+    assert "include(cmake/plugins.cmake)" in result.stdout
+    checkout = git.Repo(workspace / "pharo-vm")
+    assert checkout.git.status("--porcelain") == "", "nothing written into the checkout"
+    assert checkout.git.rev_list(f"{branch}..HEAD") == "", "nothing committed"
+    assert not (workspace / "build").exists()
+
+    dry = wizard("--replay", str(profile), "--dry-run", cwd=workspace)
+    assert "checkout: unknown layout: CMakeLists.txt includes neither plugin list" in dry.stdout
+
+
+def test_dry_run_names_the_layout(fake_origin, workspace, layout_branch):
+    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
+    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+    dry = wizard("--replay", str(profile), "--dry-run", cwd=workspace)
+    assert dry.returncode == 0
+    if layout_branch == "pharo-12":
+        assert "checkout: 2025 layout: CMakeLists.txt includes cmake/plugins.cmake" in dry.stdout
+        assert "add to cmake/plugins.cmake (2025 layout):" in dry.stdout
+        assert "    add_vm_plugin(HelloWorldPlugin TRUE FALSE)" in dry.stdout
+    else:
+        assert "checkout: 2024 layout: CMakeLists.txt includes plugins.cmake" in dry.stdout
+        assert "add to plugins.cmake (2024 layout):" in dry.stdout

@@ -68,7 +68,9 @@ def read_layout(checkout: Path) -> Layout:
 
     text = read_text(checkout / CMAKELISTS)
     if text is None:
-        raise UnknownLayout(f"the checkout has no {CMAKELISTS}, which says where plugins are declared")
+        raise UnknownLayout(
+            f"the checkout has no {CMAKELISTS}, which says where plugins are declared"
+        )
     return layout_of(text)
 
 

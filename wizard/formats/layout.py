@@ -84,9 +84,10 @@ def layout_of(cmakelists_text: str) -> Layout:
     if len(included) == 1:
         return LAYOUTS[included.pop()]
     looked_for = (
-        "include(plugins.cmake) (the 2024 layout) or include(cmake/plugins.cmake) "
-        "(the 2025 layout)"
+        "include(plugins.cmake) (the 2024 layout) or include(cmake/plugins.cmake) (the 2025 layout)"
     )
     if included:
-        raise UnknownLayout(f"CMakeLists.txt includes both plugins.cmake and cmake/plugins.cmake; expected one of {looked_for}")
+        raise UnknownLayout(
+            f"CMakeLists.txt includes both plugins.cmake and cmake/plugins.cmake; expected one of {looked_for}"
+        )
     raise UnknownLayout(f"CMakeLists.txt includes neither plugin list: looked for {looked_for}")
