@@ -2,7 +2,8 @@
 
 Every plugin class of the checkout's smalltalksrc is listed, with the ones the profile
 wants switched on (by default: VMMaker's own external list plus the new plugin). Each line
-says whether VMMaker's list has it today, whether plugins.cmake builds it, and whether it
+says whether VMMaker's list has it today, whether the checkout's plugin list (plugins.cmake,
+or cmake/plugins.cmake in the 2025 layout) builds it, and whether it
 is the new plugin. A listed name without a class gets a warning: VMMaker drops such names
 silently and the build fails much later. Toggling changes ``external_plugins`` of the
 profile and nothing else; ``d`` goes back to the default.
@@ -37,7 +38,7 @@ ABSTRACT_PLUGINS = frozenset({"InterpreterPlugin", "SmartSyntaxInterpreterPlugin
 
 
 class PluginsScreen(PhaseScreen):
-    """External plugin toggles, with what VMMaker and plugins.cmake say about each."""
+    """External plugin toggles, with what VMMaker and the plugin list say about each."""
 
     PHASE = "plugins"
     BINDINGS = [Binding("d", "default_list", "VMMaker's list + mine")]
@@ -105,7 +106,7 @@ class PluginsScreen(PhaseScreen):
         if checkout and checkout.external and name in checkout.external:
             marks.append("in VMMaker's list")
         if checkout and checkout.declared and name in checkout.declared:
-            marks.append("built by plugins.cmake")
+            marks.append(f"built by {checkout.plugin_list}")
         classes = checkout.plugin_classes if checkout else None
         mine = name == self.wizard.session.profile.plugin.name
         if classes is not None and name not in classes and not mine:
@@ -151,7 +152,7 @@ class PluginsScreen(PhaseScreen):
                     )
         if checkout.declared is not None:
             lines.append(
-                "plugins.cmake builds: "
+                f"{checkout.plugin_list} builds: "
                 + (", ".join(escape(n) for n in checkout.declared) or "none")
             )
         return "\n\n".join(lines)

@@ -38,6 +38,20 @@ class RepositoryFacts:
     ahead: int | None = None
     remote_branches: tuple[str, ...] = ()
     default_branch: str | None = None
+    layout: str | None = None  # "2025 layout (cmake/plugins.cmake)", or why it is not known
+    layout_known: bool = False
+
+
+def checkout_layout_words(checkout: Path) -> tuple[str, bool]:
+    """The checkout's layout in a few words for the Setup tree, and whether it is known."""
+    from wizard.checkout import read_layout
+    from wizard.formats.layout import UnknownLayout
+
+    try:
+        layout = read_layout(checkout)
+    except UnknownLayout as error:
+        return f"unknown layout: {error}", False
+    return f"{layout.name} ({layout.plugin_list})", True
 
 
 def repository_facts(checkout: Path, base: str | None) -> RepositoryFacts:
@@ -54,7 +68,10 @@ def repository_facts(checkout: Path, base: str | None) -> RepositoryFacts:
         dirty = tuple(uncommitted(checkout))
     except StepFailed:
         dirty = ()
-    return RepositoryFacts(True, branch, dirty, ahead, tuple(remote_branches(checkout)), default)
+    layout, known = checkout_layout_words(checkout)
+    return RepositoryFacts(
+        True, branch, dirty, ahead, tuple(remote_branches(checkout)), default, layout, known
+    )
 
 
 @dataclass(frozen=True)
@@ -200,22 +217,24 @@ class CheckoutSurvey:
     plugin_classes: dict[str, str] | None = None
     external: tuple[str, ...] | None = None
     external_problem: str | None = None
-    declared: tuple[str, ...] | None = None
+    declared: tuple[str, ...] | None = None  # what the layout's plugin list declares
     style: Any = None
     class_text: str | None = None
     class_path: str = ""
+    plugin_list: str | None = None  # plugins.cmake or cmake/plugins.cmake, by layout
 
 
 def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
-    """Read InterpreterProxy, the plugin classes, VMMaker's list and plugins.cmake."""
+    """Read InterpreterProxy, the plugin classes, VMMaker's list and the plugin list."""
     from wizard.checkout import (
         CLASS_DIR,
-        PLUGINS_CMAKE,
         VMMAKER_LIST,
         CheckoutFacts,
         class_file,
+        read_layout,
         read_text,
     )
+    from wizard.formats.layout import UnknownLayout
     from wizard.formats.tonel import detect_style_in
 
     root = profile.checkout_dir
@@ -239,7 +258,11 @@ def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
         except ValueError as error:
             problem = str(error)
     declared = None
-    cmake_text = read_text(root / PLUGINS_CMAKE)
+    try:
+        plugin_list: str | None = read_layout(root).plugin_list
+    except UnknownLayout:
+        plugin_list = None
+    cmake_text = read_text(root / plugin_list) if plugin_list else None
     if cmake_text is not None:
         from wizard.formats.plugins_cmake import declared_plugins
 
@@ -254,4 +277,5 @@ def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
         style,
         read_text(root / class_path),
         class_path,
+        plugin_list,
     )

@@ -94,6 +94,10 @@ def _checkout_label(profile: Profile, survey: Survey | None) -> str:
     if repo.ahead is not None and base:
         commits = "commit" if repo.ahead == 1 else "commits"
         parts.append(f"{repo.ahead} {commits} ahead of {escape(base)}")
+    if repo.layout is not None:
+        parts.append(
+            escape(repo.layout) if repo.layout_known else f"[$error]{escape(repo.layout)}[/]"
+        )
     return f"{name}  " + " · ".join(parts)
 
 

@@ -334,6 +334,8 @@ class PluginsCmake(Step):
         from wizard.checkout import read_layout
         from wizard.formats.layout import UnknownLayout
 
+        if not ctx.checkout.is_dir():
+            return Status(False, "no checkout yet")
         try:
             plugin_list = read_layout(ctx.checkout).plugin_list
         except UnknownLayout as error:
