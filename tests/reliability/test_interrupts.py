@@ -7,6 +7,8 @@ wizard in the middle of ``generate`` or ``compile`` and then let the next run go
 
 from __future__ import annotations
 
+import contextlib
+
 import multiprocessing
 import os
 import signal
@@ -47,11 +49,19 @@ def wait_for_sleeping_compile(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         family = psutil.Process(process.pid).children(recursive=True)
-        if any(p.name() == "sleep" for p in family if p.is_running()):
+        if any(_name(p) == "sleep" for p in family):
             return family
         time.sleep(0.1)
     process.kill()
     raise AssertionError("the build never reached the slowed compiler")
+
+
+def _name(process: psutil.Process) -> str | None:
+    """The process's name, or None when it ended meanwhile (make starts and ends many)."""
+    try:
+        return process.name()
+    except psutil.NoSuchProcess:
+        return None
 
 
 def alive(processes: list[psutil.Process]) -> list[int]:
@@ -141,7 +151,8 @@ def test_sigkill_during_a_build_then_the_next_run_finishes(fake_origin, workspac
     process.kill()  # no chance to clean up: the lock stays, make is orphaned
     process.wait()
     for pid in alive(family):  # the machine's owner ends the orphans, as after a crash
-        psutil.Process(pid).kill()
+        with contextlib.suppress(psutil.NoSuchProcess):
+            psutil.Process(pid).kill()
     flag.unlink()
     result = wizard("--replay", str(profile), cwd=workspace)
     assert result.returncode == 0, result.stdout[-2000:]

@@ -277,7 +277,15 @@ class Commit(Step):
         return Status(True, "the plugin's files are committed")
 
     def describe(self, ctx: Context) -> list[str]:
-        files = owned_files(ctx, self.mode)
+        try:
+            files = owned_files(ctx, self.mode)
+        except StepFailed:  # single pass before the clone: the plugin list depends on the layout
+            files = [
+                class_file(ctx.plugin),
+                VMMAKER_LIST,
+                "<the layout's plugin list>",
+                VMMAKER_CMAKE,
+            ]
         return [
             f"git add -- {' '.join(files)}",
             f"git commit --only -m 'Add the {ctx.plugin} external plugin' -- {' '.join(files)}",
