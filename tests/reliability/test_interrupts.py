@@ -8,7 +8,6 @@ wizard in the middle of ``generate`` or ``compile`` and then let the next run go
 from __future__ import annotations
 
 import contextlib
-
 import multiprocessing
 import os
 import signal
