@@ -532,6 +532,9 @@ def test_the_workflow_steps_build_on_the_test_repository(fake_origin, tmp_path):
         assert any(path.is_file() for path in library)
         logs = [root / path for path in steps["Upload the logs"]["with"]["path"].split()]
         assert all(path.exists() for path in logs)
+        # The build wrote state: into the profile; the workflow does not depend on it.
+        again = emit(profile, cwd=root)
+        assert again.returncode == 0 and "up to date" in again.stdout, again.stderr
         runs.append(key)
     assert runs[0] == runs[1], "the same upstream sources give the same cache key"
     assert (tmp_path / "cache-first").is_dir() and not (tmp_path / "cache-second").exists()
