@@ -448,6 +448,22 @@ def test_bad_input_is_exit_2_in_one_line(workspace):
     assert not (workspace / ".github").exists()
 
 
+def test_every_bad_profile_of_the_corpus_is_bad_input(tmp_path):
+    """The corpus of tests/bad_profiles: exit 2, its one-line message, nothing written."""
+    from tests.reliability.test_bad_inputs import CORPUS, EXPECTED
+
+    for name, expected in EXPECTED.items():
+        path = tmp_path / "profiles" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes((CORPUS / name).read_bytes())
+        result = wizard("--emit-ci", "github", str(path), cwd=tmp_path, timeout=60)
+        assert result.returncode == 2, (name, result.stdout, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and name + expected in lines[0], (name, result.stderr)
+        assert path.read_bytes() == (CORPUS / name).read_bytes()
+    assert not list(tmp_path.rglob(".github"))
+
+
 def test_the_note_when_the_workspace_is_not_a_repository_root(workspace):
     profile = write_profile(workspace, "https://github.com/pharo-project/pharo-vm.git")
     result = emit(profile, cwd=workspace)
