@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     forms.add_argument("--replay", metavar="PROFILE", help="headless: run every step not yet done")
     forms.add_argument("--new", metavar="NAME", help="write PROFILES/NAME.yml from the template")
     forms.add_argument("--lint", metavar="PROFILE", help="check the Slang methods only")
+    forms.add_argument(
+        "--emit-ci", nargs=2, metavar=("PROVIDER", "PROFILE"),
+        help="write a CI workflow that replays the profile (PROVIDER: github)",
+    )  # fmt: skip
     forms.add_argument("--list-steps", action="store_true", help="the step ids, in plan order")
     forms.add_argument("--version", action="store_true", help="print the version")
     parser.add_argument("--from", dest="start", metavar="STEP", help="first step of the slice")
@@ -85,6 +89,8 @@ def run(argv: list[str]) -> int:
             return lint_command(Path(args.lint), args.overrides)
         if args.replay:
             return _replay(args)
+        if args.emit_ci:
+            return _emit_ci(*args.emit_ci)
         return _tui(args.profile)
     except (ProfileError, UsageError, LockedError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
@@ -126,7 +132,9 @@ def _check_combinations(args: argparse.Namespace) -> None:
         raise UsageError("--set goes with --replay PROFILE or --lint PROFILE")
     if args.profiles != "profiles" and not args.new:
         raise UsageError("--profiles goes with --new NAME")
-    if args.profile and (args.replay or args.new or args.lint or args.list_steps or args.version):
+    if args.profile and (
+        args.replay or args.new or args.lint or args.emit_ci or args.list_steps or args.version
+    ):
         raise UsageError(f"unexpected argument {args.profile!r}")
 
 
@@ -160,6 +168,13 @@ def _replay(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         force=args.force,
     )
+
+
+def _emit_ci(provider: str, profile: str) -> int:
+    from wizard.emit_ci import emit_ci_command
+
+    signal.signal(signal.SIGTERM, _terminate)
+    return emit_ci_command(provider, Path(profile))
 
 
 def _terminate(signum: int, frame: object) -> None:
