@@ -32,7 +32,7 @@ def slow_launcher(folder: Path) -> tuple[Path, Path]:
 
 def start(profile: Path, workspace: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "wizard", "--replay", str(profile), *args],
+        [sys.executable, "-m", "wizard", "--replay", str(profile), "--trust", *args],
         cwd=workspace,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -75,7 +75,8 @@ def test_signal_during_build_stops_the_tree_and_resumes(
         workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
     )
     before = "configure" if step == "generate" else "reconfigure"
-    assert wizard("--replay", str(profile), "--until", before, cwd=workspace).returncode == 0
+    until = wizard("--replay", str(profile), "--trust", "--until", before, cwd=workspace)
+    assert until.returncode == 0, until.stdout[-2000:]
     flag.touch()
     process = start(profile, workspace)
     family = wait_for_sleeping_compile(process)
@@ -91,7 +92,7 @@ def test_signal_during_build_stops_the_tree_and_resumes(
     assert "interrupted: the process tree was stopped" in log.read_text()
     assert "status: interrupted" in profile.read_text()
     flag.unlink()
-    resumed = wizard("--replay", str(profile), cwd=workspace)
+    resumed = wizard("--replay", str(profile), "--trust", cwd=workspace)
     assert resumed.returncode == 0, resumed.stdout[-2000:]
     verdicts = dict(headers(resumed.stdout))
     # generate is done as soon as its C exists, even if the rest of that build was cut short
@@ -134,7 +135,8 @@ def test_sigkill_during_a_build_then_the_next_run_finishes(fake_origin, workspac
     profile = write_profile(
         workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
     )
-    assert wizard("--replay", str(profile), "--until", "configure", cwd=workspace).returncode == 0
+    until = wizard("--replay", str(profile), "--trust", "--until", "configure", cwd=workspace)
+    assert until.returncode == 0, until.stdout[-2000:]
     flag.touch()
     process = start(profile, workspace)
     family = wait_for_sleeping_compile(process)
@@ -143,7 +145,7 @@ def test_sigkill_during_a_build_then_the_next_run_finishes(fake_origin, workspac
     for pid in alive(family):  # the machine's owner ends the orphans, as after a crash
         psutil.Process(pid).kill()
     flag.unlink()
-    result = wizard("--replay", str(profile), cwd=workspace)
+    result = wizard("--replay", str(profile), "--trust", cwd=workspace)
     assert result.returncode == 0, result.stdout[-2000:]
     verdicts = dict(headers(result.stdout))
     assert verdicts["configure"] == "skipped"
