@@ -348,7 +348,9 @@ class PluginsCmake(Step):
 
         lines = [f"add to {PLUGINS_CMAKE}:", *plugin_block(ctx.plugin).splitlines()]
         if self.commits:
-            lines.append(f"git commit --only -m 'Build the {ctx.plugin} plugin' -- {PLUGINS_CMAKE}")
+            from wizard.steps.develop import commit_commands
+
+            lines += commit_commands(ctx, [PLUGINS_CMAKE], f"Build the {ctx.plugin} plugin")
         return lines
 
     def run(self, ctx: Context, out: StepOutput) -> None:
