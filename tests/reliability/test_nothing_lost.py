@@ -1,0 +1,46 @@
+"""SPEC "Nothing lost", through the real command: comments kept, fresh clones, saving state.
+
+Each test sets up what a VM hacker meets on a normal day (a commented list, a clone made
+again from scratch, a profile in an unusual but valid YAML form) and runs ``--replay``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.helpers import headers, wizard, write_profile
+
+LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
+
+
+def git(checkout: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(checkout), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_a_comment_in_vmmakers_list_is_kept_and_never_a_plugin(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+    checkout = workspace / "pharo-vm"
+    vmmaker = checkout / LIST
+    old = "external: #(FilePlugin SurfacePlugin FloatArrayPlugin)"
+    mine = 'external: #(FilePlugin "SurfacePlugin off for now" FloatArrayPlugin)'
+    assert old in vmmaker.read_text()
+    vmmaker.write_text(vmmaker.read_text().replace(old, mine))
+    git(checkout, "commit", "-qam", "SurfacePlugin off for now", "--no-verify")
+
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "#(FilePlugin FloatArrayPlugin) -> #(FilePlugin FloatArrayPlugin HelloWorldPlugin)" in (
+        result.stdout
+    )
+    assert (
+        "is listed but no plugin class" not in result.stdout
+    )  # "off", "for", "now" are not taken for plugins
+    wanted = 'external: #(FilePlugin "SurfacePlugin off for now" FloatArrayPlugin HelloWorldPlugin)'
+    assert wanted in vmmaker.read_text()
+    assert wanted in git(checkout, "show", f"HEAD:{LIST}")
+    again = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert dict(headers(again.stdout))["plugin-list"] == "skipped"
