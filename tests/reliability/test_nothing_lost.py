@@ -9,6 +9,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import yaml
+
 from tests.helpers import headers, wizard, write_profile
 
 LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
@@ -44,3 +46,33 @@ def test_a_comment_in_vmmakers_list_is_kept_and_never_a_plugin(fake_origin, work
     assert wanted in git(checkout, "show", f"HEAD:{LIST}")
     again = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
     assert dict(headers(again.stdout))["plugin-list"] == "skipped"
+
+
+def test_a_fresh_clone_is_not_a_hand_edit(fake_origin, workspace):
+    """``rm -rf pharo-vm build`` then replay: the pristine files are not "changed by hand"."""
+    import shutil
+
+    profile = write_profile(workspace, fake_origin)
+    first = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert first.returncode == 0, first.stdout
+    assert "plugin-list:" in profile.read_text()  # state: remembers what the wizard wrote
+    shutil.rmtree(workspace / "pharo-vm")
+    again = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "changed by hand" not in again.stdout
+    verdicts = dict(headers(again.stdout))
+    assert verdicts["plugin-list"] == "ok" and verdicts["commit"] == "ok"
+
+
+def test_a_real_hand_edit_is_still_refused(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    assert wizard("--replay", str(profile), "--until", "commit", cwd=workspace).returncode == 0
+    checkout = workspace / "pharo-vm"
+    vmmaker = checkout / LIST
+    vmmaker.write_text(vmmaker.read_text().replace("HelloWorldPlugin)", "HelloWorldPlugin X)"))
+    data = yaml.safe_load(profile.read_text())
+    data["external_plugins"] = ["FilePlugin", "HelloWorldPlugin"]  # the list must change
+    profile.write_text(yaml.safe_dump(data, sort_keys=False))
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert result.returncode == 1, result.stdout
+    assert "was changed by hand since the wizard wrote it" in result.stdout
