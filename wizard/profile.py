@@ -697,10 +697,14 @@ def save_state(profile: Profile) -> None:
     """Write ``profile.state`` back into the file, leaving every other line as it is.
 
     The file is read again so that edits made since loading are kept; when it no longer
-    loads it is left alone and the problem is raised.
+    loads it is left alone and the problem is raised. Whatever form the YAML has (flow
+    style, a document end marker, a quoted or complex ``state`` key, a byte order mark),
+    the text written is checked first to load to the same profile apart from ``state:``;
+    a form the wizard cannot edit that way is left alone and named, never broken.
     """
     text = read_profile_text(profile.path)
-    _, lines = parse_yaml(text, profile.path)
+    data, lines = parse_yaml(text, profile.path)
+    as_found = validate(data, profile.path, lines)
     state_text = yaml.dump(
         {"state": profile.state},
         Dumper=_StateDumper,
@@ -708,7 +712,78 @@ def save_state(profile: Profile) -> None:
         allow_unicode=True,
         width=100,
     )
-    write_atomically(profile.path, replace_top_level_key(text, "state", state_text, lines))
+    for candidate in (
+        lambda: replace_top_level_key(text, "state", state_text, lines),
+        lambda: _replace_state_node(text, profile.state),
+    ):
+        try:
+            new_text = candidate()
+        except ValueError:
+            continue
+        if _same_apart_from_state(new_text, as_found, profile.state):
+            write_atomically(profile.path, new_text)
+            return
+    raise ProfileError(
+        profile.path,
+        lines.get(("state",)),
+        "state",
+        "cannot be written back without changing the rest of this file; write the profile "
+        "in block style (as --new does) and run again",
+    )
+
+
+def _same_apart_from_state(text: str, as_found: Profile, state: dict[str, Any]) -> bool:
+    """Whether ``text`` loads to ``as_found`` with ``state`` as its state."""
+    try:
+        data, lines = parse_yaml(text, as_found.path)
+        loaded = validate(data, as_found.path, lines)
+    except ProfileError:
+        return False
+    wanted = yaml.safe_load(yaml.dump(state, Dumper=_StateDumper))  # as YAML reads it back
+    return loaded.state == (wanted or {}) and replace(loaded, state={}) == replace(
+        as_found, state={}
+    )
+
+
+class _FlowStateDumper(yaml.SafeDumper):
+    """``state:`` as one flow mapping, for profiles whose form only a node's span can edit."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _replace_state_node(text: str, state: dict[str, Any]) -> str:
+    """``text`` with the ``state`` value replaced (or added) where the YAML parser found it.
+
+    For the forms a line-based edit cannot handle: ``{version: 1, ...}``, ``"state": {}``,
+    ``? state``, a BOM, a document ending in ``...``. The new value is written in flow
+    style, which is valid in block and flow context alike.
+    """
+    flow = yaml.dump(
+        state, Dumper=_FlowStateDumper, default_flow_style=True, width=2**31, allow_unicode=True
+    ).strip()
+    loader = yaml.SafeLoader(text)  # the pure reader: its marks are offsets into ``text``
+    try:
+        top = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if not isinstance(top, yaml.MappingNode):
+        raise ValueError("the profile is not a mapping")
+    for key, value in top.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "state":
+            start, end = value.start_mark.index, value.end_mark.index
+            kept = text[start:end]
+            trailing = kept[len(kept.rstrip()) :] if not value.flow_style else ""
+            if isinstance(value, yaml.ScalarNode) and value.value == "" and start == end:
+                flow = " " + flow  # ``state:`` with nothing after it
+            return text[:start] + flow + trailing + text[end:]
+    end = top.end_mark.index
+    if top.flow_style:
+        closing = text.rindex("}", 0, end)
+        separator = ", " if top.value else ""
+        return text[:closing] + f"{separator}state: {flow}" + text[closing:]
+    lead = "" if end == 0 or text[end - 1] == "\n" else "\n"
+    return text[:end] + f"{lead}state: {flow}\n" + text[end:]
 
 
 def replace_top_level_key(text: str, key: str, new_block: str, lines: dict[Field, int]) -> str:

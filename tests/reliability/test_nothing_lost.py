@@ -7,8 +7,10 @@ again from scratch, a profile in an unusual but valid YAML form) and runs ``--re
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.helpers import headers, wizard, write_profile
@@ -76,3 +78,42 @@ def test_a_real_hand_edit_is_still_refused(fake_origin, workspace):
     result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
     assert result.returncode == 1, result.stdout
     assert "was changed by hand since the wizard wrote it" in result.stdout
+
+
+def _forms(data: dict) -> dict[str, str]:
+    """One profile, in the YAML forms a user may well write; every one loads today."""
+    data = {key: value for key, value in data.items() if key != "state"}
+    block = yaml.safe_dump(data, sort_keys=False)
+    flow = yaml.safe_dump(data, sort_keys=False, default_flow_style=True)
+    return {
+        "document-end": block + "...\n",
+        "document-end-with-state": block + "state: {}\n...\n",
+        "flow": flow,
+        "flow-with-state": flow.rstrip()[:-1] + ", state: {}}\n",
+        "quoted-key": block + '"state": {}\n',
+        "complex-key": block + "? state\n: {}\n",
+        "bom-then-state": "\ufeffstate: {}\n" + block,
+        "empty-state": block + "state:\n",
+        "no-final-newline": block + "state: {}",
+    }
+
+
+FORMS = list(_forms({"version": 1}))
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_saving_state_never_breaks_a_profile(fake_origin, workspace, form):
+    from wizard.profile import load_profile
+
+    profile = write_profile(workspace, fake_origin)
+    profile.write_text(_forms(yaml.safe_load(profile.read_text()))[form], encoding="utf-8")
+    before = load_profile(profile)
+    for until, done in (("clone", 1), ("checkout", 2)):  # two saves after each run
+        result = wizard("--replay", str(profile), "--until", until, cwd=workspace)
+        assert result.returncode == 0, result.stdout + result.stderr
+        after = load_profile(profile)  # it loads...
+        assert replace(after, state={}) == replace(before, state={})  # ...to the same profile
+        steps = after.state["steps"]
+        assert [steps[step]["status"] for step in ("clone", "checkout")[:done]] == ["done"] * done
+    if form == "bom-then-state":
+        assert profile.read_bytes().startswith("\ufeff".encode())
