@@ -26,6 +26,8 @@ MAX_PROFILE_BYTES = 1024 * 1024
 DEFAULT_URL = "https://github.com/pharo-project/pharo-vm.git"
 BUILD_MODES = ("two-pass", "single-pass")
 SIDES = ("instance", "class")
+STEP_STATUSES = ("done", "failed", "interrupted")
+RESERVED_WORDS = frozenset({"self", "super", "true", "false", "nil", "thisContext"})
 
 CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
 VARIABLE_NAME = re.compile(r"[a-z_][A-Za-z0-9_]{0,63}")
@@ -178,20 +180,35 @@ def load_profile(path: Path | str, overrides: list[str] | None = None) -> Profil
     path = Path(path)
     text = read_profile_text(path)
     data, lines = parse_yaml(text, path)
+    overridden: set[Field] = set()
     for override in overrides or []:
         apply_override(data, override)
-    return validate(data, path, lines)
+        overridden.add(tuple(override.partition("=")[0].split(".")))
+    return _Validator(path, lines, overridden).profile(data)
 
 
 def read_profile_text(path: Path) -> str:
-    """The profile's text, refusing folders, missing files, huge and non-UTF-8 files."""
+    """The profile's text, refusing what is not a regular file, huge and non-UTF-8 files.
+
+    A folder, a FIFO or a device (``/dev/zero``) is refused from its ``stat``, before it
+    is opened: reading one would hang or grow without end. No more than 1 MiB is read.
+    """
+    import stat
+
     try:
-        if path.is_dir():
+        facts = path.stat()
+        if stat.S_ISDIR(facts.st_mode):
             raise ProfileError(path, None, None, "is a folder, not a profile file")
-        size = path.stat().st_size
-        if size > MAX_PROFILE_BYTES:
-            raise ProfileError(path, None, None, f"is {size} bytes; a profile is at most 1 MiB")
-        raw = path.read_bytes()
+        if not stat.S_ISREG(facts.st_mode):
+            raise ProfileError(path, None, None, "is not a regular file (a FIFO, a device…)")
+        if facts.st_size > MAX_PROFILE_BYTES:
+            raise ProfileError(
+                path, None, None, f"is {facts.st_size} bytes; a profile is at most 1 MiB"
+            )
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_PROFILE_BYTES + 1)
+        if len(raw) > MAX_PROFILE_BYTES:
+            raise ProfileError(path, None, None, "is over 1 MiB; a profile is at most 1 MiB")
     except FileNotFoundError:
         raise ProfileError(path, None, None, "no such file") from None
     except OSError as exc:
@@ -258,11 +275,20 @@ def _index_lines(
     seen.add(id(node))
     lines[where] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):
                 raise ProfileError(
                     path, key.start_mark.line + 1, _dotted(where), "keys must be text"
                 )
+            if key.value in keys:
+                raise ProfileError(
+                    path,
+                    key.start_mark.line + 1,
+                    _dotted((*where, key.value)),
+                    "given twice; a key may appear once (the second would win silently)",
+                )
+            keys.add(key.value)
             if key.tag == "tag:yaml.org,2002:merge":
                 raise ProfileError(path, key.start_mark.line + 1, _dotted(where), _ALIAS)
             _index_lines(value, (*where, key.value), lines, seen, path)
@@ -287,6 +313,10 @@ def apply_override(data: Any, override: str) -> None:
         value = raw
     if isinstance(value, (dict, list)):
         raise ProfileError(None, None, "--set", f"{key}: only single values can be set")
+    if key.split(".")[0] == "state":
+        raise ProfileError(
+            None, None, "--set", f"{key}: state: is the wizard's record, not a setting"
+        )
     if not isinstance(data, dict):
         return  # validate() reports the real problem with the file
     target = data
@@ -310,11 +340,16 @@ def validate(data: Any, path: Path, lines: dict[Field, int] | None = None) -> Pr
 
 
 class _Validator:
-    def __init__(self, path: Path, lines: dict[Field, int]) -> None:
+    def __init__(
+        self, path: Path, lines: dict[Field, int], overridden: set[Field] | None = None
+    ) -> None:
         self.path = path
         self.lines = lines
+        self.overridden = overridden or set()
 
     def fail(self, where: Field, message: str) -> ProfileError:
+        if any(where[: len(key)] == key for key in self.overridden):
+            return ProfileError(None, None, f"--set {_dotted(where)}", message)
         line = None
         probe = where
         while line is None and probe:
@@ -351,9 +386,14 @@ class _Validator:
         value = section.get(key)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise self.fail(
+                (*where, key),
+                f"is read as the number {value!r}, not text; quote it (e.g. '010'), YAML "
+                "turns unquoted digits into numbers",
+            )
+        if not isinstance(value, str):
             raise self.fail((*where, key), f"must be text, not {_kind(value)}")
-        value = str(value)
         if one_line and any(ch in value for ch in "\r\n\x00"):
             raise self.fail((*where, key), "must be a single line")
         if "\x00" in value:
@@ -402,11 +442,7 @@ class _Validator:
         repository = self.repository(self.mapping(top.get("repository"), ("repository",)))
         externals = self.external_plugins(top.get("external_plugins"))
         build = self.build(self.mapping(top.get("build"), ("build",)))
-        state = top.get("state") or {}
-        if not isinstance(state, dict):
-            raise self.fail(
-                ("state",), f"must be a mapping written by the wizard, not {_kind(state)}"
-            )
+        state = self.state(top.get("state"))
         return Profile(
             path=self.path,
             plugin=plugin,
@@ -416,6 +452,41 @@ class _Validator:
             build=build,
             state=state,
         )
+
+    def state(self, value: Any) -> dict[str, Any]:
+        """``state:`` as the wizard writes it: ``steps:`` maps each step id to its record.
+
+        A wrong shape is bad input here, at load, rather than a crash in a later step.
+        """
+        if value is None:
+            return {}
+        where: Field = ("state",)
+        if not isinstance(value, dict):
+            raise self.fail(where, f"must be a mapping written by the wizard, not {_kind(value)}")
+        steps = value.get("steps")
+        if steps is None:
+            return value
+        if not isinstance(steps, dict):
+            raise self.fail((*where, "steps"), f"must be a mapping of step ids, not {_kind(steps)}")
+        for step, record in steps.items():
+            here = (*where, "steps", step)
+            if not isinstance(step, str) or not isinstance(record, dict):
+                raise self.fail(
+                    here, f"must be a mapping (status, time, log…), not {_kind(record)}"
+                )
+            status = record.get("status")
+            if status is not None and status not in STEP_STATUSES:
+                raise self.fail((*here, "status"), f"{_short(status)} is not a step status")
+            for key in ("time", "log", "commit", "base_branch"):
+                if key in record and not isinstance(record[key], str):
+                    raise self.fail((*here, key), f"must be text, not {_kind(record[key])}")
+            files = record.get("files")
+            if files is not None and not (
+                isinstance(files, dict)
+                and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+            ):
+                raise self.fail((*here, "files"), "must map file paths to digests (text)")
+        return value
 
     def plugin(self, section: dict[str, Any]) -> Plugin:
         where: Field = ("plugin",)
@@ -444,6 +515,12 @@ class _Validator:
                 raise self.fail(
                     (*where, "instance_variables", index),
                     f"{_short(variable)} is not an instance variable name (lowercase first)",
+                )
+        for index, variable in enumerate(variables):
+            if variable in RESERVED_WORDS:
+                raise self.fail(
+                    (*where, "instance_variables", index),
+                    f"{variable} is a reserved word of Smalltalk, not a variable name",
                 )
         if len(set(variables)) != len(variables):
             raise self.fail((*where, "instance_variables"), "names an instance variable twice")
