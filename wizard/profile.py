@@ -201,6 +201,14 @@ def read_profile_text(path: Path) -> str:
             raise ProfileError(path, None, None, "is a folder, not a profile file")
         if not stat.S_ISREG(facts.st_mode):
             raise ProfileError(path, None, None, "is not a regular file (a FIFO, a device…)")
+        if facts.st_nlink > 1:
+            raise ProfileError(
+                path,
+                None,
+                None,
+                f"has {facts.st_nlink} hard links; one profile is one file (a save would split "
+                "them and each name would get its own lock): use a symbolic link instead",
+            )
         if facts.st_size > MAX_PROFILE_BYTES:
             raise ProfileError(
                 path, None, None, f"is {facts.st_size} bytes; a profile is at most 1 MiB"
@@ -890,6 +898,7 @@ def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename: old or new, never a mix."""
     import tempfile  # a save, not every start, needs it
 
+    path = path.resolve()  # through a symlink: the link stays, the real file is written
     directory = path.parent
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
