@@ -80,11 +80,9 @@ def test_signal_during_build_stops_the_tree_and_resumes(
     flag.touch()
     process = start(profile, workspace)
     family = wait_for_sleeping_compile(process)
-    started = time.monotonic()
     process.send_signal(sig)
-    output, _ = process.communicate(timeout=60)
+    output, _ = process.communicate(timeout=60)  # how fast it stops is bench/'s business
     assert process.returncode == 130, output
-    assert time.monotonic() - started < 15, "stopped within a few seconds"
     assert f"INTERRUPTED: {step} was interrupted" in output
     time.sleep(0.3)
     assert alive(family) == [], "no make, cc or sleep left behind"
@@ -95,9 +93,11 @@ def test_signal_during_build_stops_the_tree_and_resumes(
     resumed = wizard("--replay", str(profile), "--trust", cwd=workspace)
     assert resumed.returncode == 0, resumed.stdout[-2000:]
     verdicts = dict(headers(resumed.stdout))
-    # generate is done as soon as its C exists, even if the rest of that build was cut short
-    assert verdicts[step] == ("ok" if step == "compile" else verdicts[step])
+    # generate is done as soon as its C exists, even if the rest of that build was cut
+    # short: the resumed run skips it or runs it again, and either way it ends done
+    assert verdicts[step] in (("ok",) if step == "compile" else ("ok", "skipped")), verdicts
     assert verdicts["compile"] == "ok" and verdicts["verify"] == "ok"
+    assert "status: interrupted" not in profile.read_text()  # the record says done now
 
 
 def test_closing_the_output_stops_the_build_like_ctrl_c(fake_origin, workspace):
