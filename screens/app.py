@@ -96,6 +96,7 @@ class WizardApp(RunControl, App[int]):
         self.run_context: Context | None = None
         self.run_worker_handle: Worker | None = None
         self.then_phase: str | None = None
+        self.trusted_options: set[tuple[str, str]] = set()  # said yes to in this session
         self.survey_signal: Signal[Survey] = Signal(self, "survey")
         self.checkout_signal: Signal[CheckoutSurvey] = Signal(self, "checkout")
         self.run_signal: Signal[RunUpdate] = Signal(self, "run")

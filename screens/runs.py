@@ -49,6 +49,8 @@ class RunControl:
         if problem:
             self.notify(f"fix the profile first: {problem}", severity="error", timeout=8)
             return False
+        if not self.trusted(ids, then=then, guard=guard):
+            return False
         from wizard.runner import CancelToken
 
         ctx = Context(self.session.profile, token=CancelToken())
@@ -64,6 +66,42 @@ class RunControl:
             return RunFinished(run_steps(steps, ctx, sink).exit_code)
 
         return self.start_job(wanted, job, ctx, then=then)
+
+    def trusted(
+        self: WizardApp, ids: tuple[str, ...] | list[str], *, then: str | None, guard: bool
+    ) -> bool:
+        """Whether the profile's cmake options may run; when they need trust, ask first.
+
+        Options that make cmake run a program or read a script (SPEC "Trust") are shown in a
+        dialog; the run starts only when the user says yes, and the answer holds for these
+        exact options in this session (a changed value asks again).
+        """
+        assert self.session is not None
+        from wizard.trust import listed, untrusted_options
+
+        untrusted = untrusted_options(self.session.profile.build.cmake_options)
+        if set(untrusted) <= self.trusted_options:
+            return True
+        from screens.dialogs import Confirm
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.trusted_options.update(untrusted)
+                self.start_run(ids, then=then, guard=guard)
+            else:
+                self.notify("not run: the cmake options were not trusted", timeout=5)
+
+        self.push_screen(
+            Confirm(
+                "This profile's cmake options make cmake run a program or read a script:\n"
+                f"{listed(untrusted)}\n"
+                "Run them? Say yes only if you wrote them or trust who did.",
+                yes="Trust and run",
+                no="Do not run",
+            ),
+            answered,
+        )
+        return False
 
     def start_job(
         self: WizardApp,

@@ -111,11 +111,9 @@ def test_cancel_stops_the_whole_process_tree():
 
     helper = threading.Thread(target=cancel_when_started)
     helper.start()
-    started = time.monotonic()
     with pytest.raises(Interrupted):
         run(python(child), StepOutput(sink, None), token=token)
     helper.join()
-    assert time.monotonic() - started < 10
     assert pids, "the grandchild reported its pid"
     assert not psutil.pid_exists(pids[0]), "the grandchild was stopped too"
 

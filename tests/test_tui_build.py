@@ -9,7 +9,6 @@ in test_tui_flow.py.
 from __future__ import annotations
 
 import sys
-import time
 
 import psutil
 from textual.widgets import Log
@@ -79,10 +78,8 @@ async def test_output_progress_and_cancel_leave_no_process_behind(tmp_path):
         assert any("compiling file" in line for line in log.lines)
         assert app.run_model.current == "compile"
         assert len(descendants()) >= 2  # python and its child
-        started = time.monotonic()
         await pilot.press("ctrl+x")
         await wait_for(pilot, lambda: not app.run_model.running, timeout=15)
-        assert time.monotonic() - started < 8
         assert app.run_model.exit_code == 130
         step, outcome = app.run_model.failure
         assert step == "compile" and outcome.kind == "interrupted"

@@ -175,7 +175,8 @@ def test_build_after_a_failure(tmp_path, snap_compare):
         await pilot.press("f5")
         app.start_job(("configure",), job)
         await wait_for(pilot, lambda: not app.run_model.running)
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.surveyed_since_run)  # the disk read after the run
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=failed)
 

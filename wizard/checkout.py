@@ -169,6 +169,8 @@ def _refuse_hand_edit(ctx: Context, relative: str, current: str, text: str, new_
         return  # a pharo-vm file the wizard edits for the first time
     if recorded is not None and recorded == digest(current):
         return  # still what the wizard wrote last time: safe to replace
+    if _is_committed(ctx, relative, current):
+        return  # what the checkout has committed (a fresh clone, say): nobody's hand edit
     from wizard.formats.tonel import unified_diff
 
     why = (
@@ -183,3 +185,13 @@ def _refuse_hand_edit(ctx: Context, relative: str, current: str, text: str, new_
         "replace the file with what the profile says",
         details=["diff (current file → what the profile renders):", *diff[:80]],
     )
+
+
+def _is_committed(ctx: Context, relative: str, current: str) -> bool:
+    """Whether ``current`` is exactly the file as the checkout's HEAD commit has it."""
+    from wizard.git_plumbing import GitPlumbing
+
+    try:
+        return GitPlumbing(ctx.checkout).committed_text(relative) == current
+    except StepFailed:
+        return False

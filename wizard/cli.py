@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
         help="override a profile value for this run, e.g. build.jobs=4",
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="overwrite files changed by hand")
+    parser.add_argument(
+        "--trust", action="store_true", help="allow cmake options that run programs (SPEC Trust)"
+    )
     parser.add_argument("--profiles", metavar="DIR", default="profiles", help="folder for --new")
     return parser
 
@@ -124,6 +127,7 @@ def _check_combinations(args: argparse.Namespace) -> None:
         "--until": args.stop,
         "--dry-run": args.dry_run,
         "--force": args.force,
+        "--trust": args.trust,
     }
     for flag, value in replay_only.items():
         if value and not args.replay:
@@ -167,6 +171,7 @@ def _replay(args: argparse.Namespace) -> int:
         stop=args.stop,
         dry_run=args.dry_run,
         force=args.force,
+        trust=args.trust,
     )
 
 

@@ -28,7 +28,9 @@ class ProfileLock:
 
     @property
     def path(self) -> Path:
-        return self.profile_path.parent / f".{self.profile_path.name}.lock"
+        """Beside the real file: a symlinked second path to the profile shares its lock."""
+        real = self.profile_path.resolve()
+        return real.parent / f".{real.name}.lock"
 
     def __enter__(self) -> ProfileLock:
         self.acquire()

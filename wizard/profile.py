@@ -26,6 +26,8 @@ MAX_PROFILE_BYTES = 1024 * 1024
 DEFAULT_URL = "https://github.com/pharo-project/pharo-vm.git"
 BUILD_MODES = ("two-pass", "single-pass")
 SIDES = ("instance", "class")
+STEP_STATUSES = ("done", "failed", "interrupted")
+RESERVED_WORDS = frozenset({"self", "super", "true", "false", "nil", "thisContext"})
 
 CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
 VARIABLE_NAME = re.compile(r"[a-z_][A-Za-z0-9_]{0,63}")
@@ -178,20 +180,43 @@ def load_profile(path: Path | str, overrides: list[str] | None = None) -> Profil
     path = Path(path)
     text = read_profile_text(path)
     data, lines = parse_yaml(text, path)
+    overridden: set[Field] = set()
     for override in overrides or []:
         apply_override(data, override)
-    return validate(data, path, lines)
+        overridden.add(tuple(override.partition("=")[0].split(".")))
+    return _Validator(path, lines, overridden).profile(data)
 
 
 def read_profile_text(path: Path) -> str:
-    """The profile's text, refusing folders, missing files, huge and non-UTF-8 files."""
+    """The profile's text, refusing what is not a regular file, huge and non-UTF-8 files.
+
+    A folder, a FIFO or a device (``/dev/zero``) is refused from its ``stat``, before it
+    is opened: reading one would hang or grow without end. No more than 1 MiB is read.
+    """
+    import stat
+
     try:
-        if path.is_dir():
+        facts = path.stat()
+        if stat.S_ISDIR(facts.st_mode):
             raise ProfileError(path, None, None, "is a folder, not a profile file")
-        size = path.stat().st_size
-        if size > MAX_PROFILE_BYTES:
-            raise ProfileError(path, None, None, f"is {size} bytes; a profile is at most 1 MiB")
-        raw = path.read_bytes()
+        if not stat.S_ISREG(facts.st_mode):
+            raise ProfileError(path, None, None, "is not a regular file (a FIFO, a device…)")
+        if facts.st_nlink > 1:
+            raise ProfileError(
+                path,
+                None,
+                None,
+                f"has {facts.st_nlink} hard links; one profile is one file (a save would split "
+                "them and each name would get its own lock): use a symbolic link instead",
+            )
+        if facts.st_size > MAX_PROFILE_BYTES:
+            raise ProfileError(
+                path, None, None, f"is {facts.st_size} bytes; a profile is at most 1 MiB"
+            )
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_PROFILE_BYTES + 1)
+        if len(raw) > MAX_PROFILE_BYTES:
+            raise ProfileError(path, None, None, "is over 1 MiB; a profile is at most 1 MiB")
     except FileNotFoundError:
         raise ProfileError(path, None, None, "no such file") from None
     except OSError as exc:
@@ -258,11 +283,20 @@ def _index_lines(
     seen.add(id(node))
     lines[where] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):
                 raise ProfileError(
                     path, key.start_mark.line + 1, _dotted(where), "keys must be text"
                 )
+            if key.value in keys:
+                raise ProfileError(
+                    path,
+                    key.start_mark.line + 1,
+                    _dotted((*where, key.value)),
+                    "given twice; a key may appear once (the second would win silently)",
+                )
+            keys.add(key.value)
             if key.tag == "tag:yaml.org,2002:merge":
                 raise ProfileError(path, key.start_mark.line + 1, _dotted(where), _ALIAS)
             _index_lines(value, (*where, key.value), lines, seen, path)
@@ -287,6 +321,10 @@ def apply_override(data: Any, override: str) -> None:
         value = raw
     if isinstance(value, (dict, list)):
         raise ProfileError(None, None, "--set", f"{key}: only single values can be set")
+    if key.split(".")[0] == "state":
+        raise ProfileError(
+            None, None, "--set", f"{key}: state: is the wizard's record, not a setting"
+        )
     if not isinstance(data, dict):
         return  # validate() reports the real problem with the file
     target = data
@@ -310,11 +348,16 @@ def validate(data: Any, path: Path, lines: dict[Field, int] | None = None) -> Pr
 
 
 class _Validator:
-    def __init__(self, path: Path, lines: dict[Field, int]) -> None:
+    def __init__(
+        self, path: Path, lines: dict[Field, int], overridden: set[Field] | None = None
+    ) -> None:
         self.path = path
         self.lines = lines
+        self.overridden = overridden or set()
 
     def fail(self, where: Field, message: str) -> ProfileError:
+        if any(where[: len(key)] == key for key in self.overridden):
+            return ProfileError(None, None, f"--set {_dotted(where)}", message)
         line = None
         probe = where
         while line is None and probe:
@@ -351,9 +394,14 @@ class _Validator:
         value = section.get(key)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise self.fail(
+                (*where, key),
+                f"is read as the number {value!r}, not text; quote it (e.g. '010'), YAML "
+                "turns unquoted digits into numbers",
+            )
+        if not isinstance(value, str):
             raise self.fail((*where, key), f"must be text, not {_kind(value)}")
-        value = str(value)
         if one_line and any(ch in value for ch in "\r\n\x00"):
             raise self.fail((*where, key), "must be a single line")
         if "\x00" in value:
@@ -402,11 +450,7 @@ class _Validator:
         repository = self.repository(self.mapping(top.get("repository"), ("repository",)))
         externals = self.external_plugins(top.get("external_plugins"))
         build = self.build(self.mapping(top.get("build"), ("build",)))
-        state = top.get("state") or {}
-        if not isinstance(state, dict):
-            raise self.fail(
-                ("state",), f"must be a mapping written by the wizard, not {_kind(state)}"
-            )
+        state = self.state(top.get("state"))
         return Profile(
             path=self.path,
             plugin=plugin,
@@ -416,6 +460,41 @@ class _Validator:
             build=build,
             state=state,
         )
+
+    def state(self, value: Any) -> dict[str, Any]:
+        """``state:`` as the wizard writes it: ``steps:`` maps each step id to its record.
+
+        A wrong shape is bad input here, at load, rather than a crash in a later step.
+        """
+        if value is None:
+            return {}
+        where: Field = ("state",)
+        if not isinstance(value, dict):
+            raise self.fail(where, f"must be a mapping written by the wizard, not {_kind(value)}")
+        steps = value.get("steps")
+        if steps is None:
+            return value
+        if not isinstance(steps, dict):
+            raise self.fail((*where, "steps"), f"must be a mapping of step ids, not {_kind(steps)}")
+        for step, record in steps.items():
+            here = (*where, "steps", step)
+            if not isinstance(step, str) or not isinstance(record, dict):
+                raise self.fail(
+                    here, f"must be a mapping (status, time, log…), not {_kind(record)}"
+                )
+            status = record.get("status")
+            if status is not None and status not in STEP_STATUSES:
+                raise self.fail((*here, "status"), f"{_short(status)} is not a step status")
+            for key in ("time", "log", "commit", "base_branch"):
+                if key in record and not isinstance(record[key], str):
+                    raise self.fail((*here, key), f"must be text, not {_kind(record[key])}")
+            files = record.get("files")
+            if files is not None and not (
+                isinstance(files, dict)
+                and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+            ):
+                raise self.fail((*here, "files"), "must map file paths to digests (text)")
+        return value
 
     def plugin(self, section: dict[str, Any]) -> Plugin:
         where: Field = ("plugin",)
@@ -444,6 +523,12 @@ class _Validator:
                 raise self.fail(
                     (*where, "instance_variables", index),
                     f"{_short(variable)} is not an instance variable name (lowercase first)",
+                )
+        for index, variable in enumerate(variables):
+            if variable in RESERVED_WORDS:
+                raise self.fail(
+                    (*where, "instance_variables", index),
+                    f"{variable} is a reserved word of Smalltalk, not a variable name",
                 )
         if len(set(variables)) != len(variables):
             raise self.fail((*where, "instance_variables"), "names an instance variable twice")
@@ -697,10 +782,14 @@ def save_state(profile: Profile) -> None:
     """Write ``profile.state`` back into the file, leaving every other line as it is.
 
     The file is read again so that edits made since loading are kept; when it no longer
-    loads it is left alone and the problem is raised.
+    loads it is left alone and the problem is raised. Whatever form the YAML has (flow
+    style, a document end marker, a quoted or complex ``state`` key, a byte order mark),
+    the text written is checked first to load to the same profile apart from ``state:``;
+    a form the wizard cannot edit that way is left alone and named, never broken.
     """
     text = read_profile_text(profile.path)
-    _, lines = parse_yaml(text, profile.path)
+    data, lines = parse_yaml(text, profile.path)
+    as_found = validate(data, profile.path, lines)
     state_text = yaml.dump(
         {"state": profile.state},
         Dumper=_StateDumper,
@@ -708,7 +797,78 @@ def save_state(profile: Profile) -> None:
         allow_unicode=True,
         width=100,
     )
-    write_atomically(profile.path, replace_top_level_key(text, "state", state_text, lines))
+    for candidate in (
+        lambda: replace_top_level_key(text, "state", state_text, lines),
+        lambda: _replace_state_node(text, profile.state),
+    ):
+        try:
+            new_text = candidate()
+        except ValueError:
+            continue
+        if _same_apart_from_state(new_text, as_found, profile.state):
+            write_atomically(profile.path, new_text)
+            return
+    raise ProfileError(
+        profile.path,
+        lines.get(("state",)),
+        "state",
+        "cannot be written back without changing the rest of this file; write the profile "
+        "in block style (as --new does) and run again",
+    )
+
+
+def _same_apart_from_state(text: str, as_found: Profile, state: dict[str, Any]) -> bool:
+    """Whether ``text`` loads to ``as_found`` with ``state`` as its state."""
+    try:
+        data, lines = parse_yaml(text, as_found.path)
+        loaded = validate(data, as_found.path, lines)
+    except ProfileError:
+        return False
+    wanted = yaml.safe_load(yaml.dump(state, Dumper=_StateDumper))  # as YAML reads it back
+    return loaded.state == (wanted or {}) and replace(loaded, state={}) == replace(
+        as_found, state={}
+    )
+
+
+class _FlowStateDumper(yaml.SafeDumper):
+    """``state:`` as one flow mapping, for profiles whose form only a node's span can edit."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _replace_state_node(text: str, state: dict[str, Any]) -> str:
+    """``text`` with the ``state`` value replaced (or added) where the YAML parser found it.
+
+    For the forms a line-based edit cannot handle: ``{version: 1, ...}``, ``"state": {}``,
+    ``? state``, a BOM, a document ending in ``...``. The new value is written in flow
+    style, which is valid in block and flow context alike.
+    """
+    flow = yaml.dump(
+        state, Dumper=_FlowStateDumper, default_flow_style=True, width=2**31, allow_unicode=True
+    ).strip()
+    loader = yaml.SafeLoader(text)  # the pure reader: its marks are offsets into ``text``
+    try:
+        top = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if not isinstance(top, yaml.MappingNode):
+        raise ValueError("the profile is not a mapping")
+    for key, value in top.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "state":
+            start, end = value.start_mark.index, value.end_mark.index
+            kept = text[start:end]
+            trailing = kept[len(kept.rstrip()) :] if not value.flow_style else ""
+            if isinstance(value, yaml.ScalarNode) and value.value == "" and start == end:
+                flow = " " + flow  # ``state:`` with nothing after it
+            return text[:start] + flow + trailing + text[end:]
+    end = top.end_mark.index
+    if top.flow_style:
+        closing = text.rindex("}", 0, end)
+        separator = ", " if top.value else ""
+        return text[:closing] + f"{separator}state: {flow}" + text[closing:]
+    lead = "" if end == 0 or text[end - 1] == "\n" else "\n"
+    return text[:end] + f"{lead}state: {flow}\n" + text[end:]
 
 
 def replace_top_level_key(text: str, key: str, new_block: str, lines: dict[Field, int]) -> str:
@@ -738,6 +898,7 @@ def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename: old or new, never a mix."""
     import tempfile  # a save, not every start, needs it
 
+    path = path.resolve()  # through a symlink: the link stays, the real file is written
     directory = path.parent
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:

@@ -8,6 +8,7 @@ from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed, UsageError
 from wizard.plan import Context, build_plan, slice_plan, step_ids
 from wizard.profile import load_profile
 from wizard.sink import ConsoleSink
+from wizard.trust import listed, refusal, untrusted_options
 
 
 def replay(
@@ -18,9 +19,17 @@ def replay(
     stop: str | None = None,
     dry_run: bool = False,
     force: bool = False,
+    trust: bool = False,
 ) -> int:
-    """Run (or, with ``dry_run``, print) the profile's plan from ``start`` to ``stop``."""
+    """Run (or, with ``dry_run``, print) the profile's plan from ``start`` to ``stop``.
+
+    A profile whose cmake options make cmake run a program or read a script is refused
+    (exit 2, the options listed) unless ``trust``; ``--dry-run`` shows them either way.
+    """
     profile = load_profile(profile_path, overrides)
+    untrusted = untrusted_options(profile.build.cmake_options)
+    if untrusted and not trust and not dry_run:
+        raise UsageError(refusal(untrusted, str(profile_path)))
     ids = step_ids(profile.build.mode)
     try:
         chosen = slice_plan(ids, start, stop)
@@ -31,6 +40,12 @@ def replay(
     ctx = Context(profile, force=force, dry_run=dry_run)
     sink = ConsoleSink()
     if dry_run:
+        if untrusted:
+            verdict = "allowed by --trust" if trust else "a run needs --trust"
+            sink.message(
+                f"cmake options that run a program or read a script ({verdict}): "
+                + listed(untrusted)
+            )
         return _print_plan(steps, ctx, sink)
     from wizard.engine import check_order, run_steps
     from wizard.lock import ProfileLock

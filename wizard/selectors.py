@@ -11,38 +11,44 @@ from __future__ import annotations
 import re
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
-_UNARY = re.compile(rf"({_IDENT})")
-_BINARY = re.compile(rf"([-+*/\\<>=~@%|&?,!]+)\s*{_IDENT}")
-_KEYWORD_PART = re.compile(rf"({_IDENT}:)\s*{_IDENT}\s*")
+_UNARY = re.compile(rf"({_IDENT})(?![A-Za-z0-9_:])")
+_UNARY_ONLY = re.compile(rf"({_IDENT})")
+_BINARY = re.compile(rf"([-+*/\\<>=~@%|&?,!]+)\s*{_IDENT}(?![A-Za-z0-9_])")
+_KEYWORD_PART = re.compile(rf"({_IDENT}:)(?!=)\s*{_IDENT}(?![A-Za-z0-9_])")
+_BLANK = re.compile(r"\s*")
 
 
 def selector_of_pattern(source: str) -> str | None:
-    """The selector declared by the first non-blank line of ``source``, or None."""
-    for line in source.splitlines():
-        if line.strip():
-            return _selector_of_line(line.strip())
-    return None
+    """The selector the pattern at the start of ``source`` declares, or None.
+
+    The pattern may span lines (``primitiveAdd: a\n\tto: b``) and the body may follow on
+    its line (``primitiveAnswer ^ 42``): a keyword pattern is every ``keyword: argument``
+    pair from the start, across blanks and newlines.
+    """
+    found = pattern_span(source)
+    return found[0] if found else None
 
 
-def _selector_of_line(line: str) -> str | None:
-    if _UNARY.fullmatch(line):
-        return line
-    binary = _BINARY.fullmatch(line)
-    if binary:
-        return binary.group(1)
+def pattern_span(source: str) -> tuple[str, int] | None:
+    """The selector and the offset in ``source`` where its pattern ends, or None."""
+    position = _BLANK.match(source).end()
     parts = []
-    position = 0
-    while position < len(line):
-        match = _KEYWORD_PART.match(line, position)
-        if not match:
-            return None
+    cursor = position
+    while match := _KEYWORD_PART.match(source, cursor):
         parts.append(match.group(1))
         position = match.end()
-    return "".join(parts) or None
+        cursor = _BLANK.match(source, position).end()
+    if parts:
+        return "".join(parts), position
+    for pattern in (_BINARY, _UNARY):
+        match = pattern.match(source, position)
+        if match:
+            return match.group(1), match.end()
+    return None
 
 
 def argument_count(selector: str) -> int:
     """How many arguments a selector takes: keywords count colons, binaries take one."""
     if selector.endswith(":"):
         return selector.count(":")
-    return 0 if _UNARY.fullmatch(selector) else 1
+    return 0 if _UNARY_ONLY.fullmatch(selector) else 1

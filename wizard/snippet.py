@@ -19,7 +19,9 @@ def caller_class(plugin: Plugin) -> str:
 
 def caller_pattern(method: Method) -> str:
     """The image-side pattern: the Slang pattern without its ``primitive`` prefix."""
-    pattern = method.source.strip().splitlines()[0].strip()
+    from wizard.formats.tonel import split_source
+
+    pattern = split_source(method.source)[0]
     stripped = re.sub(r"^primitive(?=[A-Z])", "", pattern)
     return stripped[:1].lower() + stripped[1:]
 

@@ -30,3 +30,21 @@ NEEDS_TRUST = re.compile(
 def options_needing_trust(names: Iterable[str]) -> list[str]:
     """The names among ``names`` that make cmake run a program or read a script, in order."""
     return [name for name in names if NEEDS_TRUST.fullmatch(name)]
+
+
+def untrusted_options(options: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The ``(name, value)`` pairs among a profile's cmake options that need ``--trust``."""
+    return [(name, value) for name, value in options if NEEDS_TRUST.fullmatch(name)]
+
+
+def listed(options: Iterable[tuple[str, str]]) -> str:
+    """The options as the refusal and ``--dry-run`` show them: ``NAME='value', …``."""
+    return ", ".join(f"{name}={value!r}" for name, value in options)
+
+
+def refusal(options: list[tuple[str, str]], where: str) -> str:
+    """The one line that refuses a run: which options, where they are, what to do."""
+    return (
+        f"{where}: build.cmake_options {listed(options)} make cmake run a program or read a "
+        "script; read them, then run again with --trust if you mean it"
+    )

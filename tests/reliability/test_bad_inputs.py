@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -69,11 +68,9 @@ def test_every_form_rejects_every_bad_profile(tmp_path, form):
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, name
 
 
-def test_alias_bomb_is_rejected_fast():
-    started = time.perf_counter()
-    with pytest.raises(ProfileError):
-        load_profile(CORPUS / "alias-bomb.yml")
-    assert time.perf_counter() - started < 1.0  # never expanded: milliseconds, not minutes
+def test_alias_bomb_is_rejected_before_it_is_expanded():
+    with pytest.raises(ProfileError, match="anchors, aliases and merge keys are not allowed"):
+        load_profile(CORPUS / "alias-bomb.yml")  # refused while walking the nodes
 
 
 @pytest.mark.parametrize(

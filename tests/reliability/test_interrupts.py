@@ -20,7 +20,7 @@ import psutil
 import pytest
 
 from tests.helpers import headers, wizard, write_profile
-from wizard.profile import write_atomically
+from wizard.profile import load_profile, write_atomically
 
 
 def slow_launcher(folder: Path) -> tuple[Path, Path]:
@@ -33,7 +33,7 @@ def slow_launcher(folder: Path) -> tuple[Path, Path]:
 
 def start(profile: Path, workspace: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "wizard", "--replay", str(profile), *args],
+        [sys.executable, "-m", "wizard", "--replay", str(profile), "--trust", *args],
         cwd=workspace,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -84,15 +84,14 @@ def test_signal_during_build_stops_the_tree_and_resumes(
         workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
     )
     before = "configure" if step == "generate" else "reconfigure"
-    assert wizard("--replay", str(profile), "--until", before, cwd=workspace).returncode == 0
+    until = wizard("--replay", str(profile), "--trust", "--until", before, cwd=workspace)
+    assert until.returncode == 0, until.stdout[-2000:]
     flag.touch()
     process = start(profile, workspace)
     family = wait_for_sleeping_compile(process)
-    started = time.monotonic()
     process.send_signal(sig)
-    output, _ = process.communicate(timeout=60)
+    output, _ = process.communicate(timeout=60)  # how fast it stops is bench/'s business
     assert process.returncode == 130, output
-    assert time.monotonic() - started < 15, "stopped within a few seconds"
     assert f"INTERRUPTED: {step} was interrupted" in output
     time.sleep(0.3)
     assert alive(family) == [], "no make, cc or sleep left behind"
@@ -100,12 +99,15 @@ def test_signal_during_build_stops_the_tree_and_resumes(
     assert "interrupted: the process tree was stopped" in log.read_text()
     assert "status: interrupted" in profile.read_text()
     flag.unlink()
-    resumed = wizard("--replay", str(profile), cwd=workspace)
+    resumed = wizard("--replay", str(profile), "--trust", cwd=workspace)
     assert resumed.returncode == 0, resumed.stdout[-2000:]
     verdicts = dict(headers(resumed.stdout))
-    # generate is done as soon as its C exists, even if the rest of that build was cut short
-    assert verdicts[step] == ("ok" if step == "compile" else verdicts[step])
+    # generate is done as soon as its C exists, even if the rest of that build was cut
+    # short: the resumed run skips it or runs it again, and either way it ends done
+    assert verdicts[step] in (("ok",) if step == "compile" else ("ok", "skipped")), verdicts
     assert verdicts["compile"] == "ok" and verdicts["verify"] == "ok"
+    steps = load_profile(profile).state["steps"]
+    assert steps["compile"]["status"] == "done" and steps["verify"]["status"] == "done"
 
 
 def test_closing_the_output_stops_the_build_like_ctrl_c(fake_origin, workspace):
@@ -143,7 +145,8 @@ def test_sigkill_during_a_build_then_the_next_run_finishes(fake_origin, workspac
     profile = write_profile(
         workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
     )
-    assert wizard("--replay", str(profile), "--until", "configure", cwd=workspace).returncode == 0
+    until = wizard("--replay", str(profile), "--trust", "--until", "configure", cwd=workspace)
+    assert until.returncode == 0, until.stdout[-2000:]
     flag.touch()
     process = start(profile, workspace)
     family = wait_for_sleeping_compile(process)
@@ -153,7 +156,7 @@ def test_sigkill_during_a_build_then_the_next_run_finishes(fake_origin, workspac
         with contextlib.suppress(psutil.NoSuchProcess):
             psutil.Process(pid).kill()
     flag.unlink()
-    result = wizard("--replay", str(profile), cwd=workspace)
+    result = wizard("--replay", str(profile), "--trust", cwd=workspace)
     assert result.returncode == 0, result.stdout[-2000:]
     verdicts = dict(headers(result.stdout))
     assert verdicts["configure"] == "skipped"

@@ -151,17 +151,24 @@ def _render_method(class_name: str, method: Method, style: TonelStyle) -> str:
 
 
 def split_source(source: str) -> tuple[str, list[str]]:
-    """A method source split into its pattern line (stripped) and its body lines.
+    """A method source split into its pattern (on one line) and its body lines.
 
-    Leading blank lines before the pattern are skipped, body lines are kept exactly as
-    written, and trailing blank lines are dropped.  CR and CRLF become LF.
+    The pattern may span lines (``primitiveAdd: a\n\tto: b``) and the body may start on
+    its last line (``primitiveAnswer ^ 42``): what :func:`wizard.selectors.pattern_span`
+    reads as the pattern is joined into one line, the rest of that line becomes the first
+    body line. Body lines are kept exactly as written, and trailing blank lines are
+    dropped. CR and CRLF become LF.
     """
-    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    index = 0
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    pattern = lines[index].strip() if index < len(lines) else ""
-    body = lines[index + 1 :]
+    from wizard.selectors import pattern_span
+
+    text = source.replace("\r\n", "\n").replace("\r", "\n")
+    found = pattern_span(text)
+    end = found[1] if found else len(text.split("\n", 1)[0]) + len(text) - len(text.lstrip())
+    pattern = " ".join(text[:end].split())
+    first, _, rest = text[end:].partition("\n")
+    body = ([f"\t{first.strip()}"] if first.strip() else []) + (rest.split("\n") if rest else [])
+    if not rest and not first.strip():
+        body = []
     while body and not body[-1].strip():
         body.pop()
     return pattern, body

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _LIST = re.compile(r"\binternal:\s*#\(([^()]*)\)\s*external:\s*#\(([^()]*)\)")
 _NAME = re.compile(r"#?([A-Za-z_][A-Za-z0-9_]*)")
@@ -40,6 +40,7 @@ class ExternalList:
     start: int
     end: int
     line: int
+    slots: list[tuple[int, int]] = field(default_factory=list)  # each external name's span
 
 
 def find_external_list(text: str) -> ExternalList:
@@ -60,19 +61,50 @@ def find_external_list(text: str) -> ExternalList:
     match = matches[0]
     start, end = match.span(2)
     line = text.count("\n", 0, code.index("external:", match.start())) + 1
-    return ExternalList(
-        internal=_names(text[match.start(1) : match.end(1)]),
-        external=_names(text[start:end]),
+    names = list(_NAME.finditer(code, start, end))  # read from the masked text: a comment
+    return ExternalList(  # inside the array is never a name
+        internal=_names(code[match.start(1) : match.end(1)]),
+        external=[m.group(1) for m in names],
         start=start,
         end=end,
         line=line,
+        slots=[m.span() for m in names],
     )
 
 
 def with_external_plugins(text: str, names: Sequence[str]) -> str:
-    """``text`` with only the external literal array replaced by ``#(A B C)``."""
+    """``text`` with the external literal array naming ``names``, in that order.
+
+    Only names change: comments and spacing inside the array stay where they are. A name no
+    longer wanted goes with the blank before it; the wanted names fill the remaining places
+    in order, and those left over go after the last name (or after whatever the array holds).
+    """
     found = find_external_list(text)
-    return text[: found.start] + " ".join(names) + text[found.end :]
+    kept = [slot for slot, name in zip(found.slots, found.external, strict=True) if name in names]
+    dropped = [slot for slot in found.slots if slot not in kept]
+    pieces: list[str] = []
+    cursor = found.start
+    order = iter(names)
+    for slot_start, slot_end in sorted(kept + dropped):
+        if (slot_start, slot_end) in dropped:
+            blank = slot_start
+            while blank > cursor and text[blank - 1] in " \t":
+                blank -= 1
+            pieces.append(text[cursor:blank])
+        else:
+            name = next(order)
+            same = _NAME.fullmatch(text, slot_start, slot_end).group(1) == name
+            pieces.append(text[cursor:slot_start] + (text[slot_start:slot_end] if same else name))
+        cursor = slot_end
+    rest = " ".join(order)
+    done = "".join(pieces)
+    tail = text[cursor : found.end]
+    if rest and found.slots:  # after the last name, before any comment that follows it
+        done += (" " if done.strip() else "") + rest
+    elif rest:  # no name yet: after whatever the array holds
+        body = tail.rstrip()
+        tail = body + (" " if body.strip() else "") + rest + tail[len(body) :]
+    return text[: found.start] + done + tail + text[found.end :]
 
 
 def wanted_external_plugins(

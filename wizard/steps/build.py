@@ -371,9 +371,9 @@ class PluginsCmake(Step):
             *layout.declaration(ctx.plugin).splitlines(),
         ]
         if self.commits:
-            lines.append(
-                f"git commit --only -m 'Build the {ctx.plugin} plugin' -- {layout.plugin_list}"
-            )
+            from wizard.steps.develop import commit_commands
+
+            lines += commit_commands(ctx, [layout.plugin_list], f"Build the {ctx.plugin} plugin")
         return lines
 
     def run(self, ctx: Context, out: StepOutput) -> None:

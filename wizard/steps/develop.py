@@ -207,13 +207,76 @@ def owned_files(ctx: Context, mode: str) -> list[str]:
     return files
 
 
-def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) -> str:
-    """Commit exactly ``paths`` on the plugin branch; other changes stay as they are.
+def wizards_edit(ctx: Context, relative: str, text: str) -> str | None:
+    """``text`` with only the wizard's edit of ``relative`` applied; None for a file it owns.
 
-    ``git commit --only`` takes the listed paths from the working tree and leaves whatever
-    else is staged or changed untouched. The author comes from git config; without one a
+    These are the files the wizard edits but does not own wholly (SPEC "Nothing lost"):
+    the commit takes the committed version with this edit applied, never the user's other
+    lines in the same file.
+    """
+    from wizard.formats.layout import LAYOUTS
+    from wizard.formats.plugins_cmake import add_generated_file
+    from wizard.formats.vmmaker_list import find_external_list, wanted_external_plugins
+
+    try:
+        if relative == VMMAKER_LIST:
+            from wizard.formats.vmmaker_list import with_external_plugins
+
+            current = find_external_list(text).external
+            wanted = wanted_external_plugins(current, ctx.plugin, ctx.profile.external_plugins)
+            return with_external_plugins(text, wanted)
+        if relative == VMMAKER_CMAKE:
+            return add_generated_file(text, ctx.plugin)
+        if relative in LAYOUTS:  # plugins.cmake or cmake/plugins.cmake: that layout's form
+            return LAYOUTS[relative].declare(text, ctx.plugin)
+    except ValueError as error:
+        raise StepFailed(f"{relative} (as committed): {error}") from None
+    return None
+
+
+#: The files the wizard edits but does not own: VMMaker's list, vmmaker.cmake, and the plugin
+#: list of either layout (``plugins.cmake``, ``cmake/plugins.cmake``).
+SHARED_FILES = (VMMAKER_LIST, VMMAKER_CMAKE, "plugins.cmake", "cmake/plugins.cmake")
+
+#: The user's git hooks are not run for the wizard's commit: see README "Security".
+COMMIT_OPTIONS = ("--no-verify",)
+
+
+def commit_commands(ctx: Context, paths: list[str], message: str) -> list[str]:
+    """The exact git commands :func:`commit_files` runs, for ``--dry-run``."""
+    title = message.splitlines()[0]
+    index = "GIT_INDEX_FILE=<temporary index>"
+    lines = [f"{index} git read-tree HEAD"]
+    for path in paths:
+        what = (
+            "HEAD's version with only the wizard's change"
+            if path in SHARED_FILES
+            else "the file as written"
+        )
+        lines.append(f"git hash-object -w --stdin < ({what} of {path})")
+        lines.append(f"{index} git update-index --add --cacheinfo 100644,<blob>,{path}")
+    options = " ".join(COMMIT_OPTIONS)
+    lines.append(f"{index} git commit {options} -m {title!r}")
+    lines.append(
+        "git update-index --cacheinfo 100644,<blob>,<path>  (each path not staged by you: "
+        "the index follows the commit; your working tree is left alone)"
+    )
+    return lines
+
+
+def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) -> str:
+    """Commit the wizard's change to ``paths`` on the plugin branch; nothing else of yours.
+
+    A file the wizard owns (the plugin class) is committed as it is in the working tree. In
+    a file it only edits (:data:`SHARED_FILES`) the commit holds HEAD's version with only the
+    wizard's edit applied, so your other uncommitted lines there stay uncommitted; when your
+    change touches the very lines the wizard changes, the step refuses, naming them. The
+    commit is made from a temporary index: what you staged stays staged and uncommitted,
+    and the working tree is never touched. The author comes from git config; without one a
     clearly named fallback is used and reported.
     """
+    from wizard.git_plumbing import GitPlumbing
+
     repo = checkout_repo(ctx)
     branch = ctx.profile.plugin_branch
     if repo.head.is_detached or repo.active_branch.name != branch:
@@ -222,16 +285,42 @@ def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) 
             f"the checkout is on {current}, not on the plugin branch {branch}",
             hint="run the branch step (pharo-plugin-wizard --replay PROFILE --from branch)",
         )
-    changed = uncommitted(ctx.checkout, paths)
-    if not changed:
-        return repo.head.commit.hexsha
-    repo.git.add("--", *changed)
+    git = GitPlumbing(ctx.checkout)
+    blobs = _blobs_to_commit(ctx, git, paths)
+    if not blobs:
+        return git.head()
     environment = _identity(repo, out)
-    with repo.git.custom_environment(**environment):
-        repo.git.commit("--only", "--no-verify", "-m", message, "--", *changed)
-    sha = repo.head.commit.hexsha
-    out.line(f"committed {', '.join(changed)} on {branch} as {sha[:10]}")
+    sha = git.commit_blobs(blobs, message, COMMIT_OPTIONS, environment)
+    out.line(f"committed {', '.join(blobs)} on {branch} as {sha[:10]}")
+    left = uncommitted(ctx.checkout, list(blobs))
+    if left:
+        out.line(f"left uncommitted, as they were yours: your other changes in {', '.join(left)}")
     return sha
+
+
+def _blobs_to_commit(ctx: Context, git, paths: list[str]) -> dict[str, str]:
+    """``{path: text}`` for each path whose committed text is not already what it should be."""
+    from wizard.partial_commit import conflict
+
+    blobs: dict[str, str] = {}
+    for path in paths:
+        worktree = read_text(ctx.in_checkout(path))
+        if worktree is None:
+            raise StepFailed(f"{path} is missing from the checkout")
+        committed = git.committed_text(path)
+        wanted = worktree
+        if committed is not None and path in SHARED_FILES:
+            wanted = wizards_edit(ctx, path, committed) or committed
+            clash = conflict(committed, worktree, wanted)
+            if clash:
+                raise StepFailed(
+                    clash.sentence(path) + "; nothing was committed",
+                    hint=f"commit or undo your change to {path} (git diff -- {path}), then "
+                    "run the same command again",
+                )
+        if wanted != committed:
+            blobs[path] = wanted
+    return blobs
 
 
 FALLBACK_NAME = "pharo-plugin-wizard"
@@ -271,9 +360,24 @@ class Commit(Step):
         files = owned_files(ctx, self.mode)
         if not ctx.in_checkout(files[0]).exists():
             return Status(False, f"{files[0]} is not written yet")
-        changed = uncommitted(ctx.checkout, files)
-        if changed:
-            return Status(False, f"uncommitted: {', '.join(changed)}")
+        from wizard.git_plumbing import GitPlumbing
+
+        git = GitPlumbing(ctx.checkout)
+        pending = []
+        for path in files:
+            committed = git.committed_text(path)
+            if committed is None:
+                pending.append(path)
+            elif path in SHARED_FILES:
+                try:
+                    if wizards_edit(ctx, path, committed) != committed:
+                        pending.append(path)
+                except StepFailed:
+                    pending.append(path)
+            elif uncommitted(ctx.checkout, [path]):
+                pending.append(path)
+        if pending:
+            return Status(False, f"uncommitted: {', '.join(pending)}")
         return Status(True, "the plugin's files are committed")
 
     def describe(self, ctx: Context) -> list[str]:
@@ -286,17 +390,18 @@ class Commit(Step):
                 "<the layout's plugin list>",
                 VMMAKER_CMAKE,
             ]
-        return [
-            f"git add -- {' '.join(files)}",
-            f"git commit --only -m 'Add the {ctx.plugin} external plugin' -- {' '.join(files)}",
-        ]
+        return commit_commands(ctx, files, self.message(ctx))
 
-    def run(self, ctx: Context, out: StepOutput) -> None:
-        message = (
+    @staticmethod
+    def message(ctx: Context) -> str:
+        return (
             f"Add the {ctx.plugin} external plugin\n\n"
             f"The plugin class in Tonel and its entry in VMMaker's external plugins, "
             f"written by pharo-plugin-wizard from {ctx.profile.path.name}."
         )
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        message = self.message(ctx)
         ctx.cache["commit"] = commit_files(ctx, owned_files(ctx, self.mode), message, out)
 
     def record(self, ctx: Context) -> dict[str, object]:
