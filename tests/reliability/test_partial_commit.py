@@ -80,16 +80,19 @@ def test_an_edit_of_the_wizards_own_line_is_refused_with_the_line(fake_origin, w
     assert "MyOwnPlugin" in vmmaker.read_text()
 
 
-def test_single_pass_commits_plugins_cmake_without_the_users_lines(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin, mode="single-pass")
+def test_single_pass_commits_plugins_cmake_without_the_users_lines(
+    fake_origin, workspace, layout_branch
+):
+    profile = write_profile(workspace, fake_origin, mode="single-pass", base_branch=layout_branch)
     assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
     checkout = workspace / "pharo-vm"
-    plugins = checkout / "plugins.cmake"
+    plugin_list = "cmake/plugins.cmake" if layout_branch == "pharo-12" else "plugins.cmake"
+    plugins = checkout / plugin_list
     plugins.write_text("# my local plugin experiment\n" + plugins.read_text())
 
     result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
     assert result.returncode == 0, result.stdout + result.stderr
-    committed = git(checkout, "show", "HEAD:plugins.cmake")
+    committed = git(checkout, "show", f"HEAD:{plugin_list}")
     assert "HelloWorldPlugin" in committed
     assert "my local plugin experiment" not in committed
     assert plugins.read_text().startswith("# my local plugin experiment\n")
