@@ -8,6 +8,7 @@ checked without one is checked on their syntax tree (tree-sitter-pharo) and on a
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from importlib import resources
@@ -102,7 +103,11 @@ def test_script_reads_exactly_three_arguments_after_itself(name: str) -> None:
         if n.type == "binary_message" and _text(data, n).startswith("options size =")
     ]
     assert counts == ["options size = 3"]
-    read = sorted(int(args[0]) for receiver, args in _keyword_sends(data, root, "at:") if receiver == "options")
+    read = sorted(
+        int(args[0])
+        for receiver, args in _keyword_sends(data, root, "at:")
+        if receiver == "options"
+    )
     assert read == [1, 2, 3]
 
 
@@ -129,14 +134,31 @@ def test_regenerate_never_saves_the_image() -> None:
 
 @pytest.mark.parametrize("name", SCRIPTS)
 def test_script_is_in_the_built_package(name: str, tmp_path: Path) -> None:
-    # build_py copies exactly what a wheel would hold: packages plus their package data.
+    # build_py copies what a wheel holds: packages plus their package data.  It runs on a
+    # copy of the project without the editable install's egg-info, whose SOURCES.txt would
+    # otherwise bring in files that pyproject.toml no longer ships.
+    project = tmp_path / "project"
+    project.mkdir()
+    for item in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / item, project / item)
+    for package in ("wizard", "screens"):
+        shutil.copytree(
+            ROOT / package, project / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     done = subprocess.run(
-        [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py",
-         "--build-lib", str(tmp_path)],
-        cwd=ROOT,
+        [
+            sys.executable,
+            "-c",
+            "from setuptools import setup; setup()",
+            "-q",
+            "build_py",
+            "--build-lib",
+            str(tmp_path / "lib"),
+        ],
+        cwd=project,
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    shipped = tmp_path / "wizard" / "smalltalk" / name
+    shipped = tmp_path / "lib" / "wizard" / "smalltalk" / name
     assert shipped.read_bytes() == _script(name)
