@@ -119,11 +119,11 @@ def branch_files(
         raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
     old = variant == "pharo-9"
     files: dict[str, str] = {}
-    for layer in ("common", f"layout-{layout}", "pharo-9" if old else "pharo-10-12"):
-        root = FILES / layer
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                files[path.relative_to(root).as_posix()] = path.read_text(encoding="utf-8")
+    files.update(_layer("common"))
+    if layout == "2025":
+        files.update(_moved_for_2025(_layer("layout-2024")))
+    files.update(_layer(f"layout-{layout}"))
+    files.update(_layer("pharo-9" if old else "pharo-10-12"))
     files["CMakeLists.txt"] = _fill(
         files["CMakeLists.txt"],
         VERSION_MAJOR=str(version[0]),
@@ -144,6 +144,34 @@ def branch_files(
     files[".gitignore"] = "build/\n"
     files.update(smalltalk_files(variant, OLD if old else NEW))
     return files
+
+
+def _layer(name: str) -> dict[str, str]:
+    """The files of one folder of ``files/``, path -> text."""
+    root = FILES / name
+    return {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def _moved_for_2025(files_2024: dict[str, str]) -> dict[str, str]:
+    """What PR #904 kept of the 2024 files, where it put them (pharo-vm-notes §9).
+
+    The plugins' own C and headers move from ``extracted/plugins/`` to ``plugins/``, the
+    macros to ``cmake/macros.cmake``; the root ``plugins.cmake`` stays, stale: nothing
+    includes it any more. ``layout-2025/`` holds only what is new or rewritten.
+    """
+    moved = {}
+    for path, text in files_2024.items():
+        if path.startswith("extracted/plugins/"):
+            moved["plugins/" + path.removeprefix("extracted/plugins/")] = text
+        elif path == "macros.cmake":
+            moved["cmake/macros.cmake"] = text
+        elif path == "plugins.cmake":
+            moved[path] = text
+    return moved
 
 
 def _fill(template: str, **values: str) -> str:
