@@ -9,7 +9,6 @@ files and its artifact paths against what the real build leaves.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import shlex
@@ -24,7 +23,7 @@ import yaml
 from tests.helpers import wizard, write_profile
 from wizard.ci_workflow import DIGEST_PREFIX, WorkflowFacts, ownership, render_workflow
 from wizard.prerequisites import apt_packages, brew_packages
-from wizard.profile import Plugin, load_profile
+from wizard.profile import load_profile
 
 WORKFLOW = ".github/workflows/helloworldplugin.yml"
 PROG = "pharo-plugin-wizard"
@@ -79,26 +78,14 @@ def command(step: dict) -> list[str]:
     return shlex.split(lines[0])
 
 
-@dataclasses.dataclass(frozen=True)
-class PluginWithExamples(Plugin):
-    """A Plugin with the ``examples`` field issue 16 adds to the profile.
-
-    Until that lands the profile loader refuses ``plugin.examples``; the workflow reads the
-    field with getattr, so this subclass is the shape a loaded profile will then have.
-    """
-
-    examples: tuple[dict, ...] = ()
-
-
 def facts_of(profile_path: Path, *, examples: tuple[dict, ...] = ()) -> WorkflowFacts:
+    """The workflow's facts for the profile, with ``plugin.examples`` set to ``examples``."""
     from wizard.emit_ci import profile_in_workspace
 
+    data = yaml.safe_load(profile_path.read_text())
+    data["plugin"]["examples"] = list(examples)
+    profile_path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     profile = load_profile(profile_path)
-    if examples:
-        fields = {f.name: getattr(profile.plugin, f.name) for f in dataclasses.fields(Plugin)}
-        profile = dataclasses.replace(
-            profile, plugin=PluginWithExamples(**fields, examples=examples)
-        )
     return WorkflowFacts.of(profile, profile_in_workspace(profile))
 
 

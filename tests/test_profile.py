@@ -230,3 +230,100 @@ def test_template_is_the_article_plugin_renamed(tmp_path):
     ]
     assert "self stringFromCString:" in profile.plugin.methods[1].source
     assert "Hello from your MyPlugin." in profile.plugin.methods[1].source
+
+
+# --------------------------------------------------------------------------- plugin.examples
+
+ECHO = (
+    MINIMAL
+    + """\
+    - source: |
+        primitiveEcho: aString
+        \tself primitive: 'primitiveEcho' parameters: #(String).
+        \t^ aString
+"""
+)
+
+
+def with_examples(examples: str) -> str:
+    return ECHO + "  examples:\n" + examples
+
+
+def test_examples_are_read_in_order_with_their_arguments_as_text(tmp_path):
+    text = with_examples(
+        """\
+    - primitive: primitiveAnswer
+      answers: "42"
+    - primitive: primitiveEcho
+      arguments: ["'abc'"]
+      answers: "'abc'"
+"""
+    )
+    profile = load_profile(write(tmp_path, text))
+    first, second = profile.plugin.examples
+    assert (first.primitive, first.arguments, first.answers) == ("primitiveAnswer", (), "42")
+    assert (second.primitive, second.arguments, second.answers) == (
+        "primitiveEcho",
+        ("'abc'",),
+        "'abc'",
+    )
+    again = validate(yaml.safe_load(dump_profile(profile)), tmp_path / "again.yml")
+    assert again.plugin.examples == profile.plugin.examples
+
+
+def test_no_examples_is_an_empty_tuple(tmp_path):
+    assert load_profile(write(tmp_path, MINIMAL)).plugin.examples == ()
+
+
+@pytest.mark.parametrize(
+    ("examples", "field", "words"),
+    [
+        (
+            "    - primitive: primitiveMissing\n      answers: '1'\n",
+            "plugin.examples[0].primitive",
+            "not an exported primitive of HelloWorldPlugin (exported: primitiveAnswer, primitiveEcho)",
+        ),
+        ("    - answers: '1'\n", "plugin.examples[0].primitive", "missing"),
+        ("    - primitive: primitiveAnswer\n", "plugin.examples[0].answers", "missing"),
+        (
+            "    - primitive: primitiveAnswer\n      answers: 42\n",
+            "plugin.examples[0].answers",
+            "read as the number 42",
+        ),
+        (
+            "    - primitive: primitiveEcho\n      arguments: \"'abc'\"\n      answers: '1'\n",
+            "plugin.examples[0].arguments",
+            "must be a list",
+        ),
+        (
+            "    - primitive: primitiveEcho\n      arguments: [3]\n      answers: '3'\n",
+            "plugin.examples[0].arguments[0]",
+            "read as the number 3",
+        ),
+        (
+            "    - primitive: primitiveEcho\n      arguments: ['']\n      answers: '3'\n",
+            "plugin.examples[0].arguments[0]",
+            "must not be empty",
+        ),
+        (
+            "    - primitive: primitiveAnswer\n      answers: '42'\n      expected: '42'\n",
+            "plugin.examples[0].expected",
+            "unknown key; expected one of primitive, arguments, answers",
+        ),
+        ("    primitiveAnswer\n", "plugin.examples", "must be a list"),
+    ],
+    ids=["not-exported", "no-primitive", "no-answers", "number", "not-list", "arg-number",
+         "arg-empty", "unknown-key", "not-a-list"],
+)  # fmt: skip
+def test_bad_examples_name_the_key(tmp_path, examples, field, words):
+    message = rejection(write(tmp_path, with_examples(examples)))
+    assert field in message
+    assert words in message
+
+
+def test_class_side_and_unexported_methods_are_no_primitives(tmp_path):
+    text = MINIMAL + (
+        "    - source: |\n        helper\n        \t^ 1\n"
+        "  examples:\n    - primitive: helper\n      answers: '1'\n"
+    )
+    assert "'helper' is not an exported primitive" in rejection(write(tmp_path, text))

@@ -64,9 +64,7 @@ class WorkflowFacts:
             profile=profile_in_workspace.as_posix(),
             checkout=PurePosixPath(profile.repository.path.replace("\\", "/")).as_posix(),
             build_dir=PurePosixPath(profile.build.dir.replace("\\", "/")).as_posix(),
-            # Issue 16 adds plugin.examples to the profile; until then a Plugin has no such
-            # field and every profile reads as one without examples.
-            bench=bool(getattr(profile.plugin, "examples", ())),
+            bench=bool(profile.plugin.examples),
             trust=tuple(options_needing_trust(options)),
             iceberg=options.get(ICEBERG),
             # clone_source is absolute exactly when repository.url is a local folder.

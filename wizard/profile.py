@@ -20,6 +20,7 @@ import yaml
 
 from wizard.errors import ProfileError
 from wizard.selectors import selector_of_pattern
+from wizard.try_protocol import Example
 
 PROFILE_VERSION = 1
 MAX_PROFILE_BYTES = 1024 * 1024
@@ -49,11 +50,13 @@ _KEYS: dict[Field, tuple[str, ...]] = {
         "comment",
         "instance_variables",
         "methods",
+        "examples",
     ),
     ("repository",): ("url", "path", "base_branch", "plugin_branch"),
     ("build",): ("dir", "mode", "cmake_options", "jobs"),
 }
 _METHOD_KEYS = ("side", "protocol", "source")
+_EXAMPLE_KEYS = ("primitive", "arguments", "answers")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ class Plugin:
     comment: str | None = None
     instance_variables: tuple[str, ...] = ()
     methods: tuple[Method, ...] = ()
+    #: Calls ``try`` makes in the built VM (SPEC "Trying the plugin"); empty: ``try`` skips.
+    examples: tuple[Example, ...] = ()
 
     @property
     def package(self) -> str:
@@ -369,12 +374,14 @@ class _Validator:
 
     # -- helpers -------------------------------------------------------------------
 
-    def mapping(self, value: Any, where: Field) -> dict[str, Any]:
+    def mapping(
+        self, value: Any, where: Field, allowed: tuple[str, ...] | None = None
+    ) -> dict[str, Any]:
         if value is None:
             return {}
         if not isinstance(value, dict):
             raise self.fail(where, f"must be a mapping, not {_kind(value)}")
-        allowed = _KEYS.get(where, _METHOD_KEYS)
+        allowed = allowed or _KEYS.get(where, _METHOD_KEYS)
         for key in value:
             if not isinstance(key, str):
                 raise self.fail(where, f"keys must be text, not {_kind(key)}")
@@ -533,7 +540,82 @@ class _Validator:
         if len(set(variables)) != len(variables):
             raise self.fail((*where, "instance_variables"), "names an instance variable twice")
         methods = self.methods(section.get("methods"))
-        return Plugin(name, superclass, category, comment, tuple(variables), methods)
+        plugin = Plugin(name, superclass, category, comment, tuple(variables), methods)
+        examples = self.examples(section.get("examples"), plugin)
+        return replace(plugin, examples=examples) if examples else plugin
+
+    def examples(self, value: Any, plugin: Plugin) -> tuple[Example, ...]:
+        """``plugin.examples``: each calls an exported primitive of this very plugin.
+
+        ``try`` writes every field as one Smalltalk literal's text into the examples file, so
+        each must be non-empty text; a primitive the plugin does not export would only fail
+        later, inside the VM, as ``#'not found'``, so it is refused here, naming the key.
+        """
+        where: Field = ("plugin", "examples")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list of examples, not {_kind(value)}")
+        exported: list[str] | None = None
+        examples: list[Example] = []
+        for index, item in enumerate(value):
+            here = (*where, index)
+            section = self.mapping(item, here, _EXAMPLE_KEYS)
+            primitive = self.text(section, "primitive", here, None)
+            if not primitive:
+                raise self.fail((*here, "primitive"), "missing; an exported primitive's C name")
+            if exported is None:
+                from wizard.slang import exported_primitives
+
+                exported = exported_primitives(plugin)
+            if primitive not in exported:
+                known = ", ".join(exported) or "none"
+                raise self.fail(
+                    (*here, "primitive"),
+                    f"{_short(primitive)} is not an exported primitive of {plugin.name} "
+                    f"(exported: {known})",
+                )
+            arguments = section.get("arguments")
+            if arguments is None:
+                arguments = []
+            if not isinstance(arguments, list):
+                raise self.fail(
+                    (*here, "arguments"),
+                    f'must be a list of Smalltalk literals as text, e.g. ["3", "\'abc\'"], '
+                    f"not {_kind(arguments)}",
+                )
+            texts = tuple(
+                self.literal(arguments, position, (*here, "arguments"))
+                for position in range(len(arguments))
+            )
+            if "answers" not in section:
+                raise self.fail(
+                    (*here, "answers"),
+                    'missing; the printString of the expected answer, e.g. "\'Hello\'" or "42"',
+                )
+            answers = self.literal(section, "answers", here)
+            examples.append(Example(primitive, answers, texts))
+        return tuple(examples)
+
+    def literal(self, section: Any, key: str | int, where: Field) -> str:
+        """One field of an example: non-empty text on one line (a number must be quoted)."""
+        value = section[key]
+        here = (*where, key)
+        if isinstance(value, bool) or value is None:
+            raise self.fail(here, f"must be text, not {_kind(value)}; quote it")
+        if isinstance(value, (int, float)):
+            raise self.fail(
+                here,
+                f"is read as the number {value!r}, not text; quote it ('{value!r}'): "
+                "it is Smalltalk source, and YAML would change 010 into 8",
+            )
+        if not isinstance(value, str):
+            raise self.fail(here, f"must be text (Smalltalk source), not {_kind(value)}")
+        if not value.strip():
+            raise self.fail(here, "must not be empty")
+        if "\x00" in value:
+            raise self.fail(here, "must not contain NUL characters")
+        return value
 
     def methods(self, value: Any) -> tuple[Method, ...]:
         where: Field = ("plugin", "methods")
@@ -691,6 +773,15 @@ def to_data(profile: Profile) -> dict[str, Any]:
     if profile.plugin.instance_variables:
         plugin["instance_variables"] = list(profile.plugin.instance_variables)
     plugin["methods"] = [_method_data(method) for method in profile.plugin.methods]
+    if profile.plugin.examples:
+        plugin["examples"] = [
+            {
+                "primitive": example.primitive,
+                "arguments": list(example.arguments),
+                "answers": example.answers,
+            }
+            for example in profile.plugin.examples
+        ]
     data: dict[str, Any] = {"version": PROFILE_VERSION, "plugin": plugin}
     data["workspace"] = profile.workspace
     repository = {
