@@ -24,6 +24,7 @@ from tests.fakevm import (
     PHARO_VM_MAKER,
     STANDIN,
     STOCK_EXTERNAL_PLUGINS,
+    VM_STANDIN,
     build_fake_pharo_vm,
 )
 from tests.fakevm.builder import git
@@ -584,3 +585,83 @@ def test_the_2025_layout_and_its_traps(fake_origin, tmp_path):
     built = install(build)
     assert built.returncode == 0, built.stdout
     assert "primitiveAnswer" in exported_symbols(build / "build/dist/lib/libMyPlugin.so")
+
+
+# --------------------------------------------------------------------------- the VM stand-in
+
+
+def test_the_vm_standin_says_it_is_one(fake_origin):
+    head = (fake_origin / VM_STANDIN).read_text()[:1200]
+    assert "THE VM STAND-IN" in head
+    assert "no Smalltalk runs" in (fake_origin / VM_STANDIN).read_text()
+
+
+def try_command(build: Path, plugin: str, examples: Path, bench: str = "0") -> list[str]:
+    """The SPEC's try command line, on a copy of the plain image the build left."""
+    images = sorted((build / "build/vmmaker/image").glob("Pharo*.image"))
+    assert len(images) == 1, images
+    image = shutil.copy(images[0], examples.parent / images[0].name)
+    script = examples.parent / "try-plugin.st"
+    script.write_text('"not read: no Smalltalk runs in the stand-in"\n')
+    return [str(build / "build/vm/pharo"), "--headless", str(image), "--no-default-preferences",
+            "--quit", str(script), str(examples), plugin, bench]  # fmt: skip
+
+
+def test_the_vm_standin_loads_the_library_by_module_name_and_calls_primitives(
+    fake_origin, tmp_path
+):
+    """The built VM (the stand-in) loads libMyPlugin.so only through the library path, calls
+    the real primitives, and prints try-plugin.st's lines; the VMMaker stand-in's C does not
+    compute, so a primitive answers the top of the stack: receiver, or its last argument."""
+    checkout = clone(fake_origin, tmp_path / "pharo-vm", "pharo-12")
+    write_plugin_class(checkout, "MyPlugin", superclass="SmartSyntaxInterpreterPlugin")
+    add_to_external_list(checkout, "MyPlugin")
+    add_generated_file(checkout, "MyPlugin")
+    declare_plugin(checkout, "MyPlugin")
+    build = tmp_path / "build"
+    assert configure(checkout, build).returncode == 0
+    built = install(build)
+    assert built.returncode == 0, built.stdout
+    image_folder = build / "build/vmmaker/image"
+    for suffix in (".image", ".changes", ".sources"):
+        assert len(list(image_folder.glob(f"Pharo*{suffix}"))) == 1, suffix
+    assert (image_folder / "VMMaker.image").is_file()
+
+    work = tmp_path / "try"
+    work.mkdir()
+    examples = work / "examples.txt"
+    examples.write_text(
+        "primitiveEcho\t'it''s'\t'it''s'\n"
+        "primitiveAnswer\t42\n"
+        "primitiveMissing\tnil\n"
+        "primitiveEcho\t-7\t'a\\tb'\t-7\n"
+    )
+    command = try_command(build, "MyPlugin", examples, bench="1")
+    library_path = {**os.environ, "LD_LIBRARY_PATH": str(build / "build/vm")}
+    ran = subprocess.run(command, capture_output=True, text=True, env=library_path, cwd=work)
+    assert ran.returncode == 0, ran.stderr
+    tries = [line for line in ran.stdout.splitlines() if line.startswith("TRY")]
+    assert tries == [
+        "TRY primitiveEcho => 'it''s'",
+        "TRY primitiveAnswer => a PharoPluginWizardTry",
+        "TRY primitiveMissing FAILED #'not found'",
+        "TRY primitiveEcho => -7",
+    ]
+    benches = [line.split() for line in ran.stdout.splitlines() if line.startswith("BENCH")]
+    assert [words[1] for words in benches] == ["primitiveEcho", "primitiveAnswer", "primitiveEcho"]
+    assert all(float(words[2]) > 0 and words[3:] == ["per", "second"] for words in benches)
+
+    # Only the library path finds it: moved out of the VM's folder, it loads from there.
+    libraries = tmp_path / "libraries"
+    libraries.mkdir()
+    (build / "build/vm/libMyPlugin.so").rename(libraries / "libMyPlugin.so")
+    (build / "build/dist/lib/libMyPlugin.so").unlink()
+    moved = {**os.environ, "LD_LIBRARY_PATH": str(libraries)}
+    found = subprocess.run(command, capture_output=True, text=True, env=moved, cwd=work)
+    assert "TRY primitiveEcho => 'it''s'" in found.stdout, found.stderr
+    elsewhere = {**os.environ, "LD_LIBRARY_PATH": str(tmp_path)}
+    lost = subprocess.run(command, capture_output=True, text=True, env=elsewhere, cwd=work)
+    assert lost.returncode == 0
+    assert "TRY primitiveEcho FAILED #'not found'" in lost.stdout
+    assert lost.stderr.count("Failed to load module: MyPlugin") == 1, "tried once"
+    assert not (work / "crash.dmp").exists()

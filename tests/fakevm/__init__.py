@@ -1,10 +1,15 @@
 """The test repository: a small git repository shaped like pharo-vm, built by the tests.
 
 The wizard's tests drive the real ``git``, ``cmake``, ``make`` and C compiler on this
-repository.  **One piece is a test double**: ``scripts/vmmaker-standin.py`` stands in for
+repository.  **Two pieces are test doubles**, both standing where a Pharo image would be
+needed (these machines cannot have one): ``scripts/vmmaker-standin.py`` stands in for
 VMMaker's code generator, which in pharo-vm runs inside a Pharo image downloaded at build
-time (these machines cannot reach it).  It sits where pharo-vm's cmake runs the Pharo VM,
-with the same command lines.  Everything was written for the tests after the facts in
+time; it sits where pharo-vm's cmake runs the Pharo VM, with the same command lines.  And
+``src/vm-standin.c``, built and installed as the VM (``B/build/vm/pharo``), stands in for
+the built VM running ``try-plugin.st`` in a Pharo image: it loads the real plugin library
+by module name through the library path (``getModuleName`` prefix, ``setInterpreter`` with
+an interpreter proxy, ``initialiseModule``), calls the real primitives and prints the
+script's ``TRY``/``BENCH`` lines (see its header comment).  Everything was written for the tests after the facts in
 ``/work/shared/pharo-vm-notes.md``; nothing is copied from pharo-vm.
 
 ``build_fake_pharo_vm(dest)`` makes a non-bare repository with a working tree.
@@ -42,7 +47,7 @@ What is where (every branch)::
     cmake/BuildType.cmake            RelWithDebInfo by default (pharo-10/12 only)
     scripts/vmmaker-standin.py       THE TEST DOUBLE (see its docstring)
     scripts/installVMMaker.st        what the image bootstrap "runs"
-    src/main.c                       the VM front end
+    src/vm-standin.c                 THE VM STAND-IN, built as pharo (see its comment)
     extracted/vm/include/common/sqVirtualMachine.h
                                      sqInt, EXPORT(), struct VirtualMachine: one member per
                                      InterpreterProxy method (selector without colons)
@@ -68,6 +73,7 @@ A build (B = the cmake binary folder; ``cmake -S repo -B B``, then
 ``cmake --build B --target install``)::
 
     B/build/vmmaker/image/VMMaker.image        the "image", made once by the bootstrap
+    B/build/vmmaker/image/Pharo12.0-*.image    the plain image beside it (.changes, .sources)
     B/build/vmmaker/image/smalltalksrc/        the code in the image: a copy of the
                                                baseline's packages taken at bootstrap
     B/build/vmmaker/src/vmmaker-stamp/         the bootstrap's stamp folder (pharo-9:
@@ -100,6 +106,7 @@ from tests.fakevm.recipes import STALE_IMAGE
 from tests.fakevm.smalltalk import LIST_METHOD, PROXY
 
 STANDIN = "scripts/vmmaker-standin.py"
+VM_STANDIN = "src/vm-standin.c"
 
 __all__ = [
     "BRANCHES",
@@ -110,6 +117,7 @@ __all__ = [
     "PROXY",
     "STALE_IMAGE",
     "STANDIN",
+    "VM_STANDIN",
     "STOCK_EXTERNAL_PLUGINS",
     "branch_files",
     "build_fake_pharo_vm",

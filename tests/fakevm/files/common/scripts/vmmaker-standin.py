@@ -460,6 +460,7 @@ def load(image: Path, source: Path, remote: str, save: bool) -> None:
     properties = smalltalksrc / ".properties"
     if properties.is_file():
         shutil.copyfile(properties, code / ".properties")
+    write_base_image(image.parent)
     write(
         image,
         "Stand-in VMMaker image (pharo-plugin-wizard test repository).\n"
@@ -468,6 +469,22 @@ def load(image: Path, source: Path, remote: str, save: bool) -> None:
         f"Packages: {' '.join(packages)}\n",
     )
     print(f"Saved {image}", flush=True)
+
+
+#: The plain Pharo image pharo-vm downloads before it makes VMMaker.image from a copy of it
+#: (pharo-vm-notes §3); ``try`` runs a copy of it, never the VMMaker image.
+BASE_IMAGE = "Pharo12.0-SNAPSHOT-64bit-aa50f9c"
+
+
+def write_base_image(folder: Path) -> None:
+    """The plain image with its .changes and .sources, next to VMMaker.image, once."""
+    for suffix in (".image", ".changes", ".sources"):
+        path = folder / (BASE_IMAGE + suffix)
+        if not path.exists():
+            write(
+                path,
+                f"Stand-in plain Pharo {suffix[1:]} file (pharo-plugin-wizard test repository).\n",
+            )
 
 
 def generate(image: Path, flavour: str, outdir: Path) -> None:
