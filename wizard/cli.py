@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--trust", action="store_true", help="allow cmake options that run programs (SPEC Trust)"
     )
+    parser.add_argument(
+        "--bench", action="store_true", help="also time each example in try (calls per second)"
+    )
     parser.add_argument("--profiles", metavar="DIR", default="profiles", help="folder for --new")
     return parser
 
@@ -128,6 +131,7 @@ def _check_combinations(args: argparse.Namespace) -> None:
         "--dry-run": args.dry_run,
         "--force": args.force,
         "--trust": args.trust,
+        "--bench": args.bench,
     }
     for flag, value in replay_only.items():
         if value and not args.replay:
@@ -172,6 +176,7 @@ def _replay(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         force=args.force,
         trust=args.trust,
+        bench=args.bench,
     )
 
 

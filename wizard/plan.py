@@ -1,4 +1,4 @@
-"""The plan: the ordered steps from an empty folder to a verified plugin library.
+"""The plan: the ordered steps from an empty folder to a verified, tried plugin library.
 
 A step is small and uniform: an id, a phase, a title, ``detect`` (is it already done? read
 from the disk, never from memory), ``describe`` (what it would do: the exact commands, for
@@ -71,6 +71,7 @@ class Context:
     profile: Profile
     force: bool = False
     dry_run: bool = False
+    bench: bool = False  # --bench: ``try`` also times each example
     cache: dict[str, Any] = field(default_factory=dict)
     token: CancelToken | None = None
 
@@ -173,6 +174,7 @@ STEP_TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("reconfigure", "build", "configure again with the plugin (cmake)", "wizard.steps.build:Reconfigure"),
     ("compile", "build", "build the plugin library (second make install)", "wizard.steps.build:Compile"),
     ("verify", "build", "find and check the plugin library", "wizard.steps.build:Verify"),
+    ("try", "build", "call the examples in the built VM", "wizard.steps.trying:Try"),
 )  # fmt: skip
 
 PLANS: dict[str, tuple[str, ...]] = {
@@ -188,6 +190,7 @@ PLANS: dict[str, tuple[str, ...]] = {
         "configure",
         "compile",
         "verify",
+        "try",
     ),
 }
 

@@ -20,6 +20,7 @@ def replay(
     dry_run: bool = False,
     force: bool = False,
     trust: bool = False,
+    bench: bool = False,
 ) -> int:
     """Run (or, with ``dry_run``, print) the profile's plan from ``start`` to ``stop``.
 
@@ -37,7 +38,7 @@ def replay(
         raise UsageError(str(error)) from None
     plan = build_plan(profile.build.mode)
     steps = [step for step in plan if step.id in chosen]
-    ctx = Context(profile, force=force, dry_run=dry_run)
+    ctx = Context(profile, force=force, dry_run=dry_run, bench=bench)
     sink = ConsoleSink()
     if dry_run:
         if untrusted:

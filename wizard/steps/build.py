@@ -485,10 +485,14 @@ class Verify(Step):
                 "the generated C is in " + str(generated_path(ctx)),
             )
         ctx.cache["library"] = library
+        if ctx.profile.plugin.examples:
+            out.line("next: the try step calls plugin.examples in the built VM")
+            return
         from wizard.snippet import image_snippet
 
         out.line("")
-        out.line("Try it: paste this into a Playground of an image run by this VM")
+        out.line("Try it: list calls under plugin.examples and the try step makes them; or paste")
+        out.line("this into a Playground of an image run by this VM")
         for line in image_snippet(ctx.profile.plugin).splitlines():
             out.line("    " + line)
 

@@ -1,0 +1,145 @@
+"""Step 13 ``try`` on the test repository, with the real cmake, make, C compiler and dlopen.
+
+Two test doubles stand where a Pharo image would be needed: the VMMaker stand-in, which
+writes C that does not compute (its primitives leave the stack as they find it), and the
+VM stand-in (``src/vm-standin.c``, built as ``build/vm/pharo``), which loads the real plugin
+library by module name through the library path and calls its real primitives.  So an echo
+primitive (``^ aString``) answers its argument here, as it would in the real VM.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import headers, wizard, write_profile
+
+ECHO = {
+    "protocol": "primitives",
+    "source": (
+        "primitiveEcho: aString\n"
+        '\t"Answer the argument: a SmartSyntax primitive with one String parameter."\n'
+        "\tself primitive: 'primitiveEcho' parameters: #(String).\n"
+        "\t^ aString\n"
+    ),
+}
+EXAMPLES = [
+    {"primitive": "primitiveEcho", "arguments": ["'Hello'"], "answers": "'Hello'"},
+    {"primitive": "primitiveEcho", "arguments": ["'it''s\tTAB'"], "answers": "'it''s\tTAB'"},
+]
+PLAIN_IMAGE = "Pharo12.0-SNAPSHOT-64bit-aa50f9c.image"
+
+
+def echo_profile(workspace: Path, origin: Path, examples: list[dict], **options) -> Path:
+    profile = write_profile(workspace, origin, examples=examples, **options)
+    data = yaml.safe_load(profile.read_text())
+    data["plugin"]["methods"].append(ECHO)
+    profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return profile
+
+
+def set_examples(profile: Path, examples: list[dict]) -> None:
+    data = yaml.safe_load(profile.read_text())
+    data["plugin"]["examples"] = examples
+    profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def digest(path: Path) -> tuple[str, float]:
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime
+
+
+def replace_library(workspace: Path, body: str) -> None:
+    """Build a HelloWorldPlugin library by hand with the real C compiler, over the built one."""
+    source = workspace / "hand.c"
+    source.write_text(
+        '#include "sqVirtualMachine.h"\n'
+        "static struct VirtualMachine *proxy;\n"
+        'EXPORT(const char *) getModuleName(void) { return "HelloWorldPlugin (by hand)"; }\n'
+        "EXPORT(sqInt) setInterpreter(struct VirtualMachine *vm) { proxy = vm; return 1; }\n" + body
+    )
+    header = next((workspace / "pharo-vm").rglob("sqVirtualMachine.h")).parent
+    library = workspace / "build/build/vm/libHelloWorldPlugin.so"
+    built = subprocess.run(
+        ["cc", "-shared", "-fPIC", "-I", str(header), "-o", str(library), str(source)],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+
+
+@pytest.mark.slow
+def test_try_calls_the_examples_in_the_built_vm(fake_origin, workspace):
+    profile = echo_profile(workspace, fake_origin, EXAMPLES)
+    until = wizard("--replay", str(profile), "--until", "verify", cwd=workspace)
+    assert until.returncode == 0, until.stdout[-3000:]
+    vmmaker = workspace / "build/build/vmmaker/image/VMMaker.image"
+    before = digest(vmmaker)
+
+    result = wizard("--replay", str(profile), "--bench", cwd=workspace)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert headers(result.stdout)[-1] == ("try", "ok")
+    table = result.stdout[result.stdout.index("primitive  ") :].splitlines()
+    assert table[0].split() == ["primitive", "arguments", "expected", "got", "calls/s", "verdict"]
+    assert table[1].split()[:4] == ["primitiveEcho", "'Hello'", "'Hello'", "'Hello'"]
+    assert table[1].split()[-1] == "ok"
+    assert int(table[1].split()[4].replace(",", "")) > 0
+    assert "'it''s\\tTAB'" in table[2] and table[2].endswith("ok")
+
+    try_folder = workspace / "build/pharo-plugin-wizard/try"
+    assert sorted(p.name for p in try_folder.glob("*.image")) == [PLAIN_IMAGE]
+    assert (try_folder / "examples.txt").read_text().count("\n") == 2
+    assert "--no-default-preferences --quit" in result.stdout
+    assert digest(vmmaker) == before, "try never touches the VMMaker image"
+
+    state = yaml.safe_load(profile.read_text())["state"]["steps"]["try"]
+    assert state["status"] == "done"
+    assert [row["got"] for row in state["table"]] == ["'Hello'", "'it''s\tTAB'"]
+    assert all(row["calls_per_second"] > 0 for row in state["table"])
+
+    # Without --bench: no calls/s column.
+    plain = wizard("--replay", str(profile), cwd=workspace)
+    assert plain.returncode == 0
+    assert "calls/s" not in plain.stdout and "BENCH" not in plain.stdout
+
+    # A wrong expected answer: exit 1, naming the primitive and both answers.
+    set_examples(profile, [{**EXAMPLES[0], "answers": "'Bye'"}])
+    wrong = wizard("--replay", str(profile), cwd=workspace)
+    assert wrong.returncode == 1
+    assert headers(wrong.stdout)[-1] == ("try", "FAILED")
+    assert "FAILED: try: primitiveEcho: not the expected answer" in wrong.stdout
+    assert "primitiveEcho answered 'Hello', expected 'Bye'" in wrong.stdout
+    failed = yaml.safe_load(profile.read_text())["state"]["steps"]["try"]
+    assert failed["status"] == "failed"
+    assert failed["table"][0]["verdict"] == "MISMATCH"
+
+    # A primitive the library lacks (a library built by hand without it): #'not found'.
+    set_examples(profile, EXAMPLES[:1])
+    replace_library(workspace, "")
+    lacking = wizard("--replay", str(profile), "--from", "try", cwd=workspace)
+    assert lacking.returncode == 1, lacking.stdout[-2000:]
+    assert "FAILED: try: primitiveEcho: not the expected answer" in lacking.stdout
+    assert "primitiveEcho failed with #'not found'" in lacking.stdout
+    assert "did not load the module or did not find the primitive" in lacking.stdout
+
+    # A primitive that crashes the VM: its exit status and crash.dmp are named.
+    replace_library(
+        workspace,
+        "EXPORT(sqInt) primitiveEcho(void) { return (sqInt) proxy->ioLoadFunctionFrom(0, 0); }\n",
+    )
+    crash = wizard("--replay", str(profile), "--from", "try", cwd=workspace)
+    assert crash.returncode == 1
+    assert "the VM stopped with exit status 255" in crash.stdout
+    assert str(try_folder / "crash.dmp") in crash.stdout
+    assert "before answering primitiveEcho" in crash.stdout
+    assert digest(vmmaker) == before
+
+
+def test_without_examples_try_is_skipped_saying_why(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    result = wizard("--replay", str(profile), "--from", "try", "--dry-run", cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    assert "would skip: already done (the profile has no plugin.examples" in result.stdout

@@ -1,0 +1,252 @@
+"""Step 13 ``try``: call each of ``plugin.examples`` in the built VM (SPEC "Trying the plugin").
+
+``verify`` shows the library exports the right symbols; only the VM shows it loads (the
+``getModuleName`` prefix, ``setInterpreter``, ``initialiseModule``) and answers what its
+author expects.  The VM runs headless on a *copy* of the plain Pharo image that pharo-vm's
+build downloads next to its VMMaker image (never the VMMaker image itself, which the Slang
+loop still needs), with ``try-plugin.st`` and an examples file, and the library's folder
+first on the library search path: the VM finds a module by name through the dynamic
+linker (pharo-vm-notes §11).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard.artifacts import find_library, library_candidates
+from wizard.errors import StepFailed
+from wizard.plan import Context, Status, Step
+from wizard.try_protocol import Outcome, Verdict, compare, parse_try_output, write_examples
+from wizard.try_table import rows_of, table_lines
+
+if TYPE_CHECKING:
+    from wizard.sink import StepOutput
+
+TRY_FOLDER = "pharo-plugin-wizard/try"
+IMAGE_FOLDER = "build/vmmaker/image"
+SCRIPT = "try-plugin.st"
+EXAMPLES_FILE = "examples.txt"
+#: What the VM leaves behind when it dies (pharo-vm-notes §11).
+CRASH_FILES = ("crash.dmp", "PharoDebug.log")
+
+NOT_FOUND = "#'not found'"
+NOT_FOUND_CAUSES = (
+    "#'not found' means the VM did not load the module or did not find the primitive in it: "
+    "the library is not on the library path under the plugin's name "
+    "(lib{name}.so, lib{name}.dylib, {name}.dll), its getModuleName() does not start with "
+    "{name}, setInterpreter is missing or refused the VM's proxy, initialiseModule answered 0, "
+    "a library it links is missing, or it does not export the primitive; run the VM with "
+    "--logLevel=4 to see 'Try loading' and 'Failed to load module' lines"
+)
+
+
+def built_vm(build_dir: Path, platform: str = sys.platform) -> Path:
+    """Where pharo-vm's build puts the VM executable (pharo-vm-notes §3)."""
+    if platform == "darwin":
+        return build_dir / "build/vm/Debug/Pharo.app/Contents/MacOS/Pharo"
+    if platform.startswith(("win", "cygwin", "msys")):
+        return build_dir / "build/vm/Pharo.exe"
+    return build_dir / "build/vm/pharo"
+
+
+def library_path_variable(platform: str = sys.platform) -> str:
+    """The variable the dynamic linker searches for a module loaded by name."""
+    if platform == "darwin":
+        return "DYLD_LIBRARY_PATH"
+    if platform.startswith(("win", "cygwin", "msys")):
+        return "PATH"
+    return "LD_LIBRARY_PATH"
+
+
+def plain_images(build_dir: Path) -> list[Path]:
+    """The plain Pharo images next to VMMaker.image, newest name last (never VMMaker's)."""
+    folder = build_dir / IMAGE_FOLDER
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.glob("Pharo*.image") if path.is_file())
+
+
+def image_companions(image: Path) -> list[Path]:
+    """The image's ``.changes`` and the ``.sources`` beside it: a copy needs both to run."""
+    companions = [image.with_suffix(".changes")]
+    companions += sorted(image.parent.glob("Pharo*.sources"))
+    return [path for path in companions if path.is_file()]
+
+
+@dataclass(frozen=True)
+class TryRun:
+    """What one run of the VM needs: the paths and the exact command line."""
+
+    vm: Path
+    library: Path
+    image: Path
+    folder: Path
+    script: Path
+    examples: Path
+    bench: bool
+
+    def command(self, plugin: str) -> list[str]:
+        return [
+            str(self.vm),
+            "--headless",
+            str(self.folder / self.image.name),
+            "--no-default-preferences",
+            "--quit",
+            str(self.script),
+            str(self.examples),
+            plugin,
+            "1" if self.bench else "0",
+        ]
+
+    def environment(self) -> dict[str, str]:
+        """The wizard's environment with the library's folder first on the library path."""
+        variable = library_path_variable()
+        environment = dict(os.environ)
+        rest = environment.get(variable)
+        folder = str(self.library.parent)
+        environment[variable] = folder + (os.pathsep + rest if rest else "")
+        return environment
+
+
+class Try(Step):
+    """Run the built VM on a copy of a plain Pharo image and call every example."""
+
+    id = "try"
+    phase = "build"
+    title = "call the examples in the built VM"
+
+    def detect(self, ctx: Context) -> Status:
+        if not ctx.profile.plugin.examples:
+            return Status(True, "the profile has no plugin.examples, so there is nothing to call")
+        count = len(ctx.profile.plugin.examples)
+        return Status(False, f"always runs: {count} example{'s' * (count != 1)} to call")
+
+    def describe(self, ctx: Context) -> list[str]:
+        run = self.prepare(ctx, check=False)
+        return [
+            f"copy the plain Pharo image in {ctx.build_dir / IMAGE_FOLDER} (never VMMaker.image) "
+            f"into {run.folder}",
+            f"write {run.examples} ({len(ctx.profile.plugin.examples)} examples)",
+            f"{library_path_variable()}={run.library.parent}:… "
+            + " ".join(run.command(ctx.plugin)),
+            "compare each answer with plugin.examples' answers",
+        ]
+
+    def prepare(self, ctx: Context, check: bool = True) -> TryRun:
+        """The run's paths; with ``check``, fail with a sentence when one is missing."""
+        vm = built_vm(ctx.build_dir)
+        library = (
+            find_library(ctx.build_dir, ctx.plugin)
+            or library_candidates(ctx.build_dir, ctx.plugin)[0]
+        )
+        images = plain_images(ctx.build_dir)
+        image = images[-1] if images else ctx.build_dir / IMAGE_FOLDER / "Pharo*.image"
+        folder = ctx.build_dir / TRY_FOLDER
+        if check:
+            if not vm.is_file():
+                raise StepFailed(
+                    f"no built VM at {vm}", hint="run the compile step (run without --from)"
+                )
+            if not library.is_file():
+                raise StepFailed(
+                    f"no library for {ctx.plugin} in the build folder",
+                    hint="run the compile and verify steps (run without --from)",
+                )
+            if not images:
+                raise StepFailed(
+                    f"no plain Pharo image (Pharo*.image) in {ctx.build_dir / IMAGE_FOLDER}",
+                    hint="the build downloads it with the VMMaker image; run the generate step "
+                    "again (the VMMaker image itself is never used to try)",
+                )
+        return TryRun(
+            vm=vm,
+            library=library,
+            image=image,
+            folder=folder,
+            script=folder / SCRIPT,
+            examples=folder / EXAMPLES_FILE,
+            bench=ctx.bench,
+        )
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.runner import run
+
+        examples = ctx.profile.plugin.examples
+        ctx.step_state.setdefault(self.id, {}).pop("table", None)
+        plan = self.prepare(ctx)
+        self.set_up(plan, examples, out)
+        completed = run(
+            plan.command(ctx.plugin),
+            out,
+            cwd=plan.folder,
+            env=plan.environment(),
+            token=ctx.token,
+        )
+        log = ctx.log_path(self.id).read_text("utf-8", "replace")
+        verdicts = compare(examples, parse_try_output(log))
+        rows = rows_of(verdicts)
+        out.line("")
+        for line in table_lines(rows, plan.bench):
+            out.line(line)
+        ctx.step_state[self.id]["table"] = [row.as_state() for row in rows]
+        ctx.cache["try-rows"] = rows
+        self.judge(ctx, plan, completed.returncode, verdicts)
+
+    @staticmethod
+    def set_up(plan: TryRun, examples: Any, out: StepOutput) -> None:
+        """A fresh try folder: the image copy, its companions, the script, the examples."""
+        if plan.folder.exists():
+            shutil.rmtree(plan.folder)
+        plan.folder.mkdir(parents=True)
+        for source in (plan.image, *image_companions(plan.image)):
+            shutil.copy2(source, plan.folder / source.name)
+        out.line(f"image: a copy of {plan.image.name} in {plan.folder}")
+        script = resources.files("wizard").joinpath("smalltalk", SCRIPT)
+        plan.script.write_text(script.read_text("utf-8"), encoding="utf-8")
+        plan.examples.write_text(write_examples(examples), encoding="utf-8")
+        out.line(f"library: {plan.library}")
+
+    @staticmethod
+    def judge(ctx: Context, plan: TryRun, status: int, verdicts: list[Verdict]) -> None:
+        """Fail naming the primitives that did not answer as expected, or the VM's death."""
+        wrong = [v for v in verdicts if v.outcome is not Outcome.MATCH]
+        if status != 0:
+            left = [plan.folder / name for name in CRASH_FILES if (plan.folder / name).exists()]
+            unanswered = [v.example.primitive for v in wrong if v.outcome is Outcome.NO_ANSWER]
+            where = f"; it left {', '.join(str(p) for p in left)}" if left else ""
+            raise StepFailed(
+                f"the VM stopped with exit status {status}{where}"
+                + (f" before answering {', '.join(unanswered)}" if unanswered else ""),
+                hint="255 is a VM crash (crash.dmp), 1 an unhandled Smalltalk error "
+                "(PharoDebug.log): a primitive that crashes the VM usually writes outside "
+                "an object or uses an argument without checking it",
+            )
+        if not wrong:
+            return
+        details = [_detail(v) for v in wrong]
+        names = ", ".join(dict.fromkeys(v.example.primitive for v in wrong))
+        hint = "fix the primitive's Slang (or the example's answers), then run again"
+        if any(v.got == NOT_FOUND for v in wrong):
+            hint = NOT_FOUND_CAUSES.format(name=ctx.plugin)
+        elif all(v.outcome is Outcome.NO_ANSWER for v in wrong):
+            hint = "the VM printed no TRY line for them: read the log for the image's errors"
+        raise StepFailed(f"{names}: not the expected answer", hint=hint, details=details)
+
+    def record(self, ctx: Context) -> dict[str, object]:
+        rows = ctx.cache.get("try-rows") or []
+        return {"table": [row.as_state() for row in rows]}
+
+
+def _detail(verdict: Verdict) -> str:
+    primitive = verdict.example.primitive
+    if verdict.outcome is Outcome.MISMATCH:
+        return f"{primitive} answered {verdict.got}, expected {verdict.example.answers}"
+    if verdict.outcome is Outcome.FAILED:
+        return f"{primitive} failed with {verdict.got}"
+    return f"{primitive}: no answer from the VM"
