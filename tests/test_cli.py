@@ -54,6 +54,8 @@ def test_new_writes_once_and_refuses_to_overwrite(tmp_path):
     assert first.returncode == 0
     written = (tmp_path / "profiles" / "MyPlugin.yml").read_bytes()
     assert b"name: MyPlugin" in written
+    assert b"- primitive: primitiveGetHelloString" in written
+    assert b"answers: \"'Hello from your MyPlugin.'\"" in written
     second = wizard("--new", "MyPlugin", cwd=tmp_path)
     assert second.returncode == 2
     assert "exists already" in second.stderr
@@ -108,7 +110,7 @@ def test_dry_run_changes_nothing(tmp_path):
     profile_before = (tmp_path / "profiles" / "MyPlugin.yml").read_bytes()
     result = wizard("--replay", "profiles/MyPlugin.yml", "--dry-run", cwd=tmp_path)
     assert result.returncode == 0
-    assert "==> [1/12] clone: clone pharo-vm" in result.stdout
+    assert "==> [1/13] clone: clone pharo-vm" in result.stdout
     assert "git clone --progress https://github.com/pharo-project/pharo-vm.git" in result.stdout
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
     assert (tmp_path / "profiles" / "MyPlugin.yml").read_bytes() == profile_before
@@ -127,5 +129,17 @@ def test_dry_run_shows_single_pass_plan(tmp_path):
     headers = [line.split()[2] for line in result.stdout.splitlines() if line.startswith("==>")]
     assert headers == [
         "clone:", "checkout:", "branch:", "plugin-source:", "plugin-list:",
-        "plugins-cmake:", "commit:", "configure:", "compile:", "verify:",
+        "plugins-cmake:", "commit:", "configure:", "compile:", "verify:", "try:",
     ]  # fmt: skip
+
+
+def test_bench_goes_with_replay_and_the_dry_run_shows_try(tmp_path):
+    refused = wizard("--bench", "--lint", "profiles/MyPlugin.yml", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "--bench goes with --replay PROFILE" in refused.stderr
+    wizard("--new", "MyPlugin", cwd=tmp_path)
+    result = wizard("--replay", "profiles/MyPlugin.yml", "--dry-run", "--bench", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "==> [13/13] try: call the examples in the built VM" in result.stdout
+    assert "try-plugin.st" in result.stdout and "MyPlugin 1" in result.stdout
+    assert "never VMMaker.image" in result.stdout

@@ -230,6 +230,16 @@ def test_template_is_the_article_plugin_renamed(tmp_path):
     ]
     assert "self stringFromCString:" in profile.plugin.methods[1].source
     assert "Hello from your MyPlugin." in profile.plugin.methods[1].source
+    (example,) = profile.plugin.examples
+    assert (example.primitive, example.arguments) == ("primitiveGetHelloString", ())
+    assert example.answers == "'Hello from your MyPlugin.'"
+
+
+def test_the_shipped_profile_has_the_articles_example():
+    profile = load_profile(Path(__file__).parent.parent / "profiles" / "HelloWorldPlugin.yml")
+    assert [(e.primitive, e.answers) for e in profile.plugin.examples] == [
+        ("primitiveGetHelloString", "'Hello from your HelloWorldPlugin.'")
+    ]
 
 
 # --------------------------------------------------------------------------- plugin.examples

@@ -167,7 +167,7 @@ async def test_without_a_profile_the_list_offers_a_new_plugin(tmp_path):
         assert any("does not load" in str(row[2]) for row in rows)
         assert any(row[0] == "HelloWorldPlugin" for row in rows)
         await wait_for(pilot, lambda: "steps" in str(table.get_row_at(1)[2]))
-        assert "0/12 steps" in str(table.get_row_at(1)[2])
+        assert "0/13 steps" in str(table.get_row_at(1)[2])
         await pilot.press("n")
         await pilot.press(*"MyPlugin", "enter")
         await wait_for(pilot, lambda: app.session is not None)
