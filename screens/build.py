@@ -285,10 +285,17 @@ class BuildScreen(PhaseScreen):
             f"[$success]✓ built:[/] [b]{escape(str(artifact.get('path', '?')))}[/b]"
             + (f"  [dim]{size:,} bytes[/dim]" if isinstance(size, int) else ""),
             f"exports: {escape(exports)}",
-            "Paste this into a Playground of an image run by this VM ([b]y[/b] copies it):",
         ]
-        self.query_one("#result-facts", Static).update("\n".join(facts))
         snippet = self.query_one("#snippet", TextArea)
+        snippet.display = not profile.plugin.examples
+        if profile.plugin.examples:
+            facts += try_facts(profile.state.get("steps", {}).get("try"))
+        else:
+            facts.append(
+                "Paste this into a Playground of an image run by this VM ([b]y[/b] copies it), "
+                "or list calls under plugin.examples for the try step:"
+            )
+        self.query_one("#result-facts", Static).update("\n".join(facts))
         text = image_snippet(profile.plugin)
         if snippet.text != text:
             snippet.load_text(text)
@@ -393,6 +400,24 @@ class BuildScreen(PhaseScreen):
         assert self.wizard.session is not None
         self.app.copy_to_clipboard(image_snippet(self.wizard.session.profile.plugin))
         self.app.notify("the Smalltalk snippet is on the clipboard", timeout=3)
+
+
+def try_facts(entry: object) -> list[str]:
+    """The last try, from ``state:``: its verdict and its table (markup-escaped lines)."""
+    from wizard.try_table import TryRow, table_lines
+
+    table = entry.get("table") if isinstance(entry, dict) else None
+    if not isinstance(entry, dict) or not isinstance(table, list) or not table:
+        return ["try has not called the examples yet: [b]ctrl+n[/b] runs it in the built VM"]
+    rows = [TryRow.from_state(row) for row in table if isinstance(row, dict)]
+    bench = any(row.calls_per_second is not None for row in rows)
+    passed = entry.get("status") == "done"
+    head = (
+        "[$success]✓ try:[/] every example answered as expected"
+        if passed
+        else "[$error]✗ try:[/] not every example answered as expected"
+    )
+    return [head, *(escape(line) for line in table_lines(rows, bench))]
 
 
 def _problem_prompt(problem: Problem) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import psutil
 import pytest
+import yaml
 from textual.widgets import SelectionList
 
 from screens.build import BuildScreen
@@ -216,3 +217,37 @@ async def test_retry_a_failed_step_after_fixing_its_cause(profile):
         assert app.run_model.exit_code == 0
         await wait_for(pilot, lambda: app.views()["plugin-source"].state == "done")
         assert (checkout(profile) / CLASS).is_file()
+
+
+async def test_build_shows_the_try_table_after_verify(tmp_path, fake_origin):
+    """With plugin.examples, the result panel shows try's table instead of the snippet.
+
+    The VM stand-in calls the real library's primitive; the VMMaker stand-in's C does not
+    compute, so an echo primitive (which answers its argument) is what can pass here.
+    """
+    path = point_at(make_workspace(tmp_path), fake_origin)
+    data = profile_data(path)
+    data["plugin"]["methods"].append(
+        {"source": "primitiveEcho: aString\n\tself primitive: 'primitiveEcho' "
+                   "parameters: #(String).\n\t^ aString\n"}
+    )  # fmt: skip
+    data["plugin"]["examples"] = [
+        {"primitive": "primitiveEcho", "arguments": ["'Hi'"], "answers": "'Hi'"}
+    ]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    app = app_on(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        await pilot.press("f5")
+        assert isinstance(app.screen, BuildScreen)
+        await run_phase(pilot, timeout=300)
+        assert app.run_model.exit_code == 0, app.run_model.failure
+        assert app.views()["try"].state == "done"
+        await wait_for(pilot, lambda: app.screen.query_one("#bottom").current == "result")
+        facts = str(app.screen.query_one("#result-facts").render())
+        assert "✓ try: every example answered as expected" in facts
+        header, row = facts.splitlines()[-2:]
+        assert header.split() == ["primitive", "arguments", "expected", "got", "verdict"]
+        assert row.split() == ["primitiveEcho", "'Hi'", "'Hi'", "'Hi'", "ok"]
+        assert not app.screen.query_one("#snippet").display
+        await pilot.press("ctrl+q")
