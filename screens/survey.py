@@ -100,7 +100,7 @@ def take_survey(profile: Profile) -> Survey:
             status = step.detect(ctx)
         except Exception as error:  # a detect that cannot tell is "not done, because…"
             status = Status(False, str(error) or type(error).__name__)
-        if step.id == "try" and not status.done:
+        if step.id == "try":
             status = _try_status(ctx, statuses, status)
         statuses[step.id] = Status(status.done, shorten(status.reason, ctx.workspace))
     ctx.close()
@@ -148,12 +148,17 @@ def _always_runs_status(ctx: Context, step_id: str, earlier: Mapping[str, Status
 
 
 def _try_status(ctx: Context, earlier: Mapping[str, Status], status: Status) -> Status:
-    """try runs each time; it counts as done when it last passed on a still-checked library."""
+    """try comes last: done only once every earlier step is; with examples, it runs each
+    time and counts as done when it last passed."""
+    if not all(each.done for each in earlier.values()):
+        return Status(
+            False, "runs after verify" + ("" if not status.done else f" ({status.reason})")
+        )
+    if status.done:
+        return status
     entry = ctx.step_records.get("try") or {}
     if not isinstance(entry, dict) or entry.get("status") != "done":
         return status
-    if not all(each.done for each in earlier.values()):
-        return Status(False, "an earlier step is no longer done")
     return Status(True, "every example answered as expected in the last try")
 
 
