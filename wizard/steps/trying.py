@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from wizard.artifacts import find_library, library_candidates
 from wizard.errors import StepFailed
@@ -26,7 +26,10 @@ from wizard.try_protocol import Outcome, Verdict, compare, parse_try_output, wri
 from wizard.try_table import rows_of, table_lines
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from wizard.sink import StepOutput
+    from wizard.try_protocol import Example
 
 TRY_FOLDER = "pharo-plugin-wizard/try"
 IMAGE_FOLDER = "build/vmmaker/image"
@@ -199,7 +202,7 @@ class Try(Step):
         self.judge(ctx, plan, completed.returncode, verdicts)
 
     @staticmethod
-    def set_up(plan: TryRun, examples: Any, out: StepOutput) -> None:
+    def set_up(plan: TryRun, examples: Sequence[Example], out: StepOutput) -> None:
         """A fresh try folder: the image copy, its companions, the script, the examples."""
         if plan.folder.exists():
             shutil.rmtree(plan.folder)
