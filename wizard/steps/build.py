@@ -319,6 +319,14 @@ def fail_build(ctx: Context, step_id: str) -> None:
 # --------------------------------------------------------------------------- plugins.cmake
 
 
+def plugin_links(ctx: Context) -> str:
+    """The block the wizard owns after the declaration: the profile's links and definitions."""
+    from wizard.formats.plugins_cmake import links_block
+
+    plugin = ctx.profile.plugin
+    return links_block(ctx.plugin, plugin.link, plugin.compile_definitions)
+
+
 class PluginsCmake(Step):
     """Declare the plugin in the checkout's plugin list, in its layout's form, once."""
 
@@ -344,9 +352,12 @@ class PluginsCmake(Step):
             return Status(False, f"no {plugin_list} yet")
         from wizard.formats.plugins_cmake import count_plugin_declarations
 
-        count = count_plugin_declarations(read_checkout_file(ctx, plugin_list), ctx.plugin)
+        text = read_checkout_file(ctx, plugin_list)
+        count = count_plugin_declarations(text, ctx.plugin)
         if count != 1:
             return Status(False, f"{plugin_list} declares {ctx.plugin} {count} times")
+        if read_layout(ctx.checkout).declare(text, ctx.plugin, plugin_links(ctx)) != text:
+            return Status(False, f"{plugin_list} does not have {ctx.plugin}'s links yet")
         if self.commits:
             from wizard.repository import uncommitted
 
@@ -368,7 +379,7 @@ class PluginsCmake(Step):
             ]
         lines = [
             f"add to {layout.plugin_list} ({layout.name}):",
-            *layout.declaration(ctx.plugin).splitlines(),
+            *layout.declaration(ctx.plugin, plugin_links(ctx)).splitlines(),
         ]
         if self.commits:
             from wizard.steps.develop import commit_commands
@@ -390,7 +401,7 @@ class PluginsCmake(Step):
                 hint="remove the extra add_vm_plugin lines by hand; the wizard never deletes them",
             )
         try:
-            new_text = layout.declare(text, ctx.plugin)
+            new_text = layout.declare(text, ctx.plugin, plugin_links(ctx))
         except ValueError as error:
             raise StepFailed(f"{plugin_list}: {error}") from None
         write_owned(ctx, self.id, plugin_list, new_text, out)
@@ -461,6 +472,8 @@ class Verify(Step):
         return [
             f"look for the library in: {places}",
             "check its dynamic symbols: getModuleName, setInterpreter and every exported primitive",
+            "check that every symbol it leaves undefined is exported by the VM or by a library "
+            "it links",
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
@@ -484,6 +497,7 @@ class Verify(Step):
                 hint="a primitive needs <export: true> or a SmartSyntax primitive: directive; "
                 "the generated C is in " + str(generated_path(ctx)),
             )
+        self.check_linkage(ctx, path, out)
         ctx.cache["library"] = library
         from wizard.snippet import image_snippet
 
@@ -491,6 +505,33 @@ class Verify(Step):
         out.line("Try it: paste this into a Playground of an image run by this VM")
         for line in image_snippet(ctx.profile.plugin).splitlines():
             out.line("    " + line)
+
+    @staticmethod
+    def check_linkage(ctx: Context, path: Path, out: StepOutput) -> None:
+        """Fail naming the undefined symbols nothing provides (the usual forgotten ``link:``)."""
+        from wizard.formats.elf import is_elf
+
+        if not is_elf(path):
+            out.line("undefined symbols: not checked (only ELF libraries are read for them)")
+            return
+        from wizard.linkage import check_linkage
+
+        linkage = check_linkage(path)
+        out.line(f"needs: {', '.join(linkage.needed) or 'no library'}")
+        if linkage.not_found:
+            out.line(
+                f"warning: {', '.join(linkage.not_found)} not found on this machine; the "
+                "undefined symbols are not checked"
+            )
+            return
+        if linkage.unresolved:
+            raise StepFailed(
+                f"{path.name} needs {', '.join(linkage.unresolved)}, which neither the VM nor "
+                "a library it links provides",
+                hint=f"add the library that defines them to plugin.link in {ctx.profile.path.name} "
+                "(e.g. link: {libraries: [z]} for crc32), or the C that defines them to "
+                "plugin.sources",
+            )
 
     def record(self, ctx: Context) -> dict[str, object]:
         library = ctx.cache.get("library")
