@@ -434,7 +434,24 @@ class Compile(Step):
             return Status(False, f"{generated_c(ctx.plugin)} does not exist")
         if not _newer(library, source):
             return Status(False, f"{library.name} is older than its generated C")
+        for relative in self.inputs(ctx):
+            if not _newer(library, ctx.in_checkout(relative)):
+                return Status(False, f"{library.name} is older than {relative}")
         return Status(True, f"{library.relative_to(ctx.build_dir)} is newer than its generated C")
+
+    @staticmethod
+    def inputs(ctx: Context) -> list[str]:
+        """What else the library is built from: the plugin's own C and, for its links and
+        definitions, the plugin list (a changed ``link:`` must rebuild it)."""
+        from wizard.checkout import read_layout
+        from wizard.formats.layout import UnknownLayout
+        from wizard.steps.develop import plugin_sources
+
+        try:
+            plugin_list = read_layout(ctx.checkout).plugin_list
+        except UnknownLayout:
+            return []
+        return [plugin_list, *(target for target, _ in plugin_sources(ctx))]
 
     def describe(self, ctx: Context) -> list[str]:
         return [" ".join(cmake_install_args(ctx))]
