@@ -9,6 +9,7 @@ The one test double is the repository's VMMaker stand-in (it writes the plugin's
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import git
@@ -161,3 +162,32 @@ def test_another_plugins_header_and_code_come_through_link_plugins(fake_origin, 
         # 2024: include_directories() is global, so it compiles; the code is still missing.
         assert headers(unlinked.stdout)[-1] == ("verify", "FAILED")
         assert "needs sqFileInit, which neither the VM nor a library it links" in unlinked.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("branch", ["pharo-10", "pharo-12"], ids=["layout-2024", "layout-2025"])
+def test_pkg_config_modules_link_and_a_missing_one_names_what_to_install(
+    fake_origin, workspace, branch
+):
+    definitions = ["CRC_HELPER_SEED=0"]
+    profile = crc_profile(
+        workspace,
+        fake_origin,
+        branch,
+        "single-pass",
+        link={"pkg_config": ["zlib"]},
+        compile_definitions=definitions,
+    )
+    built = wizard("--replay", str(profile), cwd=workspace)
+    assert built.returncode == 0, built.stdout[-3000:]
+    assert any(name.startswith("libz.so") for name in needed_libraries(workspace / LIBRARY))
+
+    data = yaml.safe_load(profile.read_text())
+    data["plugin"]["link"] = {"pkg_config": ["zlib", "no-such-module-for-the-wizard"]}
+    profile.write_text(yaml.safe_dump(data, sort_keys=False))
+    shutil.rmtree(workspace / "build")
+    missing = wizard("--replay", str(profile), cwd=workspace)
+    assert missing.returncode == 1, missing.stdout[-3000:]
+    assert ("configure", "FAILED") in headers(missing.stdout)
+    assert "links the pkg-config module no-such-module-for-the-wizard" in missing.stdout
+    assert "no-such-module-for-the-wizard.pc" in missing.stdout
