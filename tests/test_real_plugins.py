@@ -191,3 +191,22 @@ def test_pkg_config_modules_link_and_a_missing_one_names_what_to_install(
     assert ("configure", "FAILED") in headers(missing.stdout)
     assert "links the pkg-config module no-such-module-for-the-wizard" in missing.stdout
     assert "no-such-module-for-the-wizard.pc" in missing.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("branch", ["pharo-10", "pharo-12"], ids=["layout-2024", "layout-2025"])
+def test_the_library_template_builds_a_plugin_that_needs_libz(fake_origin, workspace, branch):
+    made = wizard("--new", NAME, "--template", "library", cwd=workspace)
+    assert made.returncode == 0, made.stderr
+    profile = workspace / "profiles" / f"{NAME}.yml"
+    assert (workspace / "profiles" / NAME / "crcHelper.c").is_file()
+    data = yaml.safe_load(profile.read_text())
+    data["repository"] = {"url": str(fake_origin), "base_branch": branch}
+    data["build"]["jobs"] = 2
+    profile.write_text(yaml.safe_dump(data, sort_keys=False))
+
+    built = wizard("--replay", str(profile), cwd=workspace)
+    assert built.returncode == 0, built.stdout[-3000:]
+    library = workspace / LIBRARY
+    assert {"primitiveCrc32", "crcHelperChecksum"} <= exported_symbols(library)
+    assert any(name.startswith("libz.so") for name in needed_libraries(library))

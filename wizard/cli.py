@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
         "--trust", action="store_true", help="allow cmake options that run programs (SPEC Trust)"
     )
     parser.add_argument("--profiles", metavar="DIR", default="profiles", help="folder for --new")
+    parser.add_argument(
+        "--template", metavar="T", help="the template for --new: hello (default) or library"
+    )
     return parser
 
 
@@ -85,7 +88,7 @@ def run(argv: list[str]) -> int:
         if args.list_steps:
             return _list_steps()
         if args.new:
-            return _new(args.new, Path(args.profiles))
+            return _new(args.new, Path(args.profiles), args.template or "hello")
         if args.lint:
             from wizard.lint import lint_command
 
@@ -136,6 +139,8 @@ def _check_combinations(args: argparse.Namespace) -> None:
         raise UsageError("--set goes with --replay PROFILE or --lint PROFILE")
     if args.profiles != "profiles" and not args.new:
         raise UsageError("--profiles goes with --new NAME")
+    if args.template is not None and not args.new:
+        raise UsageError("--template goes with --new NAME")
     if args.profile and (
         args.replay or args.new or args.lint or args.emit_ci or args.list_steps or args.version
     ):
@@ -151,10 +156,10 @@ def _list_steps() -> int:
     return EXIT_OK
 
 
-def _new(name: str, folder: Path) -> int:
+def _new(name: str, folder: Path, template: str) -> int:
     from wizard.template import write_new_profile
 
-    path = write_new_profile(name, folder)
+    path = write_new_profile(name, folder, template)
     print(f"wrote {path}")
     print(f"next: edit it, then run  {PROG} {path}  (or {PROG} --replay {path})")
     return EXIT_OK
