@@ -376,6 +376,12 @@ class PluginsCmake(Step):
                 f"add add_vm_plugin({ctx.plugin} …) to the checkout's plugin list: "
                 "cmake/plugins.cmake in the 2025 layout, plugins.cmake in the 2024 one "
                 "(read from CMakeLists.txt once the checkout is there)",
+                *(
+                    ["right after it, what the plugin links and defines:"]
+                    + plugin_links(ctx).splitlines()
+                    if plugin_links(ctx)
+                    else []
+                ),
             ]
         lines = [
             f"add to {layout.plugin_list} ({layout.name}):",
