@@ -94,6 +94,8 @@ def test_a_class_becomes_a_profile_that_renders_it_back(fake_origin, tmp_path, b
     profile = load_profile(tmp_path / "ws/profiles/CrcPlugin.yml")
     assert render_class(profile.plugin, style) == text
     assert profile.checkout_dir == checkout.resolve()
+    assert profile.repository.base_branch == branch
+    assert profile.repository.url == str(fake_origin)
     if style is TonelStyle.NEW:
         assert profile.plugin.instance_variables == ("table", "calls")
         assert profile.plugin.comment.startswith("I answer the CRC")

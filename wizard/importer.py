@@ -119,7 +119,7 @@ def _first_difference(original: str, rendered: str) -> str:
 def import_plugin(name: str, checkout: Path, folder: Path) -> Path:
     """Write ``folder/NAME.yml`` from the checkout's class file; never overwrite a profile."""
     from wizard.formats.tonel import detect_style_in
-    from wizard.repository import origin_urls
+    from wizard.repository import current_branch, origin_urls
 
     if not CLASS_NAME.fullmatch(name):
         raise UsageError(f"--import {name!r}: a plugin name is a Smalltalk class name")
@@ -133,8 +133,16 @@ def import_plugin(name: str, checkout: Path, folder: Path) -> Path:
         text = source.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{source} is not UTF-8 text") from None
-    urls = origin_urls(checkout) if (checkout / ".git").exists() else []
-    repository = Repository(url=urls[0] if urls else str(checkout.resolve()), path=checkout.name)
+    is_git = (checkout / ".git").exists()
+    urls = origin_urls(checkout) if is_git else []
+    branch = current_branch(checkout) if is_git else None
+    repository = Repository(
+        url=urls[0] if urls else str(checkout.resolve()),
+        path=checkout.name,
+        # the branch the class is on, so the plugin branch starts from it (not when it is
+        # the plugin branch already)
+        base_branch=branch if branch != name else None,
+    )
     workspace = os.path.relpath(checkout.resolve().parent, folder.resolve())
     try:
         imported = profile_for_class(
