@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     forms = parser.add_mutually_exclusive_group()
     forms.add_argument("--replay", metavar="PROFILE", help="headless: run every step not yet done")
     forms.add_argument("--new", metavar="NAME", help="write PROFILES/NAME.yml from the template")
+    forms.add_argument(
+        "--import", dest="import_name", metavar="NAME",
+        help="write PROFILES/NAME.yml from the plugin class NAME of a checkout (--from-checkout)",
+    )  # fmt: skip
     forms.add_argument("--lint", metavar="PROFILE", help="check the Slang methods only")
     forms.add_argument(
         "--emit-ci", nargs=2, metavar=("PROVIDER", "PROFILE"),
@@ -69,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
         "--bench", action="store_true", help="also time each example in try (calls per second)"
     )
     parser.add_argument("--profiles", metavar="DIR", default="profiles", help="folder for --new")
+    parser.add_argument(
+        "--from-checkout", metavar="DIR", help="the pharo-vm checkout --import reads from"
+    )
+    parser.add_argument(
+        "--template", metavar="T", help="the template for --new: hello (default) or library"
+    )
     return parser
 
 
@@ -88,7 +98,9 @@ def run(argv: list[str]) -> int:
         if args.list_steps:
             return _list_steps()
         if args.new:
-            return _new(args.new, Path(args.profiles))
+            return _new(args.new, Path(args.profiles), args.template or "hello")
+        if args.import_name:
+            return _import(args.import_name, Path(args.from_checkout), Path(args.profiles))
         if args.lint:
             from wizard.lint import lint_command
 
@@ -138,10 +150,22 @@ def _check_combinations(args: argparse.Namespace) -> None:
             raise UsageError(f"{flag} goes with --replay PROFILE")
     if args.overrides and not (args.replay or args.lint):
         raise UsageError("--set goes with --replay PROFILE or --lint PROFILE")
-    if args.profiles != "profiles" and not args.new:
-        raise UsageError("--profiles goes with --new NAME")
+    if args.profiles != "profiles" and not (args.new or args.import_name):
+        raise UsageError("--profiles goes with --new NAME or --import NAME")
+    if args.import_name and not args.from_checkout:
+        raise UsageError("--import NAME needs --from-checkout DIR (a pharo-vm checkout)")
+    if args.from_checkout and not args.import_name:
+        raise UsageError("--from-checkout goes with --import NAME")
+    if args.template is not None and not args.new:
+        raise UsageError("--template goes with --new NAME")
     if args.profile and (
-        args.replay or args.new or args.lint or args.emit_ci or args.list_steps or args.version
+        args.replay
+        or args.new
+        or args.import_name
+        or args.lint
+        or args.emit_ci
+        or args.list_steps
+        or args.version
     ):
         raise UsageError(f"unexpected argument {args.profile!r}")
 
@@ -155,12 +179,21 @@ def _list_steps() -> int:
     return EXIT_OK
 
 
-def _new(name: str, folder: Path) -> int:
+def _new(name: str, folder: Path, template: str) -> int:
     from wizard.template import write_new_profile
 
-    path = write_new_profile(name, folder)
+    path = write_new_profile(name, folder, template)
     print(f"wrote {path}")
     print(f"next: edit it, then run  {PROG} {path}  (or {PROG} --replay {path})")
+    return EXIT_OK
+
+
+def _import(name: str, checkout: Path, folder: Path) -> int:
+    from wizard.importer import import_plugin
+
+    path = import_plugin(name, checkout, folder)
+    print(f"wrote {path} from {checkout}")
+    print(f"next: run  {PROG} --replay {path}  (its plugin-source step finds the class as is)")
     return EXIT_OK
 
 

@@ -34,6 +34,11 @@ CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
 VARIABLE_NAME = re.compile(r"[a-z_][A-Za-z0-9_]{0,63}")
 CATEGORY = re.compile(r"VMMaker(-[A-Za-z0-9]+){0,4}")
 CMAKE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# What may stand bare in a cmake argument the wizard writes: no spaces, quotes, ;, $, (, ), #.
+LINK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]{0,99}")
+COMPILE_DEFINITION = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}(=[A-Za-z0-9_.+:/,-]{0,200})?")
+SOURCE_PLATFORMS = ("common", "unix", "osx", "win")
+SOURCE_SUFFIXES = (".c", ".h")
 # git-check-ref-format, the parts that matter for a branch a user types.
 _BAD_REF = re.compile(
     r"(^[-/.])|(\.\.)|([\x00-\x20~^:?*\[\\\x7f])|(@\{)|(/\.)|(//)|([/.]$)|(\.lock$)"
@@ -50,8 +55,13 @@ _KEYS: dict[Field, tuple[str, ...]] = {
         "comment",
         "instance_variables",
         "methods",
+        "sources",
+        "link",
+        "compile_definitions",
         "examples",
     ),
+    ("plugin", "sources"): ("common", "unix", "osx", "win"),
+    ("plugin", "link"): ("libraries", "pkg_config", "frameworks", "plugins"),
     ("repository",): ("url", "path", "base_branch", "plugin_branch"),
     ("build",): ("dir", "mode", "cmake_options", "jobs"),
 }
@@ -78,6 +88,45 @@ class Method:
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """A hand-written C file or header of the plugin (``plugin.sources``).
+
+    ``path`` is as the profile gives it, relative to the profile's folder; ``platform`` is
+    the folder it goes to in the checkout: ``src/<platform>/`` for ``.c``, ``include/<platform>/``
+    for ``.h``.
+    """
+
+    platform: str
+    path: str
+
+    @property
+    def kind(self) -> str:
+        """``src`` or ``include``: the plugin folder's sub-folder this file belongs in."""
+        return "include" if self.path.endswith(".h") else "src"
+
+    @property
+    def file_name(self) -> str:
+        return PurePosixPath(self.path.replace("\\", "/")).name
+
+    def in_plugin_folder(self) -> str:
+        """Where it goes below ``<plugins folder>/<Name>/``, e.g. ``src/common/helper.c``."""
+        return f"{self.kind}/{self.platform}/{self.file_name}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """What the plugin's library links (``plugin.link``): each becomes a cmake line."""
+
+    libraries: tuple[str, ...] = ()  # system libraries, e.g. z for libz
+    pkg_config: tuple[str, ...] = ()  # pkg-config modules, e.g. glib-2.0
+    frameworks: tuple[str, ...] = ()  # macOS frameworks, e.g. CoreFoundation
+    plugins: tuple[str, ...] = ()  # other plugins' targets, e.g. FilePlugin
+
+    def is_empty(self) -> bool:
+        return not (self.libraries or self.pkg_config or self.frameworks or self.plugins)
+
+
+@dataclass(frozen=True)
 class Plugin:
     """The plugin class as the profile describes it."""
 
@@ -87,6 +136,9 @@ class Plugin:
     comment: str | None = None
     instance_variables: tuple[str, ...] = ()
     methods: tuple[Method, ...] = ()
+    sources: tuple[SourceFile, ...] = ()
+    link: Link = field(default_factory=lambda: Link())
+    compile_definitions: tuple[str, ...] = ()
     #: Calls ``try`` makes in the built VM (SPEC "Trying the plugin"); empty: ``try`` skips.
     examples: tuple[Example, ...] = ()
 
@@ -540,7 +592,25 @@ class _Validator:
         if len(set(variables)) != len(variables):
             raise self.fail((*where, "instance_variables"), "names an instance variable twice")
         methods = self.methods(section.get("methods"))
-        plugin = Plugin(name, superclass, category, comment, tuple(variables), methods)
+        sources = self.sources(self.mapping(section.get("sources"), (*where, "sources")))
+        link = self.link(self.mapping(section.get("link"), (*where, "link")))
+        definitions = self.words(
+            section.get("compile_definitions"),
+            (*where, "compile_definitions"),
+            COMPILE_DEFINITION,
+            "a compile definition, NAME or NAME=VALUE (letters, digits, _ . + : / , -)",
+        )
+        plugin = Plugin(
+            name,
+            superclass,
+            category,
+            comment,
+            tuple(variables),
+            methods,
+            sources,
+            link,
+            definitions,
+        )
         examples = self.examples(section.get("examples"), plugin)
         return replace(plugin, examples=examples) if examples else plugin
 
@@ -616,6 +686,79 @@ class _Validator:
         if "\x00" in value:
             raise self.fail(here, "must not contain NUL characters")
         return value
+
+    def words(
+        self, value: Any, where: Field, pattern: re.Pattern[str], what: str
+    ) -> tuple[str, ...]:
+        """A list of names that go bare into a cmake file: each must match ``pattern``."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list, not {_kind(value)}")
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not pattern.fullmatch(item):
+                raise self.fail((*where, index), f"{_short(item)} is not {what}")
+        if len(set(value)) != len(value):
+            raise self.fail(where, "names the same entry twice")
+        return tuple(value)
+
+    def link(self, section: dict[str, Any]) -> Link:
+        where: Field = ("plugin", "link")
+        names = {
+            "libraries": "a library name such as z (for libz)",
+            "pkg_config": "a pkg-config module name such as glib-2.0",
+            "frameworks": "a macOS framework name such as CoreFoundation",
+        }
+        found = {
+            key: self.words(section.get(key), (*where, key), LINK_NAME, what)
+            for key, what in names.items()
+        }
+        plugins = section.get("plugins")
+        if plugins is not None and not isinstance(plugins, list):
+            raise self.fail((*where, "plugins"), f"must be a list, not {_kind(plugins)}")
+        found["plugins"] = tuple(
+            self.name(item, (*where, "plugins", i), "plugin target name")
+            for i, item in enumerate(plugins or [])
+        )
+        return Link(**found)
+
+    def sources(self, section: dict[str, Any]) -> tuple[SourceFile, ...]:
+        """``plugin.sources``: each a regular ``.c``/``.h`` file inside the profile's folder."""
+        where: Field = ("plugin", "sources")
+        folder = self.path.parent.resolve()
+        files: list[SourceFile] = []
+        placed: dict[str, Field] = {}
+        for platform in SOURCE_PLATFORMS:
+            value = section.get(platform)
+            if value is None:
+                continue
+            if not isinstance(value, list):
+                raise self.fail((*where, platform), f"must be a list of paths, not {_kind(value)}")
+            for index, item in enumerate(value):
+                here = (*where, platform, index)
+                if not isinstance(item, str) or not item.strip():
+                    raise self.fail(here, f"{_short(item)} is not a path")
+                if not item.endswith(SOURCE_SUFFIXES):
+                    raise self.fail(here, f"{_short(item)} must be a .c or a .h file")
+                path = Path(item).expanduser()
+                full = (folder / path).resolve()
+                if path.is_absolute() or not full.is_relative_to(folder):
+                    raise self.fail(
+                        here, f"{_short(item)} must be a path inside the profile's folder {folder}"
+                    )
+                if not full.exists():
+                    raise self.fail(here, f"{_short(item)} does not exist (looked at {full})")
+                if not full.is_file():
+                    raise self.fail(here, f"{_short(item)} is not a regular file ({full})")
+                source = SourceFile(platform, item)
+                target = source.in_plugin_folder()
+                if target in placed:
+                    raise self.fail(
+                        here, f"goes to {target} like {_dotted(placed[target])}; rename one"
+                    )
+                placed[target] = here
+                files.append(source)
+        return tuple(files)
 
     def methods(self, value: Any) -> tuple[Method, ...]:
         where: Field = ("plugin", "methods")
@@ -782,6 +925,16 @@ def to_data(profile: Profile) -> dict[str, Any]:
             }
             for example in profile.plugin.examples
         ]
+    if profile.plugin.sources:
+        sources: dict[str, list[str]] = {}
+        for source in profile.plugin.sources:
+            sources.setdefault(source.platform, []).append(source.path)
+        plugin["sources"] = sources
+    link = profile.plugin.link
+    if not link.is_empty():
+        plugin["link"] = {key: list(value) for key, value in vars(link).items() if value}
+    if profile.plugin.compile_definitions:
+        plugin["compile_definitions"] = list(profile.plugin.compile_definitions)
     data: dict[str, Any] = {"version": PROFILE_VERSION, "plugin": plugin}
     data["workspace"] = profile.workspace
     repository = {

@@ -1,36 +1,93 @@
-"""``--new NAME``: a new profile from the template (the article's HelloWorld plugin)."""
+"""``--new NAME [--template T]``: a new profile from a template.
+
+``hello`` (the default) is the article's HelloWorld plugin; ``library`` a plugin whose
+primitive calls zlib's ``crc32`` through a hand-written C helper, with ``link:`` and
+``sources:``. A template's class name (and everything named after it) becomes ``NAME``;
+its C files, if any, are written to ``<profiles>/NAME/`` beside the profile.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from wizard.errors import UsageError
 from wizard.profile import CLASS_NAME, parse_yaml, validate
 
-TEMPLATE_NAME = "HelloWorldPlugin"
+
+@dataclass(frozen=True)
+class Template:
+    """A profile template shipped with the wizard, and the C files that go with it."""
+
+    name: str
+    file: str  # below wizard/templates/
+    class_name: str  # the name it is written with, replaced by the user's
+    c_files: tuple[str, ...] = ()  # below wizard/templates/<name>/, written to <NAME>/
 
 
-def template_text(name: str) -> str:
+TEMPLATES = {
+    "hello": Template("hello", "plugin.yml", "HelloWorldPlugin"),
+    "library": Template("library", "library.yml", "ZlibCrcPlugin", ("crcHelper.c", "crcHelper.h")),
+}
+DEFAULT_TEMPLATE = "hello"
+TEMPLATE_NAME = TEMPLATES[DEFAULT_TEMPLATE].class_name
+
+
+def _template(template: str) -> Template:
+    if template not in TEMPLATES:
+        raise UsageError(
+            f"--template {template!r}: no such template; choose one of {', '.join(TEMPLATES)}"
+        )
+    return TEMPLATES[template]
+
+
+def template_text(name: str, template: str = DEFAULT_TEMPLATE) -> str:
     """The template with its class (and everything named after it) renamed to ``name``."""
-    text = resources.files("wizard").joinpath("templates/plugin.yml").read_text("utf-8")
-    return text.replace(TEMPLATE_NAME, name)
+    chosen = _template(template)
+    text = resources.files("wizard").joinpath(f"templates/{chosen.file}").read_text("utf-8")
+    return text.replace(chosen.class_name, name)
 
 
-def write_new_profile(name: str, folder: Path) -> Path:
-    """Write ``folder/name.yml``; never overwrite an existing file."""
+def template_c_files(template: str) -> dict[str, str]:
+    """The template's C files, by file name."""
+    chosen = _template(template)
+    folder = resources.files("wizard").joinpath(f"templates/{chosen.name}")
+    return {name: folder.joinpath(name).read_text("utf-8") for name in chosen.c_files}
+
+
+def write_new_profile(name: str, folder: Path, template: str = DEFAULT_TEMPLATE) -> Path:
+    """Write ``folder/name.yml`` (and the template's C to ``folder/name/``); never overwrite."""
     if not CLASS_NAME.fullmatch(name):
         raise UsageError(
             f"--new {name!r}: a plugin name is a Smalltalk class name: a capital letter, "
             "then letters and digits (at most 64), e.g. MyPlugin"
         )
     path = folder / f"{name}.yml"
-    text = template_text(name)
-    validate(parse_yaml(text, path)[0], path)
+    text = template_text(name, template)
+    c_files = {folder / name / file: body for file, body in template_c_files(template).items()}
+    for existing in [path, *c_files]:
+        if existing.exists() or existing.is_symlink():
+            raise UsageError(f"{existing} exists already; the wizard never overwrites a profile")
     folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    try:
+        for c_path, body in c_files.items():
+            c_path.parent.mkdir(exist_ok=True)
+            _write_new(c_path, body)
+            written.append(c_path)
+        validate(parse_yaml(text, path)[0], path)  # its sources: must exist by now
+        _write_new(path, text)
+    except BaseException:
+        for done in written:
+            done.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write_new(path: Path, text: str) -> None:
     try:
         with path.open("x", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
     except FileExistsError:
         raise UsageError(f"{path} exists already; the wizard never overwrites a profile") from None
-    return path

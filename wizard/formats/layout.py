@@ -23,6 +23,7 @@ from wizard.formats.plugins_cmake import (
     declaration_2025,
     plugin_block,
     strip_comments,
+    with_links,
 )
 
 # include(plugins.cmake), include(cmake/plugins.cmake), quoted or under ${CMAKE_…SOURCE_DIR}/
@@ -48,15 +49,22 @@ class Layout:
         """One line for ``--dry-run``, the Setup screen and the logs."""
         return f"{self.name}: CMakeLists.txt includes {self.plugin_list}"
 
-    def declaration(self, plugin: str) -> str:
-        """What declaring a Slang-only plugin adds to the plugin list."""
-        return declaration_2025(plugin) if self.year == 2025 else plugin_block(plugin)
+    def declaration(self, plugin: str, links: str = "") -> str:
+        """What declaring the plugin adds to the plugin list (``links``: its owned block)."""
+        text = declaration_2025(plugin) if self.year == 2025 else plugin_block(plugin)
+        return text + links
 
-    def declare(self, plugin_list_text: str, plugin: str) -> str:
-        """The plugin list with the plugin declared once; ``ValueError`` if it has no place."""
+    def declare(self, plugin_list_text: str, plugin: str, links: str = "") -> str:
+        """The plugin list with the plugin declared once, followed by ``links``.
+
+        ``links`` is :func:`~wizard.formats.plugins_cmake.links_block`'s text; an older
+        block of the wizard's there is replaced.  ``ValueError`` if the plugin has no place.
+        """
         if self.year == 2025:
-            return append_plugin(plugin_list_text, plugin)
-        return add_plugin(plugin_list_text, plugin)
+            declared = append_plugin(plugin_list_text, plugin)
+        else:
+            declared = add_plugin(plugin_list_text, plugin)
+        return with_links(declared, plugin, links)
 
     def adding_message(self, plugin: str) -> str:
         """The start of the line cmake prints at configure time when it adds the plugin."""

@@ -19,11 +19,21 @@ with the source on a tab-indented continuation line::
 ``cmake/vmmaker.cmake`` must also list the generated file in ``PLUGIN_GENERATED_FILES``,
 so that CMake knows the generation command produces it and configure does not stop on a
 missing source (notes 2.2).  Every function is text in, text out, and idempotent.
+
+What the plugin links and defines (``plugin.link``, ``plugin.compile_definitions``) goes
+in a block the wizard owns, right after the declaration and between two marker comments,
+so that a changed profile rewrites the block and nothing else (SPEC "Plugins with their own
+C and libraries").  The target is the plugin's name: ``add_vm_plugin`` hands it to
+``addLibraryWithRPATH``, whose ``add_library(NAME SHARED …)`` names it (notes §2.1).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wizard.profile import Link
 
 GENERATED_PREFIX = "${PHARO_CURRENT_GENERATED}/plugins/src/"
 
@@ -147,3 +157,105 @@ def _generated_set_span(text: str) -> tuple[int, int]:
     if len(matches) > 1:
         raise ValueError("cmake/vmmaker.cmake sets PLUGIN_GENERATED_FILES more than once")
     return matches[0].span(1)
+
+
+# --------------------------------------------------------------------------- links block
+
+
+def block_start(name: str) -> str:
+    """The first line of the block the wizard owns after ``name``'s declaration."""
+    return f"# pharo-plugin-wizard: what {name} links and defines (from its profile)"
+
+
+def block_end(name: str) -> str:
+    return f"# end of what pharo-plugin-wizard wrote for {name}"
+
+
+def pkg_config_prefix(name: str, module: str) -> str:
+    """The ``pkg_check_modules`` prefix of one module: a cmake variable name."""
+    return f"{name}_PC_" + re.sub(r"[^A-Za-z0-9_]", "_", module)
+
+
+def links_block(name: str, link: Link, definitions: tuple[str, ...] = ()) -> str:
+    """The cmake lines for what ``name`` links and defines; empty when there is nothing.
+
+    Libraries and other plugins' targets go to ``target_link_libraries``; frameworks only
+    on macOS; each pkg-config module through ``FindPkgConfig`` as an imported target, with
+    a configure error that names the module and what to install when it is missing.
+    """
+    lines: list[str] = []
+    if link.libraries:
+        lines.append(f"target_link_libraries({name} PRIVATE {' '.join(link.libraries)})")
+    if link.plugins:
+        lines.append(f"target_link_libraries({name} PRIVATE {' '.join(link.plugins)})")
+    if link.frameworks:
+        lines.append("if(APPLE)")
+        for framework in link.frameworks:
+            lines.append(f'    target_link_libraries({name} PRIVATE "-framework {framework}")')
+        lines.append("endif()")
+    if link.pkg_config:
+        modules = " ".join(link.pkg_config)
+        lines += [
+            "find_package(PkgConfig)",
+            "if(NOT PKG_CONFIG_FOUND)",
+            f'    message(FATAL_ERROR "{name} needs pkg-config to find {modules}: install '
+            'pkg-config (apt install pkg-config, dnf install pkgconf, brew install pkg-config)")',
+            "endif()",
+        ]
+        for module in link.pkg_config:
+            prefix = pkg_config_prefix(name, module)
+            lines += [
+                f"pkg_check_modules({prefix} IMPORTED_TARGET {module})",
+                f"if(NOT {prefix}_FOUND)",
+                f'    message(FATAL_ERROR "{name} links the pkg-config module {module}, which '
+                f"pkg-config cannot find: install the development package that provides "
+                f'{module}.pc (e.g. the -dev or -devel package), or add its folder to PKG_CONFIG_PATH")',
+                "endif()",
+                f"target_link_libraries({name} PRIVATE PkgConfig::{prefix})",
+            ]
+    if definitions:
+        lines.append(f"target_compile_definitions({name} PRIVATE {' '.join(definitions)})")
+    if not lines:
+        return ""
+    return "\n".join([block_start(name), *lines, block_end(name)]) + "\n"
+
+
+def declaration_end(text: str, name: str) -> int:
+    """The offset just past the line that closes ``name``'s first declaration; -1 if none."""
+    bare = strip_comments(text)
+    for match in _CALL.finditer(bare):
+        if match.group(2) != name:
+            continue
+        depth, index = 0, match.end() - len(name) - 1
+        while index < len(bare):
+            if bare[index] == "(":
+                depth += 1
+            elif bare[index] == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            index += 1
+        newline = text.find("\n", index)
+        return len(text) if newline < 0 else newline + 1
+    return -1
+
+
+def with_links(text: str, name: str, block: str) -> str:
+    """``text`` with the wizard's block right after ``name``'s declaration being ``block``.
+
+    An existing block (between the markers) is replaced, or removed when ``block`` is
+    empty; the rest of the file is kept byte for byte.  Unchanged when ``name`` is not
+    declared.
+    """
+    end = declaration_end(text, name)
+    if end < 0:
+        return text
+    head, tail = text[:end], text[end:]
+    if end == len(text) and not text.endswith("\n") and block:
+        head += "\n"
+    if tail.startswith(block_start(name) + "\n"):
+        closing = tail.find("\n" + block_end(name))
+        if closing >= 0:
+            after = tail.find("\n", closing + 1)
+            tail = "" if after < 0 else tail[after + 1 :]
+    return head + block + tail

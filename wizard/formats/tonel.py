@@ -66,6 +66,7 @@ class TonelClassFile:
     instance_variables: tuple[str, ...]
     methods: list[Method] = field(default_factory=list)
     style: TonelStyle = TonelStyle.NEW
+    keys: tuple[str, ...] = ()  # every key of the Class { } map, in order (#classVars, ...)
 
 
 # --------------------------------------------------------------------------- style
@@ -246,6 +247,7 @@ def read_class(text: str) -> TonelClassFile:
         instance_variables=tuple(str(v) for v in variables) if isinstance(variables, list) else (),
         methods=methods,
         style=style,
+        keys=tuple(header),
     )
 
 

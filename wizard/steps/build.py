@@ -319,6 +319,14 @@ def fail_build(ctx: Context, step_id: str) -> None:
 # --------------------------------------------------------------------------- plugins.cmake
 
 
+def plugin_links(ctx: Context) -> str:
+    """The block the wizard owns after the declaration: the profile's links and definitions."""
+    from wizard.formats.plugins_cmake import links_block
+
+    plugin = ctx.profile.plugin
+    return links_block(ctx.plugin, plugin.link, plugin.compile_definitions)
+
+
 class PluginsCmake(Step):
     """Declare the plugin in the checkout's plugin list, in its layout's form, once."""
 
@@ -344,9 +352,12 @@ class PluginsCmake(Step):
             return Status(False, f"no {plugin_list} yet")
         from wizard.formats.plugins_cmake import count_plugin_declarations
 
-        count = count_plugin_declarations(read_checkout_file(ctx, plugin_list), ctx.plugin)
+        text = read_checkout_file(ctx, plugin_list)
+        count = count_plugin_declarations(text, ctx.plugin)
         if count != 1:
             return Status(False, f"{plugin_list} declares {ctx.plugin} {count} times")
+        if read_layout(ctx.checkout).declare(text, ctx.plugin, plugin_links(ctx)) != text:
+            return Status(False, f"{plugin_list} does not have {ctx.plugin}'s links yet")
         if self.commits:
             from wizard.repository import uncommitted
 
@@ -365,10 +376,16 @@ class PluginsCmake(Step):
                 f"add add_vm_plugin({ctx.plugin} …) to the checkout's plugin list: "
                 "cmake/plugins.cmake in the 2025 layout, plugins.cmake in the 2024 one "
                 "(read from CMakeLists.txt once the checkout is there)",
+                *(
+                    ["right after it, what the plugin links and defines:"]
+                    + plugin_links(ctx).splitlines()
+                    if plugin_links(ctx)
+                    else []
+                ),
             ]
         lines = [
             f"add to {layout.plugin_list} ({layout.name}):",
-            *layout.declaration(ctx.plugin).splitlines(),
+            *layout.declaration(ctx.plugin, plugin_links(ctx)).splitlines(),
         ]
         if self.commits:
             from wizard.steps.develop import commit_commands
@@ -390,7 +407,7 @@ class PluginsCmake(Step):
                 hint="remove the extra add_vm_plugin lines by hand; the wizard never deletes them",
             )
         try:
-            new_text = layout.declare(text, ctx.plugin)
+            new_text = layout.declare(text, ctx.plugin, plugin_links(ctx))
         except ValueError as error:
             raise StepFailed(f"{plugin_list}: {error}") from None
         write_owned(ctx, self.id, plugin_list, new_text, out)
@@ -423,7 +440,24 @@ class Compile(Step):
             return Status(False, f"{generated_c(ctx.plugin)} does not exist")
         if not _newer(library, source):
             return Status(False, f"{library.name} is older than its generated C")
+        for relative in self.inputs(ctx):
+            if not _newer(library, ctx.in_checkout(relative)):
+                return Status(False, f"{library.name} is older than {relative}")
         return Status(True, f"{library.relative_to(ctx.build_dir)} is newer than its generated C")
+
+    @staticmethod
+    def inputs(ctx: Context) -> list[str]:
+        """What else the library is built from: the plugin's own C and, for its links and
+        definitions, the plugin list (a changed ``link:`` must rebuild it)."""
+        from wizard.checkout import read_layout
+        from wizard.formats.layout import UnknownLayout
+        from wizard.steps.develop import plugin_sources
+
+        try:
+            plugin_list = read_layout(ctx.checkout).plugin_list
+        except UnknownLayout:
+            return []
+        return [plugin_list, *(target for target, _ in plugin_sources(ctx))]
 
     def describe(self, ctx: Context) -> list[str]:
         return [" ".join(cmake_install_args(ctx))]
@@ -461,6 +495,8 @@ class Verify(Step):
         return [
             f"look for the library in: {places}",
             "check its dynamic symbols: getModuleName, setInterpreter and every exported primitive",
+            "check that every symbol it leaves undefined is exported by the VM or by a library "
+            "it links",
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
@@ -484,6 +520,7 @@ class Verify(Step):
                 hint="a primitive needs <export: true> or a SmartSyntax primitive: directive; "
                 "the generated C is in " + str(generated_path(ctx)),
             )
+        self.check_linkage(ctx, path, out)
         ctx.cache["library"] = library
         if ctx.profile.plugin.examples:
             out.line("next: the try step calls plugin.examples in the built VM")
@@ -495,6 +532,33 @@ class Verify(Step):
         out.line("this into a Playground of an image run by this VM")
         for line in image_snippet(ctx.profile.plugin).splitlines():
             out.line("    " + line)
+
+    @staticmethod
+    def check_linkage(ctx: Context, path: Path, out: StepOutput) -> None:
+        """Fail naming the undefined symbols nothing provides (the usual forgotten ``link:``)."""
+        from wizard.formats.elf import is_elf
+
+        if not is_elf(path):
+            out.line("undefined symbols: not checked (only ELF libraries are read for them)")
+            return
+        from wizard.linkage import check_linkage
+
+        linkage = check_linkage(path)
+        out.line(f"needs: {', '.join(linkage.needed) or 'no library'}")
+        if linkage.not_found:
+            out.line(
+                f"warning: {', '.join(linkage.not_found)} not found on this machine; the "
+                "undefined symbols are not checked"
+            )
+            return
+        if linkage.unresolved:
+            raise StepFailed(
+                f"{path.name} needs {', '.join(linkage.unresolved)}, which neither the VM nor "
+                "a library it links provides",
+                hint=f"add the library that defines them to plugin.link in {ctx.profile.path.name} "
+                "(e.g. link: {libraries: [z]} for crc32), or the C that defines them to "
+                "plugin.sources",
+            )
 
     def record(self, ctx: Context) -> dict[str, object]:
         library = ctx.cache.get("library")

@@ -8,6 +8,7 @@ and what the build's VMMaker image loads from ``smalltalksrc``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.checkout import (
@@ -41,6 +42,36 @@ def rendered_class(ctx: Context) -> str:
         style = detect_style_in(ctx.in_checkout(CLASS_DIR))
         ctx.cache[key] = render_class(ctx.profile.plugin, style)
     return ctx.cache[key]
+
+
+def plugin_sources(ctx: Context) -> list[tuple[str, Path]]:
+    """``(where in the checkout, the profile's file)`` for each of ``plugin.sources``.
+
+    The place follows the checkout's layout: ``extracted/plugins/<Name>/`` (2024) or
+    ``plugins/<Name>/`` (2025), then ``src/<platform>/`` for C and ``include/<platform>/``
+    for headers, which is where pharo-vm's ``add_vm_plugin`` looks (notes §2.1, §9).
+    """
+    if not ctx.profile.plugin.sources:
+        return []
+    folder = f"{checkout_layout(ctx).plugin_folder}/{ctx.plugin}"
+    profile_folder = ctx.profile.path.parent
+    return [
+        (f"{folder}/{source.in_plugin_folder()}", profile_folder / source.path)
+        for source in ctx.profile.plugin.sources
+    ]
+
+
+def read_source(path: Path) -> str:
+    """A hand-written source of the plugin, as text; a failure that names it otherwise."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise StepFailed(f"cannot read the plugin source {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise StepFailed(
+            f"the plugin source {path} is not UTF-8 text",
+            hint="save it as UTF-8; the wizard copies sources as text",
+        ) from None
 
 
 def _no_checkout(ctx: Context) -> Status | None:
@@ -79,14 +110,23 @@ class PluginSource(Step):
             return Status(False, f"{relative} does not exist yet")
         if current != rendered_class(ctx):
             return Status(False, f"{relative} differs from what the profile renders")
+        for target, source in plugin_sources(ctx):
+            if read_text(ctx.in_checkout(target)) != read_source(source):
+                return Status(False, f"{target} differs from {source.name}")
         return Status(True, f"{relative} matches the profile")
 
     def describe(self, ctx: Context) -> list[str]:
         methods = len(ctx.profile.plugin.methods)
-        return [
+        lines = [
             f"check the {methods} Slang methods (as --lint does)",
             f"write {class_file(ctx.plugin)} in the checkout's Tonel style",
         ]
+        for source in ctx.profile.plugin.sources:
+            lines.append(
+                f"copy {source.path} to <the layout's plugins folder>/{ctx.plugin}/"
+                f"{source.in_plugin_folder()}"
+            )
+        return lines
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.formats.tonel import check_tonel
@@ -112,6 +152,8 @@ class PluginSource(Step):
                 details=problems[:10],
             )
         write_owned(ctx, self.id, class_file(ctx.plugin), text, out, new_file=True)
+        for target, source in plugin_sources(ctx):
+            write_owned(ctx, self.id, target, read_source(source), out, new_file=True)
 
     def record(self, ctx: Context) -> dict[str, object]:
         from wizard.slang import exported_primitives
@@ -202,6 +244,7 @@ class PluginList(Step):
 def owned_files(ctx: Context, mode: str) -> list[str]:
     """The checkout files the develop commit contains, in this build mode."""
     files = [class_file(ctx.plugin), VMMAKER_LIST]
+    files += [target for target, _ in plugin_sources(ctx)]
     if mode == "single-pass":
         files += [checkout_layout(ctx).plugin_list, VMMAKER_CMAKE]
     return files
@@ -228,7 +271,9 @@ def wizards_edit(ctx: Context, relative: str, text: str) -> str | None:
         if relative == VMMAKER_CMAKE:
             return add_generated_file(text, ctx.plugin)
         if relative in LAYOUTS:  # plugins.cmake or cmake/plugins.cmake: that layout's form
-            return LAYOUTS[relative].declare(text, ctx.plugin)
+            from wizard.steps.build import plugin_links
+
+            return LAYOUTS[relative].declare(text, ctx.plugin, plugin_links(ctx))
     except ValueError as error:
         raise StepFailed(f"{relative} (as committed): {error}") from None
     return None
@@ -383,13 +428,12 @@ class Commit(Step):
     def describe(self, ctx: Context) -> list[str]:
         try:
             files = owned_files(ctx, self.mode)
-        except StepFailed:  # single pass before the clone: the plugin list depends on the layout
-            files = [
-                class_file(ctx.plugin),
-                VMMAKER_LIST,
-                "<the layout's plugin list>",
-                VMMAKER_CMAKE,
-            ]
+        except StepFailed:  # before the clone: where sources and the plugin list go is unknown
+            files = [class_file(ctx.plugin), VMMAKER_LIST]
+            if ctx.profile.plugin.sources:
+                files.append("<the plugin's sources in the layout's plugins folder>")
+            if self.mode == "single-pass":
+                files += ["<the layout's plugin list>", VMMAKER_CMAKE]
         return commit_commands(ctx, files, self.message(ctx))
 
     @staticmethod
