@@ -121,7 +121,6 @@ def configured_status(ctx: Context) -> Status:
     return Status(True, "configured from this checkout with these options")
 
 
-
 def first_matches(
     path: Path, pattern: re.Pattern[str], limit: int = 8, after: int = 0
 ) -> list[str]:
@@ -230,7 +229,12 @@ class Configure(Step):
         record_options(ctx, keep_previous=False)
 
     def fail(self, ctx: Context) -> None:
+        from wizard.download_failures import download_failure, download_failures
+
         log = ctx.log_path(self.id)
+        failures = download_failures(log)
+        if failures:
+            raise download_failure(failures)
         errors = first_matches(log, CMAKE_ERROR, limit=12, after=3)
         hint = "read the CMake errors above; the README lists the offline cmake options"
         if any("Cannot find source file" in line for line in errors):
@@ -337,8 +341,13 @@ class Generate(Step):
 
 
 def fail_build(ctx: Context, step_id: str) -> None:
-    """Raise the failure of a ``make install``: the first compiler errors, or make's."""
+    """Raise the failure of a ``make install``: downloads, the first compiler errors, or make's."""
+    from wizard.download_failures import download_failure, download_failures
+
     log = ctx.log_path(step_id)
+    failures = download_failures(log)
+    if failures:
+        raise download_failure(failures)
     errors = first_matches(log, COMPILER_ERROR, limit=8, after=2)
     if errors:
         first = COMPILER_ERROR.match(errors[0])
