@@ -374,10 +374,7 @@ class DevelopScreen(PhaseScreen):
             from wizard.shipped_proxy import shipped_proxy
 
             shipped = shipped_proxy(self.profile.repository.base_branch)
-            return (
-                f"no pharo-vm clone yet (F2): interpreterProxy checked against the list "
-                f"shipped for {shipped.branch}"
-            )
+            return f"no clone yet (F2): proxy sends checked against {shipped.branch}'s shipped list"
         return f"checked against {self.profile.repository.path}/ ({len(checkout.proxy_api)} proxy selectors)"
 
     @on(DiagnosticsList.Chosen)
