@@ -80,3 +80,14 @@ def test_lint_before_the_clone_passes_the_template(workspace: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s)" in result.stdout
     assert "pharo-vm pharo-12 at" in result.stdout
+
+
+def test_the_shipped_helloworld_profile_targets_a_branch_that_configures_offline() -> None:
+    from wizard.profile import load_profile
+
+    path = REPO / "profiles" / "HelloWorldPlugin.yml"
+    profile = load_profile(path)
+    assert profile.repository.base_branch in {"pharo-10", "pharo-12"}  # not pharo-9
+    result = wizard("--lint", str(path), cwd=REPO)
+    assert result.returncode == 0, result.stdout
+    assert "0 error(s), 0 warning(s)" in result.stdout

@@ -44,6 +44,10 @@ def replay(
     steps = [step for step in plan if step.id in chosen]
     ctx = Context(profile, force=force, dry_run=dry_run)
     sink = ConsoleSink()
+    from wizard.shared_workspace import sharing_warnings
+
+    for warning in sharing_warnings(profile):
+        sink.message(warning)
     if dry_run:
         if untrusted:
             verdict = "allowed by --trust" if trust else "a run needs --trust"
