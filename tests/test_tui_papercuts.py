@@ -1,0 +1,74 @@
+"""Issue 18, item 6: the TUI papercuts a newcomer met, each checked with Pilot."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from screens.help import HelpScreen
+from screens.widgets.smalltalk import SmalltalkEditor, indent_after
+from tests.test_tui_develop import open_develop
+from tests.test_tui_support import app_on, make_workspace, wait_for
+
+
+def footer_keys(app) -> dict[str, str]:
+    """The footer's keys as shown: key display -> description."""
+    return {
+        binding.key: binding.description
+        for _, binding, enabled, _ in app.screen.active_bindings.values()
+        if binding.show and enabled
+    }
+
+
+async def test_escape_leaves_the_editor_and_says_so(tmp_path):
+    app = app_on(make_workspace(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_develop(pilot)
+        editor = screen.query_one(SmalltalkEditor)
+        editor.focus()
+        await pilot.pause()
+        assert footer_keys(app).get("escape") == "Leave editor"
+        await pilot.press("tab")
+        assert editor.text.startswith("\t")  # tab is a tab in a code editor
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is not editor)
+        assert "escape" not in footer_keys(app)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one(Static).render())
+        assert "Close this help: escape, F1 or q." in text
+        assert "escape leaves the editor" in text.replace("\n  ", " ")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+
+def test_enter_keeps_the_indentation() -> None:
+    assert indent_after("primitiveFoo", 0) == "\t"  # under the pattern line: the body
+    assert indent_after("\t| a b |", 1) == "\t"
+    assert indent_after("\t\tifTrue: [", 4) == "\t\t\t"  # a block's body
+    assert indent_after("  x := 1.", 2) == "  "
+
+
+async def test_enter_in_the_editor_indents_the_new_line(tmp_path):
+    app = app_on(make_workspace(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_develop(pilot)
+        await pilot.press("down")  # primitiveGetHelloString
+        editor = screen.query_one(SmalltalkEditor)
+        editor.focus()
+        line = editor.document[2]  # "\t<export: true>"
+        editor.move_cursor((2, len(line)))
+        await pilot.press("enter", *"x := 1 > 0 ifTrue: [", "enter", *"1")
+        lines = editor.text.splitlines()
+        assert lines[3] == "\tx := 1 > 0 ifTrue: ["
+        assert lines[4] == "\t\t1"
+
+
+async def test_the_editor_shows_a_method_at_80x24(tmp_path):
+    app = app_on(make_workspace(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_develop(pilot)
+        await pilot.press("down")  # primitiveGetHelloString: 6 lines
+        editor = screen.query_one(SmalltalkEditor)
+        await pilot.pause()
+        assert editor.content_region.height >= 8, editor.content_region
+        assert editor.content_region.height >= len(editor.document.lines)
