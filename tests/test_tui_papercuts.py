@@ -72,3 +72,40 @@ async def test_the_editor_shows_a_method_at_80x24(tmp_path):
         await pilot.pause()
         assert editor.content_region.height >= 8, editor.content_region
         assert editor.content_region.height >= len(editor.document.lines)
+
+
+def test_the_order_guard_on_its_own_screen_names_the_step_not_the_screen() -> None:
+    from screens.runs import _tui_words
+    from wizard.engine import OrderProblem
+
+    problem = OrderProblem("reconfigure", "generate", "its C does not exist yet")
+    on_build = _tui_words(problem, "two-pass", "build")
+    assert "finish Build first (F5)" not in on_build
+    assert on_build.endswith("run generate first (enter on it, or ctrl+n)")
+    assert _tui_words(problem, "two-pass", "develop").endswith("finish Build first (F5)")
+
+
+async def test_stopping_a_run_says_stopping_and_no_headless_hint(tmp_path):
+    from screens.build import BuildScreen
+    from tests.test_tui_build import descendants, start_sleepy
+
+    app = app_on(make_workspace(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        from tests.test_tui_support import settled
+
+        await settled(pilot)
+        await pilot.press("f5")
+        screen = app.screen
+        assert isinstance(screen, BuildScreen)
+        start_sleepy(app)
+        await wait_for(pilot, lambda: app.run_model.current == "compile" and descendants())
+        await pilot.press("ctrl+x")
+        await wait_for(pilot, lambda: app.run_model.cancelling or not app.run_model.running)
+        guide = str(screen.query_one("#guide-run-text", Static).render())
+        if app.run_model.running:
+            assert guide.startswith("stopping ") and "starting" not in guide, guide
+        await wait_for(pilot, lambda: not app.run_model.running, timeout=15)
+        failure = str(screen.query_one("#failure").render())
+        assert "compile interrupted" in failure
+        assert "run the same command again" not in failure
+        assert "r retries this step" in failure
