@@ -222,6 +222,8 @@ class CheckoutSurvey:
     class_text: str | None = None
     class_path: str = ""
     plugin_list: str | None = None  # plugins.cmake or cmake/plugins.cmake, by layout
+    #: plugin classes that are not plugins to build: simulators, abstract and test classes
+    not_to_build: frozenset[str] = frozenset()
 
 
 def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
@@ -244,7 +246,12 @@ def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
         return CheckoutSurvey(False, style=style, class_path=class_path)
     facts = CheckoutFacts(root)
     proxy = facts.proxy_api()
-    classes = facts.plugin_classes()
+    from wizard.formats.translatable import not_to_build
+    from wizard.formats.vmmaker_list import plugin_classes
+
+    files = facts.class_files()
+    classes = plugin_classes(files)
+    skipped = frozenset(not_to_build({name: files[path] for name, path in classes.items()}))
     external: tuple[str, ...] | None = None
     problem = None
     list_text = read_text(root / VMMAKER_LIST)
@@ -278,4 +285,5 @@ def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
         read_text(root / class_path),
         class_path,
         plugin_list,
+        skipped,
     )

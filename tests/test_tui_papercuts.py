@@ -109,3 +109,78 @@ async def test_stopping_a_run_says_stopping_and_no_headless_hint(tmp_path):
         assert "compile interrupted" in failure
         assert "run the same command again" not in failure
         assert "r retries this step" in failure
+
+
+def _class(name: str, superclass: str, comment: str = "", class_side: str = "") -> str:
+    """A Tonel class file in pharo-12's style, written for these tests."""
+    return (
+        f'"\n{comment or "A class."}\n"\n'
+        f"Class {{\n\t#name : '{name}',\n\t#superclass : '{superclass}',\n"
+        "\t#category : 'VMMaker-Plugins',\n\t#package : 'VMMaker',\n\t#tag : 'Plugins'\n}\n"
+        + class_side
+    )
+
+
+NOT_PLUGINS = {
+    "BitBltSimulator": _class(
+        "BitBltSimulator", "InterpreterPlugin",
+        class_side="\n{ #category : 'translation' }\nBitBltSimulator class >> shouldBeTranslated [\n"
+        '"This class should not be translated "\n\t^false\n]\n',
+    ),
+    "FakeBitBltSimulator": _class("FakeBitBltSimulator", "BitBltSimulator"),
+    "BrokenPlugin": _class(
+        "BrokenPlugin", "InterpreterPlugin", "A test plugin to exercise imbalanced stack access."
+    ),
+    "InflatePlugin": _class(
+        "InflatePlugin", "InterpreterPlugin",
+        class_side="\n{ #category : 'translation' }\nInflatePlugin class >> shouldBeTranslated [\n"
+        "\t^self ~= InflatePlugin\n]\n",
+    ),
+}  # fmt: skip
+
+
+def test_simulators_abstract_and_test_plugins_are_not_plugins_to_build() -> None:
+    from wizard.formats.translatable import not_to_build
+
+    texts = {**NOT_PLUGINS, "DeflatePlugin": _class("DeflatePlugin", "InflatePlugin")}
+    texts["InterpreterPlugin"] = _class("InterpreterPlugin", "VMClass")
+    assert not_to_build(texts) == {
+        "BitBltSimulator", "FakeBitBltSimulator", "BrokenPlugin", "InflatePlugin"
+    }  # fmt: skip
+
+
+async def test_f4_lists_plugins_to_build_with_distinct_toggles(tmp_path, fake_origin):
+    from screens.plugins import PluginsScreen, PluginToggles
+    from tests.helpers import wizard
+    from tests.test_tui_support import point_at, settled
+
+    profile = point_at(make_workspace(tmp_path), fake_origin)
+    workspace = profile.parent.parent
+    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+    folder = workspace / "pharo-vm" / "smalltalksrc" / "VMMaker"
+    for name, text in {
+        **NOT_PLUGINS,
+        "DeflatePlugin": _class("DeflatePlugin", "InflatePlugin"),
+    }.items():
+        (folder / f"{name}.class.st").write_text(text)
+    app = app_on(profile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        await pilot.press("f4")
+        screen = app.screen
+        assert isinstance(screen, PluginsScreen)
+        listing = screen.query_one(PluginToggles)
+        await wait_for(pilot, lambda: listing.option_count > 1)
+        names = [listing.get_option_at_index(i).value for i in range(listing.option_count)]
+        assert "DeflatePlugin" in names  # a real plugin, made from InflatePlugin
+        assert not set(NOT_PLUGINS) & set(names), names
+        assert "SmartSyntaxInterpreterPlugin" not in names
+        on = names.index("HelloWorldPlugin")
+        off = names.index("DeflatePlugin")
+        assert listing.render_line(on).text.startswith("▐X▌")
+        assert listing.render_line(off).text.startswith("▐ ▌")
+        listing.focus()
+        listing.highlighted = off
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "DeflatePlugin" in listing.selected)
+        assert listing.render_line(names.index("DeflatePlugin")).text.startswith("▐X▌")
