@@ -23,6 +23,7 @@ Slang) as an external library, step by step, and shows at every moment what the 
 [b]Everywhere[/b]
   F1 this help · ctrl+s save now (edits also save a second after you stop typing)
   ctrl+x stop the running step (its whole process tree) · ctrl+q quit (asks during a run)
+  ctrl+o back to the list of profiles (to open another plugin, or start a new one)
 
 [b]Develop[/b]
   a / delete (in the method list) add or remove a method · enter on a diagnostic moves the

@@ -184,3 +184,34 @@ async def test_f4_lists_plugins_to_build_with_distinct_toggles(tmp_path, fake_or
         await pilot.press("space")
         await wait_for(pilot, lambda: "DeflatePlugin" in listing.selected)
         assert listing.render_line(names.index("DeflatePlugin")).text.startswith("▐X▌")
+
+
+async def test_phase_keys_on_the_profile_list_say_why_and_ctrl_o_goes_back(tmp_path):
+    from screens.picker import ProfilesScreen
+    from screens.setup import SetupScreen
+    from tests.test_tui_support import settled
+
+    profile = make_workspace(tmp_path)
+    app = app_on(None, profiles_dir=profile.parent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfilesScreen))
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfilesScreen)
+        said = str(app.screen.query_one("#picker-problem", Static).render())
+        assert "choose a plugin in the list (enter), or start a new one (n)" in said
+        await pilot.press("enter")  # the first row: HelloWorldPlugin
+        await settled(pilot)
+        assert app.lock is not None
+        first = app.screen
+        assert not isinstance(first, ProfilesScreen)
+        assert footer_keys(app).get("ctrl+o") == "Profiles"
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfilesScreen))
+        assert app.session is None and app.lock is None  # another wizard may open it now
+        await pilot.press("enter")
+        await settled(pilot)
+        assert app.session is not None and app.session.profile.path == profile
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen) and app.screen is not first
