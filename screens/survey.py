@@ -173,7 +173,11 @@ def step_views(
     recorded: Mapping[str, Any],
     marks: RunMarks | None = None,
 ) -> dict[str, StepView]:
-    """The state of each step: the run's marks first, then detect, then ``state:``."""
+    """The state of each step: the run's marks first, then detect, then ``state:``.
+
+    A step that ``state:`` records as done but whose detect now says not done (its files were
+    edited after it ran) is "changed", not "pending": it did run, and it must run again.
+    """
     marks = marks or RunMarks()
     steps = recorded.get("steps") if isinstance(recorded, Mapping) else None
     steps = steps if isinstance(steps, Mapping) else {}
@@ -199,6 +203,8 @@ def step_views(
         elif status is None:
             word = "done" if last == "done" else "pending"
             views[step] = StepView(step, title, word, "as last recorded; checking the disk…")
+        elif last == "done":  # it ran, and what it made was edited since
+            views[step] = StepView(step, title, "changed", f"changed since it ran: {status.reason}")
         else:
             views[step] = StepView(step, title, "pending", status.reason)
     return views

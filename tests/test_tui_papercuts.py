@@ -215,3 +215,25 @@ async def test_phase_keys_on_the_profile_list_say_why_and_ctrl_o_goes_back(tmp_p
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen) and app.screen is not first
+
+
+async def test_a_phase_whose_files_were_edited_after_it_ran_says_changed(tmp_path, fake_origin):
+    from screens.widgets.phase_bar import PhaseBar
+    from tests.helpers import edit_methods, wizard
+    from tests.test_tui_support import point_at, settled
+
+    profile = point_at(make_workspace(tmp_path), fake_origin)
+    workspace = profile.parent.parent
+    ran = wizard("--replay", str(profile), "--until", "plugin-source", cwd=workspace)
+    assert ran.returncode == 0, ran.stdout
+    edit_methods(profile, "Hello from your", "Hi from your")  # after plugin-source ran
+    app = app_on(profile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        views = app.views()
+        assert views["plugin-source"].state == "changed"
+        assert views["plugin-source"].reason.startswith("changed since it ran: ")
+        assert app.phase_states(views)["develop"] == "changed"
+        bar = str(app.screen.query_one(PhaseBar).render())
+        assert "F3 Develop ◇ changed" in bar
+        assert "F2 Setup ● done" in bar
