@@ -65,6 +65,7 @@ class WizardApp(RunControl, App[int]):
         Binding("f3", "phase('develop')", "Develop", priority=True, show=False),
         Binding("f4", "phase('plugins')", "Plugins", priority=True, show=False),
         Binding("f5", "phase('build')", "Build", priority=True, show=False),
+        Binding("ctrl+o", "profiles", "Profiles", priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+x", "stop_run", "Stop run", priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -247,8 +248,10 @@ class WizardApp(RunControl, App[int]):
             self.notify(f"saved {self.session.profile.path.name}", timeout=2)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("phase", "save", "help") and self.session is None:
-            return action == "help"
+        if action == "profiles":
+            return self.session is not None
+        if action == "save" and self.session is None:
+            return False
         if action == "stop_run":
             return self.run_model.running and not self.run_model.cancelling
         return True
@@ -256,12 +259,51 @@ class WizardApp(RunControl, App[int]):
     # -- moving around
 
     def action_phase(self, phase: str) -> None:
-        if self.session is None or phase not in PHASES:
+        if phase not in PHASES:
+            return
+        if self.session is None:  # on the list of profiles: say why nothing opens
+            message = (
+                f"{phase.capitalize()} is a phase of one plugin: choose a plugin in the list "
+                "(enter), or start a new one (n)"
+            )
+            if isinstance(self.screen, ProfilesScreen):
+                self.screen.say(message)
+            else:
+                self.notify(message, timeout=6)
             return
         self._place_when_surveyed = False  # the user chose where to be
         while len(self.screen_stack) > 1 and self.screen.is_modal:
             self.pop_screen()
         self.switch_mode(phase)
+
+    async def action_profiles(self) -> None:
+        """ctrl+o: back to the list of profiles (saving first), to open or start another one."""
+        if self.session is None:
+            return
+        if self.run_model.running:
+            self.notify("a run is going on: stop it first (ctrl+x)", severity="warning", timeout=6)
+            return
+        problem = self.save_now()
+        if problem:
+            self.notify(f"not saved: {problem}", severity="error", timeout=8)
+            return
+        if self.lock is not None:
+            with contextlib.suppress(Exception):
+                self.lock.release()
+            self.lock = None
+        self.session = None
+        self.survey = None
+        self.checkout = None
+        self.run_model = RunModel(self.clock)
+        self.feed = RunFeed()
+        if "profiles" not in self._screen_stacks:
+            self.add_mode("profiles", lambda: ProfilesScreen(self.profiles_dir))
+        await self.switch_mode("profiles")
+        if isinstance(self.screen, ProfilesScreen):
+            self.screen.reload()  # how far each plugin got, read again
+        for phase in PHASES:  # the next plugin gets fresh screens
+            await self.remove_mode(phase)
+            self.add_mode(phase, self.MODES[phase])
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

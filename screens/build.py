@@ -145,11 +145,12 @@ class BuildScreen(PhaseScreen):
         bar.display = model.running and model.percent is not None
         if model.percent is not None:
             bar.update(progress=model.percent)
-        if model.running:
+        if model.running and model.cancelling:
+            title = f"[b]stopping[/b] {model.current or 'the run'} [dim]· {model.total_lines:,} lines[/dim]"
+        elif model.running:
             step = model.current or "starting"
-            word = "stopping" if model.cancelling else "running"
             title = (
-                f"[b]{step}[/b] {word} {clock_text(model.step_elapsed())} "
+                f"[b]{step}[/b] running {clock_text(model.step_elapsed())} "
                 f"[dim]· {model.total_lines:,} lines[/dim]"
             )
         elif model.started_at is not None:
@@ -263,8 +264,9 @@ class BuildScreen(PhaseScreen):
         if outcome.log is not None:
             shown = relative_to_workspace(outcome.log, self._workspace())
             lines.append(f"log: {escape(shown)}  [dim](e: $EDITOR, l: pager)[/dim]")
-        if outcome.hint:
-            lines.append(f"[b]next:[/b] {escape(shorten(outcome.hint, workspace))}")
+        hint = tui_hint(outcome)
+        if hint:
+            lines.append(f"[b]next:[/b] {escape(shorten(hint, workspace))}")
         if step == "plugin-source":
             lines.append("[b]F3[/b] Develop shows the methods, with the diagnostics")
         lines.append("[dim]r retries this step; ctrl+n runs every remaining step[/dim]")
@@ -442,3 +444,18 @@ def _viewer(how: str) -> list[str] | None:
         if found:
             return [found]
     return None
+
+
+#: The engine's hints speak to the command line; in the TUI the way on is a key.
+_HEADLESS_AGAIN = "run the same command again"
+
+
+def tui_hint(outcome) -> str | None:
+    """An outcome's hint as the TUI says it: no "run the same command again".
+
+    An interrupted step needs no hint beyond the keys line (r resumes it); a failure's
+    "…, then run the same command again" becomes "…, then press r".
+    """
+    if outcome.kind == "interrupted" or not outcome.hint:
+        return None
+    return outcome.hint.replace(_HEADLESS_AGAIN, "press r")

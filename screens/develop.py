@@ -345,6 +345,10 @@ class DevelopScreen(PhaseScreen):
         checkout = self.wizard.checkout
         proxy = checkout.proxy_api if checkout else None
         classes = checkout.plugin_classes if checkout and checkout.proxy_api is not None else None
+        if checkout is not None and proxy is None:
+            from wizard.shipped_proxy import shipped_proxy
+
+            proxy = shipped_proxy(self.profile.repository.base_branch).selectors
         self._lint(self.profile.plugin, proxy, classes, self._lint_generation)
 
     @work(thread=True, exclusive=True, group="lint", exit_on_error=False)
@@ -367,7 +371,10 @@ class DevelopScreen(PhaseScreen):
         if checkout is None:
             return "reading the checkout…"
         if checkout.proxy_api is None:
-            return "syntax only: no pharo-vm clone yet (F2), so interpreterProxy is not checked"
+            from wizard.shipped_proxy import shipped_proxy
+
+            shipped = shipped_proxy(self.profile.repository.base_branch)
+            return f"no clone yet (F2): proxy sends checked against {shipped.branch}'s shipped list"
         return f"checked against {self.profile.repository.path}/ ({len(checkout.proxy_api)} proxy selectors)"
 
     @on(DiagnosticsList.Chosen)

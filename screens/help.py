@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 HELP = """\
+[b]Close this help: escape, F1 or q.[/b]
+
 [b]pharo-plugin-wizard[/b] builds a Pharo VM plugin (a SmartSyntaxInterpreterPlugin written in
 Slang) as an external library, step by step, and shows at every moment what the disk says.
 
@@ -21,10 +23,13 @@ Slang) as an external library, step by step, and shows at every moment what the 
 [b]Everywhere[/b]
   F1 this help · ctrl+s save now (edits also save a second after you stop typing)
   ctrl+x stop the running step (its whole process tree) · ctrl+q quit (asks during a run)
+  ctrl+o back to the list of profiles (to open another plugin, or start a new one)
 
 [b]Develop[/b]
   a / delete (in the method list) add or remove a method · enter on a diagnostic moves the
   cursor to it · the Tonel and Diff tabs show the class file the wizard will write
+  In the method editor tab inserts a tab and enter keeps the indentation; [b]escape[/b]
+  leaves the editor (the focus moves on, so the keys above work again)
 
 [b]Plugins[/b]
   space toggles a plugin · d goes back to VMMaker's own list plus your plugin
@@ -35,6 +40,7 @@ Slang) as an external library, step by step, and shows at every moment what the 
   end follows the output again after scrolling up
 
 Quit at any time: everything is saved, and the next start shows where the work stands.
+Close this help with escape, F1 or q.
 """
 
 

@@ -32,6 +32,7 @@ MARKS = {
     "skipped": "✓",
     "failed": "✗",
     "interrupted": "‖",
+    "changed": "◇",
 }
 
 PHASE_MARKS = {
@@ -40,6 +41,7 @@ PHASE_MARKS = {
     "done": "●",
     "failed": "✗",
     "running": "▶",
+    "changed": "◇",
 }
 
 
@@ -72,7 +74,7 @@ class StepView:
 
     id: str
     title: str
-    state: str  # pending | running | done | skipped | failed | interrupted
+    state: str  # pending | running | done | skipped | failed | interrupted | changed
     reason: str = ""
 
     @property
@@ -85,7 +87,7 @@ class StepView:
 
 
 def phase_state(views: Iterable[StepView]) -> str:
-    """not started / partly / done / failed (or running) for the steps of one phase."""
+    """not started / partly / changed / done / failed (or running) for one phase's steps."""
     states = [view.state for view in views]
     if not states:
         return "not started"
@@ -95,6 +97,8 @@ def phase_state(views: Iterable[StepView]) -> str:
         return "done"
     if "failed" in states:
         return "failed"
+    if "changed" in states:  # it ran, then its files were edited: it must run again
+        return "changed"
     if any(state in ("done", "skipped", "interrupted") for state in states):
         return "partly"
     return "not started"

@@ -124,6 +124,10 @@ class ProfilesScreen(Screen[None]):
         table.update_cell(key, columns[2], Text(how_far), update_width=True)
         table.update_cell(key, columns[3], Text(next_step), update_width=True)
 
+    def say(self, text: str) -> None:
+        """A line under the list: why a key did nothing here, or a profile's problem."""
+        self.query_one("#picker-problem", Static).update(text)
+
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value

@@ -11,12 +11,15 @@ profile and nothing else; ``d`` goes back to the default.
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
+from textual.strip import Strip
 from textual.widgets import SelectionList, Static
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from screens.base import PhaseScreen
@@ -37,6 +40,32 @@ def wanted_plugins(
 ABSTRACT_PLUGINS = frozenset({"InterpreterPlugin", "SmartSyntaxInterpreterPlugin"})
 
 
+#: What SelectionList draws inside every toggle (Textual's ToggleButton.BUTTON_INNER).
+BUTTON_INNER = "X"
+
+
+class PluginToggles(SelectionList[str]):
+    """The plugin toggles: ``▐X▌`` for on, ``▐ ▌`` for off.
+
+    SelectionList draws the same ``X`` for both and tells them apart by colour alone, which
+    reads as "all on" on many terminals.
+    """
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if selection.value in self.selected:
+            return strip
+        segments = list(strip)
+        if len(segments) > 1 and segments[1].text == BUTTON_INNER:
+            segments[1] = Segment(" ", segments[1].style)
+            return Strip(segments, strip.cell_length)
+        return strip
+
+
 class PluginsScreen(PhaseScreen):
     """External plugin toggles, with what VMMaker and the plugin list say about each."""
 
@@ -49,7 +78,7 @@ class PluginsScreen(PhaseScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal():
-            plugins = SelectionList[str](id="plugins")
+            plugins = PluginToggles(id="plugins")
             plugins.border_title = "External plugins (space toggles)"
             yield plugins
             with VerticalScroll(id="plugin-notes") as notes:
@@ -63,10 +92,11 @@ class PluginsScreen(PhaseScreen):
         assert self.wizard.session is not None
         mine = self.wizard.session.profile.plugin.name
         current = list(checkout.external or ()) if checkout else []
+        skipped = ABSTRACT_PLUGINS | (checkout.not_to_build if checkout else frozenset())
         classes = sorted(
             name
             for name in ((checkout.plugin_classes or {}) if checkout else {})
-            if name not in ABSTRACT_PLUGINS
+            if name not in skipped
         )
         names: list[str] = []
         for name in [mine, *current, *wanted, *classes]:

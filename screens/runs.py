@@ -55,6 +55,7 @@ class RunControl:
 
         ctx = Context(self.session.profile, token=CancelToken())
         wanted = tuple(ids)
+        here = self.current_mode  # the phase on screen when the run was asked for
 
         def job(sink: TuiSink) -> RunFinished:
             plan = build_plan(ctx.profile.build.mode)
@@ -62,7 +63,9 @@ class RunControl:
             if guard and steps:
                 refused = check_order(plan, steps[0], ctx)
                 if refused:
-                    return RunFinished(EXIT_FAILED, _tui_words(refused, ctx.profile.build.mode))
+                    return RunFinished(
+                        EXIT_FAILED, _tui_words(refused, ctx.profile.build.mode, here)
+                    )
             return RunFinished(run_steps(steps, ctx, sink).exit_code)
 
         return self.start_job(wanted, job, ctx, then=then)
@@ -184,9 +187,15 @@ class RunControl:
         self.run_worker(cancel, thread=True, group="cancel", exit_on_error=False)
 
 
-def _tui_words(problem: OrderProblem, mode: str) -> str:
-    """The order guard's sentence, with the TUI's way out instead of the command line's."""
+def _tui_words(problem: OrderProblem, mode: str, here: str | None = None) -> str:
+    """The order guard's sentence, with the TUI's way out instead of the command line's.
+
+    ``here`` is the phase on screen: on the blocking step's own screen the way out is that
+    step (enter on it, or ctrl+n), not a key to the screen the user is already on.
+    """
     if problem.blocking in step_ids(mode):
         phase = screen_phase_of(problem.blocking, mode)
+        if phase == here:
+            return f"{problem.sentence()}; run {problem.blocking} first (enter on it, or ctrl+n)"
         return f"{problem.sentence()}; finish {TITLES[phase]} first ({KEYS[phase].upper()})"
     return problem.sentence()

@@ -190,7 +190,11 @@ def step_views(
     recorded: Mapping[str, Any],
     marks: RunMarks | None = None,
 ) -> dict[str, StepView]:
-    """The state of each step: the run's marks first, then detect, then ``state:``."""
+    """The state of each step: the run's marks first, then detect, then ``state:``.
+
+    A step that ``state:`` records as done but whose detect now says not done (its files were
+    edited after it ran) is "changed", not "pending": it did run, and it must run again.
+    """
     marks = marks or RunMarks()
     steps = recorded.get("steps") if isinstance(recorded, Mapping) else None
     steps = steps if isinstance(steps, Mapping) else {}
@@ -216,6 +220,8 @@ def step_views(
         elif status is None:
             word = "done" if last == "done" else "pending"
             views[step] = StepView(step, title, word, "as last recorded; checking the disk…")
+        elif last == "done":  # it ran, and what it made was edited since
+            views[step] = StepView(step, title, "changed", f"changed since it ran: {status.reason}")
         else:
             views[step] = StepView(step, title, "pending", status.reason)
     return views
@@ -239,6 +245,8 @@ class CheckoutSurvey:
     class_text: str | None = None
     class_path: str = ""
     plugin_list: str | None = None  # plugins.cmake or cmake/plugins.cmake, by layout
+    #: plugin classes that are not plugins to build: simulators, abstract and test classes
+    not_to_build: frozenset[str] = frozenset()
 
 
 def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
@@ -261,7 +269,12 @@ def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
         return CheckoutSurvey(False, style=style, class_path=class_path)
     facts = CheckoutFacts(root)
     proxy = facts.proxy_api()
-    classes = facts.plugin_classes()
+    from wizard.formats.translatable import not_to_build
+    from wizard.formats.vmmaker_list import plugin_classes
+
+    files = facts.class_files()
+    classes = plugin_classes(files)
+    skipped = frozenset(not_to_build({name: files[path] for name, path in classes.items()}))
     external: tuple[str, ...] | None = None
     problem = None
     list_text = read_text(root / VMMAKER_LIST)
@@ -295,4 +308,5 @@ def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
         read_text(root / class_path),
         class_path,
         plugin_list,
+        skipped,
     )

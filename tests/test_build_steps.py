@@ -137,7 +137,7 @@ def test_changed_method_regenerates_with_a_fresh_image(fake_origin, workspace, l
 
 def test_unknown_proxy_send_stops_before_any_build(fake_origin, workspace):
     profile = write_profile(workspace, fake_origin)
-    edit_methods(profile, "interpreterProxy nilObject", "interpreterProxy noSuchThing")
+    edit_methods(profile, "interpreterProxy stringForCString:", "interpreterProxy noSuchThing:")
     result = wizard("--replay", str(profile), cwd=workspace)
     assert result.returncode == 1
     assert "FAILED: plugin-source" in result.stdout  # the lint catches it before any build

@@ -89,7 +89,7 @@ def test_lint_names_the_article_mistake(fake_origin, workspace):
     clean = wizard("--lint", str(profile), cwd=workspace)
     assert clean.returncode == 0, clean.stdout
     text = profile.read_text().replace(
-        "(self stringFromCString:", "(interpreterProxy stringFromCString:"
+        "(interpreterProxy stringForCString:", "(interpreterProxy stringFromCString:"
     )
     profile.write_text(text)
     mistaken = wizard("--lint", str(profile), cwd=workspace)

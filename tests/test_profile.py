@@ -226,10 +226,11 @@ def test_template_is_the_article_plugin_renamed(tmp_path):
     assert selectors == [
         ("class", "moduleNameAndVersion"),
         ("instance", "primitiveGetHelloString"),
-        ("instance", "stringFromCString:"),
+        ("instance", "greeting"),
     ]
-    assert "self stringFromCString:" in profile.plugin.methods[1].source
-    assert "Hello from your MyPlugin." in profile.plugin.methods[1].source
+    assert "(interpreterProxy stringForCString: self greeting)" in profile.plugin.methods[1].source
+    assert all("stringFromCString:" not in m.source for m in profile.plugin.methods)
+    assert "Hello from your MyPlugin." in profile.plugin.methods[2].source
     (example,) = profile.plugin.examples
     assert (example.primitive, example.arguments) == ("primitiveGetHelloString", ())
     assert example.answers == "'Hello from your MyPlugin.'"

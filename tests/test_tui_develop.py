@@ -32,7 +32,7 @@ async def test_methods_are_listed_with_their_side(tmp_path):
         prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
         assert "class" in prompts[0] and "moduleNameAndVersion" in prompts[0]
         assert "primitiveGetHelloString" in prompts[1]
-        assert "stringFromCString:" in prompts[2]
+        assert "greeting" in prompts[2]
         editor = screen.query_one(SmalltalkEditor)
         assert editor.text.startswith("moduleNameAndVersion")
         assert editor.language == "smalltalk"
@@ -95,7 +95,7 @@ async def test_add_and_remove_a_method(tmp_path):
         assert [m.selector for m in app.session.profile.plugin.methods] == [
             "moduleNameAndVersion",
             "primitiveGetHelloString",
-            "stringFromCString:",
+            "greeting",
         ]
         await pilot.press("ctrl+s")
     assert len(profile_data(profile)["plugin"]["methods"]) == 3
@@ -106,7 +106,7 @@ async def test_class_side_checkbox_and_protocol(tmp_path):
     app = app_on(profile)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_develop(pilot)
-        await pilot.press("down", "down")  # stringFromCString:
+        await pilot.press("down", "down")  # greeting
         await pilot.click("#side")
         assert app.session.profile.plugin.methods[2].side == "class"
         protocol = screen.query_one("#protocol")

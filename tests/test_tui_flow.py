@@ -180,7 +180,7 @@ async def test_retry_a_failed_step_after_fixing_its_cause(profile):
     data = profile_data(profile)
     method = data["plugin"]["methods"][1]
     method["source"] = method["source"].replace(
-        "(self stringFromCString:", "(interpreterProxy stringFromCString:"
+        "(interpreterProxy stringForCString:", "(interpreterProxy stringFromCString:"
     )
     import yaml
 
@@ -206,7 +206,7 @@ async def test_retry_a_failed_step_after_fixing_its_cause(profile):
             replace(
                 fixed,
                 source=fixed.source.replace(
-                    "(interpreterProxy stringFromCString:", "(self stringFromCString:"
+                    "(interpreterProxy stringFromCString:", "(interpreterProxy stringForCString:"
                 ),
             ),
         )

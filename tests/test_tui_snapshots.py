@@ -192,7 +192,7 @@ def test_develop_shows_the_articles_mistake(tmp_path, fake_origin, snap_compare)
     data = profile_data(profile)
     method = data["plugin"]["methods"][1]
     method["source"] = method["source"].replace(
-        "(self stringFromCString:", "(interpreterProxy stringFromCString:"
+        "(interpreterProxy stringForCString:", "(interpreterProxy stringFromCString:"
     )
     profile.write_text(yaml.safe_dump(data, sort_keys=False))
     setup = wizard("--replay", str(profile), "--until", "branch", cwd=profile.parent.parent)

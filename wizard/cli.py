@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
         "--emit-ci", nargs=2, metavar=("PROVIDER", "PROFILE"),
         help="write a CI workflow that replays the profile (PROVIDER: github)",
     )  # fmt: skip
+    forms.add_argument(
+        "--doctor", nargs="?", const="", metavar="PROFILE",
+        help="check this machine for what the build needs (and the profile's paths)",
+    )  # fmt: skip
     forms.add_argument("--list-steps", action="store_true", help="the step ids, in plan order")
     forms.add_argument("--version", action="store_true", help="print the version")
     parser.add_argument("--from", dest="start", metavar="STEP", help="first step of the slice")
@@ -105,6 +109,10 @@ def run(argv: list[str]) -> int:
             from wizard.lint import lint_command
 
             return lint_command(Path(args.lint), args.overrides)
+        if args.doctor is not None:
+            from wizard.doctor import doctor_command
+
+            return doctor_command(Path(args.doctor) if args.doctor else None)
         if args.replay:
             return _replay(args)
         if args.emit_ci:
@@ -166,6 +174,7 @@ def _check_combinations(args: argparse.Namespace) -> None:
         or args.emit_ci
         or args.list_steps
         or args.version
+        or args.doctor is not None
     ):
         raise UsageError(f"unexpected argument {args.profile!r}")
 

@@ -1,8 +1,10 @@
 """The Slang checks as the user meets them: ``--lint PROFILE`` and the plugin-source step.
 
-Without a checkout only the syntax can be checked, and the report says so; with one, the
-``interpreterProxy`` sends are checked against the checkout's own InterpreterProxy and the
-superclass against its plugin classes.
+With a checkout, the ``interpreterProxy`` sends are checked against the checkout's own
+InterpreterProxy and the superclass against its plugin classes. Without one, the sends are
+checked against the selectors the wizard ships for the profile's base branch (or the
+default branch; :mod:`wizard.shipped_proxy`) and the report says which list it used; only
+the superclass waits for the clone.
 """
 
 from __future__ import annotations
@@ -47,9 +49,13 @@ def lint_profile(profile: Profile) -> LintReport:
     proxy = facts.proxy_api()
     classes = facts.plugin_classes() if proxy is not None else None
     if proxy is None:
+        from wizard.shipped_proxy import shipped_proxy
+
+        shipped = shipped_proxy(profile.repository.base_branch)
+        proxy = shipped.selectors
         scope = (
-            f"syntax only: no checkout at {profile.checkout_dir} yet, so interpreterProxy "
-            "sends and the superclass were not checked"
+            f"no checkout at {profile.checkout_dir} yet: interpreterProxy sends checked "
+            f"against {shipped.describe()}; the superclass is checked once it is cloned"
         )
     else:
         scope = f"checked against {profile.checkout_dir}"

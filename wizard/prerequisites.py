@@ -1,7 +1,7 @@
 """What a machine needs to build pharo-vm with a plugin: one table, package names per system.
 
-The CI workflow (``--emit-ci``) installs these packages, and the future ``--doctor``
-(SPEC "Doctor") checks the same list, so that what CI installs and what the doctor asks
+The CI workflow (``--emit-ci``) installs these packages, and ``--doctor``
+(SPEC "Doctor", :mod:`wizard.doctor`) checks the same list, so that what CI installs and what the doctor asks
 for never drift apart. Only facts live here: the table does not run anything.
 
 The libraries are the ones pharo-vm's configure looks for when ``BUILD_BUNDLE`` is off

@@ -31,6 +31,11 @@ def replay(
     untrusted = untrusted_options(profile.build.cmake_options)
     if untrusted and not trust and not dry_run:
         raise UsageError(refusal(untrusted, str(profile_path)))
+    from wizard.option_paths import missing_option_paths
+
+    missing = missing_option_paths(profile)
+    if missing and not dry_run:
+        raise UsageError(f"{profile_path}: " + "; ".join(entry.line() for entry in missing))
     ids = step_ids(profile.build.mode)
     try:
         chosen = slice_plan(ids, start, stop)
@@ -40,6 +45,10 @@ def replay(
     steps = [step for step in plan if step.id in chosen]
     ctx = Context(profile, force=force, dry_run=dry_run, bench=bench)
     sink = ConsoleSink()
+    from wizard.shared_workspace import sharing_warnings
+
+    for warning in sharing_warnings(profile):
+        sink.message(warning)
     if dry_run:
         if untrusted:
             verdict = "allowed by --trust" if trust else "a run needs --trust"
@@ -47,6 +56,8 @@ def replay(
                 f"cmake options that run a program or read a script ({verdict}): "
                 + listed(untrusted)
             )
+        for entry in missing:
+            sink.message(f"a run would refuse: {entry.line()}")
         return _print_plan(steps, ctx, sink)
     from wizard.engine import check_order, run_steps
     from wizard.lock import ProfileLock

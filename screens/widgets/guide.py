@@ -38,12 +38,17 @@ class Guide(Vertical):
     def show_run(self, model: RunModel) -> None:
         """The run in one line: running which step for how long, or how the last one ended."""
         bar = self.query_one("#guide-progress", ProgressBar)
-        if model.running:
-            step = model.current or "starting"
-            word = "stopping" if model.cancelling else "running"
+        if model.running and model.cancelling:
             self._put(
                 "guide-run-text",
-                f"[$accent][b]{word}[/b] {step}[/] {clock_text(model.step_elapsed())}  "
+                f"[$warning][b]stopping[/b] {model.current or 'the run'}[/] "
+                "[dim](its whole process tree)[/dim]",
+            )
+        elif model.running:
+            step = model.current or "starting"
+            self._put(
+                "guide-run-text",
+                f"[$accent][b]running[/b] {step}[/] {clock_text(model.step_elapsed())}  "
                 "[dim]ctrl+x stops · F5 shows the output[/dim]",
             )
         elif model.refused:

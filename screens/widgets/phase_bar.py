@@ -8,7 +8,13 @@ from textual.widgets import Static
 
 from screens.phases import KEYS, PHASE_MARKS, PHASES, TITLES
 
-COLOURS = {"done": "$success", "partly": "$warning", "failed": "$error", "running": "$accent"}
+COLOURS = {
+    "done": "$success",
+    "partly": "$warning",
+    "changed": "$warning",
+    "failed": "$error",
+    "running": "$accent",
+}
 # When the long words do not fit (120 columns and a long plugin name), these are used.
 SHORT = {"not started": "to do"}
 

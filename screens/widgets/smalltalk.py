@@ -12,6 +12,8 @@ import dataclasses
 from functools import cache
 
 from rich.style import Style
+from textual import events
+from textual.binding import Binding
 from textual.widgets import TextArea
 from textual.widgets.text_area import TextAreaTheme
 
@@ -58,8 +60,27 @@ def smalltalk_theme() -> TextAreaTheme:
     return dataclasses.replace(base, name=THEME, syntax_styles={**base.syntax_styles, **_CAPTURES})
 
 
+def indent_after(line_before_cursor: str, row: int) -> str:
+    """The indentation of a new line started after ``line_before_cursor`` (Enter).
+
+    The same tabs and spaces as the line it breaks; one tab more after an opening ``[``
+    (a block's body), and one tab under the pattern line (row 0), where the method's body
+    starts, as the Pharo browser does.
+    """
+    indent = line_before_cursor[: len(line_before_cursor) - len(line_before_cursor.lstrip(" \t"))]
+    if line_before_cursor.rstrip().endswith("[") or (row == 0 and not indent):
+        indent += "\t"
+    return indent
+
+
 class SmalltalkEditor(TextArea):
-    """A TextArea set up as a code editor for one Slang method (pattern line first)."""
+    """A TextArea set up as a code editor for one Slang method (pattern line first).
+
+    Tab inserts a tab, as in any code editor, so Escape is the way out: it moves the focus
+    on, and the footer says so. Enter keeps the indentation (see :func:`indent_after`).
+    """
+
+    BINDINGS = [Binding("escape", "leave", "Leave editor")]
 
     def __init__(self, text: str = "", *, id: str | None = None, read_only: bool = False) -> None:
         super().__init__(
@@ -75,3 +96,23 @@ class SmalltalkEditor(TextArea):
         self.register_theme(smalltalk_theme())
         self.language = LANGUAGE
         self.theme = THEME
+
+    def action_leave(self) -> None:
+        """Escape: give the focus to the next widget (Tab stays a tab inside the editor)."""
+        self.screen.focus_next()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.read_only and event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            row, column = self.cursor_location
+            indent = indent_after(self.document[row][:column], row)
+            start, end = self.selection
+            self._replace_via_keyboard("\n" + indent, start, end)
+            return
+        if not self.read_only and event.key == "escape":
+            event.stop()
+            event.prevent_default()
+            self.action_leave()
+            return
+        await super()._on_key(event)

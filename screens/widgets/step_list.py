@@ -17,6 +17,7 @@ STATE_COLOURS = {
     "interrupted": "$warning",
     "running": "$accent",
     "pending": "$foreground-muted",
+    "changed": "$warning",
 }
 
 

@@ -36,14 +36,38 @@ MAKE_ERROR = re.compile(r"(\*\*\* .*Error \d+|No rule to make target|error:)")
 
 
 def cmake_configure_args(ctx: Context) -> list[str]:
+    """``cmake -S … -B …``: ``-U`` for each option set before and no longer wanted, then ``-D``s."""
+    unset = [f"-U{name}" for name in stale_options(ctx)]
     return [
         "cmake",
         "-S",
         str(ctx.checkout),
         "-B",
         str(ctx.build_dir),
+        *unset,
         *ctx.profile.build.cmake_definitions,
     ]
+
+
+def stale_options(ctx: Context) -> list[str]:
+    """Options an earlier configure set in this build folder that the profile no longer sets."""
+    from wizard.build_record import read_record
+
+    return read_record(ctx.build_dir).no_longer_wanted(ctx.profile.build.cmake_options)
+
+
+def record_options(ctx: Context, *, keep_previous: bool) -> None:
+    """Write down the options this configure sets (and, before it runs, the earlier ones).
+
+    Written before cmake runs with the earlier options kept, so that a configure that fails
+    half-way still knows what it may have left in the cache; rewritten after success with
+    exactly the options set now.
+    """
+    from wizard.build_record import BuildRecord, read_record, write_record
+
+    options = dict(read_record(ctx.build_dir).options) if keep_previous else {}
+    options.update(ctx.profile.build.cmake_options)
+    write_record(ctx.build_dir, BuildRecord(options, ctx.plugin, str(ctx.profile.path)))
 
 
 def cmake_install_args(ctx: Context) -> list[str]:
@@ -82,6 +106,16 @@ def configured_status(ctx: Context) -> Status:
         kind, cached = cache.get(name, ("", None))
         if cached is None or not _same_value(kind, cached, value):
             return Status(False, f"{name} is {cached!r} in the cache, the profile says {value!r}")
+    stale = stale_options(ctx)
+    if stale:
+        from wizard.build_record import read_record
+
+        value = read_record(ctx.build_dir).options.get(stale[0], "")
+        return Status(
+            False,
+            f"{stale[0]} was set to {value!r} by an earlier configure and the profile no longer "
+            f"sets it: cmake -U{stale[0]} unsets it",
+        )
     if not any((ctx.build_dir / name).exists() for name in ("Makefile", "build.ninja")):
         return Status(False, "the last configure did not finish (no Makefile)")
     return Status(True, "configured from this checkout with these options")
@@ -186,11 +220,21 @@ class Configure(Step):
     def run(self, ctx: Context, out: StepOutput) -> None:
         ctx.build_dir.mkdir(parents=True, exist_ok=True)
         write_placeholder_if_declared(ctx, out)
-        if run_tool(ctx, cmake_configure_args(ctx), out) != 0:
+        args = cmake_configure_args(ctx)
+        for name in stale_options(ctx):
+            out.line(f"{name} was set by an earlier configure and is no longer wanted: -U{name}")
+        record_options(ctx, keep_previous=True)
+        if run_tool(ctx, args, out) != 0:
             self.fail(ctx)
+        record_options(ctx, keep_previous=False)
 
     def fail(self, ctx: Context) -> None:
+        from wizard.download_failures import download_failure, download_failures
+
         log = ctx.log_path(self.id)
+        failures = download_failures(log)
+        if failures:
+            raise download_failure(failures)
         errors = first_matches(log, CMAKE_ERROR, limit=12, after=3)
         hint = "read the CMake errors above; the README lists the offline cmake options"
         if any("Cannot find source file" in line for line in errors):
@@ -297,8 +341,13 @@ class Generate(Step):
 
 
 def fail_build(ctx: Context, step_id: str) -> None:
-    """Raise the failure of a ``make install``: the first compiler errors, or make's."""
+    """Raise the failure of a ``make install``: downloads, the first compiler errors, or make's."""
+    from wizard.download_failures import download_failure, download_failures
+
     log = ctx.log_path(step_id)
+    failures = download_failures(log)
+    if failures:
+        raise download_failure(failures)
     errors = first_matches(log, COMPILER_ERROR, limit=8, after=2)
     if errors:
         first = COMPILER_ERROR.match(errors[0])
