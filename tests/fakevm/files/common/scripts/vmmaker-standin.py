@@ -30,6 +30,33 @@ the same command lines:
    OUTDIR/generated/<bits>/vm/{src,include}/... and, for each remaining plugin,
    OUTDIR/generated/<bits>/plugins/src/<module>/<module>.c.
 
+3. Regenerate one plugin inside the running image, without saving it (SPEC "The Slang
+   loop"; the wizard's regenerate-plugin.st)::
+
+       vmmaker-standin.py --headless IMAGE --no-default-preferences --quit \\
+           PATH/regenerate-plugin.st CLASS_FILE OUTDIR PLUGIN
+
+   loads CLASS_FILE over the image's copy of that class (in memory: the image and its
+   smalltalksrc/ stay as they are) and writes OUTDIR/generated/<bits>/plugins/src/<module>/
+   <module>.c for that plugin alone.  A method that Slang cannot translate (one that uses
+   ``thisContext``) fails with the script's error lines on stderr, exit 1, no C touched.
+
+4. The image files themselves (pharo-vm: the ExternalProject unzips a Pharo image, then
+   ``vm --headless BASE.image --no-default-preferences save VMMaker``)::
+
+       vmmaker-standin.py --unzip-image FOLDER/BASE.image     # BASE.image .changes .sources
+       vmmaker-standin.py --headless FOLDER/BASE.image --no-default-preferences save VMMaker
+
+   so the image folder holds a plain Pharo image next to VMMaker.image, as in pharo-vm.
+
+Every command appends one JSON line to IMAGE_FOLDER/../vmmaker-standin-record.jsonl
+(B/build/vmmaker/vmmaker-standin-record.jsonl): ``{"command": "unzip-image" | "save" |
+"install-vmmaker" | "generate" | "regenerate-plugin", "plugins": [...], "files": [...]}``,
+so tests can tell what a build redid (image built? full generation? one plugin?).
+
+In a build, these command lines are run by build/vmmaker/vm/pharo, the stand-in for the
+Pharo VM (written by cmake from scripts/vmmaker-vm-standin.in).
+
 The C is not translated Slang.  A plugin file exports getModuleName, setInterpreter and one
 function per exported method (``<export: true>``: the selector without colons) or SmartSyntax
 primitive (``self primitive: 'name' ...``: that name), each answering 0.  Each function
@@ -42,6 +69,7 @@ Runs on Python 3.8 and later, standard library only.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -424,6 +452,41 @@ def vm_files(flavour: str, bits: int) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- commands
 
+RECORD = "vmmaker-standin-record.jsonl"
+UNTRANSLATABLE = re.compile(r"\bthisContext\b")
+
+
+def record(image: Path, command: str, plugins: list[str], files: list[Path]) -> None:
+    """Append what this run did to the record next to the image folder (see the docstring)."""
+    entry = {
+        "command": command,
+        "image": image.name,
+        "plugins": plugins,
+        "files": [str(each) for each in files],
+    }
+    path = image.parent.parent / RECORD
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(entry) + "\n")
+
+
+def unzip_image(image: Path) -> None:
+    """What the ExternalProject's download and unzip leave: a plain Pharo image."""
+    stem = image.name[: -len(".image")] if image.name.endswith(".image") else image.name
+    files = [image.with_name(stem + suffix) for suffix in (".image", ".changes", ".sources")]
+    for each in files:
+        write(each, f"Stand-in {each.suffix[1:]} file of a plain Pharo image (not real).\n")
+    record(image, "unzip-image", [], files)
+
+
+def save_as(image: Path, name: str) -> None:
+    """``save NAME``: the running image saved under another name, next to it."""
+    if not image.is_file():
+        raise Failure(f"Could not open the image file {image}")
+    files = [image.with_name(name + ".image"), image.with_name(name + ".changes")]
+    write(files[0], f"Stand-in image {name}, saved from {image.name} (not real).\n")
+    write(files[1], f"Stand-in changes of {name} (not real).\n")
+    record(image, "save", [], files)
+
 
 def write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -468,6 +531,7 @@ def load(image: Path, source: Path, remote: str, save: bool) -> None:
         f"Packages: {' '.join(packages)}\n",
     )
     print(f"Saved {image}", flush=True)
+    record(image, "install-vmmaker", [], [image])
 
 
 def generate(image: Path, flavour: str, outdir: Path) -> None:
@@ -502,6 +566,61 @@ def generate(image: Path, flavour: str, outdir: Path) -> None:
     names = " ".join(module_name(classes, cls) for cls in plugins) or "none"
     print(f"Generated {flavour} (64 and 32 bits) in {outdir / 'generated'}", flush=True)
     print(f"External plugins: {names}", flush=True)
+    record(image, "generate", [cls.name for cls in plugins], [outdir / "generated"])
+
+
+def regenerate_plugin(image: Path, class_file: Path, outdir: Path, name: str) -> None:
+    """regenerate-plugin.st: load ``class_file`` into the running image, generate that plugin.
+
+    The image is not saved: its smalltalksrc/ copy is read, the class file replaces that
+    class in memory only.  Errors use regenerate-plugin.st's wording.
+    """
+    if not image.is_file():
+        raise Failure(f"Could not open the image file {image}")
+    if not class_file.is_file():
+        raise Failure(f"regenerate-plugin: no class file at {class_file}")
+    if not outdir.is_dir():
+        raise Failure(f"regenerate-plugin: no build folder at {outdir}")
+    classes = read_image_code(image.parent / "smalltalksrc")
+    try:
+        cls = parse_class(class_file)
+    except Failure as problem:
+        raise Failure(f"regenerate-plugin: cannot parse {class_file}: {problem}") from None
+    if cls.name != name:
+        raise Failure(f"regenerate-plugin: {class_file} defines {cls.name}, not {name}")
+    if cls.superclass not in classes:
+        raise Failure(
+            f"regenerate-plugin: loading {class_file} failed: Warning: "
+            f"The definition of {name} has an undefined superclass {cls.superclass}"
+        )
+    classes[name] = cls
+    if not (is_plugin(classes, cls) and should_be_translated(classes, cls)):
+        raise Failure(
+            f"regenerate-plugin: VMMaker will not generate {name} (64 bits): not an "
+            "InterpreterPlugin subclass it translates, or its platform files are missing"
+        )
+    for bits in WORD_SIZES:
+        for selector, body in sorted(cls.instance_side.items()):
+            if UNTRANSLATABLE.search(mask(body, strings=True)):
+                raise Failure(
+                    f"regenerate-plugin: generating {name} ({bits} bits) failed: "
+                    f"TranslationError: thisContext cannot be translated to C\n"
+                    f"    TMethod>>#{selector} of {name}>>#{selector}\n"
+                    f"    CCodeGenerator>>addMethodFor: {name}>>#{selector}\n"
+                    f"    VMMaker>>generateExternalPlugin: #{name}"
+                )
+    module = module_name(classes, cls)
+    origin = f"{class_file} (loaded, image not saved)"
+    files = []
+    for bits in WORD_SIZES:
+        path = outdir / "generated" / str(bits) / "plugins" / "src" / module / f"{module}.c"
+        text = plugin_c(classes, cls, module, bits, origin)
+        if path.exists():
+            path.unlink()  # as VMMaker's storeCodeOnFile: does
+        write(path, text)
+        files.append(path)
+        print(f"regenerate-plugin: wrote {path}", flush=True)
+    record(image, "regenerate-plugin", [name], files)
 
 
 def noise(classes: dict[str, StClass], plugins: list[StClass]) -> None:
@@ -543,6 +662,9 @@ def noise(classes: dict[str, StClass], plugins: list[StClass]) -> None:
 
 def main(argv: list[str]) -> int:
     args = list(argv)
+    if args[:1] == ["--unzip-image"] and len(args) == 2:
+        unzip_image(Path(args[1]))
+        return 0
     while args and args[0].startswith("--") and args[0] != "--":
         args.pop(0)  # VM options: --headless, --logLevel=N, ...
     if not args:
@@ -570,8 +692,16 @@ def main(argv: list[str]) -> int:
             )
         generate(image, found.group(1), Path(found.group(2)))
         return 0
+    if len(args) == 2 and args[0] == "save":
+        save_as(image, args[1])
+        return 0
     if args and args[0] == "st":
         args.pop(0)
+    if args[:1] == ["--quit"] and len(args) == 5 and Path(args[1]).name == "regenerate-plugin.st":
+        if not Path(args[1]).is_file():
+            raise Failure(f"{args[1]} does not exist")
+        regenerate_plugin(image, Path(args[2]), Path(args[3]), args[4])
+        return 0
     save = "--save" in args
     args = [each for each in args if each not in ("--save", "--quit", "--no-source")]
     if len(args) != 3 or Path(args[0]).name != "installVMMaker.st":
@@ -587,5 +717,6 @@ if __name__ == "__main__":
         sys.exit(main(sys.argv[1:]))
     except Failure as error:
         sys.stdout.flush()
-        print(f"Error: {error}", file=sys.stderr)
+        message = str(error)
+        print(message if message.startswith("regenerate-plugin:") else f"Error: {message}", file=sys.stderr)
         sys.exit(1)
