@@ -417,7 +417,8 @@ def test_generate_vmmaker_off_uses_the_given_image(fake_origin, tmp_path):
     assert built.returncode == 0, built.stdout
     assert "Building the VMMaker image" not in built.stdout
     assert generated(second, "FloatArrayPlugin").is_file()
-    assert not (second / "build" / "vmmaker").exists()
+    assert not (second / "build" / "vmmaker" / "image").exists()
+    assert (second / "build" / "vmmaker" / "vm" / "pharo").is_file(), "the VM is still fetched"
 
 
 # --------------------------------------------------------------------------- the stand-in

@@ -619,9 +619,7 @@ class _Validator:
             )
         regenerate = self.text(section, "regenerate", where, "plugin")
         if regenerate not in REGENERATE_WAYS:
-            raise self.fail(
-                (*where, "regenerate"), f"{_short(regenerate)} must be plugin or image"
-            )
+            raise self.fail((*where, "regenerate"), f"{_short(regenerate)} must be plugin or image")
         return Build(directory, mode or "two-pass", options, jobs, regenerate or "plugin")
 
     def cmake_options(self, value: Any) -> tuple[tuple[str, str], ...]:
