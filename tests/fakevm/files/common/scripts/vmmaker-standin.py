@@ -63,7 +63,9 @@ primitive (``self primitive: 'name' ...``: that name), each answering 0.  Each f
 names the interpreterProxy members its method sends, so a selector that struct VirtualMachine
 lacks stops the C compiler, as it would in translated code.
 
-Environment: VMMAKER_STANDIN_NOISE_LINES=N prints N lines of generation chatter first.
+Environment: VMMAKER_STANDIN_NOISE_LINES=N prints N lines of generation chatter first;
+VMMAKER_STANDIN_CORE_FUNCTIONS=N adds N functions to the generated interpreter, so the VM
+core takes about as long to compile as a real one (bench/loop).
 Runs on Python 3.8 and later, standard library only.
 """
 
@@ -387,6 +389,30 @@ def plugin_c(classes: dict[str, StClass], cls: StClass, module: str, bits: int, 
     return "\n".join(lines) + "\n"
 
 
+def core_bulk(prefix: str) -> str:
+    """VMMAKER_STANDIN_CORE_FUNCTIONS=N more functions in the interpreter, so that compiling
+    the VM core takes about as long as a real one (bench/loop); none by default."""
+    try:
+        count = int(os.environ.get("VMMAKER_STANDIN_CORE_FUNCTIONS", "0") or 0)
+    except ValueError:
+        count = 0
+    lines = []
+    for index in range(max(count, 0)):
+        lines += [
+            f"sqInt {prefix}Bulk{index}(sqInt value);",
+            f"sqInt {prefix}Bulk{index}(sqInt value)",
+            "{",
+            "\tsqInt result = value;",
+            "\tfor (int i = 0; i < (int) (value & 15); i++) {",
+            f"\t\tresult = result * 31 + {index} + (result >> 3);",
+            "\t}",
+            "\treturn result;",
+            "}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
 def vm_files(flavour: str, bits: int) -> dict[str, str]:
     """The generated VM: the sources cmake compiles into the VM core, and their headers."""
     stack = flavour == "StackVM"
@@ -425,6 +451,7 @@ def vm_files(flavour: str, bits: int) -> dict[str, str]:
             "",
         ]
     )
+    core += core_bulk(interp)
     header = (
         f"/* {interp}.h: what the {bits}-bit {flavour} interpreter exports.\n"
         f" * {HEADER_LINE} */\n\n"
