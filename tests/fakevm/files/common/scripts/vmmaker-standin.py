@@ -745,5 +745,8 @@ if __name__ == "__main__":
     except Failure as error:
         sys.stdout.flush()
         message = str(error)
-        print(message if message.startswith("regenerate-plugin:") else f"Error: {message}", file=sys.stderr)
+        print(
+            message if message.startswith("regenerate-plugin:") else f"Error: {message}",
+            file=sys.stderr,
+        )
         sys.exit(1)
