@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wizard.error_map import MappedError, map_errors
 from wizard.errors import ProfileError
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class RoundSummary:
     failed: str | None
     exports: tuple[str, ...]
     tried: str
+    errors: tuple[MappedError, ...] = ()
 
     def line(self) -> str:
         ran = ", ".join(self.ran) or "nothing"
@@ -82,12 +84,12 @@ def fingerprint(files: list[Path]) -> str:
 
 def summarize(number: int, seconds: float, result: RunResult, ctx: Context) -> RoundSummary:
     ran = tuple(step for step, outcome in result.outcomes if outcome.kind == "ok")
-    failed = next(
-        (f"{step}: {o.reason}" for step, o in result.outcomes if o.kind == "failed"), None
-    )
+    failed = next((o.reason for _, o in result.outcomes if o.kind == "failed"), None)
     exports = library_exports(ctx) if "verify" in ran else ()
     tried = next((o.kind for step, o in result.outcomes if step == "try"), "not in the plan")
-    return RoundSummary(number, seconds, ran, failed, exports, tried)
+    details = next((o.details for _, o in result.outcomes if o.kind == "failed"), ())
+    errors = tuple(map_errors(details, ctx.plugin))
+    return RoundSummary(number, seconds, ran, failed, exports, tried, errors)
 
 
 def library_exports(ctx: Context) -> tuple[str, ...]:

@@ -335,7 +335,11 @@ class Generate(Step):
         for path in previous.restore():
             out.line(f"kept the previous {path.relative_to(ctx.build_dir)}")
         log = ctx.log_path(self.id)
-        errors = first_matches(log, REGENERATE_ERROR, limit=12, after=6)
+        errors = [
+            line
+            for line in first_matches(log, REGENERATE_ERROR, limit=12, after=6)
+            if REGENERATE_ERROR.search(line) or line.startswith((" ", "\t"))
+        ]
         why = f"exit status {status}" if status != 0 else "no new C file"
         raise StepFailed(
             f"VMMaker could not regenerate {ctx.plugin} ({why})",
