@@ -230,3 +230,11 @@ def test_template_is_the_article_plugin_renamed(tmp_path):
     ]
     assert "self stringFromCString:" in profile.plugin.methods[1].source
     assert "Hello from your MyPlugin." in profile.plugin.methods[1].source
+
+
+def test_build_regenerate_is_plugin_or_image(tmp_path):
+    assert load_profile(write(tmp_path, MINIMAL)).build.regenerate == "plugin"
+    image = load_profile(write(tmp_path, MINIMAL + "build:\n  regenerate: image\n"))
+    assert image.build.regenerate == "image"
+    message = rejection(write(tmp_path, MINIMAL + "build:\n  regenerate: everything\n"))
+    assert ": build.regenerate: " in message and "must be plugin or image" in message

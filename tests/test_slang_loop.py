@@ -81,6 +81,8 @@ def test_a_changed_method_regenerates_only_the_plugin(fake_origin, workspace, br
     assert len(list(image.glob("Pharo*"))) == 3
     core = objects(workspace)
     image_digest = digest(image / "VMMaker.image")
+    in_image = next((image / "smalltalksrc").rglob("HelloWorldPlugin.class.st"))
+    image_code = in_image.read_text()
 
     change_plugin(profile, "Hello from your", "Greetings from your", add=NEW_PRIMITIVE)
     loop = wizard("--replay", str(profile), cwd=workspace)
@@ -95,6 +97,7 @@ def test_a_changed_method_regenerates_only_the_plugin(fake_origin, workspace, br
     ]
     assert objects(workspace) == core, "no VM core object was recompiled"
     assert digest(image / "VMMaker.image") == image_digest, "the image was not saved"
+    assert in_image.read_text() == image_code, "the image's own code is unchanged"
     assert "EXPORT(sqInt) primitiveAnswerSeventeen(void)" in (workspace / GENERATED).read_text()
     assert "primitiveAnswerSeventeen" in exported_symbols(workspace / LIBRARY)
     assert "primitiveAnswerSeventeen" in exported_symbols(workspace / INSTALLED)

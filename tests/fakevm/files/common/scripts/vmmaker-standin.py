@@ -2,10 +2,10 @@
 """Stand-in for VMMaker's code generator: the real one runs inside a Pharo image downloaded
 at build time.
 
-THIS SCRIPT IS THE ONE TEST DOUBLE of the pharo-plugin-wizard test repository (built by the
-project's tests/fakevm).  Everything else there -- git, cmake, make, the C compiler -- is
-real.  cmake/vmmaker.cmake runs it where pharo-vm runs the Pharo VM that hosts VMMaker, with
-the same command lines:
+THIS SCRIPT IS A TEST DOUBLE of the pharo-plugin-wizard test repository (built by the
+project's tests/fakevm), and so is build/vmmaker/vm/pharo, the stand-in for the Pharo VM
+that runs it.  Git, cmake, make and the C compiler are real.  cmake/vmmaker.cmake runs it
+where pharo-vm runs the Pharo VM that hosts VMMaker, with the same command lines:
 
 1. Build the VMMaker image (in pharo-vm, an ExternalProject that downloads a Pharo image and
    runs scripts/installVMMaker.st in it, once)::
