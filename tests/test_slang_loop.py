@@ -85,9 +85,15 @@ def test_a_changed_method_regenerates_only_the_plugin(fake_origin, workspace, br
     image_code = in_image.read_text()
 
     change_plugin(profile, "Hello from your", "Greetings from your", add=NEW_PRIMITIVE)
+    assert wizard("--replay", str(profile), "--until", "commit", cwd=workspace).returncode == 0
+    dry = wizard("--replay", str(profile), "--dry-run", cwd=workspace)
+    assert "regenerate the plugin alone in the build's VMMaker image:" in dry.stdout
+    assert "build/vmmaker/vm/pharo --headless " in dry.stdout
+    assert "regenerate-plugin.st " in dry.stdout
     loop = wizard("--replay", str(profile), cwd=workspace)
     assert loop.returncode == 0, loop.stdout[-3000:]
     verdicts = dict(headers(loop.stdout))
+    assert verdicts["plugin-source"] == "skipped", "written by the run before the dry run"
     assert verdicts["generate"] == "ok" and verdicts["compile"] == "ok"
     assert verdicts["configure"] == "skipped" and verdicts["reconfigure"] == "skipped"
     assert "regenerating it alone in the build's VMMaker image" in loop.stdout
@@ -96,6 +102,9 @@ def test_a_changed_method_regenerates_only_the_plugin(fake_origin, workspace, br
         ("regenerate-plugin", ["HelloWorldPlugin"])
     ]
     assert objects(workspace) == core, "no VM core object was recompiled"
+    compile_log = (workspace / "logs/HelloWorldPlugin/compile.log").read_text()
+    assert "--target HelloWorldPlugin -j 2" in compile_log
+    assert "--target install" not in compile_log
     assert digest(image / "VMMaker.image") == image_digest, "the image was not saved"
     assert in_image.read_text() == image_code, "the image's own code is unchanged"
     assert "EXPORT(sqInt) primitiveAnswerSeventeen(void)" in (workspace / GENERATED).read_text()

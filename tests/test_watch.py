@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.helpers import edit_methods, write_profile
+from tests.helpers import edit_methods, wizard, write_profile
 
 #: A safety net only: how long to wait for a line before giving up (never asserted on).
 PATIENCE = 600
@@ -86,3 +86,13 @@ def test_watch_runs_a_round_per_save_until_ctrl_c(fake_origin, workspace):
             process.wait()
     assert "round 2:" not in "\n".join(lines.seen), "the wizard's own state write is no save"
     assert processes_under(workspace) == [], "nothing left running"
+
+
+def test_watch_goes_with_replay_and_not_with_dry_run(workspace):
+    alone = wizard("--watch", cwd=workspace)
+    assert alone.returncode == 2
+    assert "--watch goes with --replay PROFILE" in alone.stderr
+    profile = write_profile(workspace, "/nowhere")
+    dry = wizard("--replay", str(profile), "--dry-run", "--watch", cwd=workspace)
+    assert dry.returncode == 2
+    assert "does not go with --dry-run" in dry.stderr

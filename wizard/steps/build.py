@@ -267,11 +267,11 @@ class Generate(Step):
         return "image"
 
     def describe(self, ctx: Context) -> list[str]:
-        from wizard.slang_loop import regenerate_command, vmmaker_folder
+        from wizard.slang_loop import regenerate_command, vmmaker_folder, vmmaker_vm
 
         way = self.way(ctx)
         if way == "plugin":
-            vm = vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
+            vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
             source = ctx.in_checkout(class_file(ctx.plugin))
             command = regenerate_command(ctx.build_dir, vm, source, ctx.plugin)
             return ["regenerate the plugin alone in the build's VMMaker image:", " ".join(command)]
