@@ -99,7 +99,9 @@ class DevelopScreen(PhaseScreen):
                         with VerticalScroll(id="diff-scroll"):
                             yield Static("", id="diff")
                 yield DiagnosticsList(id="diagnostics")
-                yield Static("", id="loop-report")
+                report = Static("", id="loop-report")
+                report.display = False  # until the first ctrl+b
+                yield report
 
     # -- ctrl+b: the Slang loop without leaving the screen
 
@@ -110,9 +112,9 @@ class DevelopScreen(PhaseScreen):
             app.notify("a run is going on; F5 shows it, ctrl+x stops it", severity="warning")
             return
         if app.start_loop():
-            self.query_one("#loop-report", Static).update(
-                f"Build loop {app.loop_rounds}: running… (F5 shows the output)"
-            )
+            report = self.query_one("#loop-report", Static)
+            report.display = True
+            report.update(f"Build loop {app.loop_rounds}: running… (F5 shows the output)")
 
     def run_changed(self, update: RunUpdate) -> None:
         if any(isinstance(event, RunFinished) for event in update.events):
