@@ -307,7 +307,7 @@ class Generate(Step):
                         "plugin class"
                     ),
                 )
-        except StepFailed:
+        except BaseException:  # a failure, or Ctrl-C: the previous C goes back either way
             if previous is not None and not is_generated(ctx):
                 for path in previous.restore():
                     out.line(f"put the previous {path.relative_to(ctx.build_dir)} back")
@@ -325,7 +325,11 @@ class Generate(Step):
         )
         previous = PreviousC.keep(ctx.build_dir, ctx.plugin)
         source = ctx.in_checkout(class_file(ctx.plugin))
-        status = run_tool(ctx, regenerate_command(ctx.build_dir, vm, source, ctx.plugin), out)
+        try:
+            status = run_tool(ctx, regenerate_command(ctx.build_dir, vm, source, ctx.plugin), out)
+        except BaseException:  # Ctrl-C: VMMaker may have deleted a C file, put the pair back
+            previous.restore()
+            raise
         fresh = all(
             path.is_file() and _newer(path, source)
             for path in (ctx.build_dir / generated_c(ctx.plugin, bits) for bits in (64, 32))
