@@ -25,6 +25,8 @@ Slang) as an external library, step by step, and shows at every moment what the 
 [b]Develop[/b]
   a / delete (in the method list) add or remove a method · enter on a diagnostic moves the
   cursor to it · the Tonel and Diff tabs show the class file the wizard will write
+  ctrl+b after a first build: the Slang loop (regenerate this plugin, compile, verify) and
+  its time, exports or errors by method, without leaving the screen
 
 [b]Plugins[/b]
   space toggles a plugin · d goes back to VMMaker's own list plus your plugin
