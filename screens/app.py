@@ -43,6 +43,7 @@ from screens.survey import (
 )
 from wizard.plan import Context, step_ids
 from wizard.profile import Profile
+from wizard.watch import RoundSummary
 
 DRAIN_SECONDS = 0.05
 SAVE_DELAY = 1.0
@@ -98,6 +99,8 @@ class WizardApp(RunControl, App[int]):
         self.run_worker_handle: Worker | None = None
         self.then_phase: str | None = None
         self.trusted_options: set[tuple[str, str]] = set()  # said yes to in this session
+        self.loop_rounds = 0  # ctrl+b rounds of the Slang loop in this session
+        self.loop_report: RoundSummary | None = None  # the last one's summary
         self.survey_signal: Signal[Survey] = Signal(self, "survey")
         self.checkout_signal: Signal[CheckoutSurvey] = Signal(self, "checkout")
         self.run_signal: Signal[RunUpdate] = Signal(self, "run")

@@ -36,9 +36,11 @@ from textual.widgets.option_list import Option
 
 from screens.base import PhaseScreen
 from screens.phases import StepView
+from screens.run import RunFinished, RunUpdate
 from screens.widgets.diagnostics import DiagnosticsList
 from screens.widgets.smalltalk import SmalltalkEditor
 from wizard.profile import Method, Plugin, Profile
+from wizard.watch import RoundSummary
 
 LINT_DELAY = 0.15
 PREVIEW_DELAY = 0.3
@@ -59,6 +61,7 @@ class DevelopScreen(PhaseScreen):
     """The class definition, the method panes, the diagnostics and the Tonel preview."""
 
     PHASE = "develop"
+    BINDINGS = [Binding("ctrl+b", "build_loop", "Build loop")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -96,6 +99,29 @@ class DevelopScreen(PhaseScreen):
                         with VerticalScroll(id="diff-scroll"):
                             yield Static("", id="diff")
                 yield DiagnosticsList(id="diagnostics")
+                report = Static("", id="loop-report")
+                report.display = False  # until the first ctrl+b
+                yield report
+
+    # -- ctrl+b: the Slang loop without leaving the screen
+
+    def action_build_loop(self) -> None:
+        """Save, then run the plan: after a first build only the loop's steps run."""
+        app = self.wizard
+        if app.run_model.running:
+            app.notify("a run is going on; F5 shows it, ctrl+x stops it", severity="warning")
+            return
+        if app.start_loop():
+            report = self.query_one("#loop-report", Static)
+            report.display = True
+            report.update(f"Build loop {app.loop_rounds}: running… (F5 shows the output)")
+
+    def run_changed(self, update: RunUpdate) -> None:
+        if any(isinstance(event, RunFinished) for event in update.events):
+            report = self.wizard.loop_report
+            if report is not None:
+                self.wizard.loop_report = None
+                self.query_one("#loop-report", Static).update(loop_report_text(report))
 
     def _compose_class(self) -> ComposeResult:
         with VerticalScroll(id="class-form"):
@@ -491,4 +517,23 @@ def _coloured_diff(diff: str) -> Text:
         text.append(line + "\n", style=style)
     if len(lines) > MAX_DIFF_LINES:
         text.append(f"… {len(lines) - MAX_DIFF_LINES} more lines\n", style="dim")
+    return text
+
+
+def loop_report_text(report: RoundSummary) -> Text:
+    """The round's time and exports, or its failure with each error line's Slang method."""
+    text = Text()
+    text.append(f"Build loop {report.number}: ", style="bold")
+    if report.failed:
+        text.append(f"FAILED {report.failed}", style="bold red")
+    else:
+        text.append("ok", style="bold green")
+    text.append(f" in {report.seconds:.1f} s; ran: {', '.join(report.ran) or 'nothing'}")
+    if report.exports:
+        text.append(f"\nexports: {', '.join(report.exports)}")
+    for error in report.errors:
+        text.append("\n")
+        if error.method:
+            text.append(f"{error.method}: ", style="bold")
+        text.append(error.line)
     return text

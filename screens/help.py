@@ -30,6 +30,8 @@ Slang) as an external library, step by step, and shows at every moment what the 
   cursor to it · the Tonel and Diff tabs show the class file the wizard will write
   In the method editor tab inserts a tab and enter keeps the indentation; [b]escape[/b]
   leaves the editor (the focus moves on, so the keys above work again)
+  ctrl+b after a first build: the Slang loop (regenerate this plugin, compile, verify) and
+  its time, exports or errors by method, without leaving the screen
 
 [b]Plugins[/b]
   space toggles a plugin · d goes back to VMMaker's own list plus your plugin

@@ -70,6 +70,37 @@ class RunControl:
 
         return self.start_job(wanted, job, ctx, then=then)
 
+    def start_loop(self: WizardApp) -> bool:
+        """ctrl+b on Develop: the whole plan, in which the done steps are skipped, so a
+        changed method costs the Slang loop only; ``loop_report`` gets the round's summary."""
+        if self.session is None or self.run_model.running:
+            return False
+        ids = tuple(step_ids(self.mode))
+        problem = self.save_now()
+        if problem:
+            self.notify(f"fix the profile first: {problem}", severity="error", timeout=8)
+            return False
+        if not self.trusted(ids, then=None, guard=False):
+            return False
+        import time
+
+        from wizard.runner import CancelToken
+        from wizard.watch import summarize
+
+        ctx = Context(self.session.profile, token=CancelToken())
+        self.loop_rounds += 1
+        number = self.loop_rounds
+        self.loop_report = None
+
+        def job(sink: TuiSink) -> RunFinished:
+            started = time.monotonic()
+            plan = build_plan(ctx.profile.build.mode)
+            result = run_steps(plan, ctx, sink)
+            self.loop_report = summarize(number, time.monotonic() - started, result, ctx)
+            return RunFinished(result.exit_code)
+
+        return self.start_job(ids, job, ctx)
+
     def trusted(
         self: WizardApp, ids: tuple[str, ...] | list[str], *, then: str | None, guard: bool
     ) -> bool:

@@ -418,7 +418,8 @@ def test_generate_vmmaker_off_uses_the_given_image(fake_origin, tmp_path):
     assert built.returncode == 0, built.stdout
     assert "Building the VMMaker image" not in built.stdout
     assert generated(second, "FloatArrayPlugin").is_file()
-    assert not (second / "build" / "vmmaker").exists()
+    assert not (second / "build" / "vmmaker" / "image").exists()
+    assert (second / "build" / "vmmaker" / "vm" / "pharo").is_file(), "the VM is still fetched"
 
 
 # --------------------------------------------------------------------------- the stand-in
@@ -665,3 +666,78 @@ def test_the_vm_standin_loads_the_library_by_module_name_and_calls_primitives(
     assert "TRY primitiveEcho FAILED #'not found'" in lost.stdout
     assert lost.stderr.count("Failed to load module: MyPlugin") == 1, "tried once"
     assert not (work / "crash.dmp").exists()
+# --------------------------------------------------------------------------- the Slang loop
+
+
+@pytest.mark.parametrize("branch", ["pharo-9", "pharo-12"])
+def test_the_standin_vm_regenerates_one_plugin_and_make_keeps_it(fake_origin, tmp_path, branch):
+    """The regeneration command of SPEC "The Slang loop", run by the stand-in VM: one
+    plugin's C, nothing saved, and the next make neither regenerates nor rebuilds the image."""
+    import json
+
+    checkout = clone(fake_origin, tmp_path / "pharo-vm", branch=branch)
+    build = tmp_path / "build"
+    assert configure(checkout, build).returncode == 0
+    assert install(build).returncode == 0
+    vmmaker = build / "build" / "vmmaker"
+    image = vmmaker / "image" / "VMMaker.image"
+    base = sorted(p.name for p in (vmmaker / "image").glob("Pharo*"))
+    assert [name.rsplit(".", 1)[1] for name in base] == ["changes", "image", "sources"]
+    image_text = image.read_text()
+    others = {name: generated(build, name).read_text() for name in ("FilePlugin", "SurfacePlugin")}
+
+    changed = tmp_path / "FloatArrayPlugin.class.st"
+    original = (checkout / "smalltalksrc/VMMaker/FloatArrayPlugin.class.st").read_text()
+    changed.write_text(original.replace("primitiveSum", "primitiveTotal"))
+    script = Path(__file__).parent.parent / "wizard" / "smalltalk" / "regenerate-plugin.st"
+    regenerate = run(
+        [
+            str(vmmaker / "vm" / "pharo"),
+            "--headless",
+            str(image),
+            "--no-default-preferences",
+            "--quit",
+            str(script),
+            str(changed),
+            str(build),
+            "FloatArrayPlugin",
+        ]
+    )
+    assert regenerate.returncode == 0, regenerate.stdout
+    assert "EXPORT(sqInt) primitiveTotal(void)" in generated(build, "FloatArrayPlugin").read_text()
+    assert image.read_text() == image_text, "the image is not saved"
+    assert {n: generated(build, n).read_text() for n in others} == others
+    records = [json.loads(line) for line in (vmmaker / "vmmaker-standin-record.jsonl").open()]
+    assert (records[-1]["command"], records[-1]["plugins"]) == (
+        "regenerate-plugin",
+        ["FloatArrayPlugin"],
+    )
+
+    again = install(build)
+    assert again.returncode == 0, again.stdout
+    after = [json.loads(line) for line in (vmmaker / "vmmaker-standin-record.jsonl").open()]
+    assert after == records, "make neither rebuilt the image nor generated again"
+    assert "primitiveTotal" in exported_symbols(build / "build/vm/libFloatArrayPlugin.so")
+
+
+def test_the_standin_rejects_a_method_slang_cannot_translate(fake_origin, tmp_path):
+    checkout = clone(fake_origin, tmp_path / "pharo-vm")
+    build = tmp_path / "build"
+    assert configure(checkout, build).returncode == 0
+    assert install(build).returncode == 0
+    before = generated(build, "FloatArrayPlugin").read_text()
+    changed = tmp_path / "FloatArrayPlugin.class.st"
+    original = (checkout / "smalltalksrc/VMMaker/FloatArrayPlugin.class.st").read_text()
+    changed.write_text(original.replace("<export: true>", "<export: true>\n\tthisContext.", 1))
+    script = Path(__file__).parent.parent / "wizard" / "smalltalk" / "regenerate-plugin.st"
+    vmmaker = build / "build" / "vmmaker"
+    result = subprocess.run(
+        [str(vmmaker / "vm" / "pharo"), "--headless", str(vmmaker / "image" / "VMMaker.image"),
+         "--no-default-preferences", "--quit", str(script), str(changed), str(build),
+         "FloatArrayPlugin"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("regenerate-plugin: generating FloatArrayPlugin (64 bits)")
+    assert "TranslationError" in result.stderr
+    assert generated(build, "FloatArrayPlugin").read_text() == before

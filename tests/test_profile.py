@@ -338,3 +338,11 @@ def test_class_side_and_unexported_methods_are_no_primitives(tmp_path):
         "  examples:\n    - primitive: helper\n      answers: '1'\n"
     )
     assert "'helper' is not an exported primitive" in rejection(write(tmp_path, text))
+
+
+def test_build_regenerate_is_plugin_or_image(tmp_path):
+    assert load_profile(write(tmp_path, MINIMAL)).build.regenerate == "plugin"
+    image = load_profile(write(tmp_path, MINIMAL + "build:\n  regenerate: image\n"))
+    assert image.build.regenerate == "image"
+    message = rejection(write(tmp_path, MINIMAL + "build:\n  regenerate: everything\n"))
+    assert ": build.regenerate: " in message and "must be plugin or image" in message

@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="overwrite files changed by hand")
     parser.add_argument(
+        "--watch", action="store_true", help="after the run, run the loop again at each save"
+    )
+    parser.add_argument(
         "--trust", action="store_true", help="allow cmake options that run programs (SPEC Trust)"
     )
     parser.add_argument(
@@ -152,10 +155,13 @@ def _check_combinations(args: argparse.Namespace) -> None:
         "--force": args.force,
         "--trust": args.trust,
         "--bench": args.bench,
+        "--watch": args.watch,
     }
     for flag, value in replay_only.items():
         if value and not args.replay:
             raise UsageError(f"{flag} goes with --replay PROFILE")
+    if args.watch and args.dry_run:
+        raise UsageError("--watch runs the plan at each save; it does not go with --dry-run")
     if args.overrides and not (args.replay or args.lint):
         raise UsageError("--set goes with --replay PROFILE or --lint PROFILE")
     if args.profiles != "profiles" and not (args.new or args.import_name):
@@ -210,7 +216,7 @@ def _replay(args: argparse.Namespace) -> int:
     from wizard.replay import replay
 
     signal.signal(signal.SIGTERM, _terminate)
-    return replay(
+    status = replay(
         Path(args.replay),
         overrides=args.overrides,
         start=args.start,
@@ -220,6 +226,19 @@ def _replay(args: argparse.Namespace) -> int:
         trust=args.trust,
         bench=args.bench,
     )
+    if not args.watch:
+        return status
+    from wizard.sink import ConsoleSink
+    from wizard.watch import watch
+
+    watch(
+        Path(args.replay),
+        ConsoleSink(),
+        overrides=args.overrides,
+        force=args.force,
+        trust=args.trust,
+    )
+    return status  # not reached: watching ends with Ctrl-C (exit 130)
 
 
 def _emit_ci(provider: str, profile: str) -> int:

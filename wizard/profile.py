@@ -26,6 +26,7 @@ PROFILE_VERSION = 1
 MAX_PROFILE_BYTES = 1024 * 1024
 DEFAULT_URL = "https://github.com/pharo-project/pharo-vm.git"
 BUILD_MODES = ("two-pass", "single-pass")
+REGENERATE_WAYS = ("plugin", "image")
 SIDES = ("instance", "class")
 STEP_STATUSES = ("done", "failed", "interrupted")
 RESERVED_WORDS = frozenset({"self", "super", "true", "false", "nil", "thisContext"})
@@ -63,7 +64,7 @@ _KEYS: dict[Field, tuple[str, ...]] = {
     ("plugin", "sources"): ("common", "unix", "osx", "win"),
     ("plugin", "link"): ("libraries", "pkg_config", "frameworks", "plugins"),
     ("repository",): ("url", "path", "base_branch", "plugin_branch"),
-    ("build",): ("dir", "mode", "cmake_options", "jobs"),
+    ("build",): ("dir", "mode", "cmake_options", "jobs", "regenerate"),
 }
 _METHOD_KEYS = ("side", "protocol", "source")
 _EXAMPLE_KEYS = ("primitive", "arguments", "answers")
@@ -172,6 +173,9 @@ class Build:
     mode: str = "two-pass"
     cmake_options: tuple[tuple[str, str], ...] = (("ICEBERG_DEFAULT_REMOTE", "httpsUrl"),)
     jobs: int = 0
+    #: How a changed class reaches VMMaker after the first build (SPEC "The Slang loop"):
+    #: ``plugin`` regenerates it inside the build's VMMaker image, ``image`` rebuilds the image.
+    regenerate: str = "plugin"
 
     @property
     def cmake_definitions(self) -> list[str]:
@@ -838,7 +842,10 @@ class _Validator:
             raise self.fail(
                 (*where, "jobs"), f"{_short(jobs)} must be a whole number from 0 to 1024"
             )
-        return Build(directory, mode or "two-pass", options, jobs)
+        regenerate = self.text(section, "regenerate", where, "plugin")
+        if regenerate not in REGENERATE_WAYS:
+            raise self.fail((*where, "regenerate"), f"{_short(regenerate)} must be plugin or image")
+        return Build(directory, mode or "two-pass", options, jobs, regenerate or "plugin")
 
     def cmake_options(self, value: Any) -> tuple[tuple[str, str], ...]:
         where: Field = ("build", "cmake_options")
@@ -949,6 +956,8 @@ def to_data(profile: Profile) -> dict[str, Any]:
     build: dict[str, Any] = {"dir": profile.build.dir, "mode": profile.build.mode}
     build["cmake_options"] = dict(profile.build.cmake_options)
     build["jobs"] = profile.build.jobs
+    if profile.build.regenerate != Build.regenerate:
+        build["regenerate"] = profile.build.regenerate
     data["build"] = build
     data["state"] = profile.state
     return data

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed, UsageError
 from wizard.plan import Context, build_plan, slice_plan, step_ids
 from wizard.profile import load_profile
 from wizard.sink import ConsoleSink
 from wizard.trust import listed, refusal, untrusted_options
+
+if TYPE_CHECKING:
+    from wizard.engine import RunResult
 
 
 def replay(
@@ -59,20 +63,26 @@ def replay(
         for entry in missing:
             sink.message(f"a run would refuse: {entry.line()}")
         return _print_plan(steps, ctx, sink)
-    from wizard.engine import check_order, run_steps
-    from wizard.lock import ProfileLock
-
-    with ProfileLock(profile.path):
-        if start:
-            problem = check_order(plan, steps[0], ctx)
-            if problem:
-                raise UsageError(problem)
-        result = run_steps(steps, ctx, sink)
+    result = run_plan(plan, steps, ctx, sink, start)
     if result.exit_code == EXIT_OK:
         done = sum(1 for _, outcome in result.outcomes if outcome.kind == "ok")
         skipped = len(result.outcomes) - done
         sink.message(f"all {len(steps)} steps done ({done} ran, {skipped} already done)")
     return result.exit_code
+
+
+def run_plan(plan, steps, ctx: Context, sink, start: str | None = None) -> RunResult:
+    """Run ``steps`` of ``plan`` under the profile's lock (``--replay`` and each ``--watch``
+    round)."""
+    from wizard.engine import check_order, run_steps
+    from wizard.lock import ProfileLock
+
+    with ProfileLock(ctx.profile.path):
+        if start:
+            problem = check_order(plan, steps[0], ctx)
+            if problem:
+                raise UsageError(problem)
+        return run_steps(steps, ctx, sink)
 
 
 def _print_plan(steps, ctx: Context, sink: ConsoleSink) -> int:

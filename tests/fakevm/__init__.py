@@ -1,15 +1,20 @@
 """The test repository: a small git repository shaped like pharo-vm, built by the tests.
 
 The wizard's tests drive the real ``git``, ``cmake``, ``make`` and C compiler on this
-repository.  **Two pieces are test doubles**, both standing where a Pharo image would be
-needed (these machines cannot have one): ``scripts/vmmaker-standin.py`` stands in for
-VMMaker's code generator, which in pharo-vm runs inside a Pharo image downloaded at build
-time; it sits where pharo-vm's cmake runs the Pharo VM, with the same command lines.  And
-``src/vm-standin.c``, built and installed as the VM (``B/build/vm/pharo``), stands in for
-the built VM running ``try-plugin.st`` in a Pharo image: it loads the real plugin library
-by module name through the library path (``getModuleName`` prefix, ``setInterpreter`` with
-an interpreter proxy, ``initialiseModule``), calls the real primitives and prints the
-script's ``TRY``/``BENCH`` lines (see its header comment).  Everything was written for the tests after the facts in
+repository.  **Two things are test doubles**, both standing where a Pharo image would be
+needed (these machines cannot have one).  The VMMaker stand-in: ``scripts/vmmaker-standin.py``
+stands in for VMMaker's code generator, which in pharo-vm runs inside a Pharo image downloaded
+at build time, and ``B/build/vmmaker/vm/pharo`` (written by cmake from
+``scripts/vmmaker-vm-standin.in``) stands in for the Pharo VM that runs that image: it hands
+its command line to the former.  They answer pharo-vm's command lines and the Slang loop's
+``regenerate-plugin.st`` one, and record each run in
+``B/build/vmmaker/vmmaker-standin-record.jsonl`` (image built? full generation? one plugin
+regenerated?).  The VM stand-in: ``src/vm-standin.c``, built and installed as the VM
+(``B/build/vm/pharo``), stands in for the built VM running ``try-plugin.st`` in a Pharo image:
+it loads the real plugin library by module name through the library path (``getModuleName``
+prefix, ``setInterpreter`` with an interpreter proxy, ``initialiseModule``), calls the real
+primitives and prints the script's ``TRY``/``BENCH`` lines (see its header comment).
+Everything was written for the tests after the facts in
 ``/work/shared/pharo-vm-notes.md``; nothing is copied from pharo-vm.
 
 ``build_fake_pharo_vm(dest)`` makes a non-bare repository with a working tree.
@@ -45,7 +50,9 @@ What is where (every branch)::
     cmake/packaging.cmake            install prefix <B>/build/dist (a normal variable);
                                      dist/pharo, dist/bin/pharo, dist/lib/ = build/vm/
     cmake/BuildType.cmake            RelWithDebInfo by default (pharo-10/12 only)
-    scripts/vmmaker-standin.py       THE TEST DOUBLE (see its docstring)
+    scripts/vmmaker-standin.py       A TEST DOUBLE: VMMaker (see its docstring)
+    scripts/vmmaker-vm-standin.in    A TEST DOUBLE: the VM that runs VMMaker (cmake writes it
+                                     to B/build/vmmaker/vm/pharo)
     scripts/installVMMaker.st        what the image bootstrap "runs"
     src/vm-standin.c                 THE VM STAND-IN, built as pharo (see its comment)
     extracted/vm/include/common/sqVirtualMachine.h
@@ -72,12 +79,19 @@ What is where (every branch)::
 A build (B = the cmake binary folder; ``cmake -S repo -B B``, then
 ``cmake --build B --target install``)::
 
-    B/build/vmmaker/image/VMMaker.image        the "image", made once by the bootstrap
-    B/build/vmmaker/image/Pharo12.0-*.image    the plain image beside it (.changes, .sources)
+    B/build/vmmaker/vm/pharo                   the stand-in VM that runs the image
+    B/build/vmmaker/image/Pharo*.image         a plain Pharo image (.changes, .sources),
+                                               "unzipped" first, as pharo-vm downloads one
+    B/build/vmmaker/image/VMMaker.image        the "image", saved from it and made once by
+                                               the bootstrap (with VMMaker.changes)
     B/build/vmmaker/image/smalltalksrc/        the code in the image: a copy of the
                                                baseline's packages taken at bootstrap
     B/build/vmmaker/src/vmmaker-stamp/         the bootstrap's stamp folder (pharo-9:
-                                               build_vmmaker_get_image-stamp/)
+                                               build_vmmaker_get_image-stamp/): step stamps
+                                               (vmmaker-build, vmmaker-done) and a file cmake
+                                               writes at configure time (vmmaker-cfgcmd.txt)
+    B/build/vmmaker/vmmaker-standin-record.jsonl
+                                               what each stand-in run did, one JSON a line
     B/generated/{64,32}/vm/{src,include}/      generated VM sources
     B/generated/{64,32}/plugins/src/<P>/<P>.c  one per listed plugin class in the image
     B/build/vm/                                pharo, libPharoVMCore.so, lib<P>.so

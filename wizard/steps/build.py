@@ -269,12 +269,19 @@ class Reconfigure(Configure):
 # --------------------------------------------------------------------------- generate
 
 
-STALE_IMAGE_PATHS = ("build/vmmaker/image",)
-STALE_STAMPS = ("vmmaker-stamp", "build_vmmaker_get_image-stamp")
+REGENERATE_ERROR = re.compile(
+    r"^(regenerate-plugin: (?!wrote )|Error: |[A-Za-z]*(Error|NotUnderstood|Exception)\b)"
+)
 
 
 class Generate(Step):
-    """The first ``make install``: VMMaker, inside its image, writes the plugin's C."""
+    """VMMaker writes the plugin's C: the first ``make install``, then the Slang loop.
+
+    With a previous C, ``build.regenerate: plugin`` (the default) regenerates the plugin
+    alone inside the build's VMMaker image (``regenerate-plugin.st``, seconds, offline);
+    ``build.regenerate: image`` rebuilds the image and regenerates everything (minutes, and
+    the network). Either way the previous C is kept until the new one is written.
+    """
 
     id = "generate"
     phase = "build"
@@ -291,52 +298,114 @@ class Generate(Step):
             return Status(False, f"{generated_c(ctx.plugin)} is older than the plugin class")
         return Status(True, f"{generated_c(ctx.plugin)} is newer than the plugin class")
 
+    def way(self, ctx: Context) -> str:
+        """``first`` (no C yet), ``plugin`` (the loop) or ``image`` (rebuild the image)."""
+        from wizard.slang_loop import vmmaker_image, vmmaker_vm
+
+        if not is_generated(ctx):
+            return "first"
+        if ctx.profile.build.regenerate == "image":
+            return "image"
+        if vmmaker_image(ctx.build_dir).is_file() and vmmaker_vm(ctx.build_dir) is not None:
+            return "plugin"
+        return "image"
+
     def describe(self, ctx: Context) -> list[str]:
+        from wizard.slang_loop import regenerate_command, vmmaker_folder, vmmaker_vm
+
+        way = self.way(ctx)
+        if way == "plugin":
+            vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
+            source = ctx.in_checkout(class_file(ctx.plugin))
+            command = regenerate_command(ctx.build_dir, vm, source, ctx.plugin)
+            return ["regenerate the plugin alone in the build's VMMaker image:", " ".join(command)]
         lines = [" ".join(cmake_install_args(ctx))]
-        if is_generated(ctx):
-            lines.insert(0, "remove the VMMaker image and its stamp, and the stale generated C")
+        if way == "image":
+            lines.insert(
+                0,
+                "remove the VMMaker image, its step stamps and the plugin's C (kept aside), "
+                "so that cmake builds the image again (needs the network)",
+            )
         return lines
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        if is_generated(ctx):
-            self.forget_old_generation(ctx, out)
-        if run_tool(ctx, cmake_install_args(ctx), out) != 0:
-            fail_build(ctx, self.id)
-        if not is_generated(ctx):
-            raise StepFailed(
-                f"the build ran but VMMaker did not write {generated_c(ctx.plugin)}",
-                hint=(
-                    "VMMaker silently skips a listed plugin whose class it did not load: check "
-                    f"that {class_file(ctx.plugin)} exists, that the plugin-list step put "
-                    f"{ctx.plugin} in external: #(...), and that the superclass is a plugin class"
-                ),
-            )
+        from wizard.slang_loop import PreviousC
+
+        way = self.way(ctx)
+        if way == "plugin":
+            self.regenerate_in_image(ctx, out)
+            return
+        previous = PreviousC.keep(ctx.build_dir, ctx.plugin) if way == "image" else None
+        if way == "image":
+            self.forget_image(ctx, out)
+        try:
+            if run_tool(ctx, cmake_install_args(ctx), out) != 0:
+                fail_build(ctx, self.id)
+            if not is_generated(ctx):
+                raise StepFailed(
+                    f"the build ran but VMMaker did not write {generated_c(ctx.plugin)}",
+                    hint=(
+                        "VMMaker silently skips a listed plugin whose class it did not load: "
+                        f"check that {class_file(ctx.plugin)} exists, that the plugin-list step "
+                        f"put {ctx.plugin} in external: #(...), and that the superclass is a "
+                        "plugin class"
+                    ),
+                )
+        except BaseException:  # a failure, or Ctrl-C: the previous C goes back either way
+            if previous is not None and not is_generated(ctx):
+                for path in previous.restore():
+                    out.line(f"put the previous {path.relative_to(ctx.build_dir)} back")
+            raise
+
+    def regenerate_in_image(self, ctx: Context, out: StepOutput) -> None:
+        """The Slang loop: ``regenerate-plugin.st`` in the build's VMMaker image."""
+        from wizard.slang_loop import PreviousC, regenerate_command, vmmaker_vm
+
+        vm = vmmaker_vm(ctx.build_dir)
+        assert vm is not None  # way() checked it
+        out.line(
+            "the plugin class changed: regenerating it alone in the build's VMMaker image "
+            "(build.regenerate: plugin; the image is not saved)"
+        )
+        previous = PreviousC.keep(ctx.build_dir, ctx.plugin)
+        source = ctx.in_checkout(class_file(ctx.plugin))
+        try:
+            status = run_tool(ctx, regenerate_command(ctx.build_dir, vm, source, ctx.plugin), out)
+        except BaseException:  # Ctrl-C: VMMaker may have deleted a C file, put the pair back
+            previous.restore()
+            raise
+        fresh = all(
+            path.is_file() and _newer(path, source)
+            for path in (ctx.build_dir / generated_c(ctx.plugin, bits) for bits in (64, 32))
+        )
+        if status == 0 and fresh:
+            return
+        for path in previous.restore():
+            out.line(f"kept the previous {path.relative_to(ctx.build_dir)}")
+        log = ctx.log_path(self.id)
+        errors = [
+            line
+            for line in first_matches(log, REGENERATE_ERROR, limit=12, after=6)
+            if REGENERATE_ERROR.search(line) or line.startswith((" ", "\t"))
+        ]
+        why = f"exit status {status}" if status != 0 else "no new C file"
+        raise StepFailed(
+            f"VMMaker could not regenerate {ctx.plugin} ({why})",
+            hint="fix the Slang method named above in the profile, then run again; the "
+            "previous C and library are unchanged",
+            details=errors,
+        )
 
     @staticmethod
-    def forget_old_generation(ctx: Context, out: StepOutput) -> None:
-        """Make the next build load the class again and regenerate (pharo-vm-notes §2.3–2.4).
+    def forget_image(ctx: Context, out: StepOutput) -> None:
+        """The slow way (pharo-vm-notes §2.3–2.4): cmake rebuilds the VMMaker image."""
+        from wizard.slang_loop import forget_image
 
-        The build's VMMaker image loaded smalltalksrc once and still holds the old class,
-        and cmake does not regenerate an existing C file: remove the image and its stamp
-        (cmake rebuilds them, which needs the network) and the generated sources.
-        """
         out.line(
-            "the plugin class changed after its C was generated: the VMMaker image still holds "
-            "the old class, so it is rebuilt and the C generated again"
+            "build.regenerate: image: the VMMaker image is rebuilt so that it loads the changed "
+            "class, and the whole VM is generated again (this needs the network)"
         )
-        import shutil
-
-        vmmaker = ctx.build_dir / "build" / "vmmaker"
-        doomed = [ctx.build_dir / relative for relative in STALE_IMAGE_PATHS]
-        doomed += [path for name in STALE_STAMPS for path in vmmaker.rglob(name)]
-        doomed.append(ctx.build_dir / "generated")
-        for path in doomed:
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
-            else:
-                continue
+        for path in forget_image(ctx.build_dir, ctx.plugin):
             out.line(f"removed {path.relative_to(ctx.build_dir)}")
 
 
@@ -473,6 +542,15 @@ class PluginsCmake(Step):
 # --------------------------------------------------------------------------- compile
 
 
+def plugin_only(ctx: Context) -> bool:
+    """Whether a ``make install`` finished after the last configure and the plugin has a
+    target: then rebuilding the plugin's target and installing is all a change needs."""
+    manifest = ctx.build_dir / "install_manifest.txt"
+    cache = ctx.build_dir / "CMakeCache.txt"
+    has_target = (ctx.build_dir / "CMakeFiles" / f"{ctx.plugin}.dir").is_dir()
+    return has_target and manifest.is_file() and _newer(manifest, cache)
+
+
 class Compile(Step):
     """The second ``make install`` (the only one in single pass): the library itself."""
 
@@ -508,12 +586,21 @@ class Compile(Step):
             return []
         return [plugin_list, *(target for target, _ in plugin_sources(ctx))]
 
+    def commands(self, ctx: Context) -> list[list[str]]:
+        """The whole ``make install``, or, once it ran since the last configure, only the
+        plugin's target and then the install copy: the VM core is not touched."""
+        if not plugin_only(ctx):
+            return [cmake_install_args(ctx)]
+        build = ["cmake", "--build", str(ctx.build_dir), "--target", ctx.plugin]
+        return [[*build, "-j", str(ctx.jobs)], ["cmake", "--install", str(ctx.build_dir)]]
+
     def describe(self, ctx: Context) -> list[str]:
-        return [" ".join(cmake_install_args(ctx))]
+        return [" ".join(args) for args in self.commands(ctx)]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        if run_tool(ctx, cmake_install_args(ctx), out) != 0:
-            fail_build(ctx, self.id)
+        for args in self.commands(ctx):
+            if run_tool(ctx, args, out) != 0:
+                fail_build(ctx, self.id)
         if find_library(ctx.build_dir, ctx.plugin) is None:
             raise StepFailed(
                 f"the build succeeded but no library for {ctx.plugin} was found",

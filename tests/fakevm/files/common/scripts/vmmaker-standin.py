@@ -2,10 +2,10 @@
 """Stand-in for VMMaker's code generator: the real one runs inside a Pharo image downloaded
 at build time.
 
-THIS SCRIPT IS THE ONE TEST DOUBLE of the pharo-plugin-wizard test repository (built by the
-project's tests/fakevm).  Everything else there -- git, cmake, make, the C compiler -- is
-real.  cmake/vmmaker.cmake runs it where pharo-vm runs the Pharo VM that hosts VMMaker, with
-the same command lines:
+THIS SCRIPT IS A TEST DOUBLE of the pharo-plugin-wizard test repository (built by the
+project's tests/fakevm), and so is build/vmmaker/vm/pharo, the stand-in for the Pharo VM
+that runs it.  Git, cmake, make and the C compiler are real.  cmake/vmmaker.cmake runs it
+where pharo-vm runs the Pharo VM that hosts VMMaker, with the same command lines:
 
 1. Build the VMMaker image (in pharo-vm, an ExternalProject that downloads a Pharo image and
    runs scripts/installVMMaker.st in it, once)::
@@ -30,18 +30,48 @@ the same command lines:
    OUTDIR/generated/<bits>/vm/{src,include}/... and, for each remaining plugin,
    OUTDIR/generated/<bits>/plugins/src/<module>/<module>.c.
 
+3. Regenerate one plugin inside the running image, without saving it (SPEC "The Slang
+   loop"; the wizard's regenerate-plugin.st)::
+
+       vmmaker-standin.py --headless IMAGE --no-default-preferences --quit \\
+           PATH/regenerate-plugin.st CLASS_FILE OUTDIR PLUGIN
+
+   loads CLASS_FILE over the image's copy of that class (in memory: the image and its
+   smalltalksrc/ stay as they are) and writes OUTDIR/generated/<bits>/plugins/src/<module>/
+   <module>.c for that plugin alone.  A method that Slang cannot translate (one that uses
+   ``thisContext``) fails with the script's error lines on stderr, exit 1, no C touched.
+
+4. The image files themselves (pharo-vm: the ExternalProject unzips a Pharo image, then
+   ``vm --headless BASE.image --no-default-preferences save VMMaker``)::
+
+       vmmaker-standin.py --unzip-image FOLDER/BASE.image     # BASE.image .changes .sources
+       vmmaker-standin.py --headless FOLDER/BASE.image --no-default-preferences save VMMaker
+
+   so the image folder holds a plain Pharo image next to VMMaker.image, as in pharo-vm.
+
+Every command appends one JSON line to IMAGE_FOLDER/../vmmaker-standin-record.jsonl
+(B/build/vmmaker/vmmaker-standin-record.jsonl): ``{"command": "unzip-image" | "save" |
+"install-vmmaker" | "generate" | "regenerate-plugin", "plugins": [...], "files": [...]}``,
+so tests can tell what a build redid (image built? full generation? one plugin?).
+
+In a build, these command lines are run by build/vmmaker/vm/pharo, the stand-in for the
+Pharo VM (written by cmake from scripts/vmmaker-vm-standin.in).
+
 The C is not translated Slang.  A plugin file exports getModuleName, setInterpreter and one
 function per exported method (``<export: true>``: the selector without colons) or SmartSyntax
 primitive (``self primitive: 'name' ...``: that name), each answering 0.  Each function
 names the interpreterProxy members its method sends, so a selector that struct VirtualMachine
 lacks stops the C compiler, as it would in translated code.
 
-Environment: VMMAKER_STANDIN_NOISE_LINES=N prints N lines of generation chatter first.
+Environment: VMMAKER_STANDIN_NOISE_LINES=N prints N lines of generation chatter first;
+VMMAKER_STANDIN_CORE_FUNCTIONS=N adds N functions to the generated interpreter, so the VM
+core takes about as long to compile as a real one (bench/loop).
 Runs on Python 3.8 and later, standard library only.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -359,6 +389,30 @@ def plugin_c(classes: dict[str, StClass], cls: StClass, module: str, bits: int, 
     return "\n".join(lines) + "\n"
 
 
+def core_bulk(prefix: str) -> str:
+    """VMMAKER_STANDIN_CORE_FUNCTIONS=N more functions in the interpreter, so that compiling
+    the VM core takes about as long as a real one (bench/loop); none by default."""
+    try:
+        count = int(os.environ.get("VMMAKER_STANDIN_CORE_FUNCTIONS", "0") or 0)
+    except ValueError:
+        count = 0
+    lines = []
+    for index in range(max(count, 0)):
+        lines += [
+            f"sqInt {prefix}Bulk{index}(sqInt value);",
+            f"sqInt {prefix}Bulk{index}(sqInt value)",
+            "{",
+            "\tsqInt result = value;",
+            "\tfor (int i = 0; i < (int) (value & 15); i++) {",
+            f"\t\tresult = result * 31 + {index} + (result >> 3);",
+            "\t}",
+            "\treturn result;",
+            "}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
 def vm_files(flavour: str, bits: int) -> dict[str, str]:
     """The generated VM: the sources cmake compiles into the VM core, and their headers."""
     stack = flavour == "StackVM"
@@ -397,6 +451,7 @@ def vm_files(flavour: str, bits: int) -> dict[str, str]:
             "",
         ]
     )
+    core += core_bulk(interp)
     header = (
         f"/* {interp}.h: what the {bits}-bit {flavour} interpreter exports.\n"
         f" * {HEADER_LINE} */\n\n"
@@ -423,6 +478,41 @@ def vm_files(flavour: str, bits: int) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- commands
+
+RECORD = "vmmaker-standin-record.jsonl"
+UNTRANSLATABLE = re.compile(r"\bthisContext\b")
+
+
+def record(image: Path, command: str, plugins: list[str], files: list[Path]) -> None:
+    """Append what this run did to the record next to the image folder (see the docstring)."""
+    entry = {
+        "command": command,
+        "image": image.name,
+        "plugins": plugins,
+        "files": [str(each) for each in files],
+    }
+    path = image.parent.parent / RECORD
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(entry) + "\n")
+
+
+def unzip_image(image: Path) -> None:
+    """What the ExternalProject's download and unzip leave: a plain Pharo image."""
+    stem = image.name[: -len(".image")] if image.name.endswith(".image") else image.name
+    files = [image.with_name(stem + suffix) for suffix in (".image", ".changes", ".sources")]
+    for each in files:
+        write(each, f"Stand-in {each.suffix[1:]} file of a plain Pharo image (not real).\n")
+    record(image, "unzip-image", [], files)
+
+
+def save_as(image: Path, name: str) -> None:
+    """``save NAME``: the running image saved under another name, next to it."""
+    if not image.is_file():
+        raise Failure(f"Could not open the image file {image}")
+    files = [image.with_name(name + ".image"), image.with_name(name + ".changes")]
+    write(files[0], f"Stand-in image {name}, saved from {image.name} (not real).\n")
+    write(files[1], f"Stand-in changes of {name} (not real).\n")
+    record(image, "save", [], files)
 
 
 def write(path: Path, text: str) -> None:
@@ -460,7 +550,6 @@ def load(image: Path, source: Path, remote: str, save: bool) -> None:
     properties = smalltalksrc / ".properties"
     if properties.is_file():
         shutil.copyfile(properties, code / ".properties")
-    write_base_image(image.parent)
     write(
         image,
         "Stand-in VMMaker image (pharo-plugin-wizard test repository).\n"
@@ -469,22 +558,7 @@ def load(image: Path, source: Path, remote: str, save: bool) -> None:
         f"Packages: {' '.join(packages)}\n",
     )
     print(f"Saved {image}", flush=True)
-
-
-#: The plain Pharo image pharo-vm downloads before it makes VMMaker.image from a copy of it
-#: (pharo-vm-notes §3); ``try`` runs a copy of it, never the VMMaker image.
-BASE_IMAGE = "Pharo12.0-SNAPSHOT-64bit-aa50f9c"
-
-
-def write_base_image(folder: Path) -> None:
-    """The plain image with its .changes and .sources, next to VMMaker.image, once."""
-    for suffix in (".image", ".changes", ".sources"):
-        path = folder / (BASE_IMAGE + suffix)
-        if not path.exists():
-            write(
-                path,
-                f"Stand-in plain Pharo {suffix[1:]} file (pharo-plugin-wizard test repository).\n",
-            )
+    record(image, "install-vmmaker", [], [image])
 
 
 def generate(image: Path, flavour: str, outdir: Path) -> None:
@@ -519,6 +593,61 @@ def generate(image: Path, flavour: str, outdir: Path) -> None:
     names = " ".join(module_name(classes, cls) for cls in plugins) or "none"
     print(f"Generated {flavour} (64 and 32 bits) in {outdir / 'generated'}", flush=True)
     print(f"External plugins: {names}", flush=True)
+    record(image, "generate", [cls.name for cls in plugins], [outdir / "generated"])
+
+
+def regenerate_plugin(image: Path, class_file: Path, outdir: Path, name: str) -> None:
+    """regenerate-plugin.st: load ``class_file`` into the running image, generate that plugin.
+
+    The image is not saved: its smalltalksrc/ copy is read, the class file replaces that
+    class in memory only.  Errors use regenerate-plugin.st's wording.
+    """
+    if not image.is_file():
+        raise Failure(f"Could not open the image file {image}")
+    if not class_file.is_file():
+        raise Failure(f"regenerate-plugin: no class file at {class_file}")
+    if not outdir.is_dir():
+        raise Failure(f"regenerate-plugin: no build folder at {outdir}")
+    classes = read_image_code(image.parent / "smalltalksrc")
+    try:
+        cls = parse_class(class_file)
+    except Failure as problem:
+        raise Failure(f"regenerate-plugin: cannot parse {class_file}: {problem}") from None
+    if cls.name != name:
+        raise Failure(f"regenerate-plugin: {class_file} defines {cls.name}, not {name}")
+    if cls.superclass not in classes:
+        raise Failure(
+            f"regenerate-plugin: loading {class_file} failed: Warning: "
+            f"The definition of {name} has an undefined superclass {cls.superclass}"
+        )
+    classes[name] = cls
+    if not (is_plugin(classes, cls) and should_be_translated(classes, cls)):
+        raise Failure(
+            f"regenerate-plugin: VMMaker will not generate {name} (64 bits): not an "
+            "InterpreterPlugin subclass it translates, or its platform files are missing"
+        )
+    for bits in WORD_SIZES:
+        for selector, body in sorted(cls.instance_side.items()):
+            if UNTRANSLATABLE.search(mask(body, strings=True)):
+                raise Failure(
+                    f"regenerate-plugin: generating {name} ({bits} bits) failed: "
+                    f"TranslationError: thisContext cannot be translated to C\n"
+                    f"    TMethod>>#{selector} of {name}>>#{selector}\n"
+                    f"    CCodeGenerator>>addMethodFor: {name}>>#{selector}\n"
+                    f"    VMMaker>>generateExternalPlugin: #{name}"
+                )
+    module = module_name(classes, cls)
+    origin = f"{class_file} (loaded, image not saved)"
+    files = []
+    for bits in WORD_SIZES:
+        path = outdir / "generated" / str(bits) / "plugins" / "src" / module / f"{module}.c"
+        text = plugin_c(classes, cls, module, bits, origin)
+        if path.exists():
+            path.unlink()  # as VMMaker's storeCodeOnFile: does
+        write(path, text)
+        files.append(path)
+        print(f"regenerate-plugin: wrote {path}", flush=True)
+    record(image, "regenerate-plugin", [name], files)
 
 
 def noise(classes: dict[str, StClass], plugins: list[StClass]) -> None:
@@ -560,6 +689,9 @@ def noise(classes: dict[str, StClass], plugins: list[StClass]) -> None:
 
 def main(argv: list[str]) -> int:
     args = list(argv)
+    if args[:1] == ["--unzip-image"] and len(args) == 2:
+        unzip_image(Path(args[1]))
+        return 0
     while args and args[0].startswith("--") and args[0] != "--":
         args.pop(0)  # VM options: --headless, --logLevel=N, ...
     if not args:
@@ -587,8 +719,16 @@ def main(argv: list[str]) -> int:
             )
         generate(image, found.group(1), Path(found.group(2)))
         return 0
+    if len(args) == 2 and args[0] == "save":
+        save_as(image, args[1])
+        return 0
     if args and args[0] == "st":
         args.pop(0)
+    if args[:1] == ["--quit"] and len(args) == 5 and Path(args[1]).name == "regenerate-plugin.st":
+        if not Path(args[1]).is_file():
+            raise Failure(f"{args[1]} does not exist")
+        regenerate_plugin(image, Path(args[2]), Path(args[3]), args[4])
+        return 0
     save = "--save" in args
     args = [each for each in args if each not in ("--save", "--quit", "--no-source")]
     if len(args) != 3 or Path(args[0]).name != "installVMMaker.st":
@@ -604,5 +744,9 @@ if __name__ == "__main__":
         sys.exit(main(sys.argv[1:]))
     except Failure as error:
         sys.stdout.flush()
-        print(f"Error: {error}", file=sys.stderr)
+        message = str(error)
+        print(
+            message if message.startswith("regenerate-plugin:") else f"Error: {message}",
+            file=sys.stderr,
+        )
         sys.exit(1)

@@ -9,8 +9,8 @@
 # and the targets vmmaker and generate-sources.
 #
 # In pharo-vm, VMMaker runs inside a Pharo image that the build downloads and bootstraps
-# once. This repository's build runs scripts/vmmaker-standin.py in its place, with the
-# command line of the Pharo VM: it is the one test double of the test repository.
+# once. This repository's build runs stand-ins in their place, with the command lines of
+# the Pharo VM: build/vmmaker/vm/pharo (the VM) runs scripts/vmmaker-standin.py (VMMaker).
 
 if(${SIZEOF_VOID_P} STREQUAL "8")
     set(PHARO_CURRENT_GENERATED ${GENERATED_SOURCE_DIR}/generated/64)
@@ -49,22 +49,45 @@ if(GENERATE_SOURCES)
     set(VMMAKER_DIR "${CMAKE_CURRENT_BINARY_DIR}/build/vmmaker")
     set(VMMAKER_IMAGE "${VMMAKER_DIR}/image/VMMaker.image")
 
-    # The "VM" that runs VMMaker (pharo-vm: a Pharo VM from files.pharo.org, or GENERATE_PHARO_VM)
-    set(VMMAKER_VM ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/scripts/vmmaker-standin.py)
+    # The VM that runs VMMaker (pharo-vm: the ExternalProject build_vmmaker_get_vm downloads a Pharo VM
+    # from files.pharo.org into build/vmmaker/vm). Here: build/vmmaker/vm/pharo is a
+    # STAND-IN VM, a launcher that runs scripts/vmmaker-standin.py (the STAND-IN for the
+    # VMMaker image's code) with the VM's command line.
+    set(VMMAKER_STANDIN ${CMAKE_CURRENT_SOURCE_DIR}/scripts/vmmaker-standin.py)
+    set(VMMAKER_VM "${VMMAKER_DIR}/vm/pharo")
+    configure_file(${CMAKE_CURRENT_SOURCE_DIR}/scripts/vmmaker-vm-standin.in
+        ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/vmmaker-vm-standin/pharo
+        @ONLY
+        FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+    add_custom_command(
+        OUTPUT ${VMMAKER_VM}
+        COMMAND ${CMAKE_COMMAND} -E make_directory "${VMMAKER_DIR}/vm"
+        COMMAND ${CMAKE_COMMAND} -E copy "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/vmmaker-vm-standin/pharo" "${VMMAKER_VM}"
+        VERBATIM
+        COMMENT "Getting the VM that runs VMMaker (a stand-in)")
+    add_custom_target(build_vmmaker_get_vm DEPENDS ${VMMAKER_VM})
 
     # Bootstrap VMMaker.image: load smalltalksrc into it, once. Like pharo-vm's
     # ExternalProject "build_vmmaker_get_image", this depends on no .st file: a later edit
     # of smalltalksrc is not in the image until build/vmmaker/image and
     # build/vmmaker/src/build_vmmaker_get_image-stamp are deleted.
-    set(VMMAKER_STAMP "${VMMAKER_DIR}/src/build_vmmaker_get_image-stamp/build_vmmaker_get_image-done")
+    set(VMMAKER_STAMP_DIR "${VMMAKER_DIR}/src/build_vmmaker_get_image-stamp")
+    set(VMMAKER_STAMP "${VMMAKER_STAMP_DIR}/build_vmmaker_get_image-done")
+    configure_file(${CMAKE_CURRENT_SOURCE_DIR}/scripts/vmmaker-cfgcmd.txt.in
+        ${VMMAKER_STAMP_DIR}/build_vmmaker_get_image-cfgcmd.txt @ONLY)
+    set(VMMAKER_BASE_IMAGE "Pharo10.0.1-0-64bit-0542643")
     add_custom_command(
         OUTPUT ${VMMAKER_IMAGE} ${VMMAKER_STAMP}
+        COMMAND ${CMAKE_COMMAND} -E make_directory "${VMMAKER_DIR}/image"
+        COMMAND ${Python3_EXECUTABLE} ${VMMAKER_STANDIN} --unzip-image "${VMMAKER_DIR}/image/${VMMAKER_BASE_IMAGE}.image"
+        COMMAND ${VMMAKER_VM} --headless "${VMMAKER_DIR}/image/${VMMAKER_BASE_IMAGE}.image" --no-default-preferences save VMMaker
         COMMAND ${VMMAKER_VM} --headless ${VMMAKER_IMAGE} --no-default-preferences --save --quit "${CMAKE_CURRENT_SOURCE_DIR}/scripts/installVMMaker.st" "${CMAKE_CURRENT_SOURCE_DIR}" "${ICEBERG_DEFAULT_REMOTE}"
-        COMMAND ${CMAKE_COMMAND} -E make_directory "${VMMAKER_DIR}/src/build_vmmaker_get_image-stamp"
+        COMMAND ${CMAKE_COMMAND} -E touch "${VMMAKER_STAMP_DIR}/build_vmmaker_get_image-build"
         COMMAND ${CMAKE_COMMAND} -E touch "${VMMAKER_STAMP}"
+        DEPENDS ${VMMAKER_VM}
         VERBATIM
         COMMENT "Building the VMMaker image")
-    add_custom_target(build_vmmaker_get_image DEPENDS ${VMMAKER_IMAGE} ${VMMAKER_STAMP})
+    add_custom_target(build_vmmaker_get_image DEPENDS ${VMMAKER_IMAGE} ${VMMAKER_STAMP} build_vmmaker_get_vm)
 
     # Generate the VM and the external plugins listed in PharoVMMaker, from the image.
     # It depends on the image target only: a newer image does not regenerate existing files.

@@ -1,0 +1,134 @@
+"""The Slang loop's build-folder facts: where the VMMaker image and its VM are, the
+regeneration command line, and keeping the previous C while VMMaker rewrites it.
+
+After a first full build, a changed plugin class is regenerated inside the build's VMMaker
+image (``regenerate-plugin.st``, SPEC "The Slang loop"), in seconds and offline. The other
+way, ``build.regenerate: image``, removes the image and its own step stamps so that cmake
+builds the image again (pharo-vm-notes §2.4) — but never the files cmake wrote into the
+stamp folder at configure time: without them the next ``make`` runs cmake again, which in
+two-pass mode stops at the declared plugin whose C is not there ("Cannot find source file").
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from wizard.checkout import generated_c
+
+#: The ExternalProject stamp folders of the image (pharo-10/12, pharo-9), under build/vmmaker.
+IMAGE_STAMP_FOLDERS = ("vmmaker-stamp", "build_vmmaker_get_image-stamp")
+#: The VM that runs VMMaker, per platform (pharo-vm-notes §3, §10), under build/vmmaker/vm.
+VMMAKER_VMS = ("pharo", "Contents/MacOS/Pharo", "PharoConsole.exe")
+WORD_SIZES = (64, 32)
+
+
+def vmmaker_folder(build_dir: Path) -> Path:
+    return build_dir / "build" / "vmmaker"
+
+
+def vmmaker_image(build_dir: Path) -> Path:
+    """``<B>/build/vmmaker/image/VMMaker.image``: the image cmake built and generates with."""
+    return vmmaker_folder(build_dir) / "image" / "VMMaker.image"
+
+
+def vmmaker_vm(build_dir: Path) -> Path | None:
+    """The VM that runs the VMMaker image, or None when the build has not fetched it."""
+    folder = vmmaker_folder(build_dir) / "vm"
+    return next((folder / name for name in VMMAKER_VMS if (folder / name).is_file()), None)
+
+
+def regenerate_script() -> Path:
+    """``regenerate-plugin.st``, shipped with the wizard."""
+    return Path(__file__).parent / "smalltalk" / "regenerate-plugin.st"
+
+
+def regenerate_command(build_dir: Path, vm: Path, class_path: Path, plugin: str) -> list[str]:
+    """The regeneration command line of SPEC "The Slang loop", as an argument list."""
+    return [
+        str(vm),
+        "--headless",
+        str(vmmaker_image(build_dir)),
+        "--no-default-preferences",
+        "--quit",
+        str(regenerate_script()),
+        str(class_path),
+        str(build_dir),
+        plugin,
+    ]
+
+
+def plugin_c_files(build_dir: Path, plugin: str) -> list[Path]:
+    """The plugin's generated C, one file per word size."""
+    return [build_dir / generated_c(plugin, bits) for bits in WORD_SIZES]
+
+
+@dataclass
+class PreviousC:
+    """A copy of the plugin's generated C taken before VMMaker rewrites it.
+
+    VMMaker deletes a C file before writing the new one, and a failed translation can leave
+    one word size new and the other missing: :meth:`restore` puts the old pair back, so the
+    previous library still builds from consistent sources.
+    """
+
+    build_dir: Path
+    plugin: str
+    saved: dict[Path, Path]
+
+    @classmethod
+    def keep(cls, build_dir: Path, plugin: str) -> PreviousC:
+        folder = build_dir / "pharo-plugin-wizard" / "previous-c"
+        if folder.exists():
+            shutil.rmtree(folder)
+        saved = {}
+        for path in plugin_c_files(build_dir, plugin):
+            if path.is_file():
+                copy = folder / path.relative_to(build_dir)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, copy)
+                saved[path] = copy
+        return cls(build_dir, plugin, saved)
+
+    def restore(self) -> list[Path]:
+        """Put every saved file back (with its old time); answer what was restored."""
+        for path, copy in self.saved.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(copy, path)
+        return list(self.saved)
+
+
+def image_step_stamps(build_dir: Path) -> list[Path]:
+    """The image's own step stamps: the stamp folder's files without a suffix.
+
+    ExternalProject names its step stamps ``<name>-<step>`` (``vmmaker-build``,
+    ``vmmaker-done``); what cmake writes there at configure time has a suffix
+    (``vmmaker-cfgcmd.txt``, ``download-vmmaker.cmake``) and must stay.
+    """
+    found = []
+    for name in IMAGE_STAMP_FOLDERS:
+        for folder in vmmaker_folder(build_dir).rglob(name):
+            found += [p for p in sorted(folder.iterdir()) if p.is_file() and not p.suffix]
+    return found
+
+
+def forget_image(build_dir: Path, plugin: str) -> list[Path]:
+    """Make the next ``make`` build the VMMaker image again and regenerate (the slow way).
+
+    Removes the image folder, the image's own step stamps and the plugin's generated C (on
+    pharo-9 a newer image alone does not regenerate); answers what was removed. Keep a
+    :class:`PreviousC` first.
+    """
+    doomed = [vmmaker_image(build_dir).parent, *image_step_stamps(build_dir)]
+    doomed += plugin_c_files(build_dir, plugin)
+    removed = []
+    for path in doomed:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        else:
+            continue
+        removed.append(path)
+    return removed

@@ -1,0 +1,162 @@
+"""``--replay PROFILE --watch``: after the run, run the plan again at each save.
+
+Each save of the profile (or of a file it lists under ``plugin.sources``) starts a round:
+the whole plan, in which every step already done is skipped, so a changed method costs the
+Slang loop only (SPEC "The Slang loop"). Each round ends with one summary line. The wizard
+writes ``state:`` into the profile itself, so the files are read again after each round and
+only a later change counts. Ctrl-C (or SIGTERM) stops it: the runner stops the round's
+children first, the command line exits 130.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wizard.error_map import MappedError, map_errors
+from wizard.errors import ProfileError
+
+if TYPE_CHECKING:
+    from wizard.engine import RunResult
+    from wizard.plan import Context
+    from wizard.sink import ConsoleSink
+
+#: How often the watched files are looked at, in seconds.
+POLL_SECONDS = 0.3
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """What one round did, as its summary line says it."""
+
+    number: int
+    seconds: float
+    ran: tuple[str, ...]
+    failed: str | None
+    exports: tuple[str, ...]
+    tried: str
+    errors: tuple[MappedError, ...] = ()
+
+    def line(self) -> str:
+        ran = ", ".join(self.ran) or "nothing"
+        verdict = f"FAILED {self.failed}" if self.failed else "ok"
+        exports = ", ".join(self.exports) or "-"
+        return (
+            f"round {self.number}: {verdict} in {self.seconds:.1f} s; ran: {ran}; "
+            f"exports: {exports}; try: {self.tried}"
+        )
+
+
+def watched_files(profile_path: Path) -> list[Path]:
+    """The profile and the ``plugin.sources`` files it names (when it loads)."""
+    from wizard.profile import load_profile
+
+    files = [profile_path]
+    try:
+        profile = load_profile(profile_path)
+    except ProfileError:
+        return files
+    sources = getattr(profile.plugin, "sources", None) or {}
+    if isinstance(sources, dict):
+        groups = list(sources.values())
+    else:
+        groups = [getattr(sources, name, ()) for name in ("common", "unix", "osx", "win")]
+    for group in groups:
+        for name in group or ():
+            files.append(profile_path.parent / str(name))
+    return files
+
+
+def fingerprint(files: list[Path]) -> str:
+    """One digest of the files' contents (a missing file counts as empty)."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path).encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\0missing")
+    return digest.hexdigest()
+
+
+def summarize(number: int, seconds: float, result: RunResult, ctx: Context) -> RoundSummary:
+    ran = tuple(step for step, outcome in result.outcomes if outcome.kind == "ok")
+    failed = next((o.reason for _, o in result.outcomes if o.kind == "failed"), None)
+    exports = library_exports(ctx) if "verify" in ran else ()
+    tried = next((o.kind for step, o in result.outcomes if step == "try"), "not in the plan")
+    details = next((o.details for _, o in result.outcomes if o.kind == "failed"), ())
+    errors = tuple(map_errors(details, ctx.plugin))
+    return RoundSummary(number, seconds, ran, failed, exports, tried, errors)
+
+
+def library_exports(ctx: Context) -> tuple[str, ...]:
+    """The exports ``verify`` checks that the built library has, read from the disk."""
+    from wizard.artifacts import find_library, inspect_library
+    from wizard.slang import exported_primitives
+    from wizard.steps.build import REQUIRED_EXPORTS
+
+    path = find_library(ctx.build_dir, ctx.plugin)
+    if path is None:
+        return ()
+    found = set(inspect_library(path).exports)
+    wanted = [*REQUIRED_EXPORTS, *exported_primitives(ctx.profile.plugin)]
+    return tuple(name for name in wanted if name in found)
+
+
+def watch(
+    profile_path: Path,
+    sink: ConsoleSink,
+    *,
+    overrides: list[str] | None = None,
+    force: bool = False,
+    trust: bool = False,
+) -> None:
+    """Wait for saves and run a round for each, until interrupted (KeyboardInterrupt)."""
+    last = fingerprint(watched_files(profile_path))
+    sink.message(f"watching {profile_path} for changes (Ctrl-C to stop)")
+    number = 0
+    while True:
+        time.sleep(POLL_SECONDS)
+        files = watched_files(profile_path)
+        now = fingerprint(files)
+        if now == last:
+            continue
+        time.sleep(POLL_SECONDS)  # let an editor finish writing
+        number += 1
+        sink.message(summary_line(number, profile_path, sink, overrides, force, trust))
+        last = fingerprint(watched_files(profile_path))
+
+
+def summary_line(
+    number: int,
+    profile_path: Path,
+    sink: ConsoleSink,
+    overrides: list[str] | None,
+    force: bool,
+    trust: bool,
+) -> str:
+    """Run one round of the whole plan; answer its summary line."""
+    from wizard.errors import LockedError, UsageError
+    from wizard.plan import Context, build_plan
+    from wizard.profile import load_profile
+    from wizard.replay import run_plan
+    from wizard.trust import refusal, untrusted_options
+
+    started = time.monotonic()
+    try:
+        profile = load_profile(profile_path, overrides)
+    except ProfileError as error:
+        return f"round {number}: the profile does not load, waiting for the next save: {error}"
+    untrusted = untrusted_options(profile.build.cmake_options)
+    if untrusted and not trust:
+        return f"round {number}: {refusal(untrusted, str(profile_path))}"
+    plan = build_plan(profile.build.mode)
+    ctx = Context(profile, force=force)
+    try:
+        result = run_plan(plan, list(plan), ctx, sink)
+    except (UsageError, LockedError) as error:
+        return f"round {number}: {error}"
+    return summarize(number, time.monotonic() - started, result, ctx).line()
