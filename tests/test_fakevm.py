@@ -666,6 +666,8 @@ def test_the_vm_standin_loads_the_library_by_module_name_and_calls_primitives(
     assert "TRY primitiveEcho FAILED #'not found'" in lost.stdout
     assert lost.stderr.count("Failed to load module: MyPlugin") == 1, "tried once"
     assert not (work / "crash.dmp").exists()
+
+
 # --------------------------------------------------------------------------- the Slang loop
 
 
