@@ -62,7 +62,7 @@ async def test_ctrl_b_runs_the_loop_and_maps_errors_to_the_method(tmp_path, fake
         )
 
         set_source(app, "primitiveGetHelloString", "\n\tthisContext yourself.", "")
-        set_source(app, "primitiveGetHelloString", "Hello from your", "Greetings from your")
+        set_source(app, "greeting", "Hello from your", "Greetings from your")
         await pilot.press("ctrl+b")
         await wait_for(pilot, lambda: "Build loop 2: ok" in report(screen), PATIENCE)
         text = report(screen)

@@ -71,7 +71,7 @@ def test_watch_runs_a_round_per_save_until_ctrl_c(fake_origin, workspace):
     )
     lines = Lines(process)
     try:
-        lines.wait_for("all 12 steps done")
+        lines.wait_for("all 13 steps done")
         lines.wait_for("watching ")
         edit_methods(profile, "Hello from your", "Greetings from your")
         summary = lines.wait_for("round 1: ")
