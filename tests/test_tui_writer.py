@@ -1,0 +1,144 @@
+"""The profile's one writer, through the TUI: edits typed during a real build all reach the file.
+
+The engine records each step in ``state:`` while the Develop screen autosaves what is typed;
+both go through one writer that holds the file while it reads, changes and writes it. The
+test types edit after edit while the test repository builds for real, and checks before
+each new edit that the previous one (reported saved) is still in the file: a state save
+that read the file before that edit and wrote after it would have taken it away.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import yaml
+
+from screens.build import BuildScreen
+from screens.develop import DevelopScreen
+from screens.widgets.smalltalk import SmalltalkEditor
+from tests.test_tui_support import app_on, make_workspace, profile_data, settled, wait_for
+from wizard.template import template_text
+
+SIZE = (120, 40)
+
+
+def commented_profile(tmp_path: Path, origin: Path) -> Path:
+    """The ``--new`` template (comments and all) pointed at the test repository, by hand."""
+    path = make_workspace(tmp_path)
+    text = template_text("HelloWorldPlugin")
+    text = text.replace("workspace: ..\n", "workspace: ..  # the folder above profiles/\n", 1)
+    text = text.replace(
+        "url: https://github.com/pharo-project/pharo-vm.git", f"url: '{origin}'  # local", 1
+    )
+    text = text.replace(
+        "    ICEBERG_DEFAULT_REMOTE: httpsUrl\n  jobs: 0",
+        "    # the user's own note on the options\n    BUILD_BUNDLE: false\n  jobs: 2",
+        1,
+    )
+    assert "BUILD_BUNDLE: false" in text and str(origin) in text
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def comments(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")] + [
+        line.split("#", 1)[1] for line in text.splitlines() if "  # " in line
+    ]
+
+
+@contextmanager
+def every_version(path: Path) -> Iterator[list[str]]:
+    """Every text the file holds while the block runs, in order (read again and again).
+
+    Saves replace the file whole (a rename), so each read sees one complete version; a
+    version lives until the next save, far longer than one read.
+    """
+    versions: list[str] = [path.read_text(encoding="utf-8")]
+    done = threading.Event()
+
+    def watch() -> None:
+        seen = path.stat().st_ino
+        while not done.is_set():
+            now = path.stat().st_ino  # a save is a rename: a new inode each time
+            if now != seen:
+                seen = now
+                versions.append(path.read_text(encoding="utf-8"))
+            done.wait(0.001)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield versions
+    finally:
+        done.set()
+        watcher.join()
+        last = path.read_text(encoding="utf-8")
+        if last != versions[-1]:
+            versions.append(last)
+
+
+@pytest.fixture
+def profile(tmp_path, fake_origin):
+    return commented_profile(tmp_path, fake_origin)
+
+
+def typed_count(version: str) -> int:
+    """How many of the test's ``x`` keys the method in this version of the file holds."""
+    source = yaml.safe_load(version)["plugin"]["methods"][1]["source"]
+    return source.rstrip("\n").rsplit("\n", 1)[-1].count("x")
+
+
+def steps_recorded(version: str) -> int:
+    return len((yaml.safe_load(version).get("state") or {}).get("steps") or {})
+
+
+async def test_edits_typed_during_a_build_all_reach_the_file(profile):
+    before = profile.read_text(encoding="utf-8")
+    app = app_on(profile, save_delay=0.05)
+    with every_version(profile) as versions:
+        async with app.run_test(size=SIZE) as pilot:
+            await settled(pilot)
+            await pilot.press("f3")
+            screen = app.screen
+            assert isinstance(screen, DevelopScreen)
+            await pilot.press("down")  # primitiveGetHelloString
+            editor = screen.query_one(SmalltalkEditor)
+            editor.focus()
+            last = editor.document.line_count - 1
+            editor.move_cursor((last, len(editor.document.get_line(last))))
+            await pilot.press("enter", "x")
+            await pilot.press("f5")
+            assert isinstance(app.screen, BuildScreen)
+            await pilot.press("ctrl+n")  # everything, from clone to compile
+            await wait_for(pilot, lambda: app.run_model.running)
+            await pilot.press("f3")
+            assert app.screen is screen and app.focused is editor
+            typed = 1
+            while app.run_model.running:  # one key at a time, saved while the steps record
+                await pilot.press("x")
+                typed += 1
+            await wait_for(pilot, lambda: not app.session.dirty)
+            assert app.run_model.exit_code == 0, app.run_model.failure
+            source = app.session.profile.plugin.methods[1].source
+    after = profile.read_text(encoding="utf-8")
+    data = profile_data(profile)
+    counts = [typed_count(version) for version in versions]
+    lost = [(i, n) for i, n in enumerate(counts) if n < max(counts[:i], default=0)]
+    assert lost == [], "a state save took away keys already saved"
+    assert counts[-1] == typed and source.endswith("\n" + "x" * typed)
+    recorded = [steps_recorded(version) for version in versions]
+    interleaved = [
+        i for i in range(1, len(versions)) if recorded[i] > recorded[i - 1] and counts[i] > 1
+    ]
+    assert len(interleaved) > 3  # steps were recorded while the keys were being saved
+    assert data["plugin"]["methods"][1]["source"] == source
+    steps = data["state"]["steps"]
+    assert steps["compile"]["status"] == "done" and steps["clone"]["status"] == "done"
+    assert comments(after) == comments(before)  # every comment where the user put it
+    assert "    BUILD_BUNDLE: false\n" in after
+    untouched = before.split("  methods:")[0]
+    assert after.startswith(untouched)
