@@ -142,3 +142,89 @@ async def test_edits_typed_during_a_build_all_reach_the_file(profile):
     assert "    BUILD_BUNDLE: false\n" in after
     untouched = before.split("  methods:")[0]
     assert after.startswith(untouched)
+
+
+def saved_line(app) -> str:
+    return str(app.screen.query_one("#guide-saved").render())
+
+
+async def open_develop_editor(pilot) -> SmalltalkEditor:
+    app = pilot.app
+    await settled(pilot)
+    await pilot.press("f3")
+    assert isinstance(app.screen, DevelopScreen)
+    editor = app.screen.query_one(SmalltalkEditor)
+    editor.focus()
+    return editor
+
+
+async def test_a_profile_over_one_mebibyte_is_refused_and_kept(tmp_path):
+    profile = make_workspace(tmp_path)
+    before = profile.read_text(encoding="utf-8")
+    app = app_on(profile)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_develop_editor(pilot)
+        last = editor.document.line_count - 1
+        editor.move_cursor((last, len(editor.document.get_line(last))))
+        pasted = '\n\t"' + "a long comment " * 70_000 + '"'  # about 1 MiB, pasted
+        app.copy_to_clipboard(pasted)
+        await pilot.press("ctrl+v")
+        await wait_for(pilot, lambda: app.session.problem is not None)
+        await wait_for(pilot, lambda: "at most 1 MiB" in saved_line(app))
+        assert "not saved" in saved_line(app)
+        assert app.session.dirty and pasted in app.session.profile.plugin.methods[0].source
+    assert profile.read_text(encoding="utf-8") == before  # still opens
+    rescue = profile.with_name(profile.name + ".unsaved")
+    assert (
+        pasted
+        in yaml.safe_load(rescue.read_text(encoding="utf-8"))["plugin"]["methods"][0]["source"]
+    )
+
+
+async def test_an_outside_edit_is_reloaded_when_nothing_is_unsaved(tmp_path):
+    profile = make_workspace(tmp_path)
+    app = app_on(profile)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_develop_editor(pilot)
+        text = profile.read_text(encoding="utf-8")
+        profile.write_text(text.replace("answers a greeting", "greets from outside"))
+        await wait_for(pilot, lambda: "greets from outside" in app.session.profile.plugin.comment)
+        assert not app.session.dirty
+        await pilot.press("x")  # the next edit is saved over the new file, not the old one
+        await wait_for(pilot, lambda: not app.session.dirty)
+    data = profile_data(profile)
+    assert "greets from outside" in data["plugin"]["comment"]
+    assert data["plugin"]["methods"][0]["source"] == app.session.profile.plugin.methods[0].source
+    assert editor.text.startswith("x")
+
+
+@pytest.mark.parametrize("keep_mine", [False, True], ids=["load-from-disk", "keep-mine"])
+async def test_an_outside_edit_with_an_unsaved_edit_asks(tmp_path, keep_mine):
+    from screens.dialogs import Confirm
+
+    profile = make_workspace(tmp_path)
+    app = app_on(profile, save_delay=3600)  # the edit stays unsaved until the question
+    async with app.run_test(size=SIZE) as pilot:
+        await open_develop_editor(pilot)
+        await pilot.press("y", "o", "u", "r", "s")
+        await wait_for(pilot, lambda: app.session.dirty)
+        text = profile.read_text(encoding="utf-8")
+        profile.write_text(text.replace("answers a greeting", "greets from outside"))
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "changed on disk" in app.screen.question
+        assert profile.read_text(encoding="utf-8") != text  # nothing written meanwhile
+        await pilot.press("y" if keep_mine else "n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, Confirm))
+        await wait_for(pilot, lambda: not app.session.dirty)
+    data = profile_data(profile)
+    source = data["plugin"]["methods"][0]["source"]
+    rescue = profile.with_name(profile.name + ".unsaved")
+    if keep_mine:
+        assert source.startswith("yours") and not rescue.exists()
+        assert data["plugin"]["comment"] == "A plugin that answers a greeting."
+    else:
+        assert not source.startswith("yours")
+        assert "greets from outside" in data["plugin"]["comment"]
+        assert app.session.profile.plugin.comment == data["plugin"]["comment"]
+        kept = yaml.safe_load(rescue.read_text(encoding="utf-8"))
+        assert kept["plugin"]["methods"][0]["source"].startswith("yours")
