@@ -24,11 +24,12 @@ from wizard.errors import ProfileError
 from wizard.profile import (
     Method,
     Profile,
-    dump_profile,
+    to_data,
     with_plugin,
     write_atomically,
 )
 from wizard.writer import OutsideEdit, ProfileWriter, writer_for
+from wizard.yaml_edit import block_yaml
 
 
 class Session:
@@ -137,7 +138,7 @@ class Session:
 
     def _rescue(self) -> None:
         with contextlib.suppress(OSError):
-            write_atomically(self.rescue_path, dump_profile(self.profile))
+            write_atomically(self.rescue_path, block_yaml(to_data(self.profile)))
 
     def status(self) -> str:
         """A few words for the screen: saved, unsaved, or why it cannot be saved."""

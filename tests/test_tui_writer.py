@@ -228,3 +228,20 @@ async def test_an_outside_edit_with_an_unsaved_edit_asks(tmp_path, keep_mine):
         assert app.session.profile.plugin.comment == data["plugin"]["comment"]
         kept = yaml.safe_load(rescue.read_text(encoding="utf-8"))
         assert kept["plugin"]["methods"][0]["source"].startswith("yours")
+
+
+async def test_a_tab_before_the_pattern_line_saves_and_loads_back(tmp_path):
+    profile = make_workspace(tmp_path)
+    app = app_on(profile)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_develop_editor(pilot)
+        editor.move_cursor((0, 0))
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: editor.text.startswith("\t"))
+        editor.move_cursor((1, 0))
+        await pilot.press("space", "space", "tab")
+        await wait_for(pilot, lambda: not app.session.dirty)
+        assert app.session.problem is None
+        source = app.session.profile.plugin.methods[0].source
+    assert source.startswith("\tmoduleNameAndVersion\n  \t")
+    assert profile_data(profile)["plugin"]["methods"][0]["source"] == source
