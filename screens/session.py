@@ -130,7 +130,9 @@ class Session:
             return self.problem
         if self.dirty:
             self._rescue()
-        self.profile = replace(loaded, state=self.profile.state)  # shared with a running step
+        # the name it was opened by (a symlink's folder is the workspace's reference), and
+        # the state a running step shares
+        self.profile = replace(loaded, path=self.profile.path, state=self.profile.state)
         self.dirty = False
         self.problem = None
         self.outside_edit = False

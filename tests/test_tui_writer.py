@@ -245,3 +245,20 @@ async def test_a_tab_before_the_pattern_line_saves_and_loads_back(tmp_path):
         source = app.session.profile.plugin.methods[0].source
     assert source.startswith("\tmoduleNameAndVersion\n  \t")
     assert profile_data(profile)["plugin"]["methods"][0]["source"] == source
+
+
+async def test_an_outside_edit_that_breaks_the_profile_is_reported_and_nothing_lost(tmp_path):
+    profile = make_workspace(tmp_path)
+    app = app_on(profile)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_develop_editor(pilot)
+        kept = app.session.profile
+        profile.write_text("version: 1\nplugin: [broken\n")
+        await wait_for(pilot, lambda: app.session.problem is not None)
+        assert "does not load" in app.session.problem
+        assert app.session.profile == kept  # the version in memory stays
+        await pilot.press("x")  # an edit is not written over the broken file either
+        await wait_for(pilot, lambda: app.session.problem and "unsaved" in saved_line(app))
+        assert profile.read_text() == "version: 1\nplugin: [broken\n"
+    rescue = profile.with_name(profile.name + ".unsaved")
+    assert yaml.safe_load(rescue.read_text())["plugin"]["methods"][0]["source"].startswith("x")

@@ -86,11 +86,11 @@ class ProfileWriter:
     def reload(self) -> Profile:
         """Load the file as it is now and take it as the known version."""
         with self._lock:
-            text = read_profile_text(self.path)
-            profile = _load_text(text, self.path)
-            self.known_text = text
             self.changed_outside = False
-            return profile
+            self.known_text = None  # a file that cannot be read is reported once
+            text = read_profile_text(self.path)
+            self.known_text = text  # so is one that does not load, until it changes again
+            return _load_text(text, self.path)
 
     # -- the two saves
 
@@ -119,7 +119,7 @@ class ProfileWriter:
             if self.changed_outside and not overwrite:
                 raise OutsideEdit(str(self.path))
             found = _load_text(text, self.path)
-            if replace(found, state={}) == replace(wanted, state={}):
+            if replace(found, state={}) == replace(wanted, path=found.path, state={}):
                 self.changed_outside = False
                 return False
             goal = replace(wanted, path=found.path, state=found.state)
