@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.test_tui_writer import every_version
 from wizard.errors import ProfileError
@@ -140,3 +142,26 @@ def test_state_saves_and_edits_from_two_threads_lose_nothing(path):
     assert typed[-1] == rounds and steps[-1] == rounds
     assert typed == sorted(typed), "an edit was saved, then taken away by a state save"
     assert steps == sorted(steps), "a step was recorded, then taken away by an edit's save"
+
+
+EDITOR_TEXT = st.lists(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff")
+    | st.sampled_from(["\t", "\n", " ", "\n\n", "  ", "'", '"', "#", ": ", "- ", "|", "{"]),
+    max_size=40,
+).map("".join)
+
+
+@given(prefix=st.sampled_from(["", "\t", " ", "  \t"]), body=EDITOR_TEXT, other=EDITOR_TEXT)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_text_the_editor_accepts_loads_back_identical(path, prefix, body, other):
+    writer = writer_for(path)
+    writer.remember()
+    profile = load_profile(path)
+    methods = list(profile.plugin.methods)
+    methods[1] = replace(methods[1], source=f"{prefix}primitiveAny\n{body}")
+    methods[2] = replace(methods[2], source=f"helper\n{other}")
+    wanted = with_plugin(profile, methods=tuple(methods))
+    writer.save_edit(wanted)
+    assert load_profile(path) == wanted
