@@ -146,6 +146,8 @@ class Session:
         """A few words for the screen: saved, unsaved, or why it cannot be saved."""
         if self.outside_edit:
             return "not saved: the file changed on disk (reload or keep yours)"
+        if self.problem and not self.dirty:
+            return self.problem  # the file on disk does not load; nothing of yours is unsaved
         if self.problem:
             return f"not saved: {self.problem} (kept in {self.rescue_path.name})"
         return "unsaved changes" if self.dirty else "saved"

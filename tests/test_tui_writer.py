@@ -257,8 +257,10 @@ async def test_an_outside_edit_that_breaks_the_profile_is_reported_and_nothing_l
         await wait_for(pilot, lambda: app.session.problem is not None)
         assert "does not load" in app.session.problem
         assert app.session.profile == kept  # the version in memory stays
+        await wait_for(pilot, lambda: "does not load" in saved_line(app))
+        assert "not saved" not in saved_line(app)  # nothing of the user's is unsaved yet
+        rescue = profile.with_name(profile.name + ".unsaved")
         await pilot.press("x")  # an edit is not written over the broken file either
-        await wait_for(pilot, lambda: app.session.problem and "unsaved" in saved_line(app))
+        await wait_for(pilot, lambda: rescue.exists() and "not saved" in saved_line(app))
         assert profile.read_text() == "version: 1\nplugin: [broken\n"
-    rescue = profile.with_name(profile.name + ".unsaved")
     assert yaml.safe_load(rescue.read_text())["plugin"]["methods"][0]["source"].startswith("x")
