@@ -165,3 +165,25 @@ def test_any_text_the_editor_accepts_loads_back_identical(path, prefix, body, ot
     wanted = with_plugin(profile, methods=tuple(methods))
     writer.save_edit(wanted)
     assert load_profile(path) == wanted
+
+
+def test_a_flow_style_profile_keeps_its_form(tmp_path):
+    path = tmp_path / "Flow.yml"
+    path.write_text(
+        '{version: 1, plugin: {name: XPlugin, methods: [{source: "primitiveA\\n\\t^ 1"}]},\n'
+        " build: {cmake_options: {BUILD_BUNDLE: false}}}  # one line\n",
+        encoding="utf-8",
+    )
+    profile = load_profile(path)
+    methods = (
+        replace(profile.plugin.methods[0], source="\tprimitiveA\n\t^ 2\n"),
+        Method("primitiveB\n\t^ 3", "class", "prims"),
+    )
+    options = (*profile.build.cmake_options, ("VMMAKER_IMAGE", "/a b/c.image"))
+    wanted = with_plugin(profile, methods=methods, comment="hi")
+    wanted = replace(wanted, build=replace(wanted.build, cmake_options=options, jobs=2))
+    writer_for(path).save_edit(wanted)
+    assert load_profile(path) == wanted
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("{version: 1, plugin: {name: XPlugin, methods: [")
+    assert "BUILD_BUNDLE: false" in text and text.endswith("}  # one line\n")

@@ -271,7 +271,9 @@ def _add(text: str, parent: yaml.Node, step: str | int, value: Any) -> str:
         closing = _tight_end(text, parent) - 1
         if text[closing] not in "]}":
             raise ValueError("not a flow collection")
-        inner = flow_yaml(entry)[1:-1] if isinstance(entry, dict) else flow_yaml(entry)
+        inner = flow_yaml(entry)
+        if isinstance(parent, yaml.MappingNode):
+            inner = inner[1:-1]  # ``key: value`` without the braces
         separator = ", " if parent.value else ""
         return text[:closing] + separator + inner + text[closing:]
     first = parent.value[0]
