@@ -47,6 +47,7 @@ from wizard.watch import RoundSummary
 
 DRAIN_SECONDS = 0.05
 SAVE_DELAY = 1.0
+WATCH_SECONDS = 1.0  # how often the profile file is compared with what was last read or written
 
 
 class WizardApp(RunControl, App[int]):
@@ -110,6 +111,7 @@ class WizardApp(RunControl, App[int]):
         self._clear_marks_at = -1
         self._place_when_surveyed = False
         self._cancel_done: threading.Event | None = None
+        self._asking_about_disk = False
 
     # -- opening a profile
 
@@ -119,6 +121,7 @@ class WizardApp(RunControl, App[int]):
 
     def on_mount(self) -> None:
         self.set_interval(DRAIN_SECONDS, self.drain)
+        self.set_interval(WATCH_SECONDS, self.watch_profile_file)
         if self.initial_profile is not None:
             self.open_profile(self.initial_profile)
         else:
@@ -239,7 +242,64 @@ class WizardApp(RunControl, App[int]):
             self._save_timer = None
         problem = self.session.save()
         self.session_signal.publish(self.session)
+        if self.session.outside_edit:
+            self.ask_about_outside_edit()
         return problem
+
+    # -- another program changed the profile
+
+    def watch_profile_file(self) -> None:
+        """Reload a profile changed on disk, or ask when there is an unsaved edit too."""
+        session = self.session
+        if session is None or self._asking_about_disk or not session.changed_on_disk():
+            return
+        if session.dirty:
+            session.outside_edit = True
+            self.ask_about_outside_edit()
+            return
+        self.reload_profile()
+
+    def reload_profile(self) -> None:
+        """Take the profile from disk (an unsaved edit is kept in the rescue file)."""
+        assert self.session is not None
+        name = self.session.profile.path.name
+        problem = self.session.reload()
+        if problem:
+            self.notify(f"{name}: {problem}; your version is kept", severity="error", timeout=8)
+        else:
+            self.notify(f"reloaded {name}: it changed on disk", timeout=4)
+        self.session_signal.publish(self.session)
+        self.refresh_survey()
+
+    def ask_about_outside_edit(self) -> None:
+        """The file changed on disk and there is an unsaved edit: which one wins."""
+        if self._asking_about_disk or self.session is None:
+            return
+        from screens.dialogs import Confirm
+
+        session = self.session
+        self._asking_about_disk = True
+
+        def answered(keep_mine: bool | None) -> None:
+            self._asking_about_disk = False
+            if keep_mine:
+                problem = session.save(overwrite=True)
+                if problem:
+                    self.notify(f"not saved: {problem}", severity="error", timeout=8)
+                self.session_signal.publish(session)
+            else:
+                self.reload_profile()
+
+        self.push_screen(
+            Confirm(
+                f"{session.profile.path.name} was changed on disk by another program while "
+                f"you were editing it. Load it from disk (your unsaved edit is kept in "
+                f"{session.rescue_path.name}), or keep yours and write it over those values?",
+                yes="Keep mine",
+                no="Load from disk",
+            ),
+            answered,
+        )
 
     def action_save(self) -> None:
         if self.session is None:

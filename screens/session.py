@@ -2,10 +2,14 @@
 
 Every edit replaces ``session.profile`` (profiles are immutable values) and marks the
 session dirty; the app saves it shortly after typing stops, on ``ctrl+s``, before a run,
-on quit and on a crash. Saving goes through :func:`wizard.profile.save_profile`, which is
-atomic and refuses to write a profile that would not load back. When the edit in memory
-does not validate (a method lost its pattern line while being typed), the last good file is
-left as it is and the edit is kept in a rescue file beside it, so nothing typed is lost.
+on quit and on a crash. Saving goes through the file's one writer
+(:func:`wizard.writer.writer_for`), the same object the engine's ``state:`` saves use: it
+changes only the values that differ from the file (comments, order and quoting stay), is
+atomic, and refuses to write a profile that would not load back or is over 1 MiB. When
+the edit cannot be written, the file is left as it is and the edit is kept in memory and
+in a rescue file beside it, so nothing typed is lost. When another program changed the
+file since it was read, nothing is written: the app reloads it or asks (see
+:meth:`Session.save`).
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ from wizard.errors import ProfileError
 from wizard.profile import (
     Method,
     Profile,
-    dump_profile,
-    save_profile,
+    to_data,
     with_plugin,
     write_atomically,
 )
+from wizard.writer import OutsideEdit, ProfileWriter, writer_for
+from wizard.yaml_edit import block_yaml
 
 
 class Session:
@@ -35,6 +40,9 @@ class Session:
         self.dirty = False
         self.problem: str | None = None
         self.saved_at: float | None = None
+        self.outside_edit = False  # the file changed on disk; nothing is written until decided
+        self.writer: ProfileWriter = writer_for(profile.path)
+        self.writer.remember()
 
     @property
     def rescue_path(self) -> Path:
@@ -77,36 +85,69 @@ class Session:
 
     # -- saving
 
-    def save(self) -> str | None:
-        """Write the profile if it changed; answer the problem when it cannot be written."""
+    def save(self, overwrite: bool = False) -> str | None:
+        """Write the edit if there is one; answer the problem when it cannot be written.
+
+        When another program changed the file since it was read, nothing is written
+        (``outside_edit`` says so) unless ``overwrite``: the user decides first.
+        """
         if not self.dirty:
             return None
-        for attempt in range(3):
-            try:
-                save_profile(self.profile)
-                break
-            except ProfileError as error:
-                self.problem = (
-                    error.message if error.field is None else f"{error.field}: {error.message}"
-                )
-                self._rescue()
-                return self.problem
-            except RuntimeError:  # state changed by the engine's thread while dumping
-                if attempt == 2:
-                    raise
-                time.sleep(0.01)
+        try:
+            self.writer.save_edit(self.profile, overwrite=overwrite)
+        except OutsideEdit:
+            self.outside_edit = True
+            self.problem = "changed on disk by another program"
+            self._rescue()  # kept while the user decides, and if the app ends meanwhile
+            return self.problem
+        except ProfileError as error:
+            self.problem = (
+                error.message if error.field is None else f"{error.field}: {error.message}"
+            )
+            self._rescue()
+            return self.problem
         self.dirty = False
         self.problem = None
+        self.outside_edit = False
         self.saved_at = time.time()
         self.rescue_path.unlink(missing_ok=True)
         return None
 
+    def changed_on_disk(self) -> bool:
+        """Whether another program changed the file since it was last read or written here."""
+        return self.writer.changed_on_disk()
+
+    def reload(self) -> str | None:
+        """Take the file as it is on disk now; an unsaved edit goes to the rescue file.
+
+        Answers the problem when the file on disk does not load (the edit in memory is
+        kept then, and nothing is written).
+        """
+        try:
+            loaded = self.writer.reload()
+        except ProfileError as error:
+            self.problem = f"the file on disk does not load: {error.message}"
+            return self.problem
+        if self.dirty:
+            self._rescue()
+        # the name it was opened by (a symlink's folder is the workspace's reference), and
+        # the state a running step shares
+        self.profile = replace(loaded, path=self.profile.path, state=self.profile.state)
+        self.dirty = False
+        self.problem = None
+        self.outside_edit = False
+        return None
+
     def _rescue(self) -> None:
         with contextlib.suppress(OSError):
-            write_atomically(self.rescue_path, dump_profile(self.profile))
+            write_atomically(self.rescue_path, block_yaml(to_data(self.profile)))
 
     def status(self) -> str:
         """A few words for the screen: saved, unsaved, or why it cannot be saved."""
+        if self.outside_edit:
+            return "not saved: the file changed on disk (reload or keep yours)"
+        if self.problem and not self.dirty:
+            return self.problem  # the file on disk does not load; nothing of yours is unsaved
         if self.problem:
             return f"not saved: {self.problem} (kept in {self.rescue_path.name})"
         return "unsaved changes" if self.dirty else "saved"

@@ -2,8 +2,9 @@
 
 The tree is the article's diagram of the workspace with what the disk says on each node.
 The form edits ``repository:`` of the profile; once the clone exists the base branch is a
-choice among the remote's branches. ``ctrl+n`` (or the button) runs clone, checkout and
-branch, with the clone's progress.
+choice among the remote's branches. Below the tree, ``build:`` (mode, jobs, cmake options)
+is edited too (:class:`~screens.widgets.build_form.BuildForm`). ``ctrl+n`` (or the button)
+runs clone, checkout and branch, with the clone's progress.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.widgets import Button, ContentSwitcher, Input, Label, Log, Progress
 from screens.base import PhaseScreen
 from screens.phases import StepView
 from screens.run import Lines, RunUpdate
+from screens.widgets.build_form import BuildForm
 from screens.widgets.workspace_tree import WorkspaceTree
 from wizard.profile import DEFAULT_URL, validate
 
@@ -31,9 +33,13 @@ class SetupScreen(PhaseScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal():
-            tree = WorkspaceTree(id="workspace")
-            tree.border_title = "Workspace"
-            yield tree
+            with Vertical(id="setup-left"):
+                tree = WorkspaceTree(id="workspace")
+                tree.border_title = "Workspace"
+                yield tree
+                build = BuildForm(id="build-form")
+                build.border_title = "Build (build: in the profile)"
+                yield build
             with Vertical(id="repository-form") as form:
                 form.border_title = "Repository"
                 yield Label("pharo-vm URL, or a local path")
@@ -81,6 +87,7 @@ class SetupScreen(PhaseScreen):
         self.query_one(WorkspaceTree).show(
             app.session.profile, app.survey, views, app.session.status()
         )
+        self.query_one(BuildForm).show(app.session.profile)
         self._base_choices()
         self._show_progress()
         button = self.query_one("#run-setup", Button)
@@ -187,6 +194,14 @@ class SetupScreen(PhaseScreen):
             return
         problem.update("")
         app.session.update(candidate)
+        app.profile_edited()
+
+    @on(BuildForm.Edited)
+    def _build_edited(self, event: BuildForm.Edited) -> None:
+        """``build:`` changed (mode, jobs, cmake options): saved like every edit."""
+        app = self.wizard
+        assert app.session is not None
+        app.session.update(replace(app.session.profile, build=event.build))
         app.profile_edited()
 
     @on(Button.Pressed, "#run-setup")

@@ -66,6 +66,27 @@ def test_setup_before_the_clone(tmp_path, snap_compare):
     assert snap_compare(app, terminal_size=SIZE, run_before=settled)
 
 
+def test_setup_build_options(tmp_path, snap_compare):
+    """The build editor with an offline option and one that needs trust (marked)."""
+    options = {
+        "BUILD_BUNDLE": False,
+        "VMMAKER_IMAGE": "/opt/pharo/Pharo.image",
+        "GENERATE_PHARO_VM": "/opt/pharo/pharo",
+    }
+    build = {"mode": "single-pass", "cmake_options": options, "jobs": 2}
+    app = app_on(make_workspace(tmp_path, build=build))
+
+    async def pick_an_option(pilot):
+        await settled(pilot)
+        listing = app.screen.query_one("#build-options")
+        listing.focus()
+        listing.highlighted = 1
+        await wait_for(pilot, lambda: app.screen.query_one("#option-name").value != "")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=pick_an_option)
+
+
 def test_develop_without_a_clone(tmp_path, snap_compare):
     app = app_on(make_workspace(tmp_path))
 

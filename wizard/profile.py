@@ -1034,40 +1034,12 @@ def save_profile(profile: Profile) -> None:
 def save_state(profile: Profile) -> None:
     """Write ``profile.state`` back into the file, leaving every other line as it is.
 
-    The file is read again so that edits made since loading are kept; when it no longer
-    loads it is left alone and the problem is raised. Whatever form the YAML has (flow
-    style, a document end marker, a quoted or complex ``state`` key, a byte order mark),
-    the text written is checked first to load to the same profile apart from ``state:``;
-    a form the wizard cannot edit that way is left alone and named, never broken.
+    Goes through the file's one writer (:func:`wizard.writer.writer_for`), which holds the
+    file while it reads, splices and writes, so a save of the user's edit cannot interleave.
     """
-    text = read_profile_text(profile.path)
-    data, lines = parse_yaml(text, profile.path)
-    as_found = validate(data, profile.path, lines)
-    state_text = yaml.dump(
-        {"state": profile.state},
-        Dumper=_StateDumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-    )
-    for candidate in (
-        lambda: replace_top_level_key(text, "state", state_text, lines),
-        lambda: _replace_state_node(text, profile.state),
-    ):
-        try:
-            new_text = candidate()
-        except ValueError:
-            continue
-        if _same_apart_from_state(new_text, as_found, profile.state):
-            write_atomically(profile.path, new_text)
-            return
-    raise ProfileError(
-        profile.path,
-        lines.get(("state",)),
-        "state",
-        "cannot be written back without changing the rest of this file; write the profile "
-        "in block style (as --new does) and run again",
-    )
+    from wizard.writer import writer_for  # the writer builds on this module
+
+    writer_for(profile.path).save_state(profile)
 
 
 def _same_apart_from_state(text: str, as_found: Profile, state: dict[str, Any]) -> bool:
