@@ -53,6 +53,9 @@ class BuildScreen(PhaseScreen):
         super().__init__()
         self._stale_log = True
         self._problems_shown = 0
+        #: The failure whose step was last highlighted: a new failure takes the highlight
+        #: once, however fast the run went, and then the user's choice stands.
+        self._failure_followed: object | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal():
@@ -186,6 +189,10 @@ class BuildScreen(PhaseScreen):
         """Highlight the step that matters: the running one, else the first not done."""
         model = self.wizard.run_model
         wanted = model.current
+        if wanted is None and model.failure is not None:
+            if model.failure is not self._failure_followed:
+                self._failure_followed = model.failure
+                wanted = model.failure[0]
         if wanted is None and plan.has_focus and plan.highlighted is not None:
             return  # the user is choosing a step: leave the highlight alone
         if wanted is None:
