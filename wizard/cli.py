@@ -8,8 +8,8 @@ forms never import Textual at all.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -70,8 +70,54 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Entry point of the console script."""
-    sys.exit(run(sys.argv[1:] if argv is None else argv))
+    """Entry point of the console script.
+
+    SIGINT, SIGTERM and SIGHUP are handled before anything else, so every form exits 130
+    on them (see :mod:`wizard.signals`); the output is flushed here, while a signal still
+    counts, not in Python's exit where a stalled reader would turn it into a traceback.
+    """
+    from wizard import signals
+
+    signals.install_headless()
+    try:
+        try:
+            status = run(sys.argv[1:] if argv is None else argv)
+        except SystemExit as leaving:  # --help
+            status = leaving.code if isinstance(leaving.code, int) else EXIT_OK
+        _flush(sys.stdout)
+    except (KeyboardInterrupt, Interrupted):
+        status = _interrupted()
+    except (OutputClosed, BrokenPipeError):
+        status = _output_closed()
+    signals.settle()
+    if signals.received() and status != EXIT_INTERRUPTED:
+        status = _interrupted()  # a stop that some code caught on its way still counts
+    sys.exit(status)
+
+
+def _flush(stream: object) -> None:
+    if stream is not None:
+        stream.flush()  # type: ignore[attr-defined]
+
+
+def _interrupted() -> int:
+    """Say so on stderr; what is still buffered for stdout goes nowhere (its reader may stall)."""
+    from wizard.sink import silence
+
+    if sys.stdout is not None:
+        silence(sys.stdout)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"{PROG}: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _output_closed() -> int:
+    from wizard.sink import silence
+
+    silence(sys.stdout)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"{PROG}: interrupted: the output was closed", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def run(argv: list[str]) -> int:
@@ -99,14 +145,9 @@ def run(argv: list[str]) -> int:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (OutputClosed, BrokenPipeError):
-        from wizard.sink import silence
-
-        silence(sys.stdout)
-        print(f"{PROG}: interrupted: the output was closed", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _output_closed()
     except (KeyboardInterrupt, Interrupted):
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except WizardError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -163,7 +204,6 @@ def _new(name: str, folder: Path) -> int:
 def _replay(args: argparse.Namespace) -> int:
     from wizard.replay import replay
 
-    signal.signal(signal.SIGTERM, _terminate)
     return replay(
         Path(args.replay),
         overrides=args.overrides,
@@ -178,13 +218,7 @@ def _replay(args: argparse.Namespace) -> int:
 def _emit_ci(provider: str, profile: str) -> int:
     from wizard.emit_ci import emit_ci_command
 
-    signal.signal(signal.SIGTERM, _terminate)
     return emit_ci_command(provider, Path(profile))
-
-
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM is handled like Ctrl-C: stop the children, record, exit 130."""
-    raise Interrupted("terminated")
 
 
 def _tui(profile: str | None) -> int:

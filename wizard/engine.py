@@ -63,6 +63,9 @@ def run_steps(steps: list[Step], ctx: Context, sink: Sink) -> RunResult:
     total = len(steps)
     try:
         for index, step in enumerate(steps, start=1):
+            if _stopping(ctx):  # stopped between two steps: nothing more starts
+                result.exit_code = EXIT_INTERRUPTED
+                break
             sink.step_started(index, total, step)
             outcome = run_one(step, ctx, sink)
             result.outcomes.append((step.id, outcome))
@@ -96,17 +99,11 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
         except StepFailed as failure:
             for line in [failure.message, *failure.details]:
                 out.line(line)
+            if _stopping(ctx):  # the tool failed because it was being stopped
+                return _interrupted(step, ctx, out, log_path, started)
             return _failed(step, ctx, failure, log_path)
         except (KeyboardInterrupt, Interrupted):
-            _stop_children()
-            out.line("# interrupted: the process tree was stopped")
-            _remember(ctx, step, "interrupted", log_path, started)
-            return Outcome(
-                "interrupted",
-                f"{step.id} was interrupted",
-                log_path,
-                "run the same command again to resume from this step",
-            )
+            return _interrupted(step, ctx, out, log_path, started)
         except Exception as error:  # a bug: keep the traceback in the log, not on screen
             import traceback
 
@@ -118,6 +115,27 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
             return _failed(step, ctx, failure, log_path)
     _remember(ctx, step, "done", log_path, started, step.record(ctx))
     return Outcome("ok", log=log_path)
+
+
+def _interrupted(step: Step, ctx: Context, out: StepOutput, log_path, started) -> Outcome:
+    """Stop what the step started, keep its log, record it ``interrupted``."""
+    _stop_children()
+    out.line("# interrupted: the process tree was stopped")
+    _remember(ctx, step, "interrupted", log_path, started)
+    return Outcome(
+        "interrupted",
+        f"{step.id} was interrupted",
+        log_path,
+        "run the same command again to resume from this step",
+    )
+
+
+def _stopping(ctx: Context) -> bool:
+    """A stop signal arrived (headless), or the TUI cancelled the run."""
+    from wizard import signals
+
+    token = ctx.token
+    return signals.stopping() or (token is not None and token.cancelled)
 
 
 def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
