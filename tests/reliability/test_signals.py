@@ -133,9 +133,7 @@ def leftovers(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("first", ["SIGINT", "SIGHUP"])
-def test_more_signals_during_the_stop_do_not_cut_it_short(
-    fake_origin, workspace, tmp_path, first
-):
+def test_more_signals_during_the_stop_do_not_cut_it_short(fake_origin, workspace, tmp_path, first):
     launcher, flag, stopping = stubborn_launcher(tmp_path)
     profile = write_profile(
         workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
