@@ -79,8 +79,10 @@ class WizardApp(RunControl, App[int]):
         monitor: bool = True,
         save_delay: float = SAVE_DELAY,
         lock: bool = True,
+        signals: bool = False,
     ) -> None:
         super().__init__()
+        self.handle_signals = signals
         self.initial_profile = profile
         self.profiles_dir = profiles_dir
         self.clock = clock
@@ -114,6 +116,8 @@ class WizardApp(RunControl, App[int]):
         return self.session.profile.build.mode if self.session else "two-pass"
 
     def on_mount(self) -> None:
+        if self.handle_signals:
+            self._install_stop_signals()
         self.set_interval(DRAIN_SECONDS, self.drain)
         if self.initial_profile is not None:
             self.open_profile(self.initial_profile)
@@ -302,6 +306,54 @@ class WizardApp(RunControl, App[int]):
         self.finish()
         self.exit(return_code=130 if self.run_model.exit_code == 130 else 0)
 
+    def _install_stop_signals(self) -> None:
+        """SIGINT, SIGTERM and SIGHUP arrive on the event loop, as calls of :meth:`_stop_signal`.
+
+        Python's default handlers would raise in the middle of Textual's loop (SIGINT) or end
+        the process on the spot (SIGTERM, SIGHUP): a build left running, the terminal left in
+        the alternate screen, the last second of typing lost.
+        """
+        import asyncio
+
+        from wizard.signals import STOP_SIGNALS
+
+        loop = asyncio.get_running_loop()
+        for number in STOP_SIGNALS:
+            loop.add_signal_handler(number, self._stop_signal, number)
+
+    def _stop_signal(self, number: int) -> None:
+        """The first stop signal stops the run and leaves with 130; later ones change nothing."""
+        from wizard import signals
+
+        if signals.note(number):
+            self.call_later(self._stop_and_leave)
+
+    @work(group="signal", exit_on_error=False)
+    async def _stop_and_leave(self) -> None:
+        """Stop the running build's tree (it ends ``interrupted``), keep the typing, exit 130."""
+        self.keep_typed_text()
+        if self.run_model.running:
+            if not self.run_model.cancelling:
+                self.action_stop_run()
+            worker = self.run_worker_handle
+            if worker is not None:
+                with contextlib.suppress(Exception):
+                    await worker.wait()
+            self.drain()
+        self.keep_typed_text()  # the run's state: is saved by the engine; the edits here
+        self.finish()
+        self.exit(return_code=130)
+
+    def keep_typed_text(self) -> None:
+        """Save what is typed now (not a second later); if the profile cannot be written, the
+        edit goes to the rescue file beside it, which the next start offers."""
+        if self.session is None:
+            return
+        try:
+            self.save_now()
+        except OSError:
+            self.session._rescue()
+
     def finish(self) -> None:
         """Save what is typed, stop what runs, let go of the lock. Safe to call twice."""
         if self.session is not None:
@@ -346,11 +398,15 @@ def run_app(profile: Path | None) -> int:
     if loaded is not None:
         lock = ProfileLock(loaded.path)
         lock.acquire()
-    app = make_app(loaded)
+    app = make_app(loaded, signals=True)
     app.lock = lock
     try:
         app.run()
     finally:
+        from wizard import signals
+
+        signals.install_headless()  # the loop's handlers left with it: a late signal waits
+
         app.finish()
         from wizard.runner import stop_children
 
