@@ -46,6 +46,7 @@ from wizard.profile import Profile
 
 DRAIN_SECONDS = 0.05
 SAVE_DELAY = 1.0
+LEAVE_SECONDS = 5.0  # after a stop signal, the most the terminal's restoring may take
 
 
 class WizardApp(RunControl, App[int]):
@@ -342,6 +343,7 @@ class WizardApp(RunControl, App[int]):
             self.drain()
         self.keep_typed_text()  # the run's state: is saved by the engine; the edits here
         self.finish()
+        _leave_anyway_after(LEAVE_SECONDS)
         self.exit(return_code=130)
 
     def keep_typed_text(self) -> None:
@@ -375,6 +377,20 @@ class WizardApp(RunControl, App[int]):
             with contextlib.suppress(Exception):
                 self.session.save()
         super()._handle_exception(error)
+
+
+def _leave_anyway_after(seconds: float) -> None:
+    """End the process with 130 if restoring the terminal hangs.
+
+    After a hang-up the terminal is gone, and Textual can block for ever writing its
+    farewell to it. By then the build is stopped, its step recorded, the typing saved and
+    the lock released: nothing is left to lose by leaving.
+    """
+    import os
+
+    timer = threading.Timer(seconds, os._exit, (130,))
+    timer.daemon = True
+    timer.start()
 
 
 def make_app(profile: Profile | None = None, **options) -> WizardApp:

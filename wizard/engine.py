@@ -8,10 +8,18 @@ sink. After every step that ran, the step's status is written back into the prof
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 
-from wizard.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Interrupted, StepFailed
+from wizard.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Interrupted,
+    OutputClosed,
+    StepFailed,
+)
 from wizard.plan import Context, Outcome, Status, Step
 from wizard.profile import save_state
 from wizard.sink import Sink, StepOutput, open_log
@@ -120,7 +128,8 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
 def _interrupted(step: Step, ctx: Context, out: StepOutput, log_path, started) -> Outcome:
     """Stop what the step started, keep its log, record it ``interrupted``."""
     _stop_children()
-    out.line("# interrupted: the process tree was stopped")
+    with contextlib.suppress(OutputClosed, OSError):  # in the log even when the screen is gone
+        out.line("# interrupted: the process tree was stopped")
     _remember(ctx, step, "interrupted", log_path, started)
     return Outcome(
         "interrupted",

@@ -92,43 +92,41 @@ def sleeping_compile(pid: int) -> list[psutil.Process]:
     return family if "sleep" in names else []
 
 
-@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
-def test_a_stop_signal_to_the_tui_stops_the_build_keeps_typing_restores_the_terminal(
-    fake_origin, workspace, tmp_path, name
-):
-    launcher, flag = slow_launcher(tmp_path)
+def build_and_edit(workspace: Path, profile: Path, pane: Pane) -> list[psutil.Process]:
+    """Start the build from the Build screen, then add a method on the Develop screen.
+
+    Answers the build's processes once the slowed compile runs; the edit is in memory only
+    (the screen says "unsaved changes"; the autosave comes a second after typing stops).
+    """
+    pane.wait_for_text("F5 Build")
+    pane.keys("F5")
+    pane.wait_for_text("Run all")
+    pane.keys("C-n")
+    pane.wait_for_text("Trust and run")
+    pane.keys("y")
+    pane.wait_for(lambda: sleeping_compile(pane.pid), "the slowed compile")
+    family = sleeping_compile(pane.pid)
+    pane.keys("F3")
+    pane.wait_for_text("a Add method")  # the Develop screen, its method list focused
+    pane.keys("a")  # add a method: an edit, saved a second after typing stops
+    pane.wait_for_text("Methods (4)")
+    pane.wait_for_text("unsaved changes")
+    return family
+
+
+def ready_to_build(fake_origin: Path, workspace: Path, folder: Path) -> Path:
+    """A profile whose next step is ``compile``, slowed by a launcher (see test_interrupts)."""
+    launcher, flag = slow_launcher(folder)
     profile = write_profile(
         workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
     )
     until = wizard("--replay", str(profile), "--trust", "--until", "reconfigure", cwd=workspace)
     assert until.returncode == 0, until.stdout[-2000:]
     flag.touch()
-    pane = Pane([sys.executable, "-m", "wizard", str(profile)], workspace, f"wiz{os.getpid()}")
-    family: list[psutil.Process] = []
-    try:
-        pane.wait_for_text("F5 Build")
-        pane.keys("F5")
-        pane.wait_for_text("Run all")
-        pane.keys("C-n")
-        pane.wait_for_text("Trust and run")
-        pane.keys("y")
-        pane.wait_for(lambda: sleeping_compile(pane.pid), "the slowed compile")
-        family = sleeping_compile(pane.pid)
-        pane.keys("F3")
-        pane.wait_for_text("a Add method")  # the Develop screen, its method list focused
-        pane.keys("a")  # add a method: an edit, saved a second after typing stops
-        pane.wait_for_text("Methods (4)")
-        pane.wait_for_text("unsaved changes")
-        os.kill(pane.pid, getattr(signal, name))
-        pane.wait_until_ended()
-        status = pane.show("pane_dead_status")
-        alternate, mouse = pane.show("alternate_on"), pane.show("mouse_any_flag")
-        screen = pane.screen()
-    finally:
-        pane.close()
-    assert status == "130", screen
-    assert alternate == "0", "the alternate screen was left"
-    assert mouse == "0", "mouse reporting was turned off"
+    return profile
+
+
+def assert_stopped_recorded_kept(workspace: Path, profile: Path, family) -> None:
     assert alive(family) == [], "cmake, make, the launcher and cc were all stopped"
     steps = yaml.safe_load(profile.read_text())["state"]["steps"]
     assert steps["compile"]["status"] == "interrupted"
@@ -136,3 +134,37 @@ def test_a_stop_signal_to_the_tui_stops_the_build_keeps_typing_restores_the_term
     assert "interrupted: the process tree was stopped" in log.read_text()
     methods = yaml.safe_load(profile.read_text())["plugin"]["methods"]
     assert len(methods) == 4 and methods[3]["source"].startswith("newMethod"), "the edit kept"
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
+def test_a_stop_signal_to_the_tui_stops_the_build_keeps_typing_restores_the_terminal(
+    fake_origin, workspace, tmp_path, name
+):
+    profile = ready_to_build(fake_origin, workspace, tmp_path)
+    pane = Pane([sys.executable, "-m", "wizard", str(profile)], workspace, f"wiz{os.getpid()}")
+    try:
+        family = build_and_edit(workspace, profile, pane)
+        os.kill(pane.pid, getattr(signal, name))
+        pane.wait_until_ended()
+        status = pane.show("pane_dead_status")
+        alternate, mouse = pane.show("alternate_on"), pane.show("mouse_any_flag")
+        screen = pane.screen()
+    finally:
+        pane.close()
+    assert status == "130", f"exit status {status!r}; screen:\n{screen.strip()}"
+    assert alternate == "0", "the alternate screen was left"
+    assert mouse == "0", "mouse reporting was turned off"
+    assert_stopped_recorded_kept(workspace, profile, family)
+
+
+def test_the_terminal_going_away_stops_the_build_and_the_tui(fake_origin, workspace, tmp_path):
+    """The terminal closes (tmux ends: SIGHUP, and nothing to write to): no hang, no orphan."""
+    profile = ready_to_build(fake_origin, workspace, tmp_path)
+    pane = Pane([sys.executable, "-m", "wizard", str(profile)], workspace, f"wiz{os.getpid()}")
+    try:
+        family = build_and_edit(workspace, profile, pane)
+        tui = psutil.Process(pane.pid)
+    finally:
+        pane.close()
+    tui.wait(timeout=90)  # not our child: its status is tmux's, gone with it
+    assert_stopped_recorded_kept(workspace, profile, family)
