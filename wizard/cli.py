@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from pathlib import Path
@@ -23,7 +24,9 @@ from wizard.errors import (
     Interrupted,
     LockedError,
     OutputClosed,
+    OutputFailed,
     ProfileError,
+    StepFailed,
     UsageError,
     WizardError,
 )
@@ -79,16 +82,27 @@ def main(argv: list[str] | None = None) -> NoReturn:
     from wizard import signals
 
     signals.install_headless()
+    if sys.stdout is None:  # started with ``>&-``: whatever it opens next would take fd 1
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print(
+                f"{PROG}: the standard output is closed; give it one (e.g. > run.log)",
+                file=sys.stderr,
+            )
+        sys.exit(EXIT_BAD_INPUT)
     try:
         try:
             status = run(sys.argv[1:] if argv is None else argv)
         except SystemExit as leaving:  # --help
             status = leaving.code if isinstance(leaving.code, int) else EXIT_OK
         _flush(sys.stdout)
+    except OutputFailed as error:
+        status = _output_failed(str(error))
     except (KeyboardInterrupt, Interrupted):
         status = _interrupted()
     except (OutputClosed, BrokenPipeError):
         status = _output_closed()
+    except OSError as error:  # the final flush: ``>/dev/full``
+        status = _output_failed(f"cannot write the output: {error.strerror or error}")
     signals.settle()
     if signals.received() and status != EXIT_INTERRUPTED:
         status = _interrupted()  # a stop that some code caught on its way still counts
@@ -109,6 +123,15 @@ def _interrupted() -> int:
     with contextlib.suppress(OSError, ValueError, AttributeError):
         print(f"{PROG}: interrupted", file=sys.stderr)
     return EXIT_INTERRUPTED
+
+
+def _output_failed(message: str) -> int:
+    from wizard.sink import silence
+
+    silence(sys.stdout)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"{PROG}: {message}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _output_closed() -> int:
@@ -144,13 +167,23 @@ def run(argv: list[str]) -> int:
     except (ProfileError, UsageError, LockedError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OutputFailed as error:
+        return _output_failed(str(error))
     except (OutputClosed, BrokenPipeError):
         return _output_closed()
     except (KeyboardInterrupt, Interrupted):
         return _interrupted()
+    except StepFailed as error:  # outside a step: one line, and what to do
+        hint = f" ({error.hint})" if error.hint else ""
+        print(f"{PROG}: {error.message}{hint}", file=sys.stderr)
+        return EXIT_FAILED
     except WizardError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except OSError as error:  # the machine, not a bug: a folder that is a file, no permission
+        if error.filename is None and error.errno in (errno.ENOSPC, errno.EIO):
+            return _output_failed(f"cannot write the output: {error.strerror}")
+        return run_failed_on(error)
     except Exception as error:  # a bug in the wizard: say so in one line, trace on request
         if os.environ.get("PHARO_PLUGIN_WIZARD_DEBUG"):
             raise
@@ -160,6 +193,16 @@ def run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+
+
+def run_failed_on(error: OSError) -> int:
+    """An environment problem outside any step: one line saying what and where, exit 1."""
+    from wizard.errors import environment_problem
+
+    problem = environment_problem(error)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"{PROG}: {problem.message} ({problem.hint})", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _check_combinations(args: argparse.Namespace) -> None:

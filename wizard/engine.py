@@ -19,6 +19,7 @@ from wizard.errors import (
     Interrupted,
     OutputClosed,
     StepFailed,
+    environment_problem,
 )
 from wizard.plan import Context, Outcome, Status, Step
 from wizard.profile import save_state
@@ -93,13 +94,16 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
     """Detect, then run one step; record its status in ``state:``."""
     try:
         status = Status(False, "always runs") if step.always_runs else step.detect(ctx)
+        if status.done:
+            return Outcome("skipped", status.reason)
+        log_path = ctx.log_path(step.id)
+        log_file = open_log(log_path)
     except StepFailed as failure:
         return _failed(step, ctx, failure, None)
-    if status.done:
-        return Outcome("skipped", status.reason)
-    log_path = ctx.log_path(step.id)
+    except OSError as error:  # the logs folder is a file, not writable…: the machine, not a bug
+        return _failed(step, ctx, environment_problem(error), None)
     started = time.monotonic()
-    with open_log(log_path) as log:
+    with log_file as log:
         out = StepOutput(sink, log)
         out.line(f"# {step.id}: {step.title} ({status.reason})")
         try:
@@ -112,6 +116,11 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
             return _failed(step, ctx, failure, log_path)
         except (KeyboardInterrupt, Interrupted):
             return _interrupted(step, ctx, out, log_path, started)
+        except OSError as error:  # a folder that is a file, no permission, a full disk
+            failure = environment_problem(error)
+            with contextlib.suppress(OutputClosed, OSError):
+                out.line(failure.message)
+            return _failed(step, ctx, failure, log_path)
         except Exception as error:  # a bug: keep the traceback in the log, not on screen
             import traceback
 

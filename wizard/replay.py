@@ -47,8 +47,14 @@ def replay(
                 + listed(untrusted)
             )
         return _print_plan(steps, ctx, sink)
+    import shutil
+
     from wizard.engine import check_order, run_steps
     from wizard.lock import ProfileLock
+    from wizard.runner import install_hint
+
+    if shutil.which("git") is None:  # before GitPython is imported: it refuses to load
+        raise StepFailed("git is not installed or not on PATH", hint=install_hint("git"))
 
     with ProfileLock(profile.path):
         if start:

@@ -146,7 +146,7 @@ def test_a_stop_signal_to_the_tui_stops_the_build_keeps_typing_restores_the_term
         family = build_and_edit(workspace, profile, pane)
         os.kill(pane.pid, getattr(signal, name))
         pane.wait_until_ended()
-        status = pane.show("pane_dead_status")
+        status = pane.show("pane_dead_status") or "signal " + pane.show("pane_dead_signal")
         alternate, mouse = pane.show("alternate_on"), pane.show("mouse_any_flag")
         screen = pane.screen()
     finally:
