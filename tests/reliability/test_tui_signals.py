@@ -57,7 +57,14 @@ class Pane:
 
     @property
     def ended(self) -> bool:
-        return self.show("pane_dead") == "1"
+        """The program has ended and tmux has its exit status (or the signal that ended it).
+
+        tmux can mark the pane dead when the terminal closes, a moment before it has
+        collected the status: the status is what counts.
+        """
+        if self.show("pane_dead") != "1":
+            return False
+        return bool(self.show("pane_dead_status") or self.show("pane_dead_signal"))
 
     def wait_for(self, predicate, what: str, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
