@@ -26,16 +26,31 @@ import yaml
 from tests.helpers import wizard, write_profile
 from tests.reliability.test_interrupts import alive, slow_launcher
 
+RECORD_STATUS = """
+import subprocess, sys
+status = subprocess.call(sys.argv[2:])
+with open(sys.argv[1] + ".tmp", "w") as file:
+    file.write(str(status))
+import os
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+"""
+
 
 class Pane:
     """A program in a tmux pane of a private tmux server: keys in, screen out, exit status."""
 
     def __init__(self, args: list[str], cwd: Path, socket: str) -> None:
         self.socket = socket
+        self.status_file = cwd.parent / f"{socket}.status"
+        # A small parent in the pane writes the program's exit status to a file: tmux can
+        # mark a pane dead when its terminal closes, before (or without) reading the status.
+        args = [sys.executable, "-c", RECORD_STATUS, str(self.status_file), *args]
         size = ["-x", "120", "-y", "40", "-e", "COLUMNS=120", "-e", "LINES=40"]
         self.tmux("new-session", "-d", "-s", "w", *size, "-c", str(cwd), *args)
         self.tmux("set-option", "-t", "w", "remain-on-exit", "on")
-        self.pid = int(self.show("pane_pid"))
+        parent = psutil.Process(int(self.show("pane_pid")))
+        self.wait_for(lambda: parent.children(), "the program started", check_ended=False)
+        self.pid = parent.children()[0].pid
 
     def tmux(self, *args: str) -> str:
         done = subprocess.run(
@@ -57,19 +72,16 @@ class Pane:
 
     @property
     def ended(self) -> bool:
-        """The program has ended and tmux has its exit status (or the signal that ended it).
+        """The program has ended: its exit status is written."""
+        return self.status_file.exists()
 
-        tmux can mark the pane dead when the terminal closes, a moment before it has
-        collected the status: the status is what counts.
-        """
-        if self.show("pane_dead") != "1":
-            return False
-        return bool(self.show("pane_dead_status") or self.show("pane_dead_signal"))
+    def exit_status(self) -> str:
+        return self.status_file.read_text()
 
-    def wait_for(self, predicate, what: str, timeout: float = 90) -> None:
+    def wait_for(self, predicate, what: str, timeout: float = 90, check_ended=True) -> None:
         deadline = time.monotonic() + timeout
         while not predicate():
-            if self.ended:
+            if check_ended and self.ended:
                 raise AssertionError(f"the TUI ended before: {what}\n{self.screen()}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"never happened: {what}\n{self.screen()}")
@@ -153,7 +165,7 @@ def test_a_stop_signal_to_the_tui_stops_the_build_keeps_typing_restores_the_term
         family = build_and_edit(workspace, profile, pane)
         os.kill(pane.pid, getattr(signal, name))
         pane.wait_until_ended()
-        status = pane.show("pane_dead_status") or "signal " + pane.show("pane_dead_signal")
+        status = pane.exit_status()
         alternate, mouse = pane.show("alternate_on"), pane.show("mouse_any_flag")
         screen = pane.screen()
     finally:
