@@ -48,6 +48,7 @@ from wizard.watch import RoundSummary
 DRAIN_SECONDS = 0.05
 SAVE_DELAY = 1.0
 WATCH_SECONDS = 1.0  # how often the profile file is compared with what was last read or written
+LEAVE_SECONDS = 5.0  # after a stop signal, the most the terminal's restoring may take
 
 
 class WizardApp(RunControl, App[int]):
@@ -82,8 +83,10 @@ class WizardApp(RunControl, App[int]):
         monitor: bool = True,
         save_delay: float = SAVE_DELAY,
         lock: bool = True,
+        signals: bool = False,
     ) -> None:
         super().__init__()
+        self.handle_signals = signals
         self.initial_profile = profile
         self.profiles_dir = profiles_dir
         self.clock = clock
@@ -120,6 +123,8 @@ class WizardApp(RunControl, App[int]):
         return self.session.profile.build.mode if self.session else "two-pass"
 
     def on_mount(self) -> None:
+        if self.handle_signals:
+            self._install_stop_signals()
         self.set_interval(DRAIN_SECONDS, self.drain)
         self.set_interval(WATCH_SECONDS, self.watch_profile_file)
         if self.initial_profile is not None:
@@ -407,6 +412,55 @@ class WizardApp(RunControl, App[int]):
         self.finish()
         self.exit(return_code=130 if self.run_model.exit_code == 130 else 0)
 
+    def _install_stop_signals(self) -> None:
+        """SIGINT, SIGTERM and SIGHUP arrive on the event loop, as calls of :meth:`_stop_signal`.
+
+        Python's default handlers would raise in the middle of Textual's loop (SIGINT) or end
+        the process on the spot (SIGTERM, SIGHUP): a build left running, the terminal left in
+        the alternate screen, the last second of typing lost.
+        """
+        import asyncio
+
+        from wizard.signals import STOP_SIGNALS
+
+        loop = asyncio.get_running_loop()
+        for number in STOP_SIGNALS:
+            loop.add_signal_handler(number, self._stop_signal, number)
+
+    def _stop_signal(self, number: int) -> None:
+        """The first stop signal stops the run and leaves with 130; later ones change nothing."""
+        from wizard import signals
+
+        if signals.note(number):
+            self.call_later(self._stop_and_leave)
+
+    @work(group="signal", exit_on_error=False)
+    async def _stop_and_leave(self) -> None:
+        """Stop the running build's tree (it ends ``interrupted``), keep the typing, exit 130."""
+        self.keep_typed_text()
+        if self.run_model.running:
+            if not self.run_model.cancelling:
+                self.action_stop_run()
+            worker = self.run_worker_handle
+            if worker is not None:
+                with contextlib.suppress(Exception):
+                    await worker.wait()
+            self.drain()
+        self.keep_typed_text()  # the run's state: is saved by the engine; the edits here
+        self.finish()
+        _leave_anyway_after(LEAVE_SECONDS)
+        self.exit(return_code=130)
+
+    def keep_typed_text(self) -> None:
+        """Save what is typed now (not a second later); if the profile cannot be written, the
+        edit goes to the rescue file beside it, which the next start offers."""
+        if self.session is None:
+            return
+        try:
+            self.save_now()
+        except OSError:
+            self.session._rescue()
+
     def finish(self) -> None:
         """Save what is typed, stop what runs, let go of the lock. Safe to call twice."""
         if self.session is not None:
@@ -430,6 +484,20 @@ class WizardApp(RunControl, App[int]):
         super()._handle_exception(error)
 
 
+def _leave_anyway_after(seconds: float) -> None:
+    """End the process with 130 if restoring the terminal hangs.
+
+    After a hang-up the terminal is gone, and Textual can block for ever writing its
+    farewell to it. By then the build is stopped, its step recorded, the typing saved and
+    the lock released: nothing is left to lose by leaving.
+    """
+    import os
+
+    timer = threading.Timer(seconds, os._exit, (130,))
+    timer.daemon = True
+    timer.start()
+
+
 def make_app(profile: Profile | None = None, **options) -> WizardApp:
     """The app factory the CLI and the tests call."""
     return WizardApp(profile, **options)
@@ -451,11 +519,15 @@ def run_app(profile: Path | None) -> int:
     if loaded is not None:
         lock = ProfileLock(loaded.path)
         lock.acquire()
-    app = make_app(loaded)
+    app = make_app(loaded, signals=True)
     app.lock = lock
     try:
         app.run()
     finally:
+        from wizard import signals
+
+        signals.install_headless()  # the loop's handlers left with it: a late signal waits
+
         app.finish()
         from wizard.runner import stop_children
 

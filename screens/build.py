@@ -189,10 +189,10 @@ class BuildScreen(PhaseScreen):
         """Highlight the step that matters: the running one, else the first not done."""
         model = self.wizard.run_model
         wanted = model.current
-        if wanted is None and model.failure is not None:
-            if model.failure is not self._failure_followed:
-                self._failure_followed = model.failure
-                wanted = model.failure[0]
+        failure = model.failure
+        if wanted is None and failure is not None and failure is not self._failure_followed:
+            self._failure_followed = failure
+            wanted = failure[0]
         if wanted is None and plan.has_focus and plan.highlighted is not None:
             return  # the user is choosing a step: leave the highlight alone
         if wanted is None:

@@ -8,8 +8,9 @@ forms never import Textual at all.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -23,7 +24,9 @@ from wizard.errors import (
     Interrupted,
     LockedError,
     OutputClosed,
+    OutputFailed,
     ProfileError,
+    StepFailed,
     UsageError,
     WizardError,
 )
@@ -90,8 +93,74 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """Entry point of the console script."""
-    sys.exit(run(sys.argv[1:] if argv is None else argv))
+    """Entry point of the console script.
+
+    SIGINT, SIGTERM and SIGHUP are handled before anything else, so every form exits 130
+    on them (see :mod:`wizard.signals`); the output is flushed here, while a signal still
+    counts, not in Python's exit where a stalled reader would turn it into a traceback.
+    """
+    from wizard import signals
+
+    signals.install_headless()
+    if sys.stdout is None:  # started with ``>&-``: whatever it opens next would take fd 1
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print(
+                f"{PROG}: the standard output is closed; give it one (e.g. > run.log)",
+                file=sys.stderr,
+            )
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        try:
+            status = run(sys.argv[1:] if argv is None else argv)
+        except SystemExit as leaving:  # --help
+            status = leaving.code if isinstance(leaving.code, int) else EXIT_OK
+        _flush(sys.stdout)
+    except OutputFailed as error:
+        status = _output_failed(str(error))
+    except (KeyboardInterrupt, Interrupted):
+        status = _interrupted()
+    except (OutputClosed, BrokenPipeError):
+        status = _output_closed()
+    except OSError as error:  # the final flush: ``>/dev/full``
+        status = _output_failed(f"cannot write the output: {error.strerror or error}")
+    signals.settle()
+    if signals.received() and status != EXIT_INTERRUPTED:
+        status = _interrupted()  # a stop that some code caught on its way still counts
+    sys.exit(status)
+
+
+def _flush(stream: object) -> None:
+    if stream is not None:
+        stream.flush()  # type: ignore[attr-defined]
+
+
+def _interrupted() -> int:
+    """Say so on stderr; what is still buffered for stdout goes nowhere (its reader may stall)."""
+    from wizard.sink import silence
+
+    if sys.stdout is not None:
+        silence(sys.stdout)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"{PROG}: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def _output_failed(message: str) -> int:
+    from wizard.sink import silence
+
+    silence(sys.stdout)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"{PROG}: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _output_closed() -> int:
+    from wizard.sink import silence
+
+    silence(sys.stdout)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"{PROG}: interrupted: the output was closed", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def run(argv: list[str]) -> int:
@@ -124,18 +193,23 @@ def run(argv: list[str]) -> int:
     except (ProfileError, UsageError, LockedError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OutputFailed as error:
+        return _output_failed(str(error))
     except (OutputClosed, BrokenPipeError):
-        from wizard.sink import silence
-
-        silence(sys.stdout)
-        print(f"{PROG}: interrupted: the output was closed", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _output_closed()
     except (KeyboardInterrupt, Interrupted):
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
+    except StepFailed as error:  # outside a step: one line, and what to do
+        hint = f" ({error.hint})" if error.hint else ""
+        print(f"{PROG}: {error.message}{hint}", file=sys.stderr)
+        return EXIT_FAILED
     except WizardError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except OSError as error:  # the machine, not a bug: a folder that is a file, no permission
+        if error.filename is None and error.errno in (errno.ENOSPC, errno.EIO):
+            return _output_failed(f"cannot write the output: {error.strerror}")
+        return run_failed_on(error)
     except Exception as error:  # a bug in the wizard: say so in one line, trace on request
         if os.environ.get("PHARO_PLUGIN_WIZARD_DEBUG"):
             raise
@@ -145,6 +219,16 @@ def run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+
+
+def run_failed_on(error: OSError) -> int:
+    """An environment problem outside any step: one line saying what and where, exit 1."""
+    from wizard.errors import environment_problem
+
+    problem = environment_problem(error)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"{PROG}: {problem.message} ({problem.hint})", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _check_combinations(args: argparse.Namespace) -> None:
@@ -215,7 +299,6 @@ def _import(name: str, checkout: Path, folder: Path) -> int:
 def _replay(args: argparse.Namespace) -> int:
     from wizard.replay import replay
 
-    signal.signal(signal.SIGTERM, _terminate)
     status = replay(
         Path(args.replay),
         overrides=args.overrides,
@@ -244,13 +327,7 @@ def _replay(args: argparse.Namespace) -> int:
 def _emit_ci(provider: str, profile: str) -> int:
     from wizard.emit_ci import emit_ci_command
 
-    signal.signal(signal.SIGTERM, _terminate)
     return emit_ci_command(provider, Path(profile))
-
-
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM is handled like Ctrl-C: stop the children, record, exit 130."""
-    raise Interrupted("terminated")
 
 
 def _tui(profile: str | None) -> int:

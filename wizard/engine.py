@@ -8,10 +8,19 @@ sink. After every step that ran, the step's status is written back into the prof
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 
-from wizard.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Interrupted, StepFailed
+from wizard.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Interrupted,
+    OutputClosed,
+    StepFailed,
+    environment_problem,
+)
 from wizard.plan import Context, Outcome, Status, Step
 from wizard.profile import save_state
 from wizard.sink import Sink, StepOutput, open_log
@@ -63,6 +72,9 @@ def run_steps(steps: list[Step], ctx: Context, sink: Sink) -> RunResult:
     total = len(steps)
     try:
         for index, step in enumerate(steps, start=1):
+            if _stopping(ctx):  # stopped between two steps: nothing more starts
+                result.exit_code = EXIT_INTERRUPTED
+                break
             sink.step_started(index, total, step)
             outcome = run_one(step, ctx, sink)
             result.outcomes.append((step.id, outcome))
@@ -82,13 +94,16 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
     """Detect, then run one step; record its status in ``state:``."""
     try:
         status = Status(False, "always runs") if step.always_runs else step.detect(ctx)
+        if status.done:
+            return Outcome("skipped", status.reason)
+        log_path = ctx.log_path(step.id)
+        log_file = open_log(log_path)
     except StepFailed as failure:
         return _failed(step, ctx, failure, None)
-    if status.done:
-        return Outcome("skipped", status.reason)
-    log_path = ctx.log_path(step.id)
+    except OSError as error:  # the logs folder is a file, not writable…: the machine, not a bug
+        return _failed(step, ctx, environment_problem(error), None)
     started = time.monotonic()
-    with open_log(log_path) as log:
+    with log_file as log:
         out = StepOutput(sink, log)
         out.line(f"# {step.id}: {step.title} ({status.reason})")
         try:
@@ -96,17 +111,16 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
         except StepFailed as failure:
             for line in [failure.message, *failure.details]:
                 out.line(line)
+            if _stopping(ctx):  # the tool failed because it was being stopped
+                return _interrupted(step, ctx, out, log_path, started)
             return _failed(step, ctx, failure, log_path)
         except (KeyboardInterrupt, Interrupted):
-            _stop_children()
-            out.line("# interrupted: the process tree was stopped")
-            _remember(ctx, step, "interrupted", log_path, started)
-            return Outcome(
-                "interrupted",
-                f"{step.id} was interrupted",
-                log_path,
-                "run the same command again to resume from this step",
-            )
+            return _interrupted(step, ctx, out, log_path, started)
+        except OSError as error:  # a folder that is a file, no permission, a full disk
+            failure = environment_problem(error)
+            with contextlib.suppress(OutputClosed, OSError):
+                out.line(failure.message)
+            return _failed(step, ctx, failure, log_path)
         except Exception as error:  # a bug: keep the traceback in the log, not on screen
             import traceback
 
@@ -118,6 +132,28 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
             return _failed(step, ctx, failure, log_path)
     _remember(ctx, step, "done", log_path, started, step.record(ctx))
     return Outcome("ok", log=log_path)
+
+
+def _interrupted(step: Step, ctx: Context, out: StepOutput, log_path, started) -> Outcome:
+    """Stop what the step started, keep its log, record it ``interrupted``."""
+    _stop_children()
+    with contextlib.suppress(OutputClosed, OSError):  # in the log even when the screen is gone
+        out.line("# interrupted: the process tree was stopped")
+    _remember(ctx, step, "interrupted", log_path, started)
+    return Outcome(
+        "interrupted",
+        f"{step.id} was interrupted",
+        log_path,
+        "run the same command again to resume from this step",
+    )
+
+
+def _stopping(ctx: Context) -> bool:
+    """A stop signal arrived (headless), or the TUI cancelled the run."""
+    from wizard import signals
+
+    token = ctx.token
+    return signals.stopping() or (token is not None and token.cancelled)
 
 
 def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:

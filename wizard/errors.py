@@ -6,6 +6,7 @@ found errors, 2 bad input, 130 interrupted.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 EXIT_OK = 0
@@ -66,6 +67,38 @@ class Interrupted(WizardError):  # noqa: N818 - the user's word for it
 
 class OutputClosed(Interrupted):  # noqa: N818 - it is an interruption, as Ctrl-C is
     """The reader of the wizard's output went away (``… | head``): the run stops as for Ctrl-C."""
+
+
+class OutsideWorkspace(StepFailed, ValueError):
+    """A path the wizard would write leads out of the workspace (a symlink elsewhere)."""
+
+
+class OutputFailed(OutputClosed):  # noqa: N818 - a kind of closed output
+    """Writing the wizard's own output failed (``>/dev/full``, a terminal gone): exit 1."""
+
+
+#: What to do about an environment problem, by errno.
+_ENVIRONMENT_HINTS = {
+    errno.ENOTDIR: "a file stands where the wizard needs a folder: move or rename that file",
+    errno.EISDIR: "a folder stands where the wizard needs a file: move or rename that folder",
+    errno.EACCES: "make that folder writable for you, or move the workspace elsewhere",
+    errno.EPERM: "make that folder writable for you, or move the workspace elsewhere",
+    errno.EROFS: "that file system is read-only: move the workspace elsewhere",
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EEXIST: "something is in the way: move it away",
+}
+
+
+def environment_problem(error: OSError) -> StepFailed:
+    """An OSError from the file system as one line saying what and where, with what to do.
+
+    A folder that is a file, no permission, a full disk: the user's machine, not a bug.
+    """
+    reason = error.strerror or type(error).__name__
+    where = [str(name) for name in (error.filename, error.filename2) if name]
+    message = f"{reason}: {' -> '.join(where)}" if where else reason
+    hint = _ENVIRONMENT_HINTS.get(error.errno or 0, "fix that, then run the same command again")
+    return StepFailed(message, hint=hint)
 
 
 def _display(path: Path) -> str:

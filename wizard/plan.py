@@ -131,7 +131,13 @@ def inside(path: Path, root: Path) -> Path:
     resolved = path.resolve()
     base = root.resolve()
     if resolved != base and base not in resolved.parents:
-        raise ValueError(f"{path} is outside {root}")
+        from wizard.errors import OutsideWorkspace
+
+        raise OutsideWorkspace(
+            f"{path} leads to {resolved}, outside {root}",
+            hint="the wizard writes only inside its workspace: replace the symlink by the "
+            "folder itself, or point the profile's workspace at a folder that holds it",
+        )
     return resolved
 
 

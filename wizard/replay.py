@@ -63,6 +63,12 @@ def replay(
         for entry in missing:
             sink.message(f"a run would refuse: {entry.line()}")
         return _print_plan(steps, ctx, sink)
+    import shutil
+
+    from wizard.runner import install_hint
+
+    if shutil.which("git") is None:  # before GitPython is imported: it refuses to load
+        raise StepFailed("git is not installed or not on PATH", hint=install_hint("git"))
     result = run_plan(plan, steps, ctx, sink, start)
     if result.exit_code == EXIT_OK:
         done = sum(1 for _, outcome in result.outcomes if outcome.kind == "ok")

@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import threading
 from collections import deque
@@ -178,25 +179,63 @@ def _keep_tail(tail: deque[bytes], lines: bytes) -> None:
 def stop_tree(pid: int, grace: float = STOP_GRACE_SECONDS) -> list[int]:
     """Stop a process and every descendant: SIGTERM, then SIGKILL after ``grace`` seconds.
 
-    Answers the pids that were still alive when asked to stop. psutil is loaded here, when
+    The descendants are found twice, by parenthood and by process group (:func:`run` starts
+    each tool as the leader of its own group): a make that forks a new cc while it is being
+    stopped, or a child orphaned when its parent dies first, is still in the group and is
+    stopped with it. Answers the pids that were asked to stop. psutil is loaded here, when
     something must be stopped, not on every run.
     """
     import psutil
 
-    try:
-        root = psutil.Process(pid)
-        family = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
+    group = _own_group(pid)
+    family = _family(pid, group)
+    if not family:
         return []
-    for process in family:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            process.terminate()
+    _send(family, group, signal.SIGTERM)
     _, alive = psutil.wait_procs(family, timeout=grace)
-    for process in alive:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            process.kill()
-    psutil.wait_procs(alive, timeout=grace)
+    late = [p for p in _family(pid, group) if p.pid not in {q.pid for q in family}]
+    if alive or late:
+        _send([*alive, *late], group, signal.SIGKILL)
+        psutil.wait_procs([*alive, *late], timeout=grace)
     return [process.pid for process in family]
+
+
+def _own_group(pid: int) -> int | None:
+    """``pid``'s process group when it leads one of its own (never the wizard's group)."""
+    try:
+        group = os.getpgid(pid)
+    except OSError:
+        return None
+    return group if group == pid and group != os.getpgrp() else None
+
+
+def _family(pid: int, group: int | None) -> list:
+    """The process, its descendants, and the other members of its group."""
+    import psutil
+
+    found: dict[int, psutil.Process] = {}
+    with contextlib.suppress(psutil.NoSuchProcess):
+        root = psutil.Process(pid)
+        found[pid] = root
+        for child in root.children(recursive=True):
+            found[child.pid] = child
+    if group is not None:
+        for process in psutil.process_iter():
+            with contextlib.suppress(psutil.Error, OSError):
+                if process.pid not in found and os.getpgid(process.pid) == group:
+                    found[process.pid] = process
+    return list(found.values())
+
+
+def _send(processes: list, group: int | None, number: signal.Signals) -> None:
+    import psutil
+
+    if group is not None:
+        with contextlib.suppress(OSError):
+            os.killpg(group, number)
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.send_signal(number)
 
 
 def stop_children() -> list[int]:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
-from wizard.errors import OutputClosed
+from wizard.errors import OutputClosed, OutputFailed
 
 if TYPE_CHECKING:
     from wizard.plan import Outcome, Step
@@ -112,6 +112,8 @@ class ConsoleSink:
             buffer.flush()
         except BrokenPipeError:
             self._output_closed()
+        except OSError as error:
+            self._output_failed(error)
 
     def progress(self, percent: int) -> None:
         """Never asked (``shows_progress`` is false)."""
@@ -128,6 +130,13 @@ class ConsoleSink:
             self.stream.flush()
         except BrokenPipeError:
             self._output_closed()
+        except OSError as error:
+            self._output_failed(error)
+
+    def _output_failed(self, error: OSError) -> None:
+        """The output cannot be written (a full disk, a terminal gone): stop as for a close."""
+        silence(self.stream)
+        raise OutputFailed(f"cannot write the output: {error.strerror or error}")
 
     def _output_closed(self) -> None:
         """The reader went away: send what is still to come nowhere, and stop the run."""

@@ -74,8 +74,11 @@ def alive(processes: list[psutil.Process]) -> list[int]:
     return found
 
 
-@pytest.mark.parametrize("step", ["generate", "compile"])
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize(
+    ("step", "sig"),
+    [("generate", signal.SIGINT), ("compile", signal.SIGTERM), ("compile", signal.SIGHUP)],
+    ids=["generate-SIGINT", "compile-SIGTERM", "compile-SIGHUP"],
+)
 def test_signal_during_build_stops_the_tree_and_resumes(
     fake_origin, workspace, tmp_path, step, sig
 ):

@@ -131,6 +131,18 @@ class _CloneProgress:
             )
 
 
+def git_reasons(stderr: str, handler) -> list[str]:
+    """git's own reason for a failed clone (its ``fatal:``/``error:`` lines), last five.
+
+    The progress handler reads git's stderr as it comes, so the error's ``stderr`` is often
+    empty: the reason is in the lines the handler kept aside, not in the exception.
+    """
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    kept = [*getattr(handler, "error_lines", []), *getattr(handler, "other_lines", [])]
+    reasons = [line.strip() for line in kept if line.strip().startswith(("fatal:", "error:"))]
+    return (reasons or lines or [line.strip() for line in kept if line.strip()])[-5:]
+
+
 class Clone(Step):
     id = "clone"
     phase = "setup"
@@ -196,9 +208,10 @@ class Clone(Step):
             shutil.rmtree(partial, ignore_errors=True)
             if ctx.token is not None and ctx.token.cancelled:
                 raise Interrupted("clone cancelled; the unfinished clone was removed") from None
-            details = [line for line in str(error.stderr).splitlines() if line.strip()][-5:]
+            details = git_reasons(str(error.stderr), progress.handler)
             raise StepFailed(
-                f"git clone of {ctx.profile.repository.url} failed",
+                f"git clone of {ctx.profile.repository.url} failed"
+                + (f": {details[-1]}" if details else ""),
                 hint="check repository.url and your network",
                 details=details,
             ) from None
