@@ -531,6 +531,14 @@ def loop_report_text(report: RoundSummary) -> Text:
     text.append(f" in {report.seconds:.1f} s; ran: {', '.join(report.ran) or 'nothing'}")
     if report.exports:
         text.append(f"\nexports: {', '.join(report.exports)}")
+    if report.tried != "not in the plan":
+        text.append(f"\ntry: {report.tried}")
+    if report.tries:
+        from wizard.try_table import table_lines
+
+        bench = any(row.calls_per_second is not None for row in report.tries)
+        for line in table_lines(report.tries, bench):
+            text.append(f"\n  {line}", style="dim")
     for error in report.errors:
         text.append("\n")
         if error.method:

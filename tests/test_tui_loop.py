@@ -1,13 +1,16 @@
 """ctrl+b on the Develop screen (Pilot): the Slang loop without leaving the screen.
 
 A first full build runs headless on the pharo-vm-shaped test repository (its VMMaker
-stand-ins are the test doubles); then the TUI changes a method and runs the loop.
+stand-ins are the test doubles); then the TUI changes a method and runs the loop. The
+profile has an echo primitive with an example: the VMMaker stand-in's C does not compute,
+so an echo (which answers its argument) is what ``try`` can pass in the VM stand-in.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import yaml
 from textual.widgets import Static
 
 from screens.develop import DevelopScreen
@@ -34,6 +37,15 @@ def report(screen: DevelopScreen) -> str:
 
 async def test_ctrl_b_runs_the_loop_and_maps_errors_to_the_method(tmp_path, fake_origin):
     profile = point_at(make_workspace(tmp_path), fake_origin)
+    data = yaml.safe_load(profile.read_text())
+    data["plugin"]["methods"].append(
+        {"source": "primitiveEcho: aString\n\tself primitive: 'primitiveEcho' "
+                   "parameters: #(String).\n\t^ aString\n"}
+    )  # fmt: skip
+    data["plugin"]["examples"] = [
+        {"primitive": "primitiveEcho", "arguments": ["'Hi'"], "answers": "'Hi'"}
+    ]
+    profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     first = wizard("--replay", str(profile), cwd=profile.parent)
     assert first.returncode == 0, first.stdout[-2000:]
 
@@ -66,5 +78,7 @@ async def test_ctrl_b_runs_the_loop_and_maps_errors_to_the_method(tmp_path, fake
         await pilot.press("ctrl+b")
         await wait_for(pilot, lambda: "Build loop 2: ok" in report(screen), PATIENCE)
         text = report(screen)
-        assert "ran: plugin-source, commit, generate, compile, verify" in text
+        assert "ran: plugin-source, commit, generate, compile, verify, try" in text
         assert "exports: getModuleName, setInterpreter, primitiveGetHelloString" in text
+        assert "try: 1/1 as expected" in text
+        assert "primitiveEcho" in text.split("try: 1/1 as expected")[1]

@@ -96,3 +96,19 @@ def test_watch_goes_with_replay_and_not_with_dry_run(workspace):
     dry = wizard("--replay", str(profile), "--dry-run", "--watch", cwd=workspace)
     assert dry.returncode == 2
     assert "does not go with --dry-run" in dry.stderr
+
+
+def test_the_sources_files_are_watched_too(tmp_path):
+    """A save of a ``plugin.sources`` file starts a round as a save of the profile does."""
+    from wizard.watch import fingerprint, watched_files
+
+    made = wizard("--new", "CrcPlugin", "--template", "library", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    profile = tmp_path / "profiles" / "CrcPlugin.yml"
+    files = watched_files(profile)
+    helper = tmp_path / "profiles" / "CrcPlugin" / "crcHelper.c"
+    assert files[0] == profile
+    assert helper in files and helper.with_suffix(".h") in files
+    before = fingerprint(files)
+    helper.write_text(helper.read_text() + "/* changed */\n")
+    assert fingerprint(watched_files(profile)) != before

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from wizard.engine import RunResult
     from wizard.plan import Context
     from wizard.sink import ConsoleSink
+    from wizard.try_table import TryRow
 
 #: How often the watched files are looked at, in seconds.
 POLL_SECONDS = 0.3
@@ -39,6 +40,8 @@ class RoundSummary:
     exports: tuple[str, ...]
     tried: str
     errors: tuple[MappedError, ...] = ()
+    #: The try table's rows when ``try`` called the examples this round.
+    tries: tuple[TryRow, ...] = ()
 
     def line(self) -> str:
         ran = ", ".join(self.ran) or "nothing"
@@ -59,14 +62,7 @@ def watched_files(profile_path: Path) -> list[Path]:
         profile = load_profile(profile_path)
     except ProfileError:
         return files
-    sources = getattr(profile.plugin, "sources", None) or {}
-    if isinstance(sources, dict):
-        groups = list(sources.values())
-    else:
-        groups = [getattr(sources, name, ()) for name in ("common", "unix", "osx", "win")]
-    for group in groups:
-        for name in group or ():
-            files.append(profile_path.parent / str(name))
+    files.extend(profile_path.parent / source.path for source in profile.plugin.sources)
     return files
 
 
@@ -86,10 +82,27 @@ def summarize(number: int, seconds: float, result: RunResult, ctx: Context) -> R
     ran = tuple(step for step, outcome in result.outcomes if outcome.kind == "ok")
     failed = next((o.reason for _, o in result.outcomes if o.kind == "failed"), None)
     exports = library_exports(ctx) if "verify" in ran else ()
-    tried = next((o.kind for step, o in result.outcomes if step == "try"), "not in the plan")
+    tried, tries = try_result(result, ctx)
     details = next((o.details for _, o in result.outcomes if o.kind == "failed"), ())
     errors = tuple(map_errors(details, ctx.plugin))
-    return RoundSummary(number, seconds, ran, failed, exports, tried, errors)
+    return RoundSummary(number, seconds, ran, failed, exports, tried, errors, tries)
+
+
+def try_result(result: RunResult, ctx: Context) -> tuple[str, tuple[TryRow, ...]]:
+    """What ``try`` answered this round: ``2/2 as expected`` and its table's rows, or why
+    there is no table (``skipped``, ``not in the plan``)."""
+    from wizard.try_table import TryRow
+
+    outcome = next((o for step, o in result.outcomes if step == "try"), None)
+    if outcome is None:
+        return "not in the plan", ()
+    entry = ctx.step_state.get("try")
+    table = entry.get("table") if isinstance(entry, dict) else None
+    if outcome.kind not in ("ok", "failed") or not isinstance(table, list) or not table:
+        return outcome.kind, ()
+    rows = tuple(TryRow.from_state(row) for row in table if isinstance(row, dict))
+    passed = sum(1 for row in rows if row.verdict == "ok")
+    return f"{passed}/{len(rows)} as expected", rows
 
 
 def library_exports(ctx: Context) -> tuple[str, ...]:
