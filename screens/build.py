@@ -210,8 +210,14 @@ class BuildScreen(PhaseScreen):
             self.refresh_bindings()
 
     def _show_detail(self, views: dict[str, StepView]) -> None:
-        step = self.query_one(StepList).highlighted_id
+        plan = self.query_one(StepList)
+        step = plan.highlighted_id
         detail = self.query_one("#step-detail", Static)
+        # Which step enter runs, in words: the highlight alone is only a colour.
+        if self.wizard.run_model.running:
+            plan.border_subtitle = "ctrl+x stops the run"
+        else:
+            plan.border_subtitle = f"enter runs {step}" if step in views else ""
         if step is None or step not in views:
             detail.update("[dim]highlight a step to see why it is in its state[/dim]")
             return
