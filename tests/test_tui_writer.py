@@ -264,3 +264,41 @@ async def test_an_outside_edit_that_breaks_the_profile_is_reported_and_nothing_l
         await wait_for(pilot, lambda: rescue.exists() and "not saved" in saved_line(app))
         assert profile.read_text() == "version: 1\nplugin: [broken\n"
     assert yaml.safe_load(rescue.read_text())["plugin"]["methods"][0]["source"].startswith("x")
+
+
+async def test_a_stop_signal_keeps_an_edit_the_profile_cannot_take(tmp_path, monkeypatch):
+    """SIGTERM with an unsaved edit and a profile that refuses the write (immutable): the
+    edit goes to the rescue file, and the next start names that file."""
+    import signal
+    import subprocess
+
+    import screens.app
+    from wizard import signals
+
+    monkeypatch.setattr(signals, "_received", [])  # this process's record of stop signals
+    monkeypatch.setattr(screens.app, "_leave_anyway_after", lambda seconds: None)
+    profile = make_workspace(tmp_path)
+    before = profile.read_text(encoding="utf-8")
+    rescue = profile.with_name(profile.name + ".unsaved")
+    app = app_on(profile, save_delay=3600)  # the edit stays unsaved until the signal
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_develop_editor(pilot)
+            await pilot.press("y", "o", "u", "r", "s")
+            await wait_for(pilot, lambda: app.session.dirty)
+            locked = subprocess.run(["chattr", "+i", str(profile)], capture_output=True)
+            if locked.returncode != 0:
+                pytest.skip("chattr +i is refused on this file system")
+            app._stop_signal(signal.SIGTERM)  # as the event loop calls it for the signal
+            await wait_for(pilot, rescue.exists)
+    finally:
+        subprocess.run(["chattr", "-i", str(profile)], capture_output=True)
+    assert profile.read_text(encoding="utf-8") == before
+    kept = yaml.safe_load(rescue.read_text(encoding="utf-8"))["plugin"]["methods"][0]["source"]
+    assert kept.startswith("yours")
+
+    again = app_on(profile)
+    async with again.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        said = [notice.message for notice in again._notifications]
+        assert any(rescue.name in message for message in said), said
