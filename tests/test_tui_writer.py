@@ -9,6 +9,7 @@ that read the file before that edit and wrote after it would have taken it away.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,11 +35,15 @@ def commented_profile(tmp_path: Path, origin: Path) -> Path:
     text = text.replace(
         "url: https://github.com/pharo-project/pharo-vm.git", f"url: '{origin}'  # local", 1
     )
-    text = text.replace(
-        "    ICEBERG_DEFAULT_REMOTE: httpsUrl\n  jobs: 0",
-        "    # the user's own note on the options\n    BUILD_BUNDLE: false\n  jobs: 2",
-        1,
+    text = re.sub(
+        r"    ICEBERG_DEFAULT_REMOTE: httpsUrl[^\n]*\n",
+        "    # the user's own note on the options\n    BUILD_BUNDLE: false\n",
+        text,
+        count=1,
     )
+    text = re.sub(r"  jobs: 0[^\n]*\n", "  jobs: 2\n", text, count=1)
+    # The template's example needs translated Slang: the VMMaker stand-in's C cannot greet.
+    text = re.sub(r"  examples:\n(?:    [^\n]*\n)+", "", text, count=1)
     assert "BUILD_BUNDLE: false" in text and str(origin) in text
     path.write_text(text, encoding="utf-8")
     return path
