@@ -1,8 +1,9 @@
 """The plan: the ordered steps from an empty folder to a verified, tried plugin library.
 
 A step is small and uniform: an id, a phase, a title, ``detect`` (is it already done? read
-from the disk, never from memory), ``describe`` (what it would do: the exact commands, for
-``--dry-run``) and ``run``. The two build modes are two lists of the same steps.
+from the disk, never from memory), ``actions`` (its work as :mod:`wizard.actions`, which
+``--dry-run`` prints) and ``run`` (which performs those same actions through the context's
+executor). The two build modes are two lists of the same steps.
 
 Step implementations live in ``wizard.steps``; this module only names them, so that
 ``--list-steps`` and argument checking import nothing heavy.
@@ -17,9 +18,12 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from wizard.actions import Executor, lines_of
+
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from wizard.actions import Action
     from wizard.profile import Profile
     from wizard.runner import CancelToken
     from wizard.sink import StepOutput
@@ -74,6 +78,11 @@ class Context:
     bench: bool = False  # --bench: ``try`` also times each example
     cache: dict[str, Any] = field(default_factory=dict)
     token: CancelToken | None = None
+    executor: Executor = field(default_factory=lambda: Executor())
+
+    def perform(self, action: Action, out: StepOutput) -> Any:
+        """Do one action of a step through the executor (a test's may record it)."""
+        return self.executor.perform(action, self, out)
 
     @property
     def plugin(self) -> str:
@@ -153,9 +162,14 @@ class Step:
         """Whether the step's work is already on disk. Must not change anything."""
         raise NotImplementedError
 
-    def describe(self, ctx: Context) -> list[str]:
-        """What ``run`` would do, as commands or sentences, for ``--dry-run``."""
+    def actions(self, ctx: Context) -> list[Action]:
+        """The step's work as actions, planned from what is on disk now; ``run`` performs
+        these (those marked ``when`` only if what it finds asks for them)."""
         raise NotImplementedError
+
+    def describe(self, ctx: Context) -> list[str]:
+        """What ``run`` would do, for ``--dry-run``: the lines of its actions."""
+        return lines_of(self.actions(ctx))
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         """Do the step's work, or raise :class:`wizard.errors.StepFailed`."""
