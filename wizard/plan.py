@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from wizard.profile import Profile
     from wizard.runner import CancelToken
     from wizard.sink import StepOutput
+    from wizard.state import StepRecord
 
 PHASES = ("setup", "develop", "build")
 
@@ -121,8 +122,16 @@ class Context:
         self.cache.clear()
 
     @property
+    def records(self) -> dict[str, StepRecord]:
+        """What ``state: steps:`` says about each step, as typed records: changes nothing."""
+        from wizard.state import step_records
+
+        return step_records(self.profile.state)
+
+    @property
     def step_records(self) -> dict[str, Any]:
-        """What ``state: steps:`` says about each step, for reading: changes nothing."""
+        """``state: steps:`` as the file has it, for the TUI's survey until it reads
+        :attr:`records`; changes nothing."""
         steps = self.profile.state.get("steps")
         return steps if isinstance(steps, dict) else {}
 
