@@ -479,10 +479,9 @@ class PluginsCmake(Step):
     id = "plugins-cmake"
     phase = "build"
     title = "declare the plugin to cmake"
-    takes_mode = True
 
-    def __init__(self, mode: str = "two-pass") -> None:
-        self.commits = mode == "two-pass"  # single pass: the develop commit takes it
+    def __init__(self, commits: bool = True) -> None:
+        self.commits = commits  # single pass: the develop commit takes the plugin list
 
     def detect(self, ctx: Context) -> Status:
         from wizard.checkout import read_layout

@@ -188,10 +188,10 @@ class PluginList(Step):
     phase = "develop"
     title = "add the plugin to VMMaker's external plugins"
 
-    def __init__(self, mode: str = "two-pass") -> None:
-        self.single_pass = mode == "single-pass"
-
-    takes_mode = True
+    def __init__(self, lists_generated_c: bool = False) -> None:
+        #: The single-pass plan also lists the plugin's generated C among VMMaker's outputs
+        #: in vmmaker.cmake, so that cmake accepts the plugin before its C exists.
+        self.lists_generated_c = lists_generated_c
 
     def _lists(self, ctx: Context) -> tuple[str, list[str], list[str]]:
         from wizard.formats.vmmaker_list import find_external_list, wanted_external_plugins
@@ -206,7 +206,7 @@ class PluginList(Step):
 
     def _vmmaker_cmake(self, ctx: Context) -> tuple[str, str] | None:
         """Single pass: vmmaker.cmake's text and the text with the plugin's generated C."""
-        if not self.single_pass:
+        if not self.lists_generated_c:
             return None
         from wizard.formats.plugins_cmake import add_generated_file
 
@@ -234,7 +234,7 @@ class PluginList(Step):
         rewrite = f"rewrite the external: #(...) literal array in {VMMAKER_LIST}"
         add_c = f"add the plugin's generated C to PLUGIN_GENERATED_FILES in {VMMAKER_CMAKE}"
         if _no_checkout(ctx):  # before the clone: the files to edit are not there yet
-            return [Unknown(rewrite), *([Unknown(add_c)] if self.single_pass else [])]
+            return [Unknown(rewrite), *([Unknown(add_c)] if self.lists_generated_c else [])]
         text, _, wanted = self._lists(ctx)
         edited = with_external_plugins(text, wanted)
         actions: list[Action] = [WriteOwned(self.id, VMMAKER_LIST, edited, says=(rewrite,))]
@@ -263,11 +263,12 @@ class PluginList(Step):
                 )
 
 
-def owned_files(ctx: Context, mode: str) -> list[str]:
-    """The checkout files the develop commit contains, in this build mode."""
+def owned_files(ctx: Context, with_build_files: bool) -> list[str]:
+    """The checkout files the develop commit contains; ``with_build_files`` (single pass)
+    adds the plugin list and vmmaker.cmake."""
     files = [class_file(ctx.plugin), VMMAKER_LIST]
     files += [target for target, _ in plugin_sources(ctx)]
-    if mode == "single-pass":
+    if with_build_files:
         files += [checkout_layout(ctx).plugin_list, VMMAKER_CMAKE]
     return files
 
@@ -431,15 +432,16 @@ class Commit(Step):
     id = "commit"
     phase = "develop"
     title = "commit the plugin on its branch"
-    takes_mode = True
 
-    def __init__(self, mode: str = "two-pass") -> None:
-        self.mode = mode
+    def __init__(self, with_build_files: bool = False) -> None:
+        #: The single-pass plan commits the plugin list and vmmaker.cmake here too: it has
+        #: no commit of its own for them.
+        self.with_build_files = with_build_files
 
     def detect(self, ctx: Context) -> Status:
         if not cloned(ctx):
             return Status(False, "no clone yet")
-        files = owned_files(ctx, self.mode)
+        files = owned_files(ctx, self.with_build_files)
         if not ctx.in_checkout(files[0]).exists():
             return Status(False, f"{files[0]} is not written yet")
         from wizard.git_plumbing import GitPlumbing
@@ -464,12 +466,12 @@ class Commit(Step):
 
     def actions(self, ctx: Context) -> list[Action]:
         try:
-            files = owned_files(ctx, self.mode)
+            files = owned_files(ctx, self.with_build_files)
         except StepFailed:  # before the clone: where sources and the plugin list go is unknown
             files = [class_file(ctx.plugin), VMMAKER_LIST]
             if ctx.profile.plugin.sources:
                 files.append("<the plugin's sources in the layout's plugins folder>")
-            if self.mode == "single-pass":
+            if self.with_build_files:
                 files += ["<the layout's plugin list>", VMMAKER_CMAKE]
             return [Unknown(line) for line in commit_commands(files, self.message(ctx))]
         return [CommitPaths(tuple(files), self.message(ctx))]
