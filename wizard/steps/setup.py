@@ -330,7 +330,9 @@ class Branch(Step):
         except StepFailed:  # no clone, or no base branch yet: the run says which
             start = base_branch(ctx) or "<base branch>"
         return [
-            Command(("git", "branch", name, start), ctx.checkout, when="unless it exists"),
+            Command(
+                ("git", "branch", "--no-track", name, start), ctx.checkout, when="unless it exists"
+            ),
             Command(("git", "checkout", name), ctx.checkout),
         ]
 
