@@ -27,7 +27,9 @@ def test_version_and_list_steps(tmp_path):
     assert version.returncode == 0
     assert version.stdout.startswith("pharo-plugin-wizard ")
     steps = wizard("--list-steps", cwd=tmp_path)
-    assert [line.split()[0] for line in steps.stdout.splitlines()] == [r[0] for r in STEP_TABLE]
+    assert [line.split()[0] for line in steps.stdout.splitlines()] == [
+        spec.id for spec in STEP_TABLE
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from wizard.profile import (
     dump_profile,
     load_profile,
     parse_yaml,
-    save_profile,
     save_state,
     validate,
 )
@@ -199,10 +198,10 @@ def test_save_state_appends_when_there_is_no_state(tmp_path):
     assert path.read_text().startswith(MINIMAL)
 
 
-def test_full_save_round_trips_with_tabs_as_blocks(tmp_path):
+def test_dump_round_trips_with_tabs_as_blocks(tmp_path):
     path = write(tmp_path, template_text("RoundTripPlugin"), "RoundTripPlugin.yml")
     profile = load_profile(path)
-    save_profile(profile)
+    path.write_text(dump_profile(profile), encoding="utf-8")
     again = load_profile(path)
     assert again.plugin == profile.plugin
     assert again.repository == profile.repository

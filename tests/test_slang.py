@@ -9,14 +9,30 @@ import pytest
 
 from wizard.formats.proxy_api import proxy_selectors, understood_by_proxy
 from wizard.profile import Method, Plugin
+from wizard.selectors import selector_of_pattern
 from wizard.slang import (
     Diagnostic,
+    _parse,
+    _position,
+    _sends,
+    _syntax,
     c_function_name,
     exported_primitives,
     lint,
-    parse_errors,
-    proxy_sends,
 )
+
+
+def parse_errors(source: str) -> list[Diagnostic]:
+    """Syntax errors in one method source, as ``lint`` finds them (1-based line, column)."""
+    data, root = _parse(source)
+    return _syntax(data, root, selector_of_pattern(source) or "", "instance")
+
+
+def proxy_sends(source: str) -> list[tuple[str, int, int]]:
+    """Every send to ``interpreterProxy``, as ``lint`` finds them: (selector, line, column)."""
+    data, root = _parse(source)
+    return [(sel, *_position(data, node)) for sel, node in _sends(data, root)]
+
 
 # A few methods in the shape of smalltalksrc/VMMaker/InterpreterProxy.class.st.
 PROXY_TEXT = "".join(

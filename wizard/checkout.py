@@ -128,10 +128,9 @@ class CheckoutFacts:
 
 def recorded_digest(ctx: Context, relative: str) -> str | None:
     """The digest of what the wizard last wrote to ``relative``, from ``state:``."""
-    for entry in ctx.step_records.values():
-        files = entry.get("files") if isinstance(entry, dict) else None
-        if isinstance(files, dict) and relative in files:
-            return files[relative]
+    for record in ctx.records.values():
+        if relative in record.files:
+            return record.files[relative]
     return None
 
 

@@ -272,9 +272,9 @@ def _check_combinations(args: argparse.Namespace) -> None:
 def _list_steps() -> int:
     from wizard.plan import STEP_TABLE
 
-    width = max(len(row[0]) for row in STEP_TABLE)
-    for step_id, _, title, _ in STEP_TABLE:
-        print(f"{step_id:<{width}}  {title}")
+    width = max(len(spec.id) for spec in STEP_TABLE)
+    for spec in STEP_TABLE:
+        print(f"{spec.id:<{width}}  {spec.title}")
     return EXIT_OK
 
 

@@ -24,6 +24,7 @@ from wizard.errors import (
 from wizard.plan import Context, Outcome, Status, Step
 from wizard.profile import save_state
 from wizard.sink import Sink, StepOutput, open_log
+from wizard.state import StepRecord
 
 
 @dataclass
@@ -165,16 +166,19 @@ def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
 
 
 def _remember(ctx: Context, step: Step, status: str, log_path, started, extra=None) -> None:
-    """Write the step's status into ``state:`` and save it, keeping the rest of the file."""
-    entry = dict(ctx.step_records.get(step.id) or {})
-    entry.update(status=status, time=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
+    """Write the step's record into ``state:`` and save it, keeping the rest of the file.
+
+    The record keeps what the step wrote during its run (the files' digests, the try table).
+    """
+    record = StepRecord.read(ctx.step_state.get(step.id))
+    record.status = status
+    record.time = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
     if started is not None:
-        entry["seconds"] = round(time.monotonic() - started, 1)
+        record.seconds = round(time.monotonic() - started, 1)
     if log_path is not None:
-        entry["log"] = str(log_path.relative_to(ctx.workspace))
-    if extra:
-        entry.update(extra)
-    ctx.step_state[step.id] = entry
+        record.log = str(log_path.relative_to(ctx.workspace))
+    record.facts.update(extra or {})
+    ctx.step_state[step.id] = record.as_entry()
     if not ctx.dry_run:
         save_state(ctx.profile)
 

@@ -1,8 +1,10 @@
 """The plan: the ordered steps from an empty folder to a verified, tried plugin library.
 
 A step is small and uniform: an id, a phase, a title, ``detect`` (is it already done? read
-from the disk, never from memory), ``describe`` (what it would do: the exact commands, for
-``--dry-run``) and ``run``. The two build modes are two lists of the same steps.
+from the disk, never from memory), ``actions`` (its work as :mod:`wizard.actions`, which
+``--dry-run`` prints) and ``run`` (which performs those same actions through the context's
+executor). The two build modes are two plans, :data:`TWO_PASS` and :data:`SINGLE_PASS`: the
+same step ids, and where a step differs by mode, its variant is given at construction.
 
 Step implementations live in ``wizard.steps``; this module only names them, so that
 ``--list-steps`` and argument checking import nothing heavy.
@@ -11,18 +13,23 @@ Step implementations live in ``wizard.steps``; this module only names them, so t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import importlib
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from wizard.actions import Executor, lines_of
+
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from wizard.actions import Action
     from wizard.profile import Profile
     from wizard.runner import CancelToken
     from wizard.sink import StepOutput
+    from wizard.state import StepRecord
 
 PHASES = ("setup", "develop", "build")
 
@@ -74,6 +81,11 @@ class Context:
     bench: bool = False  # --bench: ``try`` also times each example
     cache: dict[str, Any] = field(default_factory=dict)
     token: CancelToken | None = None
+    executor: Executor = field(default_factory=lambda: Executor())
+
+    def perform(self, action: Action, out: StepOutput) -> Any:
+        """Do one action of a step through the executor (a test's may record it)."""
+        return self.executor.perform(action, self, out)
 
     @property
     def plugin(self) -> str:
@@ -112,8 +124,16 @@ class Context:
         self.cache.clear()
 
     @property
+    def records(self) -> dict[str, StepRecord]:
+        """What ``state: steps:`` says about each step, as typed records: changes nothing."""
+        from wizard.state import step_records
+
+        return step_records(self.profile.state)
+
+    @property
     def step_records(self) -> dict[str, Any]:
-        """What ``state: steps:`` says about each step, for reading: changes nothing."""
+        """``state: steps:`` as the file has it, for the TUI's survey until it reads
+        :attr:`records`; changes nothing."""
         steps = self.profile.state.get("steps")
         return steps if isinstance(steps, dict) else {}
 
@@ -153,9 +173,14 @@ class Step:
         """Whether the step's work is already on disk. Must not change anything."""
         raise NotImplementedError
 
-    def describe(self, ctx: Context) -> list[str]:
-        """What ``run`` would do, as commands or sentences, for ``--dry-run``."""
+    def actions(self, ctx: Context) -> list[Action]:
+        """The step's work as actions, planned from what is on disk now; ``run`` performs
+        these (those marked ``when`` only if what it finds asks for them)."""
         raise NotImplementedError
+
+    def describe(self, ctx: Context) -> list[str]:
+        """What ``run`` would do, for ``--dry-run``: the lines of its actions."""
+        return lines_of(self.actions(ctx))
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         """Do the step's work, or raise :class:`wizard.errors.StepFailed`."""
@@ -166,66 +191,107 @@ class Step:
         return {}
 
 
-# Step ids, titles and where they are implemented, in the order of the two-pass plan.
-STEP_TABLE: tuple[tuple[str, str, str, str], ...] = (
-    ("clone", "setup", "clone pharo-vm", "wizard.steps.setup:Clone"),
-    ("checkout", "setup", "check out the base branch", "wizard.steps.setup:Checkout"),
-    ("branch", "setup", "create and check out the plugin branch", "wizard.steps.setup:Branch"),
-    ("plugin-source", "develop", "write the plugin class (Tonel)", "wizard.steps.develop:PluginSource"),
-    ("plugin-list", "develop", "add the plugin to VMMaker's external plugins", "wizard.steps.develop:PluginList"),
-    ("commit", "develop", "commit the plugin on its branch", "wizard.steps.develop:Commit"),
-    ("configure", "build", "configure the build (cmake)", "wizard.steps.build:Configure"),
-    ("generate", "build", "generate the C sources (first make install)", "wizard.steps.build:Generate"),
-    ("plugins-cmake", "build", "declare the plugin to cmake", "wizard.steps.build:PluginsCmake"),
-    ("reconfigure", "build", "configure again with the plugin (cmake)", "wizard.steps.build:Reconfigure"),
-    ("compile", "build", "build the plugin library (second make install)", "wizard.steps.build:Compile"),
-    ("verify", "build", "find and check the plugin library", "wizard.steps.build:Verify"),
-    ("try", "build", "call the examples in the built VM", "wizard.steps.trying:Try"),
+@dataclass(frozen=True)
+class StepSpec:
+    """One step of a plan, named without importing it: its id, phase, title, where it is
+    implemented, and the variant its class is built with in this plan."""
+
+    id: str
+    phase: str
+    title: str
+    home: str  # "module:Class"
+    variant: tuple[tuple[str, Any], ...] = ()
+
+    def load(self) -> Step:
+        """The step object, its module imported only now (a run needs it)."""
+        module_name, _, class_name = self.home.partition(":")
+        step_class = getattr(importlib.import_module(module_name), class_name)
+        return step_class(**dict(self.variant))
+
+
+SETUP, DEVELOP, BUILD = "wizard.steps.setup", "wizard.steps.develop", "wizard.steps.build"
+
+CLONE = StepSpec("clone", "setup", "clone pharo-vm", f"{SETUP}:Clone")
+CHECKOUT = StepSpec("checkout", "setup", "check out the base branch", f"{SETUP}:Checkout")
+BRANCH = StepSpec("branch", "setup", "create and check out the plugin branch", f"{SETUP}:Branch")
+PLUGIN_SOURCE = StepSpec(
+    "plugin-source", "develop", "write the plugin class (Tonel)", f"{DEVELOP}:PluginSource"
+)
+PLUGIN_LIST = StepSpec(
+    "plugin-list",
+    "develop",
+    "add the plugin to VMMaker's external plugins",
+    f"{DEVELOP}:PluginList",
+)
+COMMIT = StepSpec("commit", "develop", "commit the plugin on its branch", f"{DEVELOP}:Commit")
+CONFIGURE = StepSpec("configure", "build", "configure the build (cmake)", f"{BUILD}:Configure")
+GENERATE = StepSpec(
+    "generate", "build", "generate the C sources (first make install)", f"{BUILD}:Generate"
+)
+PLUGINS_CMAKE = StepSpec(
+    "plugins-cmake", "build", "declare the plugin to cmake", f"{BUILD}:PluginsCmake"
+)
+RECONFIGURE = StepSpec(
+    "reconfigure", "build", "configure again with the plugin (cmake)", f"{BUILD}:Reconfigure"
+)
+COMPILE = StepSpec(
+    "compile", "build", "build the plugin library (second make install)", f"{BUILD}:Compile"
+)
+VERIFY = StepSpec("verify", "build", "find and check the plugin library", f"{BUILD}:Verify")
+TRY = StepSpec("try", "build", "call the examples in the built VM", "wizard.steps.trying:Try")  # fmt: skip
+
+
+def _variant(spec: StepSpec, **variant: Any) -> StepSpec:
+    return dataclasses.replace(spec, variant=tuple(variant.items()))
+
+
+#: The article's procedure: generate the C first, then declare the plugin to cmake (which
+#: refuses a plugin whose C does not exist yet), configure again and build the library.
+#: The plugin's declaration is committed by its own step.
+TWO_PASS: tuple[StepSpec, ...] = (
+    CLONE, CHECKOUT, BRANCH,
+    PLUGIN_SOURCE, PLUGIN_LIST, COMMIT,
+    CONFIGURE, GENERATE, _variant(PLUGINS_CMAKE, commits=True), RECONFIGURE, COMPILE,
+    VERIFY, TRY,
 )  # fmt: skip
 
-PLANS: dict[str, tuple[str, ...]] = {
-    "two-pass": tuple(row[0] for row in STEP_TABLE),
-    "single-pass": (
-        "clone",
-        "checkout",
-        "branch",
-        "plugin-source",
-        "plugin-list",
-        "plugins-cmake",
-        "commit",
-        "configure",
-        "compile",
-        "verify",
-        "try",
-    ),
-}
+#: One configure and one build: VMMaker's outputs list the plugin's generated C, so cmake
+#: accepts the declaration before the C exists; the develop commit takes both files.
+SINGLE_PASS: tuple[StepSpec, ...] = (
+    CLONE, CHECKOUT, BRANCH,
+    PLUGIN_SOURCE, _variant(PLUGIN_LIST, lists_generated_c=True),
+    _variant(PLUGINS_CMAKE, commits=False), _variant(COMMIT, with_build_files=True),
+    CONFIGURE, COMPILE,
+    VERIFY, TRY,
+)  # fmt: skip
 
-_TITLES = {row[0]: row[2] for row in STEP_TABLE}
-_PHASES = {row[0]: row[1] for row in STEP_TABLE}
-_HOMES = {row[0]: row[3] for row in STEP_TABLE}
+PLANS: dict[str, tuple[StepSpec, ...]] = {"two-pass": TWO_PASS, "single-pass": SINGLE_PASS}
+
+#: Every step once, in the order of the two-pass plan (which has them all): ``--list-steps``.
+STEP_TABLE: tuple[StepSpec, ...] = TWO_PASS
+
+_SPECS = {spec.id: spec for spec in STEP_TABLE}
 
 
 def step_ids(mode: str = "two-pass") -> tuple[str, ...]:
-    return PLANS[mode]
+    return tuple(spec.id for spec in PLANS[mode])
 
 
 def title_of(step_id: str) -> str:
-    return _TITLES[step_id]
+    return _SPECS[step_id].title
 
 
 def phase_of(step_id: str) -> str:
-    return _PHASES[step_id]
+    return _SPECS[step_id].phase
 
 
 def load_step(step_id: str, mode: str) -> Step:
-    """The step object for an id, imported only when a run needs it."""
-    module_name, _, class_name = _HOMES[step_id].partition(":")
-    step_class = getattr(importlib.import_module(module_name), class_name)
-    return step_class(mode) if getattr(step_class, "takes_mode", False) else step_class()
+    """The step object for an id, in the variant the mode's plan builds it with."""
+    return next(spec for spec in PLANS[mode] if spec.id == step_id).load()
 
 
 def build_plan(mode: str) -> list[Step]:
-    return [load_step(step_id, mode) for step_id in PLANS[mode]]
+    return [spec.load() for spec in PLANS[mode]]
 
 
 def slice_plan(ids: tuple[str, ...], start: str | None, stop: str | None) -> tuple[str, ...]:

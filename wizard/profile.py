@@ -1,17 +1,17 @@
-"""The profile: one YAML file per plugin, loaded, validated, defaulted and saved.
+"""The profile: one YAML file per plugin, loaded, validated and defaulted.
 
 A profile is data, never code: it is read with ``safe_load`` semantics (the SafeLoader's
 composer and constructor), anchors and aliases are refused before anything is expanded, and
 every rejection is a single :class:`ProfileError` line that names the file, the line and the
-field.  Saving is atomic (a temporary file beside it, then a rename) and a file that did not
-load is never written.
+field.  The file is written by its one writer (:mod:`wizard.writer`), atomically (a
+temporary file beside it, then a rename), and never with a text that would not load.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,7 +28,6 @@ DEFAULT_URL = "https://github.com/pharo-project/pharo-vm.git"
 BUILD_MODES = ("two-pass", "single-pass")
 REGENERATE_WAYS = ("plugin", "image")
 SIDES = ("instance", "class")
-STEP_STATUSES = ("done", "failed", "interrupted")
 RESERVED_WORDS = frozenset({"self", "super", "true", "false", "nil", "thisContext"})
 
 CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
@@ -546,8 +545,12 @@ class _Validator:
                     here, f"must be a mapping (status, time, log…), not {_kind(record)}"
                 )
             status = record.get("status")
-            if status is not None and status not in STEP_STATUSES:
-                raise self.fail((*here, "status"), f"{_short(status)} is not a step status")
+            if status is not None:
+                from wizard.state import status_word
+
+                if status_word(status) is None:
+                    raise self.fail((*here, "status"), f"{_short(status)} is not a step status")
+                record["status"] = status_word(status)  # one vocabulary: "ok" is read as done
             for key in ("time", "log", "commit", "base_branch"):
                 if key in record and not isinstance(record[key], str):
                     raise self.fail((*here, key), f"must be text, not {_kind(record[key])}")
@@ -1024,13 +1027,6 @@ class _StateDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: igno
 _StateDumper.add_representer(str, _represent_text)
 
 
-def save_profile(profile: Profile) -> None:
-    """Write the whole profile atomically (the TUI's save)."""
-    text = dump_profile(profile)
-    validate(parse_yaml(text, profile.path)[0], profile.path)  # never write what would not load
-    write_atomically(profile.path, text)
-
-
 def save_state(profile: Profile) -> None:
     """Write ``profile.state`` back into the file, leaving every other line as it is.
 
@@ -1142,8 +1138,3 @@ def write_atomically(path: Path, text: str) -> None:
 def with_plugin(profile: Profile, **changes: Any) -> Profile:
     """A copy of the profile with plugin fields changed (the TUI edits through this)."""
     return replace(profile, plugin=replace(profile.plugin, **changes))
-
-
-def iter_fields(lines: dict[Field, int]) -> Iterator[str]:
-    """The dotted names of every field found in a file (for error messages and tests)."""
-    return (_dotted(where) for where in lines)

@@ -106,7 +106,12 @@ def _print_plan(steps, ctx: Context, sink: ConsoleSink) -> int:
             sink.message(f"would skip: already done ({status.reason})")
             continue
         sink.message(f"would run: {status.reason if status else 'always runs'}")
-        for line in step.describe(ctx):
+        try:
+            lines = step.describe(ctx)  # the lines of the very actions its run performs
+        except StepFailed as failure:
+            sink.message(f"would fail: {failure.message}")
+            continue
+        for line in lines:
             sink.message(f"    {line}")
     return EXIT_OK if steps else EXIT_BAD_INPUT
 

@@ -30,7 +30,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from wizard.formats.proxy_api import suggest
 from wizard.profile import Plugin
-from wizard.selectors import argument_count, selector_of_pattern
+from wizard.selectors import argument_count
 
 CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
 PROXY = "interpreterProxy"
@@ -103,12 +103,6 @@ def _parse(source: str) -> tuple[bytes, Node]:
 
 
 # --------------------------------------------------------------------------- parsing
-
-
-def parse_errors(source: str) -> list[Diagnostic]:
-    """Syntax errors in one method source (ERROR and MISSING nodes), 1-based line and column."""
-    data, root = _parse(source)
-    return _syntax(data, root, selector_of_pattern(source) or "", "instance")
 
 
 def _syntax(data: bytes, root: Node, selector: str, side: str) -> list[Diagnostic]:
@@ -303,12 +297,6 @@ def _method_body(root: Node) -> Node | None:
                 if part.type == "method_body":
                     return part
     return None
-
-
-def proxy_sends(source: str) -> list[tuple[str, int, int]]:
-    """Every message sent to ``interpreterProxy`` in a method: (selector, line, column)."""
-    data, root = _parse(source)
-    return [(sel, *_position(data, node)) for sel, node in _sends(data, root)]
 
 
 def _sends(data: bytes, root: Node) -> Iterator[tuple[str, Node]]:

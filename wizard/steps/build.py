@@ -9,9 +9,11 @@ single-pass plan lists the C among VMMaker's outputs instead, so one configure s
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wizard.actions import Action, Check, Command, Unknown, WriteFile, WriteOwned
 from wizard.artifacts import find_library, inspect_library, library_candidates
 from wizard.checkout import (
     checkout_layout,
@@ -19,7 +21,6 @@ from wizard.checkout import (
     generated_c,
     read_checkout_file,
     read_text,
-    write_owned,
 )
 from wizard.errors import StepFailed
 from wizard.plan import Context, Status, Step
@@ -141,11 +142,9 @@ def first_matches(
     return found
 
 
-def run_tool(ctx: Context, args: list[str], out: StepOutput) -> int:
-    """Run cmake (or make through it) in the workspace; cancellable from the TUI."""
-    from wizard.runner import run
-
-    return run(args, out, cwd=ctx.workspace, token=ctx.token).returncode
+def run_tool(ctx: Context, command: Command, out: StepOutput) -> int:
+    """Perform a command (cmake, make through it, VMMaker's VM); answer its exit status."""
+    return ctx.perform(command, out).returncode
 
 
 def generated_path(ctx: Context) -> Path:
@@ -170,33 +169,41 @@ def is_generated(ctx: Context) -> bool:
     return path.is_file() and not is_placeholder(path)
 
 
-def write_placeholder_if_declared(ctx: Context, out: StepOutput) -> None:
+def placeholder_action(ctx: Context) -> Action:
     """Let a fresh build folder configure when the plugin list already declares the plugin.
 
     In the two-pass procedure the plugin is declared only after its C was generated, but a
     second build folder (CI, ``rm -rf build``, a colleague on the plugin branch) meets the
     declaration first, and cmake refuses a source file that does not exist yet. An empty
     placeholder satisfies cmake; the first build's VMMaker run (its outputs are missing)
-    writes the real C over it, and ``generate`` is not done until it has.
+    writes the real C over it, and ``generate`` is not done until it has. Performed only
+    when :func:`placeholder_needed`.
     """
-    from wizard.formats.plugins_cmake import count_plugin_declarations
+    from wizard.checkout import read_layout
+    from wizard.formats.layout import UnknownLayout
 
-    path = generated_path(ctx)
-    plugin_list = checkout_layout(ctx).plugin_list
-    text = read_text(ctx.in_checkout(plugin_list)) or ""
-    if path.exists() or not count_plugin_declarations(text, ctx.plugin):
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
+    when = "only when the plugin list declares the plugin and its C does not exist yet"
+    try:
+        plugin_list = read_layout(ctx.checkout).plugin_list
+    except UnknownLayout:
+        return Unknown(f"write a placeholder {generated_c(ctx.plugin)}   ({when})")
+    text = (
         f"/* {PLACEHOLDER_MARK}: {plugin_list} declares {ctx.plugin}, whose C VMMaker writes\n"
         "   during the first build; cmake needs the file to exist in order to configure.\n"
-        "   The generate step's build replaces this file. */\n",
-        encoding="utf-8",
+        "   The generate step's build replaces this file. */\n"
     )
-    out.line(
-        f"{plugin_list} already declares {ctx.plugin} but its C is not generated yet: wrote a "
-        f"placeholder {generated_c(ctx.plugin)} so that cmake can configure; VMMaker replaces it"
+    return WriteFile(
+        generated_path(ctx), text, says=f"write a placeholder {generated_path(ctx)}", when=when
     )
+
+
+def placeholder_needed(ctx: Context) -> bool:
+    """Whether the plugin list declares the plugin while its generated C does not exist."""
+    from wizard.formats.plugins_cmake import count_plugin_declarations
+
+    plugin_list = checkout_layout(ctx).plugin_list
+    text = read_text(ctx.in_checkout(plugin_list)) or ""
+    return not generated_path(ctx).exists() and bool(count_plugin_declarations(text, ctx.plugin))
 
 
 def _newer(path: Path, than: Path) -> bool:
@@ -214,17 +221,24 @@ class Configure(Step):
     def detect(self, ctx: Context) -> Status:
         return configured_status(ctx)
 
-    def describe(self, ctx: Context) -> list[str]:
-        return [" ".join(cmake_configure_args(ctx))]
+    def actions(self, ctx: Context) -> list[Action]:
+        return [placeholder_action(ctx), Command(tuple(cmake_configure_args(ctx)), ctx.workspace)]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         ctx.build_dir.mkdir(parents=True, exist_ok=True)
-        write_placeholder_if_declared(ctx, out)
-        args = cmake_configure_args(ctx)
+        placeholder, cmake = self.actions(ctx)
+        if placeholder_needed(ctx):
+            ctx.perform(placeholder, out)
+            plugin_list = checkout_layout(ctx).plugin_list
+            out.line(
+                f"{plugin_list} already declares {ctx.plugin} but its C is not generated yet: "
+                f"wrote a placeholder {generated_c(ctx.plugin)} so that cmake can configure; "
+                "VMMaker replaces it"
+            )
         for name in stale_options(ctx):
             out.line(f"{name} was set by an earlier configure and is no longer wanted: -U{name}")
         record_options(ctx, keep_previous=True)
-        if run_tool(ctx, args, out) != 0:
+        if run_tool(ctx, cmake, out) != 0:
             self.fail(ctx)
         record_options(ctx, keep_previous=False)
 
@@ -310,7 +324,7 @@ class Generate(Step):
             return "plugin"
         return "image"
 
-    def describe(self, ctx: Context) -> list[str]:
+    def actions(self, ctx: Context) -> list[Action]:
         from wizard.slang_loop import regenerate_command, vmmaker_folder, vmmaker_vm
 
         way = self.way(ctx)
@@ -318,28 +332,31 @@ class Generate(Step):
             vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
             source = ctx.in_checkout(class_file(ctx.plugin))
             command = regenerate_command(ctx.build_dir, vm, source, ctx.plugin)
-            return ["regenerate the plugin alone in the build's VMMaker image:", " ".join(command)]
-        lines = [" ".join(cmake_install_args(ctx))]
+            return [
+                Command(
+                    tuple(command),
+                    ctx.workspace,
+                    says="regenerate the plugin alone in the build's VMMaker image:",
+                )
+            ]
+        install = Command(tuple(cmake_install_args(ctx)), ctx.workspace)
         if way == "image":
-            lines.insert(
-                0,
-                "remove the VMMaker image, its step stamps and the plugin's C (kept aside), "
-                "so that cmake builds the image again (needs the network)",
-            )
-        return lines
+            return [ForgetImage(ctx.build_dir, ctx.plugin), install]
+        return [install]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.slang_loop import PreviousC
 
         way = self.way(ctx)
+        *forget, command = self.actions(ctx)
         if way == "plugin":
-            self.regenerate_in_image(ctx, out)
+            self.regenerate_in_image(ctx, command, out)
             return
         previous = PreviousC.keep(ctx.build_dir, ctx.plugin) if way == "image" else None
-        if way == "image":
-            self.forget_image(ctx, out)
+        for action in forget:
+            ctx.perform(action, out)
         try:
-            if run_tool(ctx, cmake_install_args(ctx), out) != 0:
+            if run_tool(ctx, command, out) != 0:
                 fail_build(ctx, self.id)
             if not is_generated(ctx):
                 raise StepFailed(
@@ -357,12 +374,10 @@ class Generate(Step):
                     out.line(f"put the previous {path.relative_to(ctx.build_dir)} back")
             raise
 
-    def regenerate_in_image(self, ctx: Context, out: StepOutput) -> None:
+    def regenerate_in_image(self, ctx: Context, command: Command, out: StepOutput) -> None:
         """The Slang loop: ``regenerate-plugin.st`` in the build's VMMaker image."""
-        from wizard.slang_loop import PreviousC, regenerate_command, vmmaker_vm
+        from wizard.slang_loop import PreviousC
 
-        vm = vmmaker_vm(ctx.build_dir)
-        assert vm is not None  # way() checked it
         out.line(
             "the plugin class changed: regenerating it alone in the build's VMMaker image "
             "(build.regenerate: plugin; the image is not saved)"
@@ -370,7 +385,7 @@ class Generate(Step):
         previous = PreviousC.keep(ctx.build_dir, ctx.plugin)
         source = ctx.in_checkout(class_file(ctx.plugin))
         try:
-            status = run_tool(ctx, regenerate_command(ctx.build_dir, vm, source, ctx.plugin), out)
+            status = run_tool(ctx, command, out)
         except BaseException:  # Ctrl-C: VMMaker may have deleted a C file, put the pair back
             previous.restore()
             raise
@@ -396,17 +411,30 @@ class Generate(Step):
             details=errors,
         )
 
-    @staticmethod
-    def forget_image(ctx: Context, out: StepOutput) -> None:
-        """The slow way (pharo-vm-notes §2.3–2.4): cmake rebuilds the VMMaker image."""
+
+@dataclass(frozen=True)
+class ForgetImage(Action):
+    """The slow way (pharo-vm-notes §2.3–2.4): remove the VMMaker image, its step stamps and
+    the plugin's C, so that cmake builds the image again (:func:`wizard.slang_loop.forget_image`)."""
+
+    build_dir: Path
+    plugin: str
+
+    def lines(self) -> list[str]:
+        return [
+            "remove the VMMaker image, its step stamps and the plugin's C (kept aside), "
+            "so that cmake builds the image again (needs the network)"
+        ]
+
+    def perform(self, ctx: Context, out: StepOutput) -> None:
         from wizard.slang_loop import forget_image
 
         out.line(
             "build.regenerate: image: the VMMaker image is rebuilt so that it loads the changed "
             "class, and the whole VM is generated again (this needs the network)"
         )
-        for path in forget_image(ctx.build_dir, ctx.plugin):
-            out.line(f"removed {path.relative_to(ctx.build_dir)}")
+        for path in forget_image(self.build_dir, self.plugin):
+            out.line(f"removed {path.relative_to(self.build_dir)}")
 
 
 def fail_build(ctx: Context, step_id: str) -> None:
@@ -451,10 +479,9 @@ class PluginsCmake(Step):
     id = "plugins-cmake"
     phase = "build"
     title = "declare the plugin to cmake"
-    takes_mode = True
 
-    def __init__(self, mode: str = "two-pass") -> None:
-        self.commits = mode == "two-pass"  # single pass: the develop commit takes it
+    def __init__(self, commits: bool = True) -> None:
+        self.commits = commits  # single pass: the develop commit takes the plugin list
 
     def detect(self, ctx: Context) -> Status:
         from wizard.checkout import read_layout
@@ -483,33 +510,39 @@ class PluginsCmake(Step):
                 return Status(False, f"{plugin_list} declares {ctx.plugin}, not committed yet")
         return Status(True, f"{plugin_list} declares {ctx.plugin} once")
 
-    def describe(self, ctx: Context) -> list[str]:
+    def actions(self, ctx: Context) -> list[Action]:
         from wizard.checkout import read_layout
         from wizard.formats.layout import UnknownLayout
 
         try:
             layout = read_layout(ctx.checkout)
         except UnknownLayout:
-            return [
+            links = plugin_links(ctx)
+            says = [
                 f"add add_vm_plugin({ctx.plugin} …) to the checkout's plugin list: "
                 "cmake/plugins.cmake in the 2025 layout, plugins.cmake in the 2024 one "
                 "(read from CMakeLists.txt once the checkout is there)",
-                *(
-                    ["right after it, what the plugin links and defines:"]
-                    + plugin_links(ctx).splitlines()
-                    if plugin_links(ctx)
-                    else []
-                ),
-            ]
-        lines = [
-            f"add to {layout.plugin_list} ({layout.name}):",
+                *(["right after it, what the plugin links and defines:", *links.splitlines()]
+                  if links else []),
+            ]  # fmt: skip
+            return [Unknown(line) for line in says]
+        plugin_list = layout.plugin_list
+        text = read_checkout_file(ctx, plugin_list)
+        try:
+            new_text = layout.declare(text, ctx.plugin, plugin_links(ctx))
+        except ValueError as error:
+            raise StepFailed(f"{plugin_list}: {error}") from None
+        says = (
+            f"add to {plugin_list} ({layout.name}):",
             *layout.declaration(ctx.plugin, plugin_links(ctx)).splitlines(),
-        ]
+        )
+        actions: list[Action] = [WriteOwned(self.id, plugin_list, new_text, says=says)]
         if self.commits:
-            from wizard.steps.develop import commit_commands
+            from wizard.steps.develop import CommitPaths
 
-            lines += commit_commands(ctx, [layout.plugin_list], f"Build the {ctx.plugin} plugin")
-        return lines
+            message = f"Build the {ctx.plugin} plugin\n\nDeclared in {plugin_list} by pharo-plugin-wizard."
+            actions.append(CommitPaths((plugin_list,), message))
+        return actions
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.formats.plugins_cmake import count_plugin_declarations
@@ -524,16 +557,8 @@ class PluginsCmake(Step):
                 f"{plugin_list} declares {ctx.plugin} {count} times",
                 hint="remove the extra add_vm_plugin lines by hand; the wizard never deletes them",
             )
-        try:
-            new_text = layout.declare(text, ctx.plugin, plugin_links(ctx))
-        except ValueError as error:
-            raise StepFailed(f"{plugin_list}: {error}") from None
-        write_owned(ctx, self.id, plugin_list, new_text, out)
-        if self.commits:
-            from wizard.steps.develop import commit_files
-
-            message = f"Build the {ctx.plugin} plugin\n\nDeclared in {plugin_list} by pharo-plugin-wizard."
-            commit_files(ctx, [plugin_list], message, out)
+        for action in self.actions(ctx):
+            ctx.perform(action, out)
 
     def record(self, ctx: Context) -> dict[str, object]:
         return {"layout": checkout_layout(ctx).year}
@@ -586,20 +611,20 @@ class Compile(Step):
             return []
         return [plugin_list, *(target for target, _ in plugin_sources(ctx))]
 
-    def commands(self, ctx: Context) -> list[list[str]]:
+    def actions(self, ctx: Context) -> list[Action]:
         """The whole ``make install``, or, once it ran since the last configure, only the
         plugin's target and then the install copy: the VM core is not touched."""
         if not plugin_only(ctx):
-            return [cmake_install_args(ctx)]
-        build = ["cmake", "--build", str(ctx.build_dir), "--target", ctx.plugin]
-        return [[*build, "-j", str(ctx.jobs)], ["cmake", "--install", str(ctx.build_dir)]]
-
-    def describe(self, ctx: Context) -> list[str]:
-        return [" ".join(args) for args in self.commands(ctx)]
+            return [Command(tuple(cmake_install_args(ctx)), ctx.workspace)]
+        build = ("cmake", "--build", str(ctx.build_dir), "--target", ctx.plugin)
+        return [
+            Command((*build, "-j", str(ctx.jobs)), ctx.workspace),
+            Command(("cmake", "--install", str(ctx.build_dir)), ctx.workspace),
+        ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        for args in self.commands(ctx):
-            if run_tool(ctx, args, out) != 0:
+        for command in self.actions(ctx):
+            if run_tool(ctx, command, out) != 0:
                 fail_build(ctx, self.id)
         if find_library(ctx.build_dir, ctx.plugin) is None:
             raise StepFailed(
@@ -626,24 +651,32 @@ class Verify(Step):
     def detect(self, ctx: Context) -> Status:
         return Status(False, "always runs")
 
-    def describe(self, ctx: Context) -> list[str]:
+    def actions(self, ctx: Context) -> list[Action]:
         places = ", ".join(str(p) for p in library_candidates(ctx.build_dir, ctx.plugin))
         return [
-            f"look for the library in: {places}",
-            "check its dynamic symbols: getModuleName, setInterpreter and every exported primitive",
-            "check that every symbol it leaves undefined is exported by the VM or by a library "
-            "it links",
+            Check(f"look for the library in: {places}"),
+            Check(
+                "check its dynamic symbols: getModuleName, setInterpreter and every exported "
+                "primitive"
+            ),
+            Check(
+                "check that every symbol it leaves undefined is exported by the VM or by a "
+                "library it links"
+            ),
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.slang import exported_primitives
 
+        look, symbols, linkage = self.actions(ctx)
+        ctx.perform(look, out)
         path = find_library(ctx.build_dir, ctx.plugin)
         if path is None:
             raise StepFailed(
                 f"no library for {ctx.plugin} in the build folder",
                 hint="run the compile step (run without --from)",
             )
+        ctx.perform(symbols, out)
         library = inspect_library(path)
         wanted = [*REQUIRED_EXPORTS, *exported_primitives(ctx.profile.plugin)]
         missing = [name for name in wanted if name not in library.exports]
@@ -656,6 +689,7 @@ class Verify(Step):
                 hint="a primitive needs <export: true> or a SmartSyntax primitive: directive; "
                 "the generated C is in " + str(generated_path(ctx)),
             )
+        ctx.perform(linkage, out)
         self.check_linkage(ctx, path, out)
         ctx.cache["library"] = library
         if ctx.profile.plugin.examples:

@@ -8,9 +8,11 @@ and what the build's VMMaker image loads from ``smalltalksrc``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wizard.actions import Action, Check, Unknown, WriteOwned
 from wizard.checkout import (
     CLASS_DIR,
     VMMAKER_CMAKE,
@@ -20,7 +22,6 @@ from wizard.checkout import (
     class_file,
     read_checkout_file,
     read_text,
-    write_owned,
 )
 from wizard.errors import StepFailed
 from wizard.plan import Context, Status, Step
@@ -115,18 +116,34 @@ class PluginSource(Step):
                 return Status(False, f"{target} differs from {source.name}")
         return Status(True, f"{relative} matches the profile")
 
-    def describe(self, ctx: Context) -> list[str]:
+    def actions(self, ctx: Context) -> list[Action]:
         methods = len(ctx.profile.plugin.methods)
-        lines = [
-            f"check the {methods} Slang methods (as --lint does)",
-            f"write {class_file(ctx.plugin)} in the checkout's Tonel style",
+        relative = class_file(ctx.plugin)
+        actions: list[Action] = [
+            Check(f"check the {methods} Slang methods (as --lint does)"),
+            WriteOwned(
+                self.id,
+                relative,
+                rendered_class(ctx),
+                new_file=True,
+                says=(f"write {relative} in the checkout's Tonel style",),
+            ),
         ]
-        for source in ctx.profile.plugin.sources:
-            lines.append(
-                f"copy {source.path} to <the layout's plugins folder>/{ctx.plugin}/"
-                f"{source.in_plugin_folder()}"
-            )
-        return lines
+        if _unknown_layout(ctx):  # before the clone: the layout names the sources' folder
+            actions += [
+                Unknown(
+                    f"copy {source.path} to <the layout's plugins folder>/{ctx.plugin}/"
+                    f"{source.in_plugin_folder()}"
+                )
+                for source in ctx.profile.plugin.sources
+            ]
+            return actions
+        for (target, path), source in zip(
+            plugin_sources(ctx), ctx.profile.plugin.sources, strict=True
+        ):
+            says = (f"copy {source.path} to {target}",)
+            actions.append(WriteOwned(self.id, target, read_source(path), True, says))
+        return actions
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.formats.tonel import check_tonel
@@ -134,6 +151,8 @@ class PluginSource(Step):
 
         # Nothing is written into a checkout whose build the wizard could not declare.
         out.line(f"checkout: {checkout_layout(ctx).describe()}")
+        lint, write_class, *copies = self.actions(ctx)
+        ctx.perform(lint, out)
         report = lint_profile(ctx.profile)
         for line in report.lines():
             out.line(line)
@@ -143,17 +162,15 @@ class PluginSource(Step):
                 hint=f"fix the methods in {ctx.profile.path}; --lint shows the same list",
                 details=[str(d) for d in report.errors[:10]],
             )
-        text = rendered_class(ctx)
-        problems = check_tonel(text)
+        problems = check_tonel(rendered_class(ctx))
         if problems:
             raise StepFailed(
                 "the rendered class does not parse as Tonel; nothing was written",
                 hint="this is a bug in the wizard, please report it with the profile",
                 details=problems[:10],
             )
-        write_owned(ctx, self.id, class_file(ctx.plugin), text, out, new_file=True)
-        for target, source in plugin_sources(ctx):
-            write_owned(ctx, self.id, target, read_source(source), out, new_file=True)
+        for action in (write_class, *copies):
+            ctx.perform(action, out)
 
     def record(self, ctx: Context) -> dict[str, object]:
         from wizard.slang import exported_primitives
@@ -171,10 +188,10 @@ class PluginList(Step):
     phase = "develop"
     title = "add the plugin to VMMaker's external plugins"
 
-    def __init__(self, mode: str = "two-pass") -> None:
-        self.single_pass = mode == "single-pass"
-
-    takes_mode = True
+    def __init__(self, lists_generated_c: bool = False) -> None:
+        #: The single-pass plan also lists the plugin's generated C among VMMaker's outputs
+        #: in vmmaker.cmake, so that cmake accepts the plugin before its C exists.
+        self.lists_generated_c = lists_generated_c
 
     def _lists(self, ctx: Context) -> tuple[str, list[str], list[str]]:
         from wizard.formats.vmmaker_list import find_external_list, wanted_external_plugins
@@ -189,7 +206,7 @@ class PluginList(Step):
 
     def _vmmaker_cmake(self, ctx: Context) -> tuple[str, str] | None:
         """Single pass: vmmaker.cmake's text and the text with the plugin's generated C."""
-        if not self.single_pass:
+        if not self.lists_generated_c:
             return None
         from wizard.formats.plugins_cmake import add_generated_file
 
@@ -211,24 +228,29 @@ class PluginList(Step):
             return Status(False, f"{VMMAKER_CMAKE} does not list the plugin's generated C yet")
         return Status(True, f"external: #({' '.join(current)})")
 
-    def describe(self, ctx: Context) -> list[str]:
-        lines = [f"rewrite the external: #(...) literal array in {VMMAKER_LIST}"]
-        if self.single_pass:
-            lines.append(
-                f"add the plugin's generated C to PLUGIN_GENERATED_FILES in {VMMAKER_CMAKE}"
-            )
-        return lines
-
-    def run(self, ctx: Context, out: StepOutput) -> None:
+    def actions(self, ctx: Context) -> list[Action]:
         from wizard.formats.vmmaker_list import with_external_plugins
 
-        text, current, wanted = self._lists(ctx)
-        out.line(f"external plugins: #({' '.join(current)}) -> #({' '.join(wanted)})")
-        write_owned(ctx, self.id, VMMAKER_LIST, with_external_plugins(text, wanted), out)
-        self._warn_unknown(ctx, wanted, out)
+        rewrite = f"rewrite the external: #(...) literal array in {VMMAKER_LIST}"
+        add_c = f"add the plugin's generated C to PLUGIN_GENERATED_FILES in {VMMAKER_CMAKE}"
+        if _no_checkout(ctx):  # before the clone: the files to edit are not there yet
+            return [Unknown(rewrite), *([Unknown(add_c)] if self.lists_generated_c else [])]
+        text, _, wanted = self._lists(ctx)
+        edited = with_external_plugins(text, wanted)
+        actions: list[Action] = [WriteOwned(self.id, VMMAKER_LIST, edited, says=(rewrite,))]
         cmake = self._vmmaker_cmake(ctx)
         if cmake:
-            write_owned(ctx, self.id, VMMAKER_CMAKE, cmake[1], out)
+            actions.append(WriteOwned(self.id, VMMAKER_CMAKE, cmake[1], says=(add_c,)))
+        return actions
+
+    def run(self, ctx: Context, out: StepOutput) -> None:
+        _, current, wanted = self._lists(ctx)
+        out.line(f"external plugins: #({' '.join(current)}) -> #({' '.join(wanted)})")
+        write_list, *write_cmake = self.actions(ctx)
+        ctx.perform(write_list, out)
+        self._warn_unknown(ctx, wanted, out)
+        for action in write_cmake:
+            ctx.perform(action, out)
 
     @staticmethod
     def _warn_unknown(ctx: Context, wanted: list[str], out: StepOutput) -> None:
@@ -241,11 +263,12 @@ class PluginList(Step):
                 )
 
 
-def owned_files(ctx: Context, mode: str) -> list[str]:
-    """The checkout files the develop commit contains, in this build mode."""
+def owned_files(ctx: Context, with_build_files: bool) -> list[str]:
+    """The checkout files the develop commit contains; ``with_build_files`` (single pass)
+    adds the plugin list and vmmaker.cmake."""
     files = [class_file(ctx.plugin), VMMAKER_LIST]
     files += [target for target, _ in plugin_sources(ctx)]
-    if mode == "single-pass":
+    if with_build_files:
         files += [checkout_layout(ctx).plugin_list, VMMAKER_CMAKE]
     return files
 
@@ -287,7 +310,7 @@ SHARED_FILES = (VMMAKER_LIST, VMMAKER_CMAKE, "plugins.cmake", "cmake/plugins.cma
 COMMIT_OPTIONS = ("--no-verify",)
 
 
-def commit_commands(ctx: Context, paths: list[str], message: str) -> list[str]:
+def commit_commands(paths: list[str], message: str) -> list[str]:
     """The exact git commands :func:`commit_files` runs, for ``--dry-run``."""
     title = message.splitlines()[0]
     index = "GIT_INDEX_FILE=<temporary index>"
@@ -307,6 +330,21 @@ def commit_commands(ctx: Context, paths: list[str], message: str) -> list[str]:
         "the index follows the commit; your working tree is left alone)"
     )
     return lines
+
+
+@dataclass(frozen=True)
+class CommitPaths(Action):
+    """Commit the wizard's change to ``paths`` on the plugin branch (:func:`commit_files`);
+    printed as the git commands it runs. Answers the commit id."""
+
+    paths: tuple[str, ...]
+    message: str
+
+    def lines(self) -> list[str]:
+        return commit_commands(list(self.paths), self.message)
+
+    def perform(self, ctx: Context, out: StepOutput) -> str:
+        return commit_files(ctx, list(self.paths), self.message, out)
 
 
 def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) -> str:
@@ -394,15 +432,16 @@ class Commit(Step):
     id = "commit"
     phase = "develop"
     title = "commit the plugin on its branch"
-    takes_mode = True
 
-    def __init__(self, mode: str = "two-pass") -> None:
-        self.mode = mode
+    def __init__(self, with_build_files: bool = False) -> None:
+        #: The single-pass plan commits the plugin list and vmmaker.cmake here too: it has
+        #: no commit of its own for them.
+        self.with_build_files = with_build_files
 
     def detect(self, ctx: Context) -> Status:
         if not cloned(ctx):
             return Status(False, "no clone yet")
-        files = owned_files(ctx, self.mode)
+        files = owned_files(ctx, self.with_build_files)
         if not ctx.in_checkout(files[0]).exists():
             return Status(False, f"{files[0]} is not written yet")
         from wizard.git_plumbing import GitPlumbing
@@ -425,16 +464,17 @@ class Commit(Step):
             return Status(False, f"uncommitted: {', '.join(pending)}")
         return Status(True, "the plugin's files are committed")
 
-    def describe(self, ctx: Context) -> list[str]:
+    def actions(self, ctx: Context) -> list[Action]:
         try:
-            files = owned_files(ctx, self.mode)
+            files = owned_files(ctx, self.with_build_files)
         except StepFailed:  # before the clone: where sources and the plugin list go is unknown
             files = [class_file(ctx.plugin), VMMAKER_LIST]
             if ctx.profile.plugin.sources:
                 files.append("<the plugin's sources in the layout's plugins folder>")
-            if self.mode == "single-pass":
+            if self.with_build_files:
                 files += ["<the layout's plugin list>", VMMAKER_CMAKE]
-        return commit_commands(ctx, files, self.message(ctx))
+            return [Unknown(line) for line in commit_commands(files, self.message(ctx))]
+        return [CommitPaths(tuple(files), self.message(ctx))]
 
     @staticmethod
     def message(ctx: Context) -> str:
@@ -445,8 +485,8 @@ class Commit(Step):
         )
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        message = self.message(ctx)
-        ctx.cache["commit"] = commit_files(ctx, owned_files(ctx, self.mode), message, out)
+        (commit,) = self.actions(ctx)
+        ctx.cache["commit"] = ctx.perform(commit, out)
 
     def record(self, ctx: Context) -> dict[str, object]:
         return {"commit": ctx.cache.get("commit", "")}

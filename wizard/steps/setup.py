@@ -1,7 +1,8 @@
 """Setup phase: clone pharo-vm, get the base branch, create and check out the plugin branch.
 
-Detection asks the ``git`` command (:mod:`wizard.repository`); the work goes through
-GitPython. Nothing here ever deletes, resets or force-checks-out the user's work: when the
+Detection asks the ``git`` command (:mod:`wizard.repository`); the work is planned as
+actions (:mod:`wizard.actions`): ``git`` commands, and the clone through GitPython for its
+progress. Nothing here ever deletes, resets or force-checks-out the user's work: when the
 folder holds something else, or uncommitted changes would be overwritten, the step refuses
 and says what it found. The only folder the wizard removes is its own half-finished clone,
 which never carries the checkout's name.
@@ -9,12 +10,13 @@ which never carries the checkout's name.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wizard.actions import Action, Command, RemoveFolder, Rename
 from wizard.errors import Interrupted, StepFailed
 from wizard.plan import Context, Status, Step
 from wizard.repository import current_branch, default_branch, has_branch, is_clone, origin_urls
@@ -143,6 +145,47 @@ def git_reasons(stderr: str, handler) -> list[str]:
     return (reasons or lines or [line.strip() for line in kept if line.strip()])[-5:]
 
 
+@dataclass(frozen=True)
+class CloneRepo(Action):
+    """``git clone --progress SOURCE INTO`` through GitPython, its progress on the bar.
+
+    A failed or interrupted clone removes ``into`` (the wizard's own partial folder) and
+    says git's reason.
+    """
+
+    source: str
+    into: Path
+    url: str  # as the profile spells it, for the failure's sentence
+
+    def lines(self) -> list[str]:
+        return [f"git clone --progress {self.source} {self.into}"]
+
+    def perform(self, ctx: Context, out: StepOutput) -> None:
+        import shutil
+
+        import git
+
+        progress = _CloneProgress(out)
+        try:
+            git.Repo.clone_from(self.source, self.into, progress=progress.handler)
+        except (KeyboardInterrupt, Interrupted):
+            from wizard.runner import stop_children
+
+            stop_children()
+            shutil.rmtree(self.into, ignore_errors=True)
+            raise Interrupted("clone interrupted; the unfinished clone was removed") from None
+        except git.GitCommandError as error:
+            shutil.rmtree(self.into, ignore_errors=True)
+            if ctx.token is not None and ctx.token.cancelled:
+                raise Interrupted("clone cancelled; the unfinished clone was removed") from None
+            details = git_reasons(str(error.stderr), progress.handler)
+            raise StepFailed(
+                f"git clone of {self.url} failed" + (f": {details[-1]}" if details else ""),
+                hint="check repository.url and your network",
+                details=details,
+            ) from None
+
+
 class Clone(Step):
     id = "clone"
     phase = "setup"
@@ -168,54 +211,33 @@ class Clone(Step):
             return f"{ctx.checkout} is a clone of {found}, not of {ctx.profile.repository.url}"
         return None
 
-    def describe(self, ctx: Context) -> list[str]:
+    def actions(self, ctx: Context) -> list[Action]:
         partial = self._partial(ctx)
         return [
-            f"git clone --progress {ctx.profile.clone_source} {partial}",
-            f"rename {partial.name} to {ctx.checkout.name} once the clone is complete",
+            RemoveFolder(partial, when="only when an earlier, unfinished clone is there"),
+            CloneRepo(ctx.profile.clone_source, partial, ctx.profile.repository.url),
+            Rename(partial, ctx.checkout),
         ]
 
     def _partial(self, ctx: Context) -> Path:
         return ctx.checkout.parent / f".{ctx.checkout.name}.partial-clone"
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        import shutil
-
-        import git
-
         if ctx.checkout.exists():
             raise StepFailed(
                 f"refusing to touch {ctx.checkout}: {self._problem(ctx)}",
                 hint="move that folder away, or set repository.path to another folder; "
                 "the wizard never deletes it",
             )
+        remove, clone, rename = self.actions(ctx)
         partial = self._partial(ctx)
         if partial.exists():
             out.line(f"removing an earlier, unfinished clone: {partial}")
-            shutil.rmtree(partial)
+            ctx.perform(remove, out)
         partial.parent.mkdir(parents=True, exist_ok=True)
         out.line(f"cloning {ctx.profile.clone_source} into {partial.name} (renamed when complete)")
-        progress = _CloneProgress(out)
-        try:
-            git.Repo.clone_from(ctx.profile.clone_source, partial, progress=progress.handler)
-        except (KeyboardInterrupt, Interrupted):
-            from wizard.runner import stop_children
-
-            stop_children()
-            shutil.rmtree(partial, ignore_errors=True)
-            raise Interrupted("clone interrupted; the unfinished clone was removed") from None
-        except git.GitCommandError as error:
-            shutil.rmtree(partial, ignore_errors=True)
-            if ctx.token is not None and ctx.token.cancelled:
-                raise Interrupted("clone cancelled; the unfinished clone was removed") from None
-            details = git_reasons(str(error.stderr), progress.handler)
-            raise StepFailed(
-                f"git clone of {ctx.profile.repository.url} failed"
-                + (f": {details[-1]}" if details else ""),
-                hint="check repository.url and your network",
-                details=details,
-            ) from None
-        os.rename(partial, ctx.checkout)
+        ctx.perform(clone, out)
+        ctx.perform(rename, out)
         out.line(f"cloned into {ctx.checkout}")
 
 
@@ -237,11 +259,15 @@ class Checkout(Step):
             return Status(True, f"local branch {base} exists")
         return Status(False, f"no local branch {base} yet")
 
-    def describe(self, ctx: Context) -> list[str]:
+    def actions(self, ctx: Context) -> list[Action]:
         base = base_branch(ctx) or "<the remote's default branch>"
         return [
-            f"git fetch origin {base}   (only when origin/{base} is missing)",
-            f"git branch --track {base} origin/{base}",
+            Command(
+                ("git", "fetch", "origin", f"refs/heads/{base}:refs/remotes/origin/{base}"),
+                ctx.checkout,
+                when=f"only when origin/{base} is missing",
+            ),
+            Command(("git", "branch", "--track", base, f"origin/{base}"), ctx.checkout),
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
@@ -252,10 +278,12 @@ class Checkout(Step):
                 "the remote has no default branch (origin/HEAD)",
                 hint="set repository.base_branch in the profile, e.g. pharo-12",
             )
+        fetch, track = self.actions(ctx)
         remote_ref = f"origin/{base}"
         if remote_ref not in repo.refs:
             out.line(f"fetching {base} from origin")
-            self._fetch(repo, base)
+            # A failed fetch is reported as "origin has no branch", with the branches it has.
+            ctx.perform(fetch, out)
         if remote_ref not in repo.refs:
             known = sorted(
                 ref.remote_head for ref in repo.remotes.origin.refs if ref.remote_head != "HEAD"
@@ -264,17 +292,14 @@ class Checkout(Step):
                 f"origin has no branch {base}",
                 hint=f"set repository.base_branch to one of: {', '.join(known) or 'none found'}",
             )
-        head = repo.create_head(base, repo.refs[remote_ref])
-        head.set_tracking_branch(repo.refs[remote_ref])
+        completed = ctx.perform(track, out)
+        if completed.returncode != 0:
+            raise StepFailed(
+                f"git could not create the local branch {base}",
+                details=[line for line in completed.tail if line.strip()][-3:],
+            )
+        head = repo.heads[base]
         out.line(f"created local branch {base} from {remote_ref} ({head.commit.hexsha[:10]})")
-
-    @staticmethod
-    def _fetch(repo: git.Repo, base: str) -> None:
-        import git
-
-        # A failed fetch is reported as "origin has no branch", with the branches it has.
-        with contextlib.suppress(git.GitCommandError):
-            repo.remotes.origin.fetch(f"refs/heads/{base}:refs/remotes/origin/{base}")
 
     def record(self, ctx: Context) -> dict[str, str]:
         return {"base_branch": base_branch(ctx) or ""}
@@ -298,29 +323,36 @@ class Branch(Step):
             return Status(False, f"no branch {name} yet")
         return Status(False, f"branch {name} exists but is not checked out")
 
-    def describe(self, ctx: Context) -> list[str]:
-        base = base_branch(ctx) or "<base branch>"
+    def actions(self, ctx: Context) -> list[Action]:
         name = ctx.profile.plugin_branch
-        return [f"git branch {name} {base}   (unless it exists)", f"git checkout {name}"]
+        try:
+            start = self._start_point(ctx, checkout_repo(ctx))
+        except StepFailed:  # no clone, or no base branch yet: the run says which
+            start = base_branch(ctx) or "<base branch>"
+        return [
+            Command(
+                ("git", "branch", "--no-track", name, start), ctx.checkout, when="unless it exists"
+            ),
+            Command(("git", "checkout", name), ctx.checkout),
+        ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        import git
-
         repo = checkout_repo(ctx)
         name = ctx.profile.plugin_branch
+        create, checkout = self.actions(ctx)
         if name not in repo.heads:
-            start = self._start_point(ctx, repo)
-            repo.create_head(name, start)
-            out.line(f"created branch {name} from {start}")
-        try:
-            repo.git.checkout(name)
-        except git.GitCommandError as error:
-            files = overwritten_files(str(error.stderr))
+            self._start_point(ctx, repo)  # a missing base branch is refused here, named
+            if ctx.perform(create, out).returncode != 0:
+                raise StepFailed(f"git could not create the branch {name}")
+            out.line(f"created branch {name} from {create.args[-1]}")
+        completed = ctx.perform(checkout, out)
+        if completed.returncode != 0:
+            files = overwritten_files("\n".join(completed.tail))
             raise StepFailed(
                 f"cannot check out {name}: uncommitted changes would be overwritten",
                 hint="commit or stash them (the wizard never discards changes), then run again",
-                details=files or [line for line in str(error.stderr).splitlines() if line][-3:],
-            ) from None
+                details=files or [line for line in completed.tail if line][-3:],
+            )
         out.line(f"checked out {name}")
 
     @staticmethod

@@ -11,7 +11,6 @@ linker (pharo-vm-notes §11).
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wizard.actions import Action, Check, Command, RemoveFolder, WriteFile
 from wizard.artifacts import find_library, library_candidates
 from wizard.errors import StepFailed
 from wizard.plan import Context, Status, Step
@@ -26,10 +26,7 @@ from wizard.try_protocol import Outcome, Verdict, compare, parse_try_output, wri
 from wizard.try_table import rows_of, table_lines
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from wizard.sink import StepOutput
-    from wizard.try_protocol import Example
 
 TRY_FOLDER = "pharo-plugin-wizard/try"
 IMAGE_FOLDER = "build/vmmaker/image"
@@ -107,14 +104,25 @@ class TryRun:
             "1" if self.bench else "0",
         ]
 
-    def environment(self) -> dict[str, str]:
-        """The wizard's environment with the library's folder first on the library path."""
-        variable = library_path_variable()
-        environment = dict(os.environ)
-        rest = environment.get(variable)
-        folder = str(self.library.parent)
-        environment[variable] = folder + (os.pathsep + rest if rest else "")
-        return environment
+
+@dataclass(frozen=True)
+class CopyImage(Action):
+    """Copy a plain Pharo image with its ``.changes`` and ``.sources`` into a new folder."""
+
+    image: Path
+    folder: Path
+
+    def lines(self) -> list[str]:
+        return [
+            f"copy the plain Pharo image {self.image} (never VMMaker.image) with its .changes "
+            f"and .sources into {self.folder}"
+        ]
+
+    def perform(self, ctx: Context, out: StepOutput) -> None:
+        self.folder.mkdir(parents=True)
+        for source in (self.image, *image_companions(self.image)):
+            shutil.copy2(source, self.folder / source.name)
+        out.line(f"image: a copy of {self.image.name} in {self.folder}")
 
 
 class Try(Step):
@@ -130,15 +138,27 @@ class Try(Step):
         count = len(ctx.profile.plugin.examples)
         return Status(False, f"always runs: {count} example{'s' * (count != 1)} to call")
 
-    def describe(self, ctx: Context) -> list[str]:
-        run = self.prepare(ctx, check=False)
+    def actions(self, ctx: Context) -> list[Action]:
+        return self.actions_for(ctx, self.prepare(ctx, check=False))
+
+    def actions_for(self, ctx: Context, run: TryRun) -> list[Action]:
+        """The try folder made afresh, the VM run in it, the answers compared."""
+        examples = ctx.profile.plugin.examples
+        script = resources.files("wizard").joinpath("smalltalk", SCRIPT).read_text("utf-8")
+        count = f"{len(examples)} example{'s' * (len(examples) != 1)}"
         return [
-            f"copy the plain Pharo image in {ctx.build_dir / IMAGE_FOLDER} (never VMMaker.image) "
-            f"into {run.folder}",
-            f"write {run.examples} ({len(ctx.profile.plugin.examples)} examples)",
-            f"{library_path_variable()}={run.library.parent}:… "
-            + " ".join(run.command(ctx.plugin)),
-            "compare each answer with plugin.examples' answers",
+            RemoveFolder(run.folder, when="only when an earlier try left it"),
+            CopyImage(run.image, run.folder),
+            WriteFile(run.script, script),
+            WriteFile(
+                run.examples, write_examples(examples), says=f"write {run.examples} ({count})"
+            ),
+            Command(
+                tuple(run.command(ctx.plugin)),
+                run.folder,
+                prepend_paths=((library_path_variable(), str(run.library.parent)),),
+            ),
+            Check("compare each answer with plugin.examples' answers"),
         ]
 
     def prepare(self, ctx: Context, check: bool = True) -> TryRun:
@@ -178,19 +198,18 @@ class Try(Step):
         )
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        from wizard.runner import run
-
         examples = ctx.profile.plugin.examples
         ctx.step_state.setdefault(self.id, {}).pop("table", None)
         plan = self.prepare(ctx)
-        self.set_up(plan, examples, out)
-        completed = run(
-            plan.command(ctx.plugin),
-            out,
-            cwd=plan.folder,
-            env=plan.environment(),
-            token=ctx.token,
-        )
+        remove, copy, *writes, command, compare_answers = self.actions_for(ctx, plan)
+        if plan.folder.exists():
+            ctx.perform(remove, out)
+        ctx.perform(copy, out)
+        for action in writes:
+            ctx.perform(action, out)
+        out.line(f"library: {plan.library}")
+        completed = ctx.perform(command, out)
+        ctx.perform(compare_answers, out)
         log = ctx.log_path(self.id).read_text("utf-8", "replace")
         verdicts = compare(examples, parse_try_output(log))
         rows = rows_of(verdicts)
@@ -200,20 +219,6 @@ class Try(Step):
         ctx.step_state[self.id]["table"] = [row.as_state() for row in rows]
         ctx.cache["try-rows"] = rows
         self.judge(ctx, plan, completed.returncode, verdicts)
-
-    @staticmethod
-    def set_up(plan: TryRun, examples: Sequence[Example], out: StepOutput) -> None:
-        """A fresh try folder: the image copy, its companions, the script, the examples."""
-        if plan.folder.exists():
-            shutil.rmtree(plan.folder)
-        plan.folder.mkdir(parents=True)
-        for source in (plan.image, *image_companions(plan.image)):
-            shutil.copy2(source, plan.folder / source.name)
-        out.line(f"image: a copy of {plan.image.name} in {plan.folder}")
-        script = resources.files("wizard").joinpath("smalltalk", SCRIPT)
-        plan.script.write_text(script.read_text("utf-8"), encoding="utf-8")
-        plan.examples.write_text(write_examples(examples), encoding="utf-8")
-        out.line(f"library: {plan.library}")
 
     @staticmethod
     def judge(ctx: Context, plan: TryRun, status: int, verdicts: list[Verdict]) -> None:

@@ -1,0 +1,50 @@
+"""``state:`` read into typed records with one status vocabulary (issue 13)."""
+
+from __future__ import annotations
+
+from tests.test_profile import MINIMAL, write
+from wizard.plan import Context
+from wizard.profile import load_profile, save_state
+from wizard.state import StepRecord, record_of, step_records
+
+OLD_STATE = """state:
+  steps:
+    clone: {status: ok, time: '2026-01-01T00:00:00+00:00', seconds: 3.5, log: logs/clone.log}
+    plugin-source:
+      status: done
+      files: {src/Plugin.class.st: abc123}
+      exports: [primitiveHello]
+    branch: {status: failed}
+"""
+
+
+def test_an_ok_written_before_loads_as_done(tmp_path):
+    profile = load_profile(write(tmp_path, MINIMAL + OLD_STATE))
+    records = Context(profile).records
+    assert records["clone"].status == "done" and records["clone"].done
+    assert records["clone"].seconds == 3.5 and records["clone"].log == "logs/clone.log"
+    assert profile.state["steps"]["clone"]["status"] == "done", "one word for the raw readers too"
+    assert records["branch"].broken and not records["branch"].done
+    assert record_of(profile.state, "try").status == "pending"
+
+
+def test_a_record_keeps_the_facts_it_does_not_know(tmp_path):
+    path = write(tmp_path, MINIMAL + OLD_STATE)
+    profile = load_profile(path)
+    record = step_records(profile.state)["plugin-source"]
+    assert record.files == {"src/Plugin.class.st": "abc123"}
+    assert record.facts == {"exports": ["primitiveHello"]}
+    profile.state["steps"]["plugin-source"] = record.as_entry()
+    save_state(profile)
+    again = load_profile(path).state["steps"]["plugin-source"]
+    assert again == {
+        "status": "done",
+        "exports": ["primitiveHello"],
+        "files": {"src/Plugin.class.st": "abc123"},
+    }
+
+
+def test_a_word_that_is_no_status_is_pending():
+    assert StepRecord.read({"status": "green"}).status == "pending"
+    assert StepRecord.read("not a mapping") == StepRecord()
+    assert StepRecord().as_entry() == {}

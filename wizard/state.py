@@ -1,0 +1,98 @@
+"""``state:``, the profile's record of each step's last run, as typed records.
+
+The file keeps ``state: steps: <id>: {status, time, seconds, log, files, …}``; the wizard
+reads it here, once per use, into :class:`StepRecord` values with one status vocabulary:
+``done``, ``failed``, ``interrupted`` (a step never recorded is ``pending``). A word an
+earlier version or a hand edit used for ``done`` (``ok``) is read as ``done``, and written
+back as ``done`` the next time the step is recorded.
+
+A record keeps the facts a step adds (``commit``, ``artifact``, ``table``…) in ``facts``,
+so that writing a record back loses nothing this version does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The statuses a step's record can have, in the file and here.
+STATUSES = ("done", "failed", "interrupted")
+#: Other words for the same facts: read as the status they mean.
+SYNONYMS = {"ok": "done"}
+#: What a step never recorded is.
+PENDING = "pending"
+
+_KNOWN = ("status", "time", "seconds", "log", "files")
+
+
+def status_word(value: object) -> str | None:
+    """The status a recorded word means, or None when it is not a status at all."""
+    if not isinstance(value, str):
+        return None
+    word = SYNONYMS.get(value, value)
+    return word if word in STATUSES else None
+
+
+@dataclass
+class StepRecord:
+    """What ``state:`` says of one step: how its last run ended, when, where its log is,
+    the digests of the files it wrote, and the facts it added."""
+
+    status: str = PENDING
+    time: str | None = None
+    seconds: float | None = None
+    log: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+    @property
+    def broken(self) -> bool:
+        """Whether the last run of the step failed or was interrupted."""
+        return self.status in ("failed", "interrupted")
+
+    @classmethod
+    def read(cls, entry: object) -> StepRecord:
+        """The record in a ``state: steps:`` entry; an entry of another shape is pending."""
+        if not isinstance(entry, Mapping):
+            return cls()
+        files = entry.get("files")
+        return cls(
+            status=status_word(entry.get("status")) or PENDING,
+            time=entry.get("time") if isinstance(entry.get("time"), str) else None,
+            seconds=entry.get("seconds") if isinstance(entry.get("seconds"), int | float) else None,
+            log=entry.get("log") if isinstance(entry.get("log"), str) else None,
+            files=dict(files) if isinstance(files, Mapping) else {},
+            facts={key: value for key, value in entry.items() if key not in _KNOWN},
+        )
+
+    def as_entry(self) -> dict[str, Any]:
+        """The record as the file keeps it (status first, as the wizard always wrote it)."""
+        entry: dict[str, Any] = {}
+        if self.status != PENDING:
+            entry["status"] = self.status
+        for key in ("time", "seconds", "log"):
+            value = getattr(self, key)
+            if value is not None:
+                entry[key] = value
+        entry.update(self.facts)
+        if self.files:
+            entry["files"] = dict(self.files)
+        return entry
+
+
+def step_records(state: object) -> dict[str, StepRecord]:
+    """Every step's record in a profile's ``state:`` mapping, by step id."""
+    steps = state.get("steps") if isinstance(state, Mapping) else None
+    if not isinstance(steps, Mapping):
+        return {}
+    return {str(step): StepRecord.read(entry) for step, entry in steps.items()}
+
+
+def record_of(state: object, step_id: str) -> StepRecord:
+    """One step's record; a pending one when ``state:`` says nothing of it."""
+    return step_records(state).get(step_id) or StepRecord()
