@@ -1,9 +1,10 @@
 """The TUI application: the profile in memory, the four phase screens, the engine in a thread.
 
-The app owns the three things every screen draws: the :class:`Session` (the profile being
-edited), the latest :class:`Survey` of the disk, and the :class:`RunModel` of the current
-run. Screens listen to its signals. Running the engine is :class:`screens.runs.RunControl`'s
-part of the app.
+The app drives one :class:`wizard.workbench.Workbench` (the profile's lock, its writer,
+its plan, its runs, what its steps detect) and owns the three things every screen draws:
+the :class:`Session` (the profile being edited, kept on the workbench), the latest
+:class:`Survey` of the disk, and the :class:`RunModel` of the current run. Screens listen
+to its signals. Running is :class:`screens.runs.RunControl`'s part of the app.
 
 Nothing typed is lost: edits save themselves a second after typing stops, and the profile
 is saved again on ``ctrl+s``, before a run, on quit and when the app crashes.
@@ -27,23 +28,19 @@ from textual.worker import Worker
 from screens.build import BuildScreen
 from screens.develop import DevelopScreen
 from screens.help import HelpScreen
-from screens.phases import PHASES, first_open_phase, phase_states, recorded_views
+from screens.phases import PHASES, first_open_phase, phase_states, recorded_views, step_views
 from screens.picker import ProfilesScreen
 from screens.plugins import PluginsScreen
 from screens.run import RunFeed, RunModel, RunUpdate
 from screens.runs import RunControl
 from screens.session import Session
 from screens.setup import SetupScreen
-from screens.survey import (
-    CheckoutSurvey,
-    Survey,
-    step_views,
-    take_checkout_survey,
-    take_survey,
-)
+from wizard.lock import ProfileLock
 from wizard.plan import Context, step_ids
 from wizard.profile import Profile
+from wizard.survey import CheckoutSurvey, Survey
 from wizard.watch import RoundSummary
+from wizard.workbench import Workbench
 
 DRAIN_SECONDS = 0.05
 SAVE_DELAY = 1.0
@@ -84,6 +81,7 @@ class WizardApp(RunControl, App[int]):
         save_delay: float = SAVE_DELAY,
         lock: bool = True,
         signals: bool = False,
+        workbench: Workbench | None = None,
     ) -> None:
         super().__init__()
         self.handle_signals = signals
@@ -93,7 +91,7 @@ class WizardApp(RunControl, App[int]):
         self.monitor = monitor
         self.save_delay = save_delay
         self.use_lock = lock
-        self.lock = None
+        self.workbench = workbench  # the profile's, once one is open (run_app's holds its lock)
         self.session: Session | None = None
         self.survey: Survey | None = None
         self.checkout: CheckoutSurvey | None = None
@@ -119,6 +117,11 @@ class WizardApp(RunControl, App[int]):
     # -- opening a profile
 
     @property
+    def lock(self) -> ProfileLock | None:
+        """The profile's lock while the workbench holds it."""
+        return self.workbench.lock if self.workbench is not None else None
+
+    @property
     def mode(self) -> str:
         return self.session.profile.build.mode if self.session else "two-pass"
 
@@ -134,18 +137,22 @@ class WizardApp(RunControl, App[int]):
 
     def open_profile(self, profile: Profile) -> bool:
         """Work on ``profile``: take its lock, go to where the work stands, read the disk."""
-        if self.use_lock and self.lock is None:
+        workbench = self.workbench
+        if workbench is None or workbench.profile.path != profile.path:
+            if workbench is not None:
+                workbench.release()
+            workbench = Workbench(profile, locking=self.use_lock)
+        workbench.profile = profile
+        if self.use_lock:
             from wizard.errors import LockedError
-            from wizard.lock import ProfileLock
 
-            lock = ProfileLock(profile.path)
             try:
-                lock.acquire()
+                workbench.hold()
             except LockedError as error:
                 self.notify(str(error), severity="error", timeout=10)
                 return False
-            self.lock = lock
-        self.session = Session(profile)
+        self.workbench = workbench
+        self.session = Session(workbench)
         if self.session.rescue_path.exists():
             self.notify(
                 f"{self.session.rescue_path.name} holds an edit from an earlier session that did "
@@ -179,11 +186,11 @@ class WizardApp(RunControl, App[int]):
         if self.session is None:
             return
         self._survey_generation += 1
-        self._survey(self.session.profile, self._survey_generation)
+        self._survey(Workbench(self.session.profile), self._survey_generation)
 
     @work(thread=True, group="survey", exit_on_error=False)
-    def _survey(self, profile: Profile, generation: int) -> None:
-        survey = take_survey(profile)
+    def _survey(self, workbench: Workbench, generation: int) -> None:
+        survey = workbench.survey()
         self.call_from_thread(self._survey_arrived, survey, generation)
 
     def _survey_arrived(self, survey: Survey, generation: int) -> None:
@@ -212,11 +219,11 @@ class WizardApp(RunControl, App[int]):
 
     def refresh_checkout(self) -> None:
         if self.session is not None:
-            self._checkout(self.session.profile)
+            self._checkout(Workbench(self.session.profile))
 
     @work(thread=True, group="checkout", exit_on_error=False)
-    def _checkout(self, profile: Profile) -> None:
-        checkout = take_checkout_survey(profile)
+    def _checkout(self, workbench: Workbench) -> None:
+        checkout = workbench.checkout_survey()
         self.call_from_thread(self._checkout_arrived, checkout)
 
     def _checkout_arrived(self, checkout: CheckoutSurvey) -> None:
@@ -355,10 +362,9 @@ class WizardApp(RunControl, App[int]):
         if problem:
             self.notify(f"not saved: {problem}", severity="error", timeout=8)
             return
-        if self.lock is not None:
-            with contextlib.suppress(Exception):
-                self.lock.release()
-            self.lock = None
+        if self.workbench is not None:
+            self.workbench.release()
+            self.workbench = None
         self.session = None
         self.survey = None
         self.checkout = None
@@ -471,10 +477,8 @@ class WizardApp(RunControl, App[int]):
             if token is not None:
                 with contextlib.suppress(Exception):
                     token.cancel()
-        if self.lock is not None:
-            with contextlib.suppress(Exception):
-                self.lock.release()
-            self.lock = None
+        if self.workbench is not None:
+            self.workbench.release()
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug in the TUI: save what was typed before Textual shows the traceback."""
@@ -511,16 +515,11 @@ def run_app(profile: Path | None) -> int:
     """
     import sys
 
-    from wizard.lock import ProfileLock
-    from wizard.profile import load_profile
-
-    loaded = load_profile(profile) if profile is not None else None
-    lock = None
-    if loaded is not None:
-        lock = ProfileLock(loaded.path)
-        lock.acquire()
-    app = make_app(loaded, signals=True)
-    app.lock = lock
+    workbench = Workbench.load(profile) if profile is not None else None
+    if workbench is not None:
+        workbench.hold()
+    loaded = workbench.profile if workbench is not None else None
+    app = make_app(loaded, signals=True, workbench=workbench)
     try:
         app.run()
     finally:

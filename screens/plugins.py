@@ -24,7 +24,7 @@ from textual.widgets.selection_list import Selection
 
 from screens.base import PhaseScreen
 from screens.phases import StepView
-from screens.survey import CheckoutSurvey
+from wizard.survey import CheckoutSurvey
 
 
 def wanted_plugins(

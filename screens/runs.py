@@ -1,8 +1,8 @@
-"""Running steps from the TUI: the engine in a thread worker, its output drained every 50 ms.
+"""Running steps from the TUI: the workbench in a thread worker, its output drained every 50 ms.
 
-The app runs the engine with :meth:`RunControl.start_run` (a slice of the plan, with the
-engine's order guard) or :meth:`RunControl.start_job` (any function of a sink: the benches
-use it). The engine's thread only ever touches the :class:`RunFeed`; :meth:`drain`, on the
+The app runs a slice of the plan with :meth:`RunControl.start_run` (the workbench's
+``run``, order guard included) or any function of a sink with :meth:`RunControl.start_job`
+(the benches use it). The engine's thread only ever touches the :class:`RunFeed`; :meth:`drain`, on the
 event loop, folds what arrived into the :class:`RunModel` and publishes it to the screens.
 ``ctrl+x`` cancels through the run's CancelToken, off the event loop (stopping a process
 tree waits for it), and the run only counts as over once that cancel has finished.
@@ -18,9 +18,12 @@ from textual import work
 
 from screens.phases import KEYS, TITLES, screen_phase_of
 from screens.run import RunFinished, RunUpdate, TuiSink
-from wizard.engine import OrderProblem, check_order, run_steps
 from wizard.errors import EXIT_FAILED
-from wizard.plan import Context, build_plan, step_ids
+from wizard.plan import Context, step_ids
+from wizard.workbench import OutOfOrder
+
+if TYPE_CHECKING:
+    from wizard.engine import OrderProblem
 
 if TYPE_CHECKING:
     from screens.app import WizardApp
@@ -40,10 +43,10 @@ class RunControl:
     ) -> bool:
         """Run ``ids`` (plan order) in a thread; on success go to the phase ``then``.
 
-        With ``guard`` the engine's order guard (``check_order``) runs first, in the thread,
-        and a refusal is shown instead of a run.
+        With ``guard`` the workbench's order guard runs first, in the thread, and a refusal
+        is shown instead of a run.
         """
-        if self.session is None or self.run_model.running:
+        if self.session is None or self.workbench is None or self.run_model.running:
             return False
         problem = self.save_now()
         if problem:
@@ -53,27 +56,24 @@ class RunControl:
             return False
         from wizard.runner import CancelToken
 
-        ctx = Context(self.session.profile, token=CancelToken())
+        workbench = self.workbench
+        ctx = workbench.context(token=CancelToken())
         wanted = tuple(ids)
         here = self.current_mode  # the phase on screen when the run was asked for
 
         def job(sink: TuiSink) -> RunFinished:
-            plan = build_plan(ctx.profile.build.mode)
-            steps = [step for step in plan if step.id in wanted]
-            if guard and steps:
-                refused = check_order(plan, steps[0], ctx)
-                if refused:
-                    return RunFinished(
-                        EXIT_FAILED, _tui_words(refused, ctx.profile.build.mode, here)
-                    )
-            return RunFinished(run_steps(steps, ctx, sink).exit_code)
+            try:
+                return RunFinished(workbench.run(wanted, ctx, sink, guard=guard).exit_code)
+            except OutOfOrder as refused:
+                mode = ctx.profile.build.mode
+                return RunFinished(EXIT_FAILED, _tui_words(refused.problem, mode, here))
 
         return self.start_job(wanted, job, ctx, then=then)
 
     def start_loop(self: WizardApp) -> bool:
         """ctrl+b on Develop: the whole plan, in which the done steps are skipped, so a
         changed method costs the Slang loop only; ``loop_report`` gets the round's summary."""
-        if self.session is None or self.run_model.running:
+        if self.session is None or self.workbench is None or self.run_model.running:
             return False
         ids = tuple(step_ids(self.mode))
         problem = self.save_now()
@@ -87,15 +87,15 @@ class RunControl:
         from wizard.runner import CancelToken
         from wizard.watch import summarize
 
-        ctx = Context(self.session.profile, token=CancelToken())
+        workbench = self.workbench
+        ctx = workbench.context(token=CancelToken())
         self.loop_rounds += 1
         number = self.loop_rounds
         self.loop_report = None
 
         def job(sink: TuiSink) -> RunFinished:
             started = time.monotonic()
-            plan = build_plan(ctx.profile.build.mode)
-            result = run_steps(plan, ctx, sink)
+            result = workbench.run(ids, ctx, sink, guard=False)
             self.loop_report = summarize(number, time.monotonic() - started, result, ctx)
             return RunFinished(result.exit_code)
 

@@ -2,8 +2,9 @@
 
 Every edit replaces ``session.profile`` (profiles are immutable values) and marks the
 session dirty; the app saves it shortly after typing stops, on ``ctrl+s``, before a run,
-on quit and on a crash. Saving goes through the file's one writer
-(:func:`wizard.writer.writer_for`), the same object the engine's ``state:`` saves use: it
+on quit and on a crash. The profile itself lives on the :class:`wizard.workbench.Workbench`
+the runs use, so a run starts on what was typed. Saving goes through the workbench's writer,
+the file's one writer, the same object the engine's ``state:`` saves use: it
 changes only the values that differ from the file (comments, order and quoting stay), is
 atomic, and refuses to write a profile that would not load back or is over 1 MiB. When
 the edit cannot be written, the file is left as it is and the edit is kept in memory and
@@ -28,21 +29,35 @@ from wizard.profile import (
     with_plugin,
     write_atomically,
 )
-from wizard.writer import OutsideEdit, ProfileWriter, writer_for
+from wizard.workbench import Workbench
+from wizard.writer import OutsideEdit, ProfileWriter
 from wizard.yaml_edit import block_yaml
 
 
 class Session:
     """One open profile: its current value, whether it is saved, and why not."""
 
-    def __init__(self, profile: Profile) -> None:
-        self.profile = profile
+    def __init__(self, workbench: Workbench) -> None:
+        self.workbench = workbench
         self.dirty = False
         self.problem: str | None = None
         self.saved_at: float | None = None
         self.outside_edit = False  # the file changed on disk; nothing is written until decided
-        self.writer: ProfileWriter = writer_for(profile.path)
         self.writer.remember()
+
+    @property
+    def profile(self) -> Profile:
+        """The profile as edited now: the workbench's."""
+        return self.workbench.profile
+
+    @profile.setter
+    def profile(self, profile: Profile) -> None:
+        self.workbench.profile = profile
+
+    @property
+    def writer(self) -> ProfileWriter:
+        """The file's one writer, the workbench's (the engine's ``state:`` saves use it too)."""
+        return self.workbench.writer
 
     @property
     def rescue_path(self) -> Path:
