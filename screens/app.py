@@ -21,9 +21,9 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import var
 from textual.signal import Signal
 from textual.timer import Timer
-from textual.worker import Worker
 
 from screens.build import BuildScreen
 from screens.develop import DevelopScreen
@@ -32,11 +32,11 @@ from screens.phases import PHASES, first_open_phase, phase_states, recorded_view
 from screens.picker import ProfilesScreen
 from screens.plugins import PluginsScreen
 from screens.run import RunFeed, RunModel, RunUpdate
-from screens.runs import RunControl
+from screens.runs import LoopRounds, RunControl, RunHandle
 from screens.session import Session
 from screens.setup import SetupScreen
 from wizard.lock import ProfileLock
-from wizard.plan import Context, step_ids
+from wizard.plan import step_ids
 from wizard.profile import Profile
 from wizard.survey import CheckoutSurvey, Survey
 from wizard.watch import RoundSummary
@@ -59,6 +59,10 @@ class WizardApp(RunControl, App[int]):
         "plugins": PluginsScreen,
         "build": BuildScreen,
     }
+    #: The last ctrl+b round's summary, published when its run ends (the Develop screen
+    #: watches it); a new round always publishes, even an equal summary.
+    loop_report: var[RoundSummary | None] = var(None, always_update=True)
+
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True),
         Binding("f2", "phase('setup')", "Setup", priority=True, show=False),
@@ -97,12 +101,9 @@ class WizardApp(RunControl, App[int]):
         self.checkout: CheckoutSurvey | None = None
         self.run_model = RunModel(clock)
         self.feed = RunFeed()
-        self.run_context: Context | None = None
-        self.run_worker_handle: Worker | None = None
-        self.then_phase: str | None = None
+        self.current_run = RunHandle()
         self.trusted_options: set[tuple[str, str]] = set()  # said yes to in this session
-        self.loop_rounds = 0  # ctrl+b rounds of the Slang loop in this session
-        self.loop_report: RoundSummary | None = None  # the last one's summary
+        self.loop = LoopRounds()
         self.survey_signal: Signal[Survey] = Signal(self, "survey")
         self.checkout_signal: Signal[CheckoutSurvey] = Signal(self, "checkout")
         self.run_signal: Signal[RunUpdate] = Signal(self, "run")
@@ -111,7 +112,6 @@ class WizardApp(RunControl, App[int]):
         self._survey_generation = 0
         self._clear_marks_at = -1
         self._place_when_surveyed = False
-        self._cancel_done: threading.Event | None = None
         self._asking_about_disk = False
 
     # -- opening a profile
@@ -410,7 +410,7 @@ class WizardApp(RunControl, App[int]):
     @work(group="quit", exit_on_error=False)
     async def _stop_and_quit(self) -> None:
         self.action_stop_run()
-        worker = self.run_worker_handle
+        worker = self.current_run.worker
         if worker is not None:
             with contextlib.suppress(Exception):
                 await worker.wait()
@@ -447,7 +447,7 @@ class WizardApp(RunControl, App[int]):
         if self.run_model.running:
             if not self.run_model.cancelling:
                 self.action_stop_run()
-            worker = self.run_worker_handle
+            worker = self.current_run.worker
             if worker is not None:
                 with contextlib.suppress(Exception):
                     await worker.wait()
@@ -472,11 +472,10 @@ class WizardApp(RunControl, App[int]):
         if self.session is not None:
             with contextlib.suppress(Exception):
                 self.save_now()
-        if self.run_model.running and self.run_context is not None:
-            token = self.run_context.token
-            if token is not None:
-                with contextlib.suppress(Exception):
-                    token.cancel()
+        token = self.current_run.token
+        if self.run_model.running and token is not None:
+            with contextlib.suppress(Exception):
+                token.cancel()
         if self.workbench is not None:
             self.workbench.release()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -23,12 +24,42 @@ from wizard.plan import Context, step_ids
 from wizard.workbench import OutOfOrder
 
 if TYPE_CHECKING:
-    from wizard.engine import OrderProblem
+    from textual.worker import Worker
 
-if TYPE_CHECKING:
     from screens.app import WizardApp
+    from wizard.engine import OrderProblem
+    from wizard.runner import CancelToken
+    from wizard.watch import RoundSummary
 
 CANCEL_WAIT_SECONDS = 15.0
+
+
+@dataclass
+class RunHandle:
+    """The run the app drives (one at a time): its context and cancel token, the thread
+    worker it runs in, the phase to go to when it succeeds, and the cancel under way.
+
+    The app keeps it in one place; the run's outcome, for the screens, is the
+    :class:`screens.run.RunModel`.
+    """
+
+    context: Context | None = None
+    worker: Worker | None = None
+    then: str | None = None
+    cancel_done: threading.Event | None = None
+
+    @property
+    def token(self) -> CancelToken | None:
+        return self.context.token if self.context is not None else None
+
+
+@dataclass
+class LoopRounds:
+    """ctrl+b's rounds of the Slang loop in this session: how many, and the summary the
+    last round's thread left for the event loop to publish (``WizardApp.loop_report``)."""
+
+    count: int = 0
+    finished: RoundSummary | None = None
 
 
 class RunControl:
@@ -89,14 +120,15 @@ class RunControl:
 
         workbench = self.workbench
         ctx = workbench.context(token=CancelToken())
-        self.loop_rounds += 1
-        number = self.loop_rounds
-        self.loop_report = None
+        loop = self.loop
+        loop.count += 1
+        number = loop.count
+        loop.finished = None
 
         def job(sink: TuiSink) -> RunFinished:
             started = time.monotonic()
             result = workbench.run(ids, ctx, sink, guard=False)
-            self.loop_report = summarize(number, time.monotonic() - started, result, ctx)
+            loop.finished = summarize(number, time.monotonic() - started, result, ctx)
             return RunFinished(result.exit_code)
 
         return self.start_job(ids, job, ctx)
@@ -148,13 +180,11 @@ class RunControl:
         """Run ``job`` with a TUI sink in the run's thread worker (the benches feed it too)."""
         if self.run_model.running:
             return False
-        self.run_context = ctx
-        self.then_phase = then
-        self._cancel_done = None
+        self.current_run = RunHandle(ctx, then=then)
         self.feed.reset()
         self.run_model.start(ids)
         self.run_signal.publish(RunUpdate())
-        self.run_worker_handle = self._run(job)
+        self.current_run.worker = self._run(job)
         self.refresh_bindings()
         return True
 
@@ -167,7 +197,7 @@ class RunControl:
         except Exception as error:  # a bug in the engine: say it, keep the app alive
             self.feed.put_text(f"internal error: {type(error).__name__}: {error}\n")
             finished = RunFinished(EXIT_FAILED, f"internal error: {error}")
-        stopping = self._cancel_done
+        stopping = self.current_run.cancel_done
         if stopping is not None:
             # The cancel also stops every child of the wizard: let it finish before the run
             # counts as over, or it could stop the next run's processes.
@@ -185,29 +215,30 @@ class RunControl:
             self._run_ended()
 
     def _run_ended(self: WizardApp) -> None:
-        if self.run_context is not None:
-            self.run_context.close()
-            self.run_context = None
+        run = self.current_run
+        if run.context is not None:
+            run.context.close()
+            run.context = None
+        following, run.then = run.then, None
+        report, self.loop.finished = self.loop.finished, None
+        if report is not None:
+            self.loop_report = report  # the Develop screen watches it
         self.refresh_bindings()
         self.refresh_survey()
         self._clear_marks_at = self._survey_generation
         self.refresh_checkout()
-        following = self.then_phase
-        self.then_phase = None
         if self.run_model.exit_code == 0 and following:
             self.action_phase(following)
 
     def action_stop_run(self: WizardApp) -> None:
         """ctrl+x: stop the running step's whole process tree; the step ends interrupted."""
-        if not self.run_model.running or self.run_context is None:
-            return
-        token = self.run_context.token
-        if token is None:
+        token = self.current_run.token
+        if not self.run_model.running or token is None:
             return
         self.run_model.cancelling = True
         self.run_signal.publish(RunUpdate())
         stopped = threading.Event()
-        self._cancel_done = stopped
+        self.current_run.cancel_done = stopped
 
         def cancel() -> None:
             try:
