@@ -2,8 +2,10 @@
 
 The app runs a slice of the plan with :meth:`RunControl.start_run` (the workbench's
 ``run``, order guard included) or any function of a sink with :meth:`RunControl.start_job`
-(the benches use it). The engine's thread only ever touches the :class:`RunFeed`; :meth:`drain`, on the
-event loop, folds what arrived into the :class:`RunModel` and publishes it to the screens.
+(the benches use it). The run's thread only ever touches the :class:`RunFeed`;
+:meth:`drain`, on the event loop, folds what arrived into the :class:`RunModel` and
+publishes it to the screens. What the app keeps of the run it drives is one
+:class:`RunHandle`.
 ``ctrl+x`` cancels through the run's CancelToken, off the event loop (stopping a process
 tree waits for it), and the run only counts as over once that cancel has finished.
 """
@@ -63,7 +65,8 @@ class LoopRounds:
 
 
 class RunControl:
-    """The run half of :class:`screens.app.WizardApp` (a mixin: it uses the app's state)."""
+    """The run half of :class:`screens.app.WizardApp` (a mixin: it uses the app's
+    ``workbench``, ``current_run``, ``run_model`` and ``feed``)."""
 
     def start_run(
         self: WizardApp,
