@@ -15,23 +15,15 @@ file since it was read, nothing is written: the app reloads it or asks (see
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from wizard.errors import ProfileError
-from wizard.profile import (
-    Method,
-    Profile,
-    to_data,
-    with_plugin,
-    write_atomically,
-)
+from wizard.profile import Method, Profile, with_plugin
 from wizard.workbench import Workbench
 from wizard.writer import OutsideEdit, ProfileWriter
-from wizard.yaml_edit import block_yaml
 
 
 class Session:
@@ -62,7 +54,7 @@ class Session:
     @property
     def rescue_path(self) -> Path:
         """Where an edit that does not validate is kept: ``<profile>.unsaved`` beside it."""
-        return self.profile.path.with_name(self.profile.path.name + ".unsaved")
+        return self.workbench.rescue_path
 
     # -- editing
 
@@ -154,8 +146,7 @@ class Session:
         return None
 
     def _rescue(self) -> None:
-        with contextlib.suppress(OSError):
-            write_atomically(self.rescue_path, block_yaml(to_data(self.profile)))
+        self.workbench.keep_unsaved()
 
     def status(self) -> str:
         """A few words for the screen: saved, unsaved, or why it cannot be saved."""

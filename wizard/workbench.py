@@ -71,6 +71,21 @@ class Workbench:
         return writer_for(self.profile.path)
 
     @property
+    def rescue_path(self) -> Path:
+        """Where an edit that cannot be written is kept: ``<profile>.unsaved`` beside it."""
+        return self.profile.path.with_name(self.profile.path.name + ".unsaved")
+
+    def keep_unsaved(self) -> None:
+        """Write the profile as it is now into the rescue file (never into the profile):
+        an edit that does not validate, or that waits for the user's word on an outside
+        change, survives the app ending meanwhile."""
+        from wizard.profile import to_data, write_atomically
+        from wizard.yaml_edit import block_yaml
+
+        with contextlib.suppress(OSError):
+            write_atomically(self.rescue_path, block_yaml(to_data(self.profile)))
+
+    @property
     def lock(self) -> ProfileLock | None:
         """The profile's lock while this workbench holds it, else None."""
         return self._lock
