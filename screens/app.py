@@ -1,9 +1,10 @@
 """The TUI application: the profile in memory, the four phase screens, the engine in a thread.
 
-The app owns the three things every screen draws: the :class:`Session` (the profile being
-edited), the latest :class:`Survey` of the disk, and the :class:`RunModel` of the current
-run. Screens listen to its signals. Running the engine is :class:`screens.runs.RunControl`'s
-part of the app.
+The app drives one :class:`wizard.workbench.Workbench` (the profile's lock, its writer,
+its plan, its runs, what its steps detect) and owns the three things every screen draws:
+the :class:`Session` (the profile being edited, kept on the workbench), the latest
+:class:`Survey` of the disk, and the :class:`RunModel` of the current run. Screens listen
+to its signals. Running is :class:`screens.runs.RunControl`'s part of the app.
 
 Nothing typed is lost: edits save themselves a second after typing stops, and the profile
 is saved again on ``ctrl+s``, before a run, on quit and when the app crashes.
@@ -20,30 +21,26 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import var
 from textual.signal import Signal
 from textual.timer import Timer
-from textual.worker import Worker
 
 from screens.build import BuildScreen
 from screens.develop import DevelopScreen
 from screens.help import HelpScreen
-from screens.phases import PHASES, first_open_phase, phase_states, recorded_views
+from screens.phases import PHASES, first_open_phase, phase_states, recorded_views, step_views
 from screens.picker import ProfilesScreen
 from screens.plugins import PluginsScreen
 from screens.run import RunFeed, RunModel, RunUpdate
-from screens.runs import RunControl
+from screens.runs import LoopRounds, RunControl, RunHandle
 from screens.session import Session
 from screens.setup import SetupScreen
-from screens.survey import (
-    CheckoutSurvey,
-    Survey,
-    step_views,
-    take_checkout_survey,
-    take_survey,
-)
-from wizard.plan import Context, step_ids
+from wizard.lock import ProfileLock
+from wizard.plan import step_ids
 from wizard.profile import Profile
+from wizard.survey import CheckoutSurvey, Survey
 from wizard.watch import RoundSummary
+from wizard.workbench import Workbench
 
 DRAIN_SECONDS = 0.05
 SAVE_DELAY = 1.0
@@ -62,6 +59,10 @@ class WizardApp(RunControl, App[int]):
         "plugins": PluginsScreen,
         "build": BuildScreen,
     }
+    #: The last ctrl+b round's summary, published when its run ends (the Develop screen
+    #: watches it); a new round always publishes, even an equal summary.
+    loop_report: var[RoundSummary | None] = var(None, always_update=True)
+
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True),
         Binding("f2", "phase('setup')", "Setup", priority=True, show=False),
@@ -84,6 +85,7 @@ class WizardApp(RunControl, App[int]):
         save_delay: float = SAVE_DELAY,
         lock: bool = True,
         signals: bool = False,
+        workbench: Workbench | None = None,
     ) -> None:
         super().__init__()
         self.handle_signals = signals
@@ -93,18 +95,15 @@ class WizardApp(RunControl, App[int]):
         self.monitor = monitor
         self.save_delay = save_delay
         self.use_lock = lock
-        self.lock = None
+        self.workbench = workbench  # the profile's, once one is open (run_app's holds its lock)
         self.session: Session | None = None
         self.survey: Survey | None = None
         self.checkout: CheckoutSurvey | None = None
         self.run_model = RunModel(clock)
         self.feed = RunFeed()
-        self.run_context: Context | None = None
-        self.run_worker_handle: Worker | None = None
-        self.then_phase: str | None = None
+        self.current_run = RunHandle()
         self.trusted_options: set[tuple[str, str]] = set()  # said yes to in this session
-        self.loop_rounds = 0  # ctrl+b rounds of the Slang loop in this session
-        self.loop_report: RoundSummary | None = None  # the last one's summary
+        self.loop = LoopRounds()
         self.survey_signal: Signal[Survey] = Signal(self, "survey")
         self.checkout_signal: Signal[CheckoutSurvey] = Signal(self, "checkout")
         self.run_signal: Signal[RunUpdate] = Signal(self, "run")
@@ -113,10 +112,14 @@ class WizardApp(RunControl, App[int]):
         self._survey_generation = 0
         self._clear_marks_at = -1
         self._place_when_surveyed = False
-        self._cancel_done: threading.Event | None = None
         self._asking_about_disk = False
 
     # -- opening a profile
+
+    @property
+    def lock(self) -> ProfileLock | None:
+        """The profile's lock while the workbench holds it."""
+        return self.workbench.lock if self.workbench is not None else None
 
     @property
     def mode(self) -> str:
@@ -134,18 +137,22 @@ class WizardApp(RunControl, App[int]):
 
     def open_profile(self, profile: Profile) -> bool:
         """Work on ``profile``: take its lock, go to where the work stands, read the disk."""
-        if self.use_lock and self.lock is None:
+        workbench = self.workbench
+        if workbench is None or workbench.profile.path != profile.path:
+            if workbench is not None:
+                workbench.release()
+            workbench = Workbench(profile, locking=self.use_lock)
+        workbench.profile = profile
+        if self.use_lock:
             from wizard.errors import LockedError
-            from wizard.lock import ProfileLock
 
-            lock = ProfileLock(profile.path)
             try:
-                lock.acquire()
+                workbench.hold()
             except LockedError as error:
                 self.notify(str(error), severity="error", timeout=10)
                 return False
-            self.lock = lock
-        self.session = Session(profile)
+        self.workbench = workbench
+        self.session = Session(workbench)
         if self.session.rescue_path.exists():
             self.notify(
                 f"{self.session.rescue_path.name} holds an edit from an earlier session that did "
@@ -179,11 +186,11 @@ class WizardApp(RunControl, App[int]):
         if self.session is None:
             return
         self._survey_generation += 1
-        self._survey(self.session.profile, self._survey_generation)
+        self._survey(Workbench(self.session.profile), self._survey_generation)
 
     @work(thread=True, group="survey", exit_on_error=False)
-    def _survey(self, profile: Profile, generation: int) -> None:
-        survey = take_survey(profile)
+    def _survey(self, workbench: Workbench, generation: int) -> None:
+        survey = workbench.survey()
         self.call_from_thread(self._survey_arrived, survey, generation)
 
     def _survey_arrived(self, survey: Survey, generation: int) -> None:
@@ -212,11 +219,11 @@ class WizardApp(RunControl, App[int]):
 
     def refresh_checkout(self) -> None:
         if self.session is not None:
-            self._checkout(self.session.profile)
+            self._checkout(Workbench(self.session.profile))
 
     @work(thread=True, group="checkout", exit_on_error=False)
-    def _checkout(self, profile: Profile) -> None:
-        checkout = take_checkout_survey(profile)
+    def _checkout(self, workbench: Workbench) -> None:
+        checkout = workbench.checkout_survey()
         self.call_from_thread(self._checkout_arrived, checkout)
 
     def _checkout_arrived(self, checkout: CheckoutSurvey) -> None:
@@ -355,10 +362,9 @@ class WizardApp(RunControl, App[int]):
         if problem:
             self.notify(f"not saved: {problem}", severity="error", timeout=8)
             return
-        if self.lock is not None:
-            with contextlib.suppress(Exception):
-                self.lock.release()
-            self.lock = None
+        if self.workbench is not None:
+            self.workbench.release()
+            self.workbench = None
         self.session = None
         self.survey = None
         self.checkout = None
@@ -404,7 +410,7 @@ class WizardApp(RunControl, App[int]):
     @work(group="quit", exit_on_error=False)
     async def _stop_and_quit(self) -> None:
         self.action_stop_run()
-        worker = self.run_worker_handle
+        worker = self.current_run.worker
         if worker is not None:
             with contextlib.suppress(Exception):
                 await worker.wait()
@@ -441,7 +447,7 @@ class WizardApp(RunControl, App[int]):
         if self.run_model.running:
             if not self.run_model.cancelling:
                 self.action_stop_run()
-            worker = self.run_worker_handle
+            worker = self.current_run.worker
             if worker is not None:
                 with contextlib.suppress(Exception):
                     await worker.wait()
@@ -466,15 +472,12 @@ class WizardApp(RunControl, App[int]):
         if self.session is not None:
             with contextlib.suppress(Exception):
                 self.save_now()
-        if self.run_model.running and self.run_context is not None:
-            token = self.run_context.token
-            if token is not None:
-                with contextlib.suppress(Exception):
-                    token.cancel()
-        if self.lock is not None:
+        token = self.current_run.token
+        if self.run_model.running and token is not None:
             with contextlib.suppress(Exception):
-                self.lock.release()
-            self.lock = None
+                token.cancel()
+        if self.workbench is not None:
+            self.workbench.release()
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug in the TUI: save what was typed before Textual shows the traceback."""
@@ -511,16 +514,11 @@ def run_app(profile: Path | None) -> int:
     """
     import sys
 
-    from wizard.lock import ProfileLock
-    from wizard.profile import load_profile
-
-    loaded = load_profile(profile) if profile is not None else None
-    lock = None
-    if loaded is not None:
-        lock = ProfileLock(loaded.path)
-        lock.acquire()
-    app = make_app(loaded, signals=True)
-    app.lock = lock
+    workbench = Workbench.load(profile) if profile is not None else None
+    if workbench is not None:
+        workbench.hold()
+    loaded = workbench.profile if workbench is not None else None
+    app = make_app(loaded, signals=True, workbench=workbench)
     try:
         app.run()
     finally:

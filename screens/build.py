@@ -29,10 +29,10 @@ from textual.widgets import ContentSwitcher, Log, OptionList, ProgressBar, Stati
 from screens.base import PhaseScreen
 from screens.phases import StepView
 from screens.run import MAX_LINES, Lines, Problem, RunUpdate, clock_text
-from screens.survey import relative_to_workspace, shorten
 from screens.widgets.process_monitor import ProcessMonitor
 from screens.widgets.step_list import StepList
 from wizard.plan import step_ids
+from wizard.survey import relative_to_workspace, shorten
 
 MAX_PROBLEMS_SHOWN = 200
 

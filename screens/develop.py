@@ -36,7 +36,6 @@ from textual.widgets.option_list import Option
 
 from screens.base import PhaseScreen
 from screens.phases import StepView
-from screens.run import RunFinished, RunUpdate
 from screens.widgets.diagnostics import DiagnosticsList
 from screens.widgets.smalltalk import SmalltalkEditor
 from wizard.profile import Method, Plugin, Profile
@@ -114,14 +113,12 @@ class DevelopScreen(PhaseScreen):
         if app.start_loop():
             report = self.query_one("#loop-report", Static)
             report.display = True
-            report.update(f"Build loop {app.loop_rounds}: running… (F5 shows the output)")
+            report.update(f"Build loop {app.loop.count}: running… (F5 shows the output)")
 
-    def run_changed(self, update: RunUpdate) -> None:
-        if any(isinstance(event, RunFinished) for event in update.events):
-            report = self.wizard.loop_report
-            if report is not None:
-                self.wizard.loop_report = None
-                self.query_one("#loop-report", Static).update(loop_report_text(report))
+    def _loop_reported(self, report: RoundSummary | None) -> None:
+        """A ctrl+b round ended: its summary replaces the "running…" line."""
+        if report is not None:
+            self.query_one("#loop-report", Static).update(loop_report_text(report))
 
     def _compose_class(self) -> ComposeResult:
         with VerticalScroll(id="class-form"):
@@ -141,6 +138,7 @@ class DevelopScreen(PhaseScreen):
         self._fill_methods()
         self._fill_class()
         self._lint_now()
+        self.watch(self.wizard, "loop_report", self._loop_reported, init=False)
 
     # -- the method list
 

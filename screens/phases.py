@@ -9,15 +9,21 @@ slice of the plan, so "run this phase" never runs a step out of order:
 - Plugins: from plugin-list to commit (in single-pass mode plugins-cmake sits in between)
 - Build: everything after the commit
 
-Everything here is pure: step statuses in, words for the screen out.
+Everything here is pure: step statuses (a :class:`wizard.survey.Survey`, the run's marks,
+``state:``) in, words for the screen out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from wizard.plan import phase_of, step_ids
+from wizard.plan import phase_of, step_ids, title_of
+
+if TYPE_CHECKING:
+    from wizard.plan import Outcome
+    from wizard.survey import Survey
 
 PHASES: tuple[str, ...] = ("setup", "develop", "plugins", "build")
 TITLES = {"setup": "Setup", "develop": "Develop", "plugins": "Plugins", "build": "Build"}
@@ -122,8 +128,6 @@ def first_open_phase(states: Mapping[str, str]) -> str:
 
 def recorded_views(state: Mapping[str, object], mode: str) -> dict[str, StepView]:
     """Step views from the profile's ``state:`` alone: a first guess before detect answers."""
-    from wizard.plan import title_of
-
     steps = state.get("steps") if isinstance(state, Mapping) else None
     steps = steps if isinstance(steps, Mapping) else {}
     views = {}
@@ -132,4 +136,55 @@ def recorded_views(state: Mapping[str, object], mode: str) -> dict[str, StepView
         status = entry.get("status") if isinstance(entry, Mapping) else None
         word = status if status in ("done", "failed", "interrupted") else "pending"
         views[step] = StepView(step, title_of(step), word, "as last recorded")
+    return views
+
+
+@dataclass
+class RunMarks:
+    """What the current (or last) run says about steps, on top of the survey."""
+
+    running: str | None = None
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+
+
+def step_views(
+    ids: tuple[str, ...],
+    survey: Survey | None,
+    recorded: Mapping[str, Any],
+    marks: RunMarks | None = None,
+) -> dict[str, StepView]:
+    """The state of each step: the run's marks first, then detect, then ``state:``.
+
+    A step that ``state:`` records as done but whose detect now says not done (its files were
+    edited after it ran) is "changed", not "pending": it did run, and it must run again.
+    """
+    marks = marks or RunMarks()
+    steps = recorded.get("steps") if isinstance(recorded, Mapping) else None
+    steps = steps if isinstance(steps, Mapping) else {}
+    views: dict[str, StepView] = {}
+    for step in ids:
+        title = title_of(step)
+        status = survey.statuses.get(step) if survey else None
+        outcome = marks.outcomes.get(step)
+        entry = steps.get(step)
+        last = entry.get("status") if isinstance(entry, Mapping) else None
+        if marks.running == step:
+            views[step] = StepView(step, title, "running", status.reason if status else "")
+        elif outcome is not None and outcome.kind in ("failed", "interrupted"):
+            views[step] = StepView(step, title, outcome.kind, outcome.reason)
+        elif outcome is not None and outcome.kind == "ok":
+            views[step] = StepView(step, title, "done", "done in this run")
+        elif status is not None and status.done:
+            word = "skipped" if outcome is not None and outcome.kind == "skipped" else "done"
+            views[step] = StepView(step, title, word, status.reason)
+        elif last in ("failed", "interrupted"):
+            why = status.reason if status else "as last recorded"
+            views[step] = StepView(step, title, last, f"last run: {last}; {why}")
+        elif status is None:
+            word = "done" if last == "done" else "pending"
+            views[step] = StepView(step, title, word, "as last recorded; checking the disk…")
+        elif last == "done":  # it ran, and what it made was edited since
+            views[step] = StepView(step, title, "changed", f"changed since it ran: {status.reason}")
+        else:
+            views[step] = StepView(step, title, "pending", status.reason)
     return views

@@ -17,12 +17,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from screens.phases import TITLES, phase_states, screen_phase_of
-from screens.survey import step_views, take_survey
+from screens.phases import TITLES, phase_states, screen_phase_of, step_views
 from screens.widgets.footer import KeyFooter
 from wizard.errors import ProfileError
 from wizard.plan import step_ids
 from wizard.profile import Profile, load_profile
+from wizard.workbench import Workbench
 
 if TYPE_CHECKING:
     from screens.app import WizardApp
@@ -102,7 +102,7 @@ class ProfilesScreen(Screen[None]):
     @work(thread=True, group="how-far", exit_on_error=False)
     def _how_far(self, key: str, profile: Profile) -> None:
         mode = profile.build.mode
-        views = step_views(step_ids(mode), take_survey(profile), profile.state)
+        views = step_views(step_ids(mode), Workbench(profile).survey(), profile.state)
         done = sum(1 for view in views.values() if view.finished)
         pending = [view for view in views.values() if not view.finished]
         states = phase_states(views, mode)

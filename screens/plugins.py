@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
+from textual.reactive import var
 from textual.strip import Strip
 from textual.widgets import SelectionList, Static
 from textual.widgets.option_list import OptionDoesNotExist
@@ -24,7 +25,7 @@ from textual.widgets.selection_list import Selection
 
 from screens.base import PhaseScreen
 from screens.phases import StepView
-from screens.survey import CheckoutSurvey
+from wizard.survey import CheckoutSurvey
 
 
 def wanted_plugins(
@@ -72,9 +73,8 @@ class PluginsScreen(PhaseScreen):
     PHASE = "plugins"
     BINDINGS = [Binding("d", "default_list", "VMMaker's list + mine")]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._shown: list[tuple[str, str, bool]] = []
+    #: What the list shows: (name, prompt, chosen) per plugin; an equal value draws nothing.
+    rows: var[tuple[tuple[str, str, bool], ...]] = var(())
 
     def compose_body(self) -> ComposeResult:
         with Horizontal():
@@ -112,21 +112,22 @@ class PluginsScreen(PhaseScreen):
         checkout = app.checkout
         current = checkout.external if checkout else None
         wanted = wanted_plugins(profile.external_plugins, current, profile.plugin.name)
-        rows = [
+        self.rows = tuple(
             (name, self._prompt(name, checkout), name in wanted)
             for name in self._names(checkout, wanted)
-        ]
-        if rows != self._shown:
-            listing = self.query_one(SelectionList)
-            highlighted = listing.highlighted
-            with listing.prevent(SelectionList.SelectedChanged):
-                listing.clear_options()
-                listing.add_options([Selection(prompt, name, on) for name, prompt, on in rows])
-            listing.highlighted = (
-                highlighted if highlighted is not None and highlighted < len(rows) else 0
-            )
-            self._shown = rows
+        )
         self.query_one("#notes", Static).update(self._notes(checkout, wanted))
+
+    def watch_rows(self, rows: tuple[tuple[str, str, bool], ...]) -> None:
+        """Fill the list again, keeping the highlighted line where it was."""
+        listing = self.query_one(SelectionList)
+        highlighted = listing.highlighted
+        with listing.prevent(SelectionList.SelectedChanged):
+            listing.clear_options()
+            listing.add_options([Selection(prompt, name, on) for name, prompt, on in rows])
+        listing.highlighted = (
+            highlighted if highlighted is not None and highlighted < len(rows) else 0
+        )
 
     def _prompt(self, name: str, checkout: CheckoutSurvey | None) -> str:
         assert self.wizard.session is not None
@@ -204,8 +205,8 @@ class PluginsScreen(PhaseScreen):
             return
         app.session.set_external_plugins(tuple(after))
         app.profile_edited()
-        self._shown = []
         self.draw_body()
+        self.mutate_reactive(PluginsScreen.rows)  # the list is drawn again even when equal
 
     def action_default_list(self) -> None:
         """Forget the profile's own list: VMMaker's list plus the plugin, as the step computes."""

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from screens.survey import RunMarks
+from screens.phases import RunMarks
 
 if TYPE_CHECKING:
     from wizard.plan import Outcome, Step

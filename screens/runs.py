@@ -1,9 +1,11 @@
-"""Running steps from the TUI: the engine in a thread worker, its output drained every 50 ms.
+"""Running steps from the TUI: the workbench in a thread worker, its output drained every 50 ms.
 
-The app runs the engine with :meth:`RunControl.start_run` (a slice of the plan, with the
-engine's order guard) or :meth:`RunControl.start_job` (any function of a sink: the benches
-use it). The engine's thread only ever touches the :class:`RunFeed`; :meth:`drain`, on the
-event loop, folds what arrived into the :class:`RunModel` and publishes it to the screens.
+The app runs a slice of the plan with :meth:`RunControl.start_run` (the workbench's
+``run``, order guard included) or any function of a sink with :meth:`RunControl.start_job`
+(the benches use it). The run's thread only ever touches the :class:`RunFeed`;
+:meth:`drain`, on the event loop, folds what arrived into the :class:`RunModel` and
+publishes it to the screens. What the app keeps of the run it drives is one
+:class:`RunHandle`.
 ``ctrl+x`` cancels through the run's CancelToken, off the event loop (stopping a process
 tree waits for it), and the run only counts as over once that cancel has finished.
 """
@@ -12,24 +14,59 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
 
 from screens.phases import KEYS, TITLES, screen_phase_of
 from screens.run import RunFinished, RunUpdate, TuiSink
-from wizard.engine import OrderProblem, check_order, run_steps
 from wizard.errors import EXIT_FAILED
-from wizard.plan import Context, build_plan, step_ids
+from wizard.plan import Context, step_ids
+from wizard.workbench import OutOfOrder
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from screens.app import WizardApp
+    from wizard.engine import OrderProblem
+    from wizard.runner import CancelToken
+    from wizard.watch import RoundSummary
 
 CANCEL_WAIT_SECONDS = 15.0
 
 
+@dataclass
+class RunHandle:
+    """The run the app drives (one at a time): its context and cancel token, the thread
+    worker it runs in, the phase to go to when it succeeds, and the cancel under way.
+
+    The app keeps it in one place; the run's outcome, for the screens, is the
+    :class:`screens.run.RunModel`.
+    """
+
+    context: Context | None = None
+    worker: Worker | None = None
+    then: str | None = None
+    cancel_done: threading.Event | None = None
+
+    @property
+    def token(self) -> CancelToken | None:
+        return self.context.token if self.context is not None else None
+
+
+@dataclass
+class LoopRounds:
+    """ctrl+b's rounds of the Slang loop in this session: how many, and the summary the
+    last round's thread left for the event loop to publish (``WizardApp.loop_report``)."""
+
+    count: int = 0
+    finished: RoundSummary | None = None
+
+
 class RunControl:
-    """The run half of :class:`screens.app.WizardApp` (a mixin: it uses the app's state)."""
+    """The run half of :class:`screens.app.WizardApp` (a mixin: it uses the app's
+    ``workbench``, ``current_run``, ``run_model`` and ``feed``)."""
 
     def start_run(
         self: WizardApp,
@@ -40,10 +77,10 @@ class RunControl:
     ) -> bool:
         """Run ``ids`` (plan order) in a thread; on success go to the phase ``then``.
 
-        With ``guard`` the engine's order guard (``check_order``) runs first, in the thread,
-        and a refusal is shown instead of a run.
+        With ``guard`` the workbench's order guard runs first, in the thread, and a refusal
+        is shown instead of a run.
         """
-        if self.session is None or self.run_model.running:
+        if self.session is None or self.workbench is None or self.run_model.running:
             return False
         problem = self.save_now()
         if problem:
@@ -53,27 +90,24 @@ class RunControl:
             return False
         from wizard.runner import CancelToken
 
-        ctx = Context(self.session.profile, token=CancelToken())
+        workbench = self.workbench
+        ctx = workbench.context(token=CancelToken())
         wanted = tuple(ids)
         here = self.current_mode  # the phase on screen when the run was asked for
 
         def job(sink: TuiSink) -> RunFinished:
-            plan = build_plan(ctx.profile.build.mode)
-            steps = [step for step in plan if step.id in wanted]
-            if guard and steps:
-                refused = check_order(plan, steps[0], ctx)
-                if refused:
-                    return RunFinished(
-                        EXIT_FAILED, _tui_words(refused, ctx.profile.build.mode, here)
-                    )
-            return RunFinished(run_steps(steps, ctx, sink).exit_code)
+            try:
+                return RunFinished(workbench.run(wanted, ctx, sink, guard=guard).exit_code)
+            except OutOfOrder as refused:
+                mode = ctx.profile.build.mode
+                return RunFinished(EXIT_FAILED, _tui_words(refused.problem, mode, here))
 
         return self.start_job(wanted, job, ctx, then=then)
 
     def start_loop(self: WizardApp) -> bool:
         """ctrl+b on Develop: the whole plan, in which the done steps are skipped, so a
         changed method costs the Slang loop only; ``loop_report`` gets the round's summary."""
-        if self.session is None or self.run_model.running:
+        if self.session is None or self.workbench is None or self.run_model.running:
             return False
         ids = tuple(step_ids(self.mode))
         problem = self.save_now()
@@ -87,16 +121,17 @@ class RunControl:
         from wizard.runner import CancelToken
         from wizard.watch import summarize
 
-        ctx = Context(self.session.profile, token=CancelToken())
-        self.loop_rounds += 1
-        number = self.loop_rounds
-        self.loop_report = None
+        workbench = self.workbench
+        ctx = workbench.context(token=CancelToken())
+        loop = self.loop
+        loop.count += 1
+        number = loop.count
+        loop.finished = None
 
         def job(sink: TuiSink) -> RunFinished:
             started = time.monotonic()
-            plan = build_plan(ctx.profile.build.mode)
-            result = run_steps(plan, ctx, sink)
-            self.loop_report = summarize(number, time.monotonic() - started, result, ctx)
+            result = workbench.run(ids, ctx, sink, guard=False)
+            loop.finished = summarize(number, time.monotonic() - started, result, ctx)
             return RunFinished(result.exit_code)
 
         return self.start_job(ids, job, ctx)
@@ -148,13 +183,11 @@ class RunControl:
         """Run ``job`` with a TUI sink in the run's thread worker (the benches feed it too)."""
         if self.run_model.running:
             return False
-        self.run_context = ctx
-        self.then_phase = then
-        self._cancel_done = None
+        self.current_run = RunHandle(ctx, then=then)
         self.feed.reset()
         self.run_model.start(ids)
         self.run_signal.publish(RunUpdate())
-        self.run_worker_handle = self._run(job)
+        self.current_run.worker = self._run(job)
         self.refresh_bindings()
         return True
 
@@ -167,7 +200,7 @@ class RunControl:
         except Exception as error:  # a bug in the engine: say it, keep the app alive
             self.feed.put_text(f"internal error: {type(error).__name__}: {error}\n")
             finished = RunFinished(EXIT_FAILED, f"internal error: {error}")
-        stopping = self._cancel_done
+        stopping = self.current_run.cancel_done
         if stopping is not None:
             # The cancel also stops every child of the wizard: let it finish before the run
             # counts as over, or it could stop the next run's processes.
@@ -185,29 +218,30 @@ class RunControl:
             self._run_ended()
 
     def _run_ended(self: WizardApp) -> None:
-        if self.run_context is not None:
-            self.run_context.close()
-            self.run_context = None
+        run = self.current_run
+        if run.context is not None:
+            run.context.close()
+            run.context = None
+        following, run.then = run.then, None
+        report, self.loop.finished = self.loop.finished, None
+        if report is not None:
+            self.loop_report = report  # the Develop screen watches it
         self.refresh_bindings()
         self.refresh_survey()
         self._clear_marks_at = self._survey_generation
         self.refresh_checkout()
-        following = self.then_phase
-        self.then_phase = None
         if self.run_model.exit_code == 0 and following:
             self.action_phase(following)
 
     def action_stop_run(self: WizardApp) -> None:
         """ctrl+x: stop the running step's whole process tree; the step ends interrupted."""
-        if not self.run_model.running or self.run_context is None:
-            return
-        token = self.run_context.token
-        if token is None:
+        token = self.current_run.token
+        if not self.run_model.running or token is None:
             return
         self.run_model.cancelling = True
         self.run_signal.publish(RunUpdate())
         stopped = threading.Event()
-        self._cancel_done = stopped
+        self.current_run.cancel_done = stopped
 
         def cancel() -> None:
             try:

@@ -2,8 +2,9 @@
 
 Every edit replaces ``session.profile`` (profiles are immutable values) and marks the
 session dirty; the app saves it shortly after typing stops, on ``ctrl+s``, before a run,
-on quit and on a crash. Saving goes through the file's one writer
-(:func:`wizard.writer.writer_for`), the same object the engine's ``state:`` saves use: it
+on quit and on a crash. The profile itself lives on the :class:`wizard.workbench.Workbench`
+the runs use, so a run starts on what was typed. Saving goes through the workbench's writer,
+the file's one writer, the same object the engine's ``state:`` saves use: it
 changes only the values that differ from the file (comments, order and quoting stay), is
 atomic, and refuses to write a profile that would not load back or is over 1 MiB. When
 the edit cannot be written, the file is left as it is and the edit is kept in memory and
@@ -14,40 +15,46 @@ file since it was read, nothing is written: the app reloads it or asks (see
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from wizard.errors import ProfileError
-from wizard.profile import (
-    Method,
-    Profile,
-    to_data,
-    with_plugin,
-    write_atomically,
-)
-from wizard.writer import OutsideEdit, ProfileWriter, writer_for
-from wizard.yaml_edit import block_yaml
+from wizard.profile import Method, Profile, with_plugin
+from wizard.workbench import Workbench
+from wizard.writer import OutsideEdit, ProfileWriter
 
 
 class Session:
     """One open profile: its current value, whether it is saved, and why not."""
 
-    def __init__(self, profile: Profile) -> None:
-        self.profile = profile
+    def __init__(self, workbench: Workbench) -> None:
+        self.workbench = workbench
         self.dirty = False
         self.problem: str | None = None
         self.saved_at: float | None = None
         self.outside_edit = False  # the file changed on disk; nothing is written until decided
-        self.writer: ProfileWriter = writer_for(profile.path)
         self.writer.remember()
+
+    @property
+    def profile(self) -> Profile:
+        """The profile as edited now: the workbench's."""
+        return self.workbench.profile
+
+    @profile.setter
+    def profile(self, profile: Profile) -> None:
+        self.workbench.profile = profile
+
+    @property
+    def writer(self) -> ProfileWriter:
+        """The file's one writer, the workbench's (the engine's ``state:`` saves use it too)."""
+        return self.workbench.writer
 
     @property
     def rescue_path(self) -> Path:
         """Where an edit that does not validate is kept: ``<profile>.unsaved`` beside it."""
-        return self.profile.path.with_name(self.profile.path.name + ".unsaved")
+        return self.workbench.rescue_path
 
     # -- editing
 
@@ -139,8 +146,7 @@ class Session:
         return None
 
     def _rescue(self) -> None:
-        with contextlib.suppress(OSError):
-            write_atomically(self.rescue_path, block_yaml(to_data(self.profile)))
+        self.workbench.keep_unsaved()
 
     def status(self) -> str:
         """A few words for the screen: saved, unsaved, or why it cannot be saved."""

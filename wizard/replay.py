@@ -1,18 +1,14 @@
-"""The headless face: ``--replay PROFILE``, the engine with a console sink."""
+"""The headless face: ``--replay PROFILE``, the :class:`Workbench` with a console sink."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed, UsageError
-from wizard.plan import Context, build_plan, slice_plan, step_ids
-from wizard.profile import load_profile
+from wizard.plan import Context
 from wizard.sink import ConsoleSink
 from wizard.trust import listed, refusal, untrusted_options
-
-if TYPE_CHECKING:
-    from wizard.engine import RunResult
+from wizard.workbench import Workbench
 
 
 def replay(
@@ -31,7 +27,8 @@ def replay(
     A profile whose cmake options make cmake run a program or read a script is refused
     (exit 2, the options listed) unless ``trust``; ``--dry-run`` shows them either way.
     """
-    profile = load_profile(profile_path, overrides)
+    workbench = Workbench.load(profile_path, overrides)
+    profile = workbench.profile
     untrusted = untrusted_options(profile.build.cmake_options)
     if untrusted and not trust and not dry_run:
         raise UsageError(refusal(untrusted, str(profile_path)))
@@ -40,14 +37,8 @@ def replay(
     missing = missing_option_paths(profile)
     if missing and not dry_run:
         raise UsageError(f"{profile_path}: " + "; ".join(entry.line() for entry in missing))
-    ids = step_ids(profile.build.mode)
-    try:
-        chosen = slice_plan(ids, start, stop)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    plan = build_plan(profile.build.mode)
-    steps = [step for step in plan if step.id in chosen]
-    ctx = Context(profile, force=force, dry_run=dry_run, bench=bench)
+    chosen = workbench.slice(start, stop)
+    ctx = workbench.context(force=force, dry_run=dry_run, bench=bench)
     sink = ConsoleSink()
     from wizard.shared_workspace import sharing_warnings
 
@@ -62,6 +53,7 @@ def replay(
             )
         for entry in missing:
             sink.message(f"a run would refuse: {entry.line()}")
+        steps = [step for step in workbench.plan() if step.id in chosen]
         return _print_plan(steps, ctx, sink)
     import shutil
 
@@ -69,26 +61,12 @@ def replay(
 
     if shutil.which("git") is None:  # before GitPython is imported: it refuses to load
         raise StepFailed("git is not installed or not on PATH", hint=install_hint("git"))
-    result = run_plan(plan, steps, ctx, sink, start)
+    result = workbench.run(chosen, ctx, sink)
     if result.exit_code == EXIT_OK:
         done = sum(1 for _, outcome in result.outcomes if outcome.kind == "ok")
         skipped = len(result.outcomes) - done
-        sink.message(f"all {len(steps)} steps done ({done} ran, {skipped} already done)")
+        sink.message(f"all {len(chosen)} steps done ({done} ran, {skipped} already done)")
     return result.exit_code
-
-
-def run_plan(plan, steps, ctx: Context, sink, start: str | None = None) -> RunResult:
-    """Run ``steps`` of ``plan`` under the profile's lock (``--replay`` and each ``--watch``
-    round)."""
-    from wizard.engine import check_order, run_steps
-    from wizard.lock import ProfileLock
-
-    with ProfileLock(ctx.profile.path):
-        if start:
-            problem = check_order(plan, steps[0], ctx)
-            if problem:
-                raise UsageError(problem)
-        return run_steps(steps, ctx, sink)
 
 
 def _print_plan(steps, ctx: Context, sink: ConsoleSink) -> int:

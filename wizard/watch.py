@@ -153,23 +153,20 @@ def summary_line(
 ) -> str:
     """Run one round of the whole plan; answer its summary line."""
     from wizard.errors import LockedError, UsageError
-    from wizard.plan import Context, build_plan
-    from wizard.profile import load_profile
-    from wizard.replay import run_plan
     from wizard.trust import refusal, untrusted_options
+    from wizard.workbench import Workbench
 
     started = time.monotonic()
     try:
-        profile = load_profile(profile_path, overrides)
+        workbench = Workbench.load(profile_path, overrides)
     except ProfileError as error:
         return f"round {number}: the profile does not load, waiting for the next save: {error}"
-    untrusted = untrusted_options(profile.build.cmake_options)
+    untrusted = untrusted_options(workbench.profile.build.cmake_options)
     if untrusted and not trust:
         return f"round {number}: {refusal(untrusted, str(profile_path))}"
-    plan = build_plan(profile.build.mode)
-    ctx = Context(profile, force=force)
+    ctx = workbench.context(force=force)
     try:
-        result = run_plan(plan, list(plan), ctx, sink)
+        result = workbench.run(workbench.step_ids(), ctx, sink)
     except (UsageError, LockedError) as error:
         return f"round {number}: {error}"
     return summarize(number, time.monotonic() - started, result, ctx).line()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.markup import escape
+from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -31,32 +32,36 @@ def step_prompt(view: StepView, *, with_reason: bool, width: int = 14) -> str:
 
 
 class StepList(OptionList):
-    """Steps with their state; the highlighted step survives every redraw."""
+    """Steps with their state; the highlighted step survives every redraw.
+
+    ``views`` is reactive: setting an equal tuple draws nothing, and a change of states
+    replaces only the lines that differ (a build's 50 ms updates keep the highlight still).
+    """
+
+    views: var[tuple[StepView, ...]] = var(())
 
     def __init__(self, *, with_reason: bool = False, id: str | None = None) -> None:
         super().__init__(id=id)
         self.with_reason = with_reason
-        self._shown: list[str] = []
 
     def show(self, views: Iterable[StepView]) -> None:
-        views = list(views)
-        prompts = [step_prompt(view, with_reason=self.with_reason) for view in views]
-        ids = [view.id for view in views]
-        if ids == [option.id for option in self.options] and prompts == self._shown:
+        self.views = tuple(views)
+
+    def prompt(self, view: StepView) -> str:
+        return step_prompt(view, with_reason=self.with_reason)
+
+    def watch_views(self, old: tuple[StepView, ...], new: tuple[StepView, ...]) -> None:
+        ids = [view.id for view in new]
+        if ids == [view.id for view in old] and ids == [option.id for option in self.options]:
+            for index, (before, now) in enumerate(zip(old, new, strict=True)):
+                if self.prompt(before) != self.prompt(now):
+                    self.replace_option_prompt_at_index(index, self.prompt(now))
             return
-        if ids == [option.id for option in self.options]:
-            for index, prompt in enumerate(prompts):
-                if self._shown[index] != prompt:
-                    self.replace_option_prompt_at_index(index, prompt)
-        else:
-            highlighted = self.highlighted_id
-            self.clear_options()
-            self.add_options(
-                [Option(prompt, id=step) for prompt, step in zip(prompts, ids, strict=False)]
-            )
-            if highlighted in ids:
-                self.highlighted = ids.index(highlighted)
-        self._shown = prompts
+        highlighted = self.highlighted_id
+        self.clear_options()
+        self.add_options([Option(self.prompt(view), id=view.id) for view in new])
+        if highlighted in ids:
+            self.highlighted = ids.index(highlighted)
 
     @property
     def highlighted_id(self) -> str | None:

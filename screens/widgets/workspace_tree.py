@@ -14,9 +14,9 @@ from rich.text import Text
 from textual.widgets import Tree
 
 from screens.phases import StepView
-from screens.survey import Survey, relative_to_workspace
 from screens.widgets.step_list import STATE_COLOURS
 from wizard.profile import Profile
+from wizard.survey import Survey, relative_to_workspace
 
 CHECKOUT_STEPS = ("clone", "checkout", "branch", "plugin-source", "plugin-list", "commit")
 BUILD_STEPS = ("configure", "generate", "plugins-cmake", "reconfigure", "compile", "verify")

@@ -1,8 +1,10 @@
 """What the disk says: every step's ``detect``, the clone, the build folder, the logs.
 
-A survey is taken off the event loop (git and file reads can be slow on a real pharo-vm
-clone) and handed to the screens as one immutable value. Screens never remember whether a
-step is done; they draw the latest survey, plus what the current run is doing.
+A survey is one immutable value read at one moment, so that every face reports the same
+state: the TUI takes it off the event loop (git and file reads can be slow on a real
+pharo-vm clone) and draws it; ``--replay --dry-run`` asks the same steps' ``detect``. The
+generated C counts as present only when ``generate`` would agree (VMMaker's C, not the
+placeholder written so that cmake can configure). Nothing here knows about widgets.
 """
 
 from __future__ import annotations
@@ -10,13 +12,12 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from screens.phases import StepView
 from wizard.errors import StepFailed
-from wizard.plan import Context, Outcome, Status, build_plan, title_of
+from wizard.plan import Context, Status, build_plan
 from wizard.profile import Profile
 from wizard.repository import (
     commits_ahead,
@@ -115,10 +116,12 @@ def take_survey(profile: Profile) -> Survey:
 
 
 def _generated(ctx: Context) -> bool:
-    from wizard.steps.build import generated_path
+    """Whether VMMaker's C is there, by the test ``generate`` reads: the placeholder written
+    so that cmake can configure is not generated C."""
+    from wizard.steps.build import is_generated
 
     try:
-        return generated_path(ctx).is_file()
+        return is_generated(ctx)
     except (OSError, ValueError):
         return False
 
@@ -174,57 +177,6 @@ def relative_to_workspace(path: Path, workspace: Path) -> str:
         return path.resolve().relative_to(workspace.resolve()).as_posix()
     except ValueError:
         return str(path)
-
-
-@dataclass
-class RunMarks:
-    """What the current (or last) run says about steps, on top of the survey."""
-
-    running: str | None = None
-    outcomes: dict[str, Outcome] = field(default_factory=dict)
-
-
-def step_views(
-    ids: tuple[str, ...],
-    survey: Survey | None,
-    recorded: Mapping[str, Any],
-    marks: RunMarks | None = None,
-) -> dict[str, StepView]:
-    """The state of each step: the run's marks first, then detect, then ``state:``.
-
-    A step that ``state:`` records as done but whose detect now says not done (its files were
-    edited after it ran) is "changed", not "pending": it did run, and it must run again.
-    """
-    marks = marks or RunMarks()
-    steps = recorded.get("steps") if isinstance(recorded, Mapping) else None
-    steps = steps if isinstance(steps, Mapping) else {}
-    views: dict[str, StepView] = {}
-    for step in ids:
-        title = title_of(step)
-        status = survey.statuses.get(step) if survey else None
-        outcome = marks.outcomes.get(step)
-        entry = steps.get(step)
-        last = entry.get("status") if isinstance(entry, Mapping) else None
-        if marks.running == step:
-            views[step] = StepView(step, title, "running", status.reason if status else "")
-        elif outcome is not None and outcome.kind in ("failed", "interrupted"):
-            views[step] = StepView(step, title, outcome.kind, outcome.reason)
-        elif outcome is not None and outcome.kind == "ok":
-            views[step] = StepView(step, title, "done", "done in this run")
-        elif status is not None and status.done:
-            word = "skipped" if outcome is not None and outcome.kind == "skipped" else "done"
-            views[step] = StepView(step, title, word, status.reason)
-        elif last in ("failed", "interrupted"):
-            why = status.reason if status else "as last recorded"
-            views[step] = StepView(step, title, last, f"last run: {last}; {why}")
-        elif status is None:
-            word = "done" if last == "done" else "pending"
-            views[step] = StepView(step, title, word, "as last recorded; checking the disk…")
-        elif last == "done":  # it ran, and what it made was edited since
-            views[step] = StepView(step, title, "changed", f"changed since it ran: {status.reason}")
-        else:
-            views[step] = StepView(step, title, "pending", status.reason)
-    return views
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,49 @@
+"""The Workbench: the one place the lock is taken, and the order guard before a slice runs.
+
+Real files only: a profile from the template in a temporary workspace, the kernel's
+``flock`` for the lock, the steps' own ``detect`` reading the (empty) workspace.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.helpers import write_profile
+from wizard.errors import LockedError
+from wizard.sink import ConsoleSink
+from wizard.workbench import OutOfOrder, Workbench
+
+
+def test_held_takes_the_lock_for_the_block_and_keeps_one_already_held(workspace):
+    profile = write_profile(workspace, workspace / "no-origin")
+    workbench = Workbench.load(profile)
+    with workbench.held(), pytest.raises(LockedError):
+        Workbench.load(profile).hold()  # a second wizard on the same profile
+    other = Workbench.load(profile)
+    other.hold()  # released after the block: another one may take it
+    other.release()
+
+    workbench.hold()
+    with workbench.held():
+        pass
+    assert workbench.lock is not None  # the TUI's lock outlives each run
+    with pytest.raises(LockedError):
+        Workbench.load(profile).hold()
+    workbench.release()
+    assert workbench.lock is None
+
+
+def test_a_slice_after_a_step_not_done_is_refused_before_anything_runs(workspace):
+    profile = write_profile(workspace, workspace / "no-origin")
+    workbench = Workbench.load(profile)
+    before = sorted(path.relative_to(workspace) for path in workspace.rglob("*"))
+    out = io.StringIO()
+    with pytest.raises(OutOfOrder) as refused:
+        workbench.run(workbench.slice("configure"), workbench.context(), ConsoleSink(out))
+    assert refused.value.problem.start == "configure"
+    assert refused.value.problem.blocking == "clone"
+    assert out.getvalue() == ""  # no step started
+    assert sorted(path.relative_to(workspace) for path in workspace.rglob("*")) == before
+    assert workbench.lock is None  # let go of, though the run was refused
