@@ -158,3 +158,30 @@ def test_regenerate_image_rebuilds_the_image_in_two_pass_mode(fake_origin, works
     assert new == ["unzip-image", "save", "install-vmmaker", "generate"]
     assert objects(workspace) != core, "the regenerated VM core was compiled again"
     assert "primitiveAnswerSeventeen" in exported_symbols(workspace / LIBRARY)
+
+
+@pytest.mark.slow
+def test_single_pass_regenerates_a_changed_plugin_in_compile(fake_origin, workspace):
+    """Single pass has no generate step: compile regenerates the stale C (the loop) first;
+    without that, a changed method left the old library "done"."""
+    profile = write_profile(workspace, fake_origin, mode="single-pass")
+    first = wizard("--replay", str(profile), cwd=workspace)
+    assert first.returncode == 0, first.stdout[-3000:]
+    before = records(workspace)
+    core = objects(workspace)
+
+    change_plugin(profile, "Hello from your", "Greetings from your", add=NEW_PRIMITIVE)
+    assert wizard("--replay", str(profile), "--until", "commit", cwd=workspace).returncode == 0
+    dry = wizard("--replay", str(profile), "--dry-run", cwd=workspace)
+    assert "regenerate-plugin.st " in dry.stdout.split("] compile:")[-1]
+    loop = wizard("--replay", str(profile), cwd=workspace)
+    assert loop.returncode == 0, loop.stdout[-3000:]
+    assert dict(headers(loop.stdout))["compile"] == "ok"
+    new = records(workspace)[len(before) :]
+    assert [(r["command"], r["plugins"]) for r in new] == [
+        ("regenerate-plugin", ["HelloWorldPlugin"])
+    ]
+    assert objects(workspace) == core, "no VM core object was recompiled"
+    assert "primitiveAnswerSeventeen" in exported_symbols(workspace / INSTALLED)
+    again = wizard("--replay", str(profile), cwd=workspace)
+    assert dict(headers(again.stdout))["compile"] == "skipped"

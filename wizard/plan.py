@@ -261,7 +261,7 @@ SINGLE_PASS: tuple[StepSpec, ...] = (
     CLONE, CHECKOUT, BRANCH,
     PLUGIN_SOURCE, _variant(PLUGIN_LIST, lists_generated_c=True),
     _variant(PLUGINS_CMAKE, commits=False), _variant(COMMIT, with_build_files=True),
-    CONFIGURE, COMPILE,
+    CONFIGURE, _variant(COMPILE, regenerates=True),
     VERIFY, TRY,
 )  # fmt: skip
 

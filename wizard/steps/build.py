@@ -577,11 +577,23 @@ def plugin_only(ctx: Context) -> bool:
 
 
 class Compile(Step):
-    """The second ``make install`` (the only one in single pass): the library itself."""
+    """The second ``make install`` (the only one in single pass): the library itself.
+
+    In single pass there is no ``generate`` step, so ``compile`` also regenerates a C that
+    is older than the plugin class (the Slang loop, as ``generate`` does it) before it
+    builds: the first ``make install`` never regenerates a C that exists.
+    """
 
     id = "compile"
     phase = "build"
     title = "build the plugin library (second make install)"
+
+    def __init__(self, regenerates: bool = False) -> None:
+        self.regenerates = regenerates
+
+    def stale_c(self, ctx: Context) -> bool:
+        """Single pass only: a generated C exists but is not newer than the class."""
+        return self.regenerates and is_generated(ctx) and not Generate().detect(ctx).done
 
     def detect(self, ctx: Context) -> Status:
         library = find_library(ctx.build_dir, ctx.plugin)
@@ -590,6 +602,8 @@ class Compile(Step):
         source = generated_path(ctx)
         if not source.exists():
             return Status(False, f"{generated_c(ctx.plugin)} does not exist")
+        if self.stale_c(ctx):
+            return Status(False, f"{generated_c(ctx.plugin)} is older than the plugin class")
         if not _newer(library, source):
             return Status(False, f"{library.name} is older than its generated C")
         for relative in self.inputs(ctx):
@@ -613,16 +627,21 @@ class Compile(Step):
 
     def actions(self, ctx: Context) -> list[Action]:
         """The whole ``make install``, or, once it ran since the last configure, only the
-        plugin's target and then the install copy: the VM core is not touched."""
+        plugin's target and then the install copy: the VM core is not touched. In single
+        pass, a stale C is regenerated first (``generate``'s own actions)."""
+        first = Generate().actions(ctx) if self.stale_c(ctx) else []
         if not plugin_only(ctx):
-            return [Command(tuple(cmake_install_args(ctx)), ctx.workspace)]
+            return [*first, Command(tuple(cmake_install_args(ctx)), ctx.workspace)]
         build = ("cmake", "--build", str(ctx.build_dir), "--target", ctx.plugin)
         return [
+            *first,
             Command((*build, "-j", str(ctx.jobs)), ctx.workspace),
             Command(("cmake", "--install", str(ctx.build_dir)), ctx.workspace),
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
+        if self.stale_c(ctx):
+            Generate().run(ctx, out)  # the previous C is kept until the new one is written
         for command in self.actions(ctx):
             if run_tool(ctx, command, out) != 0:
                 fail_build(ctx, self.id)
