@@ -1004,8 +1004,8 @@ class _Dumper(yaml.SafeDumper):
 
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
-    if any(ch in value for ch in "\r\x85\u2028\u2029\ufeff"):
-        style = '"'  # line breaks YAML reads differently: escape them
+    if any(ch in value for ch in "\r\x85\u2028\u2029\ufeff") or value[:1] in (" ", "\t"):
+        style = '"'  # what a block would read differently (line breaks, a leading blank)
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

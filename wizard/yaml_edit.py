@@ -128,33 +128,10 @@ def _only_spaces_before(text: str, index: int) -> bool:
 # --------------------------------------------------------------------------- rendering
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block YAML without anchors; multi-line text (tabs included) as ``|`` blocks."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-    def analyze_scalar(self, scalar: str) -> Any:
-        if "\t" not in scalar or "\n" not in scalar:
-            return super().analyze_scalar(scalar)
-        analysis = super().analyze_scalar(scalar.replace("\t", " "))
-        analysis.scalar = scalar
-        analysis.allow_flow_plain = analysis.allow_block_plain = False
-        return analysis
-
-
-def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    if any(ch in value for ch in "\r\x85\u2028\u2029\ufeff") or value[:1] in (" ", "\t"):
-        style = '"'  # what a block would read differently: escape it
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_text)
-
-
 def block_yaml(value: Any) -> str:
     """``value`` as block YAML text ending in a newline (what ``--new`` writes)."""
+    from wizard.profile import _Dumper  # the profile's own: tabs in blocks, no aliases
+
     return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
