@@ -161,7 +161,7 @@ class WizardApp(RunControl, App[int]):
                 severity="warning",
                 timeout=15,
             )
-        states = phase_states(recorded_views(profile.state, self.mode), self.mode)
+        states = phase_states(recorded_views(self.session.records, self.mode), self.mode)
         self.switch_mode(first_open_phase(states))
         self._place_when_surveyed = True  # the state is a guess; detect has the last word
         self.refresh_survey()
@@ -173,8 +173,8 @@ class WizardApp(RunControl, App[int]):
     def views(self):
         """Every step of the plan as the screens show it: run marks, detect, ``state:``."""
         assert self.session is not None
-        profile = self.session.profile
-        return step_views(step_ids(self.mode), self.survey, profile.state, self.run_model.marks)
+        records = self.session.records
+        return step_views(step_ids(self.mode), self.survey, records, self.run_model.marks)
 
     def phase_states(self, views) -> dict[str, str]:
         return phase_states(views, self.mode)

@@ -32,6 +32,7 @@ from screens.run import MAX_LINES, Lines, Problem, RunUpdate, clock_text
 from screens.widgets.process_monitor import ProcessMonitor
 from screens.widgets.step_list import StepList
 from wizard.plan import step_ids
+from wizard.state import StepRecord
 from wizard.survey import relative_to_workspace, shorten
 
 MAX_PROBLEMS_SHOWN = 200
@@ -292,8 +293,10 @@ class BuildScreen(PhaseScreen):
         app = self.wizard
         assert app.session is not None
         profile = app.session.profile
-        entry = profile.state.get("steps", {}).get("verify", {})
-        artifact = entry.get("artifact") or {}
+        records = app.session.records
+        verify = records.get("verify")
+        artifact = verify.facts.get("artifact") if verify else None
+        artifact = artifact if isinstance(artifact, dict) else {}
         exports = ", ".join(artifact.get("exports", [])) or "?"
         size = artifact.get("size")
         facts = [
@@ -304,7 +307,7 @@ class BuildScreen(PhaseScreen):
         snippet = self.query_one("#snippet", TextArea)
         snippet.display = not profile.plugin.examples
         if profile.plugin.examples:
-            facts += try_facts(profile.state.get("steps", {}).get("try"))
+            facts += try_facts(records.get("try"))
         else:
             facts.append(
                 "Paste this into a Playground of an image run by this VM ([b]y[/b] copies it), "
@@ -321,10 +324,8 @@ class BuildScreen(PhaseScreen):
 
     def _log_of(self, step: str) -> str | None:
         assert self.wizard.session is not None
-        entry = self.wizard.session.profile.state.get("steps", {}).get(step)
-        if isinstance(entry, dict) and entry.get("log"):
-            return str(entry["log"])
-        return None
+        record = self.wizard.session.records.get(step)
+        return record.log if record is not None else None
 
     # -- actions
 
@@ -417,16 +418,17 @@ class BuildScreen(PhaseScreen):
         self.app.notify("the Smalltalk snippet is on the clipboard", timeout=3)
 
 
-def try_facts(entry: object) -> list[str]:
-    """The last try, from ``state:``: its verdict and its table (markup-escaped lines)."""
+def try_facts(record: StepRecord | None) -> list[str]:
+    """The last try, from its ``state:`` record: its verdict and its table (markup-escaped
+    lines)."""
     from wizard.try_table import TryRow, table_lines
 
-    table = entry.get("table") if isinstance(entry, dict) else None
-    if not isinstance(entry, dict) or not isinstance(table, list) or not table:
+    table = record.facts.get("table") if record is not None else None
+    if record is None or not isinstance(table, list) or not table:
         return ["try has not called the examples yet: [b]ctrl+n[/b] runs it in the built VM"]
     rows = [TryRow.from_state(row) for row in table if isinstance(row, dict)]
     bench = any(row.calls_per_second is not None for row in rows)
-    passed = entry.get("status") == "done"
+    passed = record.done
     head = (
         "[$success]✓ try:[/] every example answered as expected"
         if passed

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from wizard.plan import phase_of, step_ids, title_of
+from wizard.state import PENDING
 
 if TYPE_CHECKING:
     from wizard.plan import Outcome
+    from wizard.state import StepRecord
     from wizard.survey import Survey
 
 PHASES: tuple[str, ...] = ("setup", "develop", "plugins", "build")
@@ -126,15 +128,12 @@ def first_open_phase(states: Mapping[str, str]) -> str:
     return "build"
 
 
-def recorded_views(state: Mapping[str, object], mode: str) -> dict[str, StepView]:
+def recorded_views(records: Mapping[str, StepRecord], mode: str) -> dict[str, StepView]:
     """Step views from the profile's ``state:`` alone: a first guess before detect answers."""
-    steps = state.get("steps") if isinstance(state, Mapping) else None
-    steps = steps if isinstance(steps, Mapping) else {}
     views = {}
     for step in step_ids(mode):
-        entry = steps.get(step)
-        status = entry.get("status") if isinstance(entry, Mapping) else None
-        word = status if status in ("done", "failed", "interrupted") else "pending"
+        record = records.get(step)
+        word = record.status if record is not None else PENDING
         views[step] = StepView(step, title_of(step), word, "as last recorded")
     return views
 
@@ -150,7 +149,7 @@ class RunMarks:
 def step_views(
     ids: tuple[str, ...],
     survey: Survey | None,
-    recorded: Mapping[str, Any],
+    records: Mapping[str, StepRecord],
     marks: RunMarks | None = None,
 ) -> dict[str, StepView]:
     """The state of each step: the run's marks first, then detect, then ``state:``.
@@ -159,15 +158,13 @@ def step_views(
     edited after it ran) is "changed", not "pending": it did run, and it must run again.
     """
     marks = marks or RunMarks()
-    steps = recorded.get("steps") if isinstance(recorded, Mapping) else None
-    steps = steps if isinstance(steps, Mapping) else {}
     views: dict[str, StepView] = {}
     for step in ids:
         title = title_of(step)
         status = survey.statuses.get(step) if survey else None
         outcome = marks.outcomes.get(step)
-        entry = steps.get(step)
-        last = entry.get("status") if isinstance(entry, Mapping) else None
+        record = records.get(step)
+        last = record.status if record is not None else PENDING
         if marks.running == step:
             views[step] = StepView(step, title, "running", status.reason if status else "")
         elif outcome is not None and outcome.kind in ("failed", "interrupted"):
@@ -177,7 +174,7 @@ def step_views(
         elif status is not None and status.done:
             word = "skipped" if outcome is not None and outcome.kind == "skipped" else "done"
             views[step] = StepView(step, title, word, status.reason)
-        elif last in ("failed", "interrupted"):
+        elif record is not None and record.broken:
             why = status.reason if status else "as last recorded"
             views[step] = StepView(step, title, last, f"last run: {last}; {why}")
         elif status is None:

@@ -102,7 +102,8 @@ class ProfilesScreen(Screen[None]):
     @work(thread=True, group="how-far", exit_on_error=False)
     def _how_far(self, key: str, profile: Profile) -> None:
         mode = profile.build.mode
-        views = step_views(step_ids(mode), Workbench(profile).survey(), profile.state)
+        workbench = Workbench(profile)
+        views = step_views(step_ids(mode), workbench.survey(), workbench.records)
         done = sum(1 for view in views.values() if view.finished)
         pending = [view for view in views.values() if not view.finished]
         states = phase_states(views, mode)

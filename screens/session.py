@@ -22,6 +22,7 @@ from typing import Any
 
 from wizard.errors import ProfileError
 from wizard.profile import Method, Profile, with_plugin
+from wizard.state import StepRecord
 from wizard.workbench import Workbench
 from wizard.writer import OutsideEdit, ProfileWriter
 
@@ -45,6 +46,11 @@ class Session:
     @profile.setter
     def profile(self, profile: Profile) -> None:
         self.workbench.profile = profile
+
+    @property
+    def records(self) -> dict[str, StepRecord]:
+        """What ``state:`` says of each step, as typed records."""
+        return self.workbench.records
 
     @property
     def writer(self) -> ProfileWriter:

@@ -5,7 +5,9 @@ list and the dry-run's "would skip"/"would run" must agree step by step, on a re
 workspace of the test repository (real git, cmake, make and cc; the VMMaker stand-in
 writes the C). The placeholder case is the one that used to disagree: with only the
 placeholder C on disk, ``generate`` says it is not done, and the Setup tree said
-"generated C present".
+"generated C present". The steps that run each time (verify, try) agree too: both faces
+ask each step's ``standing`` (``wizard.plan.standings``), which for them means "the last
+run passed and nothing before it changed" ("would run again" in the dry-run).
 """
 
 from __future__ import annotations
@@ -25,17 +27,13 @@ from tests.test_tui_support import app_on, settled, wait_for
 from wizard.plan import step_ids
 from wizard.steps.build import PLACEHOLDER_MARK
 
-#: Steps whose line in the TUI is not their detect: ``verify`` always runs (the TUI shows
-#: whether it last passed), and the TUI counts ``try`` done only after every earlier step
-#: (the dry-run skips a ``try`` without examples at once). Left as they are: they are the
-#: steps' own rules (``wizard/steps``), reconciled with the typed ``state:`` records.
-ORDER_RULED = {"verify", "try"}
 GENERATED = "build/generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c"
 DONE_MARK = "✓"
 
 
 def dry_run_verdicts(profile: Path, workspace: Path) -> dict[str, bool]:
-    """Each step of ``--replay --dry-run``: True when it would be skipped (already done)."""
+    """Each step of ``--replay --dry-run``: True when its work stands ("would skip", or
+    "would run again" for a step that runs each time and last passed)."""
     result = wizard("--replay", str(profile), "--dry-run", cwd=workspace)
     assert result.returncode == 0, result.stdout + result.stderr
     verdicts: dict[str, bool] = {}
@@ -44,7 +42,7 @@ def dry_run_verdicts(profile: Path, workspace: Path) -> dict[str, bool]:
         if line.startswith("==> ["):
             current = line.split("] ", 1)[1].split(":", 1)[0]
         elif current and line.startswith("would "):
-            verdicts[current] = line.startswith("would skip")
+            verdicts[current] = line.startswith(("would skip:", "would run again:"))
             current = None
     return verdicts
 
@@ -92,11 +90,9 @@ async def tui_states(profile: Path) -> tuple[dict[str, bool], str]:
     return shown, label
 
 
-def same_but_order_ruled(shown: dict[str, bool], verdicts: dict[str, bool]) -> bool:
-    """Whether every step the TUI shows from its detect is what the dry-run says."""
-    differing = {step for step in verdicts if shown[step] != verdicts[step]}
-    assert not differing - ORDER_RULED, f"the TUI and --dry-run differ on {differing}"
-    return True
+def differing(shown: dict[str, bool], verdicts: dict[str, bool]) -> set[str]:
+    """The steps the TUI and the dry-run disagree on."""
+    return {step for step in verdicts if shown[step] != verdicts[step]}
 
 
 async def test_the_tui_and_the_dry_run_agree_on_every_step(fake_origin, workspace):
@@ -107,7 +103,7 @@ async def test_the_tui_and_the_dry_run_agree_on_every_step(fake_origin, workspac
     verdicts = dry_run_verdicts(profile, workspace)
     shown, label = await tui_states(profile)
     assert set(verdicts) == set(step_ids("two-pass")) == set(shown)
-    assert same_but_order_ruled(shown, verdicts)
+    assert not differing(shown, verdicts)
     assert verdicts["generate"] and "generated C present" in label
 
     # The placeholder case: only the stand-in C that lets cmake configure is on disk.
@@ -116,5 +112,26 @@ async def test_the_tui_and_the_dry_run_agree_on_every_step(fake_origin, workspac
     verdicts = dry_run_verdicts(profile, workspace)
     shown, label = await tui_states(profile)
     assert not verdicts["generate"]
-    assert same_but_order_ruled(shown, verdicts)
+    assert not differing(shown, verdicts)
     assert "generated C present" not in label
+
+
+async def test_the_steps_that_run_each_time_agree_too(fake_origin, workspace):
+    """verify and try run each time: both faces count them done while their last run
+    passed and nothing before them changed ("would run again" in the dry-run)."""
+    profile = write_profile(workspace, fake_origin)
+    built = wizard("--replay", str(profile), cwd=workspace)
+    assert built.returncode == 0, built.stdout[-3000:]
+
+    verdicts = dry_run_verdicts(profile, workspace)
+    shown, _ = await tui_states(profile)
+    assert not differing(shown, verdicts)
+    assert verdicts["verify"] and all(verdicts.values())
+
+    # The library is gone: compile no longer stands, and the last check is stale.
+    for library in (workspace / "build").rglob("libHelloWorldPlugin.so*"):
+        library.unlink()
+    verdicts = dry_run_verdicts(profile, workspace)
+    shown, _ = await tui_states(profile)
+    assert not differing(shown, verdicts)
+    assert not verdicts["verify"]

@@ -16,6 +16,7 @@ from screens.phases import (
 )
 from screens.run import RunFeed, RunModel, StepFinished, StepStarted, TuiSink, problem_lines
 from wizard.plan import Outcome, step_ids
+from wizard.state import step_records
 
 
 def test_phases_cover_each_plan_once_and_in_order():
@@ -44,7 +45,7 @@ def test_phase_state_words():
 
 def test_where_the_work_stands_from_state_alone():
     state = {"steps": {s: {"status": "done"} for s in ("clone", "checkout", "branch")}}
-    views = recorded_views(state, "two-pass")
+    views = recorded_views(step_records(state), "two-pass")
     from screens.phases import phase_states
 
     assert first_open_phase(phase_states(views, "two-pass")) == "develop"

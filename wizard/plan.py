@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import importlib
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -131,13 +132,6 @@ class Context:
         return step_records(self.profile.state)
 
     @property
-    def step_records(self) -> dict[str, Any]:
-        """``state: steps:`` as the file has it, for the TUI's survey until it reads
-        :attr:`records`; changes nothing."""
-        steps = self.profile.state.get("steps")
-        return steps if isinstance(steps, dict) else {}
-
-    @property
     def step_state(self) -> dict[str, Any]:
         """``state: steps:`` for writing; created (or replaced, if not a mapping) on first use."""
         steps = self.profile.state.get("steps")
@@ -173,10 +167,23 @@ class Step:
         """Whether the step's work is already on disk. Must not change anything."""
         raise NotImplementedError
 
+    def standing(self, ctx: Context, earlier: Mapping[str, Status]) -> Status:
+        """Whether the step's work stands, as every face shows it (the Setup tree, the
+        Build list, ``--dry-run``), given the standing of the steps before it: what
+        ``detect`` says, for a step that runs only when its work is missing. A step that
+        runs each time (verify, try) overrides this: its work stands when its last run
+        passed and nothing before it changed since. Must not change anything."""
+        return self.detect(ctx)
+
     def actions(self, ctx: Context) -> list[Action]:
         """The step's work as actions, planned from what is on disk now; ``run`` performs
         these (those marked ``when`` only if what it finds asks for them)."""
         raise NotImplementedError
+
+    def runs_each_time(self, ctx: Context) -> bool:
+        """Whether a run performs the step even when its work stands (verify always; try
+        when there are examples to call): ``--dry-run`` says "would run again"."""
+        return self.always_runs
 
     def describe(self, ctx: Context) -> list[str]:
         """What ``run`` would do, for ``--dry-run``: the lines of its actions."""
@@ -189,6 +196,27 @@ class Step:
     def record(self, ctx: Context) -> dict[str, Any]:
         """Extra facts to keep in ``state:`` after a successful run (files written, artifact)."""
         return {}
+
+
+def standings(
+    steps: Iterable[Step], ctx: Context, earlier: Mapping[str, Status] | None = None
+) -> dict[str, Status]:
+    """Each step's :meth:`Step.standing`, in plan order, after the ``earlier`` ones: what the
+    Setup tree, the Build list and ``--dry-run`` all show. A step whose detect cannot tell
+    (a missing tool, an unreadable file) is "not done, because…"."""
+    found: dict[str, Status] = dict(earlier or {})
+    for step in steps:
+        try:
+            found[step.id] = step.standing(ctx, found)
+        except Exception as error:  # noqa: BLE001 - a question, not the step's work
+            found[step.id] = Status(False, str(error) or type(error).__name__)
+    return found
+
+
+def earlier_stand(earlier: Mapping[str, Status]) -> bool:
+    """Whether every step before this one stands (a step that runs each time is stale
+    once anything before it changed)."""
+    return all(status.done for status in earlier.values())
 
 
 @dataclass(frozen=True)

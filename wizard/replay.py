@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed, UsageError
-from wizard.plan import Context
+from wizard.plan import Context, Status, Step, standings
 from wizard.sink import ConsoleSink
 from wizard.trust import listed, refusal, untrusted_options
 from wizard.workbench import Workbench
@@ -53,8 +54,7 @@ def replay(
             )
         for entry in missing:
             sink.message(f"a run would refuse: {entry.line()}")
-        steps = [step for step in workbench.plan() if step.id in chosen]
-        return _print_plan(steps, ctx, sink)
+        return _print_plan(workbench.plan(), chosen, ctx, sink)
     import shutil
 
     from wizard.runner import install_hint
@@ -69,21 +69,36 @@ def replay(
     return result.exit_code
 
 
-def _print_plan(steps, ctx: Context, sink: ConsoleSink) -> int:
-    """``--dry-run``: what each step detects and the exact commands; nothing changes."""
+def _print_plan(plan: list[Step], chosen: Collection[str], ctx: Context, sink: ConsoleSink) -> int:
+    """``--dry-run``: each chosen step's standing (as the TUI shows it) and the exact
+    commands of the work it would do; nothing changes. The steps before the slice are
+    asked too: a step that runs each time stands only when every earlier one does."""
+    steps = [step for step in plan if step.id in chosen]
     sink.message(f"plan for {ctx.plugin} ({ctx.profile.build.mode}), nothing will be changed:")
     sink.message(f"checkout: {layout_line(ctx)}")
-    for index, step in enumerate(steps, start=1):
-        sink.step_started(index, len(steps), step)
+    earlier: dict[str, Status] = {}
+    for step in plan:
+        if step.id not in chosen:
+            earlier = standings([step], ctx, earlier)
+            continue
+        sink.step_started(steps.index(step) + 1, len(steps), step)
         try:
-            status = step.detect(ctx) if not step.always_runs else None
+            status = earlier[step.id] = step.standing(ctx, earlier)
+            again = status.done and step.runs_each_time(ctx)
         except StepFailed as failure:
+            earlier[step.id] = Status(False, failure.message)
             sink.message(f"would fail: {failure.message}")
             continue
-        if status is not None and status.done:
+        if status.done and not again:
             sink.message(f"would skip: already done ({status.reason})")
             continue
-        sink.message(f"would run: {status.reason if status else 'always runs'}")
+        if not status.done and not step.always_runs and _run_skips(step, ctx):
+            sink.message(f"would skip, not done yet: {status.reason}")
+            continue
+        if again:
+            sink.message(f"would run again: {status.reason}; it runs each time")
+        else:
+            sink.message(f"would run: {status.reason}")
         try:
             lines = step.describe(ctx)  # the lines of the very actions its run performs
         except StepFailed as failure:
@@ -92,6 +107,15 @@ def _print_plan(steps, ctx: Context, sink: ConsoleSink) -> int:
         for line in lines:
             sink.message(f"    {line}")
     return EXIT_OK if steps else EXIT_BAD_INPUT
+
+
+def _run_skips(step: Step, ctx: Context) -> bool:
+    """Whether a run would skip a step that does not stand yet (try without examples,
+    before verify: a run finds nothing to call)."""
+    try:
+        return step.detect(ctx).done
+    except StepFailed:
+        return False
 
 
 def layout_line(ctx: Context) -> str:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from wizard.errors import StepFailed
-from wizard.plan import Context, Status, build_plan
+from wizard.plan import Context, Status, build_plan, standings
 from wizard.profile import Profile
 from wizard.repository import (
     commits_ahead,
@@ -87,23 +86,14 @@ class Survey:
 
 
 def take_survey(profile: Profile) -> Survey:
-    """Detect every step of the profile's plan; never changes anything, not even in memory.
-
-    The steps see a copy of ``state:`` (the engine's Context adds keys to it as it reads).
-    """
+    """Every step's standing in the profile's plan; never changes anything, not even in
+    memory. The steps see a copy of ``state:`` (the engine's Context adds keys to it as it
+    reads)."""
     ctx = Context(replace(profile, state=copy.deepcopy(profile.state)))
-    statuses: dict[str, Status] = {}
-    for step in build_plan(profile.build.mode):
-        if step.always_runs:
-            statuses[step.id] = _always_runs_status(ctx, step.id, statuses)
-            continue
-        try:
-            status = step.detect(ctx)
-        except Exception as error:  # a detect that cannot tell is "not done, because…"
-            status = Status(False, str(error) or type(error).__name__)
-        if step.id == "try":
-            status = _try_status(ctx, statuses, status)
-        statuses[step.id] = Status(status.done, shorten(status.reason, ctx.workspace))
+    statuses = {
+        step: Status(status.done, shorten(status.reason, ctx.workspace))
+        for step, status in standings(build_plan(profile.build.mode), ctx).items()
+    }
     ctx.close()
     base = profile.repository.base_branch
     repo = RepositoryFacts(cloned=False)
@@ -134,35 +124,6 @@ def _library(ctx: Context) -> str | None:
         if path is not None:
             return relative_to_workspace(path, ctx.workspace)
     return None
-
-
-def _always_runs_status(ctx: Context, step_id: str, earlier: Mapping[str, Status]) -> Status:
-    """verify always runs; it counts as done when it last passed and the library is still there."""
-    entry = ctx.step_records.get(step_id) or {}
-    artifact = entry.get("artifact") if isinstance(entry, dict) else None
-    if not isinstance(entry, dict) or entry.get("status") != "done" or not artifact:
-        return Status(False, "runs after the library is built")
-    path = ctx.workspace / str(artifact.get("path", ""))
-    if not path.is_file():
-        return Status(False, f"{artifact.get('path')} is gone")
-    if not all(status.done for status in earlier.values()):
-        return Status(False, "an earlier step is no longer done")
-    return Status(True, f"checked {artifact.get('path')}")
-
-
-def _try_status(ctx: Context, earlier: Mapping[str, Status], status: Status) -> Status:
-    """try comes last: done only once every earlier step is; with examples, it runs each
-    time and counts as done when it last passed."""
-    if not all(each.done for each in earlier.values()):
-        return Status(
-            False, "runs after verify" + ("" if not status.done else f" ({status.reason})")
-        )
-    if status.done:
-        return status
-    entry = ctx.step_records.get("try") or {}
-    if not isinstance(entry, dict) or entry.get("status") != "done":
-        return status
-    return Status(True, "every example answered as expected in the last try")
 
 
 def shorten(text: str, workspace: Path) -> str:

@@ -96,8 +96,8 @@ def try_result(result: RunResult, ctx: Context) -> tuple[str, tuple[TryRow, ...]
     outcome = next((o for step, o in result.outcomes if step == "try"), None)
     if outcome is None:
         return "not in the plan", ()
-    entry = ctx.step_state.get("try")
-    table = entry.get("table") if isinstance(entry, dict) else None
+    record = ctx.records.get("try")
+    table = record.facts.get("table") if record is not None else None
     if outcome.kind not in ("ok", "failed") or not isinstance(table, list) or not table:
         return outcome.kind, ()
     rows = tuple(TryRow.from_state(row) for row in table if isinstance(row, dict))

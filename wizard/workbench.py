@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.errors import UsageError
 from wizard.plan import Context, build_plan, slice_plan, step_ids
+from wizard.state import StepRecord, step_records
 
 if TYPE_CHECKING:
     from wizard.engine import OrderProblem, RunResult
@@ -125,6 +126,11 @@ class Workbench:
     @property
     def mode(self) -> str:
         return self.profile.build.mode
+
+    @property
+    def records(self) -> dict[str, StepRecord]:
+        """What ``state:`` says of each step, as typed records (read afresh: a run adds to it)."""
+        return step_records(self.profile.state)
 
     def step_ids(self) -> tuple[str, ...]:
         """The ids of the plan for the profile's build mode, in order."""

@@ -9,6 +9,7 @@ single-pass plan lists the C among VMMaker's outputs instead, so one configure s
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ from wizard.checkout import (
     read_text,
 )
 from wizard.errors import StepFailed
-from wizard.plan import Context, Status, Step
+from wizard.plan import Context, Status, Step, earlier_stand
 
 if TYPE_CHECKING:
     from wizard.sink import StepOutput
@@ -669,6 +670,20 @@ class Verify(Step):
 
     def detect(self, ctx: Context) -> Status:
         return Status(False, "always runs")
+
+    def standing(self, ctx: Context, earlier: Mapping[str, Status]) -> Status:
+        """It runs each time; its check stands while the library it last passed is still
+        there and every step before it still stands."""
+        record = ctx.records.get(self.id)
+        artifact = record.facts.get("artifact") if record else None
+        if record is None or not record.done or not isinstance(artifact, Mapping):
+            return Status(False, "runs after the library is built")
+        path = str(artifact.get("path", ""))
+        if not path or not (ctx.workspace / path).is_file():
+            return Status(False, f"{path or 'the library'} is gone")
+        if not earlier_stand(earlier):
+            return Status(False, "an earlier step is no longer done")
+        return Status(True, f"checked {path}")
 
     def actions(self, ctx: Context) -> list[Action]:
         places = ", ".join(str(p) for p in library_candidates(ctx.build_dir, ctx.plugin))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 from wizard.actions import Action, Check, Command, RemoveFolder, WriteFile
 from wizard.artifacts import find_library, library_candidates
 from wizard.errors import StepFailed
-from wizard.plan import Context, Status, Step
+from wizard.plan import Context, Status, Step, earlier_stand
 from wizard.try_protocol import Outcome, Verdict, compare, parse_try_output, write_examples
 from wizard.try_table import rows_of, table_lines
 
@@ -137,6 +138,24 @@ class Try(Step):
             return Status(True, "the profile has no plugin.examples, so there is nothing to call")
         count = len(ctx.profile.plugin.examples)
         return Status(False, f"always runs: {count} example{'s' * (count != 1)} to call")
+
+    def runs_each_time(self, ctx: Context) -> bool:
+        return bool(ctx.profile.plugin.examples)
+
+    def standing(self, ctx: Context, earlier: Mapping[str, Status]) -> Status:
+        """try comes last: it stands only once every step before it does. Without examples
+        there is nothing to call, so it is done then; with examples it runs each time, and
+        stands while its last run passed."""
+        status = self.detect(ctx)
+        if not earlier_stand(earlier):
+            why = "nothing to call" if status.done else status.reason
+            return Status(False, f"runs after verify ({why})")
+        if status.done:
+            return status
+        record = ctx.records.get(self.id)
+        if record is None or not record.done:
+            return status
+        return Status(True, "every example answered as expected in the last try")
 
     def actions(self, ctx: Context) -> list[Action]:
         return self.actions_for(ctx, self.prepare(ctx, check=False))
