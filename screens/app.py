@@ -4,7 +4,7 @@ The app drives one :class:`wizard.workbench.Workbench` (the profile's lock, its 
 its plan, its runs, what its steps detect) and owns the three things every screen draws:
 the :class:`Session` (the profile being edited, kept on the workbench), the latest
 :class:`Survey` of the disk, and the :class:`RunModel` of the current run. Screens listen
-to its signals. Running is :class:`screens.runs.RunControl`'s part of the app.
+to its signals. Running is the app's :class:`screens.runs.RunControl` (``app.runs``).
 
 Nothing typed is lost: edits save themselves a second after typing stops, and the profile
 is saved again on ``ctrl+s``, before a run, on quit and when the app crashes.
@@ -31,8 +31,7 @@ from screens.help import HelpScreen
 from screens.phases import PHASES, first_open_phase, phase_states, recorded_views, step_views
 from screens.picker import ProfilesScreen
 from screens.plugins import PluginsScreen
-from screens.run import RunFeed, RunModel, RunUpdate
-from screens.runs import LoopRounds, RunControl, RunHandle
+from screens.runs import RunControl
 from screens.session import Session
 from screens.setup import SetupScreen
 from wizard.lock import ProfileLock
@@ -48,7 +47,7 @@ WATCH_SECONDS = 1.0  # how often the profile file is compared with what was last
 LEAVE_SECONDS = 5.0  # after a stop signal, the most the terminal's restoring may take
 
 
-class WizardApp(RunControl, App[int]):
+class WizardApp(App[int]):
     """pharo-plugin-wizard's TUI on one profile (or the list of profiles, to choose one)."""
 
     CSS_PATH = "wizard.tcss"
@@ -98,15 +97,10 @@ class WizardApp(RunControl, App[int]):
         self.workbench = workbench  # the profile's, once one is open (run_app's holds its lock)
         self.session: Session | None = None
         self.survey: Survey | None = None
-        self.checkout: CheckoutSurvey | None = None
-        self.run_model = RunModel(clock)
-        self.feed = RunFeed()
-        self.current_run = RunHandle()
-        self.trusted_options: set[tuple[str, str]] = set()  # said yes to in this session
-        self.loop = LoopRounds()
+        self.checkout_survey: CheckoutSurvey | None = None
+        self.runs = RunControl(self, clock)
         self.survey_signal: Signal[Survey] = Signal(self, "survey")
         self.checkout_signal: Signal[CheckoutSurvey] = Signal(self, "checkout")
-        self.run_signal: Signal[RunUpdate] = Signal(self, "run")
         self.session_signal: Signal[Session] = Signal(self, "session")
         self._save_timer: Timer | None = None
         self._survey_generation = 0
@@ -128,7 +122,7 @@ class WizardApp(RunControl, App[int]):
     def on_mount(self) -> None:
         if self.handle_signals:
             self._install_stop_signals()
-        self.set_interval(DRAIN_SECONDS, self.drain)
+        self.set_interval(DRAIN_SECONDS, self.runs.drain)
         self.set_interval(WATCH_SECONDS, self.watch_profile_file)
         if self.initial_profile is not None:
             self.open_profile(self.initial_profile)
@@ -174,7 +168,7 @@ class WizardApp(RunControl, App[int]):
         """Every step of the plan as the screens show it: run marks, detect, ``state:``."""
         assert self.session is not None
         records = self.session.records
-        return step_views(step_ids(self.mode), self.survey, records, self.run_model.marks)
+        return step_views(step_ids(self.mode), self.survey, records, self.runs.model.marks)
 
     def phase_states(self, views) -> dict[str, str]:
         return phase_states(views, self.mode)
@@ -197,8 +191,8 @@ class WizardApp(RunControl, App[int]):
         if generation < self._survey_generation:
             return  # a newer survey is on its way
         self.survey = survey
-        if generation >= self._clear_marks_at > 0 and not self.run_model.running:
-            marks = self.run_model.marks
+        if generation >= self._clear_marks_at > 0 and not self.runs.model.running:
+            marks = self.runs.model.marks
             marks.outcomes = {
                 step: outcome
                 for step, outcome in marks.outcomes.items()
@@ -208,7 +202,7 @@ class WizardApp(RunControl, App[int]):
         if self._place_when_surveyed:
             self._place_when_surveyed = False
             phase = first_open_phase(self.phase_states(self.views()))
-            if phase != self.current_mode and not self.run_model.running:
+            if phase != self.current_mode and not self.runs.model.running:
                 self.switch_mode(phase)
         self.survey_signal.publish(survey)
 
@@ -216,6 +210,24 @@ class WizardApp(RunControl, App[int]):
     def surveyed_since_run(self) -> bool:
         """True once the disk was read again after the last run ended."""
         return self._clear_marks_at == -1
+
+    # -- after a run
+
+    def run_ended(self, report: RoundSummary | None, then: str | None) -> None:
+        """A run has ended: read the disk again (its marks clear once that survey is in),
+        publish ctrl+b's round summary, go to the phase ``then`` (a successful run's)."""
+        if report is not None:
+            self.loop_report = report  # the Develop screen watches it
+        self.refresh_bindings()
+        self.refresh_survey()
+        self._clear_marks_at = self._survey_generation
+        self.refresh_checkout()
+        if then:
+            self.action_phase(then)
+
+    def action_stop_run(self) -> None:
+        """ctrl+x: stop the running step's whole process tree; the step ends interrupted."""
+        self.runs.stop()
 
     def refresh_checkout(self) -> None:
         if self.session is not None:
@@ -227,7 +239,7 @@ class WizardApp(RunControl, App[int]):
         self.call_from_thread(self._checkout_arrived, checkout)
 
     def _checkout_arrived(self, checkout: CheckoutSurvey) -> None:
-        self.checkout = checkout
+        self.checkout_survey = checkout
         self.checkout_signal.publish(checkout)
 
     # -- editing and saving
@@ -328,7 +340,7 @@ class WizardApp(RunControl, App[int]):
         if action == "save" and self.session is None:
             return False
         if action == "stop_run":
-            return self.run_model.running and not self.run_model.cancelling
+            return self.runs.model.running and not self.runs.model.cancelling
         return True
 
     # -- moving around
@@ -355,7 +367,7 @@ class WizardApp(RunControl, App[int]):
         """ctrl+o: back to the list of profiles (saving first), to open or start another one."""
         if self.session is None:
             return
-        if self.run_model.running:
+        if self.runs.model.running:
             self.notify("a run is going on: stop it first (ctrl+x)", severity="warning", timeout=6)
             return
         problem = self.save_now()
@@ -367,9 +379,8 @@ class WizardApp(RunControl, App[int]):
             self.workbench = None
         self.session = None
         self.survey = None
-        self.checkout = None
-        self.run_model = RunModel(self.clock)
-        self.feed = RunFeed()
+        self.checkout_survey = None
+        self.runs.reset()
         if "profiles" not in self._screen_stacks:
             self.add_mode("profiles", lambda: ProfilesScreen(self.profiles_dir))
         await self.switch_mode("profiles")
@@ -386,7 +397,7 @@ class WizardApp(RunControl, App[int]):
     # -- leaving
 
     async def action_quit(self) -> None:
-        if not self.run_model.running:
+        if not self.runs.model.running:
             self.finish()
             self.exit(return_code=0)
             return
@@ -396,7 +407,7 @@ class WizardApp(RunControl, App[int]):
             if stop:
                 self._stop_and_quit()
 
-        step = self.run_model.current or "a step"
+        step = self.runs.model.current or "a step"
         self.push_screen(
             Confirm(
                 f"{step} is running. Stop it (its whole process tree) and quit?\n"
@@ -409,14 +420,14 @@ class WizardApp(RunControl, App[int]):
 
     @work(group="quit", exit_on_error=False)
     async def _stop_and_quit(self) -> None:
-        self.action_stop_run()
-        worker = self.current_run.worker
+        self.runs.stop()
+        worker = self.runs.handle.worker
         if worker is not None:
             with contextlib.suppress(Exception):
                 await worker.wait()
-        self.drain()
+        self.runs.drain()
         self.finish()
-        self.exit(return_code=130 if self.run_model.exit_code == 130 else 0)
+        self.exit(return_code=130 if self.runs.model.exit_code == 130 else 0)
 
     def _install_stop_signals(self) -> None:
         """SIGINT, SIGTERM and SIGHUP arrive on the event loop, as calls of :meth:`_stop_signal`.
@@ -444,14 +455,14 @@ class WizardApp(RunControl, App[int]):
     async def _stop_and_leave(self) -> None:
         """Stop the running build's tree (it ends ``interrupted``), keep the typing, exit 130."""
         self.keep_typed_text()
-        if self.run_model.running:
-            if not self.run_model.cancelling:
-                self.action_stop_run()
-            worker = self.current_run.worker
+        if self.runs.model.running:
+            if not self.runs.model.cancelling:
+                self.runs.stop()
+            worker = self.runs.handle.worker
             if worker is not None:
                 with contextlib.suppress(Exception):
                     await worker.wait()
-            self.drain()
+            self.runs.drain()
         self.keep_typed_text()  # the run's state: is saved by the engine; the edits here
         self.finish()
         _leave_anyway_after(LEAVE_SECONDS)
@@ -472,8 +483,8 @@ class WizardApp(RunControl, App[int]):
         if self.session is not None:
             with contextlib.suppress(Exception):
                 self.save_now()
-        token = self.current_run.token
-        if self.run_model.running and token is not None:
+        token = self.runs.handle.token
+        if self.runs.model.running and token is not None:
             with contextlib.suppress(Exception):
                 token.cancel()
         if self.workbench is not None:

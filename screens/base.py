@@ -1,7 +1,7 @@
 """What every phase screen shares: the header, the guide line, the footer, ``ctrl+n``.
 
 A phase screen draws three things from the app: the profile (``app.session``), the latest
-survey of the disk (``app.survey``) and the run (``app.run_model``). It listens to the app's
+survey of the disk (``app.survey``) and the run (``app.runs.model``). It listens to the app's
 signals and redraws when it is the screen on show; when it comes back into view it redraws
 from the latest values, so a screen never shows something older than the disk.
 """
@@ -50,7 +50,7 @@ class PhaseScreen(Screen[None]):
     def on_mount(self) -> None:
         app = self.wizard
         app.survey_signal.subscribe(self, self._survey_changed)
-        app.run_signal.subscribe(self, self._run_changed, immediate=True)
+        app.runs.signal.subscribe(self, self._run_changed, immediate=True)
         app.session_signal.subscribe(self, self._session_changed)
         app.checkout_signal.subscribe(self, self._checkout_changed)
         self.mounted()
@@ -110,7 +110,7 @@ class PhaseScreen(Screen[None]):
         guide = self.query_one(Guide)
         guide.show_next(self.next_text(views))
         guide.show_saved(f"[dim]profile:[/dim] {app.session.status()}")
-        guide.show_run(app.run_model)
+        guide.show_run(app.runs.model)
 
     def draw_body(self) -> None:
         """The screen's own widgets; subclasses override."""
@@ -141,10 +141,10 @@ class PhaseScreen(Screen[None]):
         """ctrl+n: run what is left of this phase; when it succeeds, go to the next one."""
         app = self.wizard
         following = NEXT[self.PHASE]
-        if app.run_model.running:
+        if app.runs.model.running:
             app.notify("a run is going on; F5 shows it, ctrl+x stops it", severity="warning")
             return
         if self.phase_done(app.views()) and following:
             app.action_phase(following)
             return
-        app.start_run(self.phase_ids(), then=following)
+        app.runs.start(self.phase_ids(), then=following)

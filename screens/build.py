@@ -103,7 +103,7 @@ class BuildScreen(PhaseScreen):
             self._stale_log = True
             return
         log = self.query_one(Log)
-        fresh_run = self.wizard.run_model.total_lines == 0 and log.line_count > 0
+        fresh_run = self.wizard.runs.model.total_lines == 0 and log.line_count > 0
         if self._stale_log or fresh_run:
             self._reload_log()
             return
@@ -121,7 +121,7 @@ class BuildScreen(PhaseScreen):
         """Show what the model kept (after coming back to this screen, or on mount)."""
         log = self.query_one(Log)
         log.clear()
-        log.write_lines(self.wizard.run_model.lines)
+        log.write_lines(self.wizard.runs.model.lines)
         self._problems_shown = 0
         self.query_one("#problems", OptionList).clear_options()
         self._show_problems()
@@ -129,7 +129,7 @@ class BuildScreen(PhaseScreen):
         self._stale_log = False
 
     def _show_problems(self) -> None:
-        problems = self.wizard.run_model.problems
+        problems = self.wizard.runs.model.problems
         listing = self.query_one("#problems", OptionList)
         if len(problems) < self._problems_shown:
             listing.clear_options()
@@ -144,7 +144,7 @@ class BuildScreen(PhaseScreen):
         )
 
     def _show_progress(self) -> None:
-        model = self.wizard.run_model
+        model = self.wizard.runs.model
         bar = self.query_one("#build-progress", ProgressBar)
         bar.display = model.running and model.percent is not None
         if model.percent is not None:
@@ -167,7 +167,7 @@ class BuildScreen(PhaseScreen):
         self.query_one("#output-title", Static).update(title)
 
     def _tick(self) -> None:
-        if self.is_current and self.wizard.run_model.running:
+        if self.is_current and self.wizard.runs.model.running:
             self._show_progress()
             self.draw_frame()
 
@@ -188,7 +188,7 @@ class BuildScreen(PhaseScreen):
 
     def _follow(self, plan: StepList, views: dict[str, StepView]) -> None:
         """Highlight the step that matters: the running one, else the first not done."""
-        model = self.wizard.run_model
+        model = self.wizard.runs.model
         wanted = model.current
         failure = model.failure
         if wanted is None and failure is not None and failure is not self._failure_followed:
@@ -215,7 +215,7 @@ class BuildScreen(PhaseScreen):
         step = plan.highlighted_id
         detail = self.query_one("#step-detail", Static)
         # Which step enter runs, in words: the highlight alone is only a colour.
-        if self.wizard.run_model.running:
+        if self.wizard.runs.model.running:
             plan.border_subtitle = "ctrl+x stops the run"
         else:
             plan.border_subtitle = f"enter runs {step}" if step in views else ""
@@ -231,7 +231,7 @@ class BuildScreen(PhaseScreen):
 
     def _show_bottom(self, views: dict[str, StepView]) -> None:
         """Problems while running; the failure panel after a failure; the result when built."""
-        model = self.wizard.run_model
+        model = self.wizard.runs.model
         switcher = self.query_one("#bottom", ContentSwitcher)
         failure = self._failure(views)
         if model.running:
@@ -250,7 +250,7 @@ class BuildScreen(PhaseScreen):
 
     def _failure(self, views: dict[str, StepView]) -> str | None:
         """The failure panel's text: the step, its first errors, the log, what to do."""
-        model = self.wizard.run_model
+        model = self.wizard.runs.model
         if model.refused and not model.running:
             return f"[$warning]The run did not start:[/] {escape(model.refused)}"
         failed = model.failure
@@ -330,7 +330,7 @@ class BuildScreen(PhaseScreen):
     # -- actions
 
     def next_text(self, views: dict[str, StepView]) -> str:
-        model = self.wizard.run_model
+        model = self.wizard.runs.model
         if model.running:
             return (
                 f"{model.current or 'The run'} is running: ctrl+x stops it (the step is recorded "
@@ -362,16 +362,16 @@ class BuildScreen(PhaseScreen):
     def action_advance(self) -> None:
         """ctrl+n: every remaining step of the plan, in order (done steps are skipped)."""
         app = self.wizard
-        if app.run_model.running:
+        if app.runs.model.running:
             app.notify("a run is going on; ctrl+x stops it", severity="warning")
             return
-        app.start_run(step_ids(app.mode), then=None, guard=False)
+        app.runs.start(step_ids(app.mode), then=None, guard=False)
 
     @on(OptionList.OptionSelected, "#plan")
     def _run_one(self, event: OptionList.OptionSelected) -> None:
         """enter on a step: run that step alone, if the steps before it are done."""
         if event.option.id is not None:
-            self.wizard.start_run((event.option.id,), guard=True)
+            self.wizard.runs.start((event.option.id,), guard=True)
 
     def action_retry(self) -> None:
         """Run the failed (or interrupted) step again."""
@@ -382,7 +382,7 @@ class BuildScreen(PhaseScreen):
         if step is None:
             self.app.notify("no failed step to retry", timeout=3)
             return
-        self.wizard.start_run((step,), guard=True)
+        self.wizard.runs.start((step,), guard=True)
 
     def action_open_log(self, how: str) -> None:
         """Hand the terminal to $EDITOR or a pager on the step's full log file."""
@@ -400,7 +400,7 @@ class BuildScreen(PhaseScreen):
             subprocess.run([*command, str(path)], check=False)
 
     def _log_step(self) -> str | None:
-        model = self.wizard.run_model
+        model = self.wizard.runs.model
         if model.running and model.current:
             return model.current
         highlighted = self.query_one(StepList).highlighted_id

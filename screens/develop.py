@@ -107,13 +107,13 @@ class DevelopScreen(PhaseScreen):
     def action_build_loop(self) -> None:
         """Save, then run the plan: after a first build only the loop's steps run."""
         app = self.wizard
-        if app.run_model.running:
+        if app.runs.model.running:
             app.notify("a run is going on; F5 shows it, ctrl+x stops it", severity="warning")
             return
-        if app.start_loop():
+        if app.runs.start_loop():
             report = self.query_one("#loop-report", Static)
             report.display = True
-            report.update(f"Build loop {app.loop.count}: running… (F5 shows the output)")
+            report.update(f"Build loop {app.runs.loop.count}: running… (F5 shows the output)")
 
     def _loop_reported(self, report: RoundSummary | None) -> None:
         """A ctrl+b round ended: its summary replaces the "running…" line."""
@@ -313,7 +313,7 @@ class DevelopScreen(PhaseScreen):
         self._superclass_suggestions()
 
     def _superclass_suggestions(self) -> None:
-        checkout = self.wizard.checkout
+        checkout = self.wizard.checkout_survey
         if checkout is not None and checkout.plugin_classes:
             self.query_one("#superclass", Input).suggester = SuggestFromList(
                 sorted(checkout.plugin_classes), case_sensitive=True
@@ -366,7 +366,7 @@ class DevelopScreen(PhaseScreen):
     def _lint_now(self) -> None:
         self._lint_timer = None
         self._lint_generation += 1
-        checkout = self.wizard.checkout
+        checkout = self.wizard.checkout_survey
         proxy = checkout.proxy_api if checkout else None
         classes = checkout.plugin_classes if checkout and checkout.proxy_api is not None else None
         if checkout is not None and proxy is None:
@@ -391,7 +391,7 @@ class DevelopScreen(PhaseScreen):
         self.draw_frame()
 
     def _scope(self) -> str:
-        checkout = self.wizard.checkout
+        checkout = self.wizard.checkout_survey
         if checkout is None:
             return "reading the checkout…"
         if checkout.proxy_api is None:
@@ -435,7 +435,7 @@ class DevelopScreen(PhaseScreen):
     def _preview_now(self) -> None:
         self._preview_timer = None
         if self.query_one(TabbedContent).active in ("tonel-tab", "diff-tab"):
-            self._preview(self.profile.plugin, self.wizard.checkout)
+            self._preview(self.profile.plugin, self.wizard.checkout_survey)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, plugin: Plugin, checkout) -> None:

@@ -109,7 +109,7 @@ class PluginsScreen(PhaseScreen):
         if app.session is None:
             return
         profile = app.session.profile
-        checkout = app.checkout
+        checkout = app.checkout_survey
         current = checkout.external if checkout else None
         wanted = wanted_plugins(profile.external_plugins, current, profile.plugin.name)
         self.rows = tuple(
@@ -195,7 +195,7 @@ class PluginsScreen(PhaseScreen):
         app = self.wizard
         assert app.session is not None
         profile = app.session.profile
-        checkout = app.checkout
+        checkout = app.checkout_survey
         current = checkout.external if checkout else None
         before = wanted_plugins(profile.external_plugins, current, profile.plugin.name)
         chosen = set(event.selection_list.selected)

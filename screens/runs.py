@@ -1,26 +1,30 @@
 """Running steps from the TUI: the workbench in a thread worker, its output drained every 50 ms.
 
-The app runs a slice of the plan with :meth:`RunControl.start_run` (the workbench's
-``run``, order guard included) or any function of a sink with :meth:`RunControl.start_job`
-(the benches use it). The run's thread only ever touches the :class:`RunFeed`;
-:meth:`drain`, on the event loop, folds what arrived into the :class:`RunModel` and
-publishes it to the screens. What the app keeps of the run it drives is one
-:class:`RunHandle`.
+The app owns one :class:`RunControl` (``app.runs``). It runs a slice of the plan with
+:meth:`RunControl.start` (the workbench's ``run``, order guard included) or any function of
+a sink with :meth:`RunControl.start_job` (the benches use it). The run's thread only ever
+touches the :class:`RunFeed`; :meth:`RunControl.drain`, on the event loop, folds what
+arrived into the :class:`RunModel` and publishes it to the screens. What it keeps of the
+run under way is one :class:`RunHandle`.
+
+Words: a *run* is the wizard working through a slice of the plan (``--replay``, ctrl+n, a
+ctrl+b round); within it each step *runs*; the programs a step starts are *commands*.
 ``ctrl+x`` cancels through the run's CancelToken, off the event loop (stopping a process
 tree waits for it), and the run only counts as over once that cancel has finished.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual.signal import Signal
 
 from screens.phases import KEYS, TITLES, screen_phase_of
-from screens.run import RunFinished, RunUpdate, TuiSink
+from screens.run import RunFeed, RunFinished, RunModel, RunUpdate, TuiSink
 from wizard.errors import EXIT_FAILED
 from wizard.plan import Context, step_ids
 from wizard.workbench import OutOfOrder
@@ -65,11 +69,47 @@ class LoopRounds:
 
 
 class RunControl:
-    """The run half of :class:`screens.app.WizardApp` (a mixin: it uses the app's
-    ``workbench``, ``current_run``, ``run_model`` and ``feed``)."""
+    """The runs the app drives, one at a time (``app.runs``): the model the screens draw,
+    the feed the run's thread writes to, the handle of the run under way, ctrl+b's rounds,
+    and the cmake options trusted in this session.
 
-    def start_run(
-        self: WizardApp,
+    It starts a run in a thread worker, drains its feed on the event loop, stops it on
+    ctrl+x, and tells the app when it has ended (:meth:`screens.app.WizardApp.run_ended`):
+    the app, not this object, decides what the screens read again.
+    """
+
+    def __init__(self, app: WizardApp, clock: Callable[[], float]) -> None:
+        self.app = app
+        self.clock = clock
+        self.model = RunModel(clock)
+        self.feed = RunFeed()
+        self.handle = RunHandle()
+        self.loop = LoopRounds()
+        self.trusted_options: set[tuple[str, str]] = set()  # said yes to in this session
+        self.signal: Signal[RunUpdate] = Signal(app, "run")
+
+    @property
+    def running(self) -> bool:
+        return self.model.running
+
+    def reset(self) -> None:
+        """Forget the last run's marks and output (another profile is about to open)."""
+        self.model = RunModel(self.clock)
+        self.feed = RunFeed()
+
+    def _ready(self) -> bool:
+        """Whether a run may start: a profile is open, nothing runs, the edit is saved."""
+        app = self.app
+        if app.session is None or app.workbench is None or self.model.running:
+            return False
+        problem = app.save_now()
+        if problem:
+            app.notify(f"fix the profile first: {problem}", severity="error", timeout=8)
+            return False
+        return True
+
+    def start(
+        self,
         ids: tuple[str, ...] | list[str],
         *,
         then: str | None = None,
@@ -80,20 +120,15 @@ class RunControl:
         With ``guard`` the workbench's order guard runs first, in the thread, and a refusal
         is shown instead of a run.
         """
-        if self.session is None or self.workbench is None or self.run_model.running:
-            return False
-        problem = self.save_now()
-        if problem:
-            self.notify(f"fix the profile first: {problem}", severity="error", timeout=8)
-            return False
-        if not self.trusted(ids, then=then, guard=guard):
+        if not self._ready() or not self.trusted(ids, then=then, guard=guard):
             return False
         from wizard.runner import CancelToken
 
-        workbench = self.workbench
+        workbench = self.app.workbench
+        assert workbench is not None
         ctx = workbench.context(token=CancelToken())
         wanted = tuple(ids)
-        here = self.current_mode  # the phase on screen when the run was asked for
+        here = self.app.current_mode  # the phase on screen when the run was asked for
 
         def job(sink: TuiSink) -> RunFinished:
             try:
@@ -104,16 +139,13 @@ class RunControl:
 
         return self.start_job(wanted, job, ctx, then=then)
 
-    def start_loop(self: WizardApp) -> bool:
+    def start_loop(self) -> bool:
         """ctrl+b on Develop: the whole plan, in which the done steps are skipped, so a
-        changed method costs the Slang loop only; ``loop_report`` gets the round's summary."""
-        if self.session is None or self.workbench is None or self.run_model.running:
+        changed method costs the Slang loop only; ``app.loop_report`` gets the round's
+        summary."""
+        if not self._ready():
             return False
-        ids = tuple(step_ids(self.mode))
-        problem = self.save_now()
-        if problem:
-            self.notify(f"fix the profile first: {problem}", severity="error", timeout=8)
-            return False
+        ids = tuple(step_ids(self.app.mode))
         if not self.trusted(ids, then=None, guard=False):
             return False
         import time
@@ -121,7 +153,8 @@ class RunControl:
         from wizard.runner import CancelToken
         from wizard.watch import summarize
 
-        workbench = self.workbench
+        workbench = self.app.workbench
+        assert workbench is not None
         ctx = workbench.context(token=CancelToken())
         loop = self.loop
         loop.count += 1
@@ -136,19 +169,18 @@ class RunControl:
 
         return self.start_job(ids, job, ctx)
 
-    def trusted(
-        self: WizardApp, ids: tuple[str, ...] | list[str], *, then: str | None, guard: bool
-    ) -> bool:
+    def trusted(self, ids: tuple[str, ...] | list[str], *, then: str | None, guard: bool) -> bool:
         """Whether the profile's cmake options may run; when they need trust, ask first.
 
         Options that make cmake run a program or read a script (SPEC "Trust") are shown in a
         dialog; the run starts only when the user says yes, and the answer holds for these
         exact options in this session (a changed value asks again).
         """
-        assert self.session is not None
+        app = self.app
+        assert app.session is not None
         from wizard.trust import listed, untrusted_options
 
-        untrusted = untrusted_options(self.session.profile.build.cmake_options)
+        untrusted = untrusted_options(app.session.profile.build.cmake_options)
         if set(untrusted) <= self.trusted_options:
             return True
         from screens.dialogs import Confirm
@@ -156,11 +188,11 @@ class RunControl:
         def answered(yes: bool | None) -> None:
             if yes:
                 self.trusted_options.update(untrusted)
-                self.start_run(ids, then=then, guard=guard)
+                self.start(ids, then=then, guard=guard)
             else:
-                self.notify("not run: the cmake options were not trusted", timeout=5)
+                app.notify("not run: the cmake options were not trusted", timeout=5)
 
-        self.push_screen(
+        app.push_screen(
             Confirm(
                 "This profile's cmake options make cmake run a program or read a script:\n"
                 f"{listed(untrusted)}\n"
@@ -173,7 +205,7 @@ class RunControl:
         return False
 
     def start_job(
-        self: WizardApp,
+        self,
         ids: tuple[str, ...],
         job: Callable[[TuiSink], RunFinished],
         ctx: Context | None = None,
@@ -181,67 +213,66 @@ class RunControl:
         then: str | None = None,
     ) -> bool:
         """Run ``job`` with a TUI sink in the run's thread worker (the benches feed it too)."""
-        if self.run_model.running:
+        if self.model.running:
             return False
-        self.current_run = RunHandle(ctx, then=then)
+        self.handle = RunHandle(ctx, then=then)
         self.feed.reset()
-        self.run_model.start(ids)
-        self.run_signal.publish(RunUpdate())
-        self.current_run.worker = self._run(job)
-        self.refresh_bindings()
+        self.model.start(ids)
+        self.signal.publish(RunUpdate())
+        self.handle.worker = self.app.run_worker(
+            functools.partial(self._work, job),
+            thread=True,
+            exclusive=True,
+            group="run",
+            exit_on_error=False,
+        )
+        self.app.refresh_bindings()
         return True
 
-    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
-    def _run(self: WizardApp, job: Callable[[TuiSink], RunFinished]) -> None:
+    def _work(self, job: Callable[[TuiSink], RunFinished]) -> None:
         """The engine, in a thread, talking to the feed; the event loop drains it."""
+        session = self.app.session
         try:
-            workspace = str(self.session.profile.workspace_dir) if self.session else None
+            workspace = str(session.profile.workspace_dir) if session else None
             finished = job(TuiSink(self.feed, workspace))
         except Exception as error:  # a bug in the engine: say it, keep the app alive
             self.feed.put_text(f"internal error: {type(error).__name__}: {error}\n")
             finished = RunFinished(EXIT_FAILED, f"internal error: {error}")
-        stopping = self.current_run.cancel_done
+        stopping = self.handle.cancel_done
         if stopping is not None:
             # The cancel also stops every child of the wizard: let it finish before the run
             # counts as over, or it could stop the next run's processes.
             stopping.wait(CANCEL_WAIT_SECONDS)
         self.feed.put_event(finished)
 
-    def drain(self: WizardApp) -> None:
+    def drain(self) -> None:
         """Every 50 ms: take what the engine's thread produced and hand it to the screens."""
         update = self.feed.take()
         if update is None:
             return
-        self.run_model.apply(update)
-        self.run_signal.publish(update)
+        self.model.apply(update)
+        self.signal.publish(update)
         if any(isinstance(event, RunFinished) for event in update.events):
-            self._run_ended()
+            self._ended()
 
-    def _run_ended(self: WizardApp) -> None:
-        run = self.current_run
+    def _ended(self) -> None:
+        run = self.handle
         if run.context is not None:
             run.context.close()
             run.context = None
         following, run.then = run.then, None
         report, self.loop.finished = self.loop.finished, None
-        if report is not None:
-            self.loop_report = report  # the Develop screen watches it
-        self.refresh_bindings()
-        self.refresh_survey()
-        self._clear_marks_at = self._survey_generation
-        self.refresh_checkout()
-        if self.run_model.exit_code == 0 and following:
-            self.action_phase(following)
+        self.app.run_ended(report, following if self.model.exit_code == 0 else None)
 
-    def action_stop_run(self: WizardApp) -> None:
+    def stop(self) -> None:
         """ctrl+x: stop the running step's whole process tree; the step ends interrupted."""
-        token = self.current_run.token
-        if not self.run_model.running or token is None:
+        token = self.handle.token
+        if not self.model.running or token is None:
             return
-        self.run_model.cancelling = True
-        self.run_signal.publish(RunUpdate())
+        self.model.cancelling = True
+        self.signal.publish(RunUpdate())
         stopped = threading.Event()
-        self.current_run.cancel_done = stopped
+        self.handle.cancel_done = stopped
 
         def cancel() -> None:
             try:
@@ -249,7 +280,7 @@ class RunControl:
             finally:
                 stopped.set()
 
-        self.run_worker(cancel, thread=True, group="cancel", exit_on_error=False)
+        self.app.run_worker(cancel, thread=True, group="cancel", exit_on_error=False)
 
 
 def _tui_words(problem: OrderProblem, mode: str, here: str | None = None) -> str:

@@ -91,7 +91,7 @@ class SetupScreen(PhaseScreen):
         self._base_choices()
         self._show_progress()
         button = self.query_one("#run-setup", Button)
-        button.disabled = app.run_model.running
+        button.disabled = app.runs.model.running
         button.label = (
             "Setup is done: go to Develop (ctrl+n)"
             if self.phase_done(views)
@@ -102,7 +102,7 @@ class SetupScreen(PhaseScreen):
         """Show the output and the clone's progress of a run of the setup steps."""
         if not self.is_mounted:
             return
-        model = self.wizard.run_model
+        model = self.wizard.runs.model
         if not set(model.ids) <= set(self.phase_ids()):
             return
         output = self.query_one("#setup-output", Log)
@@ -114,7 +114,7 @@ class SetupScreen(PhaseScreen):
         self._show_progress()
 
     def _show_progress(self) -> None:
-        model = self.wizard.run_model
+        model = self.wizard.runs.model
         bar = self.query_one("#clone-progress", ProgressBar)
         running_here = model.running and set(model.ids) <= set(self.phase_ids())
         bar.display = running_here and model.percent is not None

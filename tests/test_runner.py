@@ -10,7 +10,7 @@ import psutil
 import pytest
 
 from wizard.errors import Interrupted, StepFailed
-from wizard.runner import CancelToken, run, stop_tree
+from wizard.runner import CancelToken, run_command, stop_tree
 from wizard.sink import StepOutput
 
 
@@ -47,7 +47,7 @@ def python(code: str) -> list[str]:
 def test_output_goes_to_the_log_and_the_sink(tmp_path):
     sink = RecordingSink()
     log = (tmp_path / "step.log").open("wb")
-    result = run(
+    result = run_command(
         python("print('one'); print('two'); import sys; sys.exit(3)"), StepOutput(sink, log)
     )
     log.close()
@@ -61,7 +61,7 @@ def test_output_streams_before_the_process_ends():
     sink = RecordingSink()
     code = "import time\nprint('early', flush=True)\ntime.sleep(1.0)\nprint('late', flush=True)"
     started = time.monotonic()
-    run(python(code), StepOutput(sink, None))
+    run_command(python(code), StepOutput(sink, None))
     early = next(t for t, chunk in sink.chunks if "early" in chunk)
     assert early - started < 0.9, "the first line must arrive while the process still runs"
 
@@ -74,19 +74,19 @@ def test_progress_is_parsed_from_make_lines():
         "    print(f'[{p:3d}%] Building C object x.o', flush=True)\n"
         "    time.sleep(0.1)\n"
     )
-    run(python(code), StepOutput(sink, None))
+    run_command(python(code), StepOutput(sink, None))
     assert sink.percents == [3, 42, 100], "each new figure once, in order"
 
 
 def test_a_missing_program_says_what_to_install():
     with pytest.raises(StepFailed) as caught:
-        run(["cmake-that-does-not-exist"], StepOutput(RecordingSink(), None))
+        run_command(["cmake-that-does-not-exist"], StepOutput(RecordingSink(), None))
     assert "not installed" in caught.value.message
 
 
 def test_no_newline_at_the_end_still_arrives():
     sink = RecordingSink()
-    run(python("import sys; sys.stdout.write('partial')"), StepOutput(sink, None))
+    run_command(python("import sys; sys.stdout.write('partial')"), StepOutput(sink, None))
     assert sink.text.endswith("partial\n")
 
 
@@ -112,7 +112,7 @@ def test_cancel_stops_the_whole_process_tree():
     helper = threading.Thread(target=cancel_when_started)
     helper.start()
     with pytest.raises(Interrupted):
-        run(python(child), StepOutput(sink, None), token=token)
+        run_command(python(child), StepOutput(sink, None), token=token)
     helper.join()
     assert pids, "the grandchild reported its pid"
     assert not psutil.pid_exists(pids[0]), "the grandchild was stopped too"

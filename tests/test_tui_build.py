@@ -45,9 +45,9 @@ class SleepyCompile(Step):
         return ["python -c SLEEPER"]
 
     def run(self, ctx: Context, out) -> None:
-        from wizard.runner import run
+        from wizard.runner import run_command
 
-        run([sys.executable, "-c", SLEEPER], out, cwd=ctx.workspace, token=ctx.token)
+        run_command([sys.executable, "-c", SLEEPER], out, cwd=ctx.workspace, token=ctx.token)
 
 
 def descendants() -> list[psutil.Process]:
@@ -60,7 +60,7 @@ def start_sleepy(app) -> Context:
     def job(sink: TuiSink) -> RunFinished:
         return RunFinished(run_steps([SleepyCompile()], ctx, sink).exit_code)
 
-    assert app.start_job(("compile",), job, ctx)
+    assert app.runs.start_job(("compile",), job, ctx)
     return ctx
 
 
@@ -73,15 +73,15 @@ async def test_output_progress_and_cancel_leave_no_process_behind(tmp_path):
         screen = app.screen
         assert isinstance(screen, BuildScreen)
         start_sleepy(app)
-        await wait_for(pilot, lambda: (app.run_model.percent or 0) >= 5)
+        await wait_for(pilot, lambda: (app.runs.model.percent or 0) >= 5)
         log = screen.query_one(Log)
         assert any("compiling file" in line for line in log.lines)
-        assert app.run_model.current == "compile"
+        assert app.runs.model.current == "compile"
         assert len(descendants()) >= 2  # python and its child
         await pilot.press("ctrl+x")
-        await wait_for(pilot, lambda: not app.run_model.running, timeout=15)
-        assert app.run_model.exit_code == 130
-        step, outcome = app.run_model.failure
+        await wait_for(pilot, lambda: not app.runs.model.running, timeout=15)
+        assert app.runs.model.exit_code == 130
+        step, outcome = app.runs.model.failure
         assert step == "compile" and outcome.kind == "interrupted"
         await wait_for(pilot, lambda: not descendants(), timeout=5)
         assert "compile interrupted" in str(screen.query_one("#failure").render())
@@ -97,11 +97,11 @@ async def test_quitting_during_a_run_asks_then_stops_it_cleanly(tmp_path):
         await settled(pilot)
         await pilot.press("f5")
         start_sleepy(app)
-        await wait_for(pilot, lambda: app.run_model.current == "compile" and descendants())
+        await wait_for(pilot, lambda: app.runs.model.current == "compile" and descendants())
         await pilot.press("ctrl+q")
         assert isinstance(app.screen, Confirm)
         await pilot.press("n")  # keep running
-        assert app.run_model.running
+        assert app.runs.model.running
         await pilot.press("ctrl+q")
         await pilot.press("y")
         await wait_for(pilot, lambda: not app.is_running, timeout=15)
@@ -119,7 +119,7 @@ async def test_enter_on_a_step_applies_the_order_guard(tmp_path):
         plan.focus()
         plan.highlighted = 6  # configure, with nothing done before it
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.run_model.refused is not None)
-        assert "earlier step clone is not done" in app.run_model.refused
-        assert "finish Setup first (F2)" in app.run_model.refused
+        await wait_for(pilot, lambda: app.runs.model.refused is not None)
+        assert "earlier step clone is not done" in app.runs.model.refused
+        assert "finish Setup first (F2)" in app.runs.model.refused
         assert "The run did not start" in str(app.screen.query_one("#failure").render())

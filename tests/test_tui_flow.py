@@ -53,8 +53,8 @@ async def run_phase(pilot, timeout: float = 120) -> None:
     """ctrl+n on the current screen, then wait until the run ended and the disk was read."""
     app = pilot.app
     await pilot.press("ctrl+n")
-    await wait_for(pilot, lambda: app.run_model.running or app.run_model.exit_code is not None)
-    await wait_for(pilot, lambda: not app.run_model.running, timeout=timeout)
+    await wait_for(pilot, lambda: app.runs.model.running or app.runs.model.exit_code is not None)
+    await wait_for(pilot, lambda: not app.runs.model.running, timeout=timeout)
     await wait_for(pilot, lambda: app.surveyed_since_run)
     await pilot.pause()
 
@@ -65,9 +65,11 @@ async def test_setup_then_the_articles_mistake_is_caught_before_any_build(profil
         await settled(pilot)
         assert isinstance(app.screen, SetupScreen)
         await run_phase(pilot)
-        assert app.run_model.exit_code == 0
+        assert app.runs.model.exit_code == 0
         assert isinstance(app.screen, DevelopScreen)  # ctrl+n moved on
-        await wait_for(pilot, lambda: app.checkout is not None and app.checkout.present)
+        await wait_for(
+            pilot, lambda: app.checkout_survey is not None and app.checkout_survey.present
+        )
         assert app.survey.repo.branch == "HelloWorldPlugin"
         assert {"pharo-9", "pharo-10", "pharo-12"} <= set(app.survey.repo.remote_branches)
 
@@ -86,8 +88,8 @@ async def test_setup_then_the_articles_mistake_is_caught_before_any_build(profil
         assert "checked against pharo-vm/" in screen.query_one("#diagnostics").border_subtitle
 
         await run_phase(pilot)  # plugin-source refuses the class
-        assert app.run_model.exit_code == 1
-        assert app.run_model.failure[0] == "plugin-source"
+        assert app.runs.model.exit_code == 1
+        assert app.runs.model.failure[0] == "plugin-source"
         assert isinstance(app.screen, DevelopScreen)
         assert not (checkout(profile) / CLASS).exists()
 
@@ -100,7 +102,9 @@ async def test_plugins_toggle_with_a_clone_changes_only_external_plugins(profile
         await pilot.press("f4")
         screen = app.screen
         assert isinstance(screen, PluginsScreen)
-        await wait_for(pilot, lambda: app.checkout is not None and app.checkout.present)
+        await wait_for(
+            pilot, lambda: app.checkout_survey is not None and app.checkout_survey.present
+        )
         await pilot.pause()
         listing = screen.query_one(SelectionList)
         before_toggle = load_profile(profile)
@@ -140,13 +144,13 @@ async def test_build_cancel_resume_finish_and_reopen(profile):
         build_steps = ("configure", "generate", "reconfigure", "compile")
         await wait_for(
             pilot,
-            lambda: app.run_model.current in build_steps and descendants(),
+            lambda: app.runs.model.current in build_steps and descendants(),
             timeout=120,
         )
         await pilot.press("ctrl+x")
-        await wait_for(pilot, lambda: not app.run_model.running, timeout=30)
-        assert app.run_model.exit_code == 130
-        stopped, outcome = app.run_model.failure
+        await wait_for(pilot, lambda: not app.runs.model.running, timeout=30)
+        assert app.runs.model.exit_code == 130
+        stopped, outcome = app.runs.model.failure
         assert outcome.kind == "interrupted"
         await wait_for(pilot, lambda: not descendants(), timeout=10)
         log = profile.parent.parent / "logs" / "HelloWorldPlugin" / f"{stopped}.log"
@@ -155,7 +159,7 @@ async def test_build_cancel_resume_finish_and_reopen(profile):
 
         # resume: the same key runs what is left, from the interrupted step
         await run_phase(pilot, timeout=300)
-        assert app.run_model.exit_code == 0, app.run_model.failure
+        assert app.runs.model.exit_code == 0, app.runs.model.failure
         views = app.views()
         assert all(view.finished for view in views.values()), views
         await wait_for(pilot, lambda: app.screen.query_one("#bottom").current == "result")
@@ -190,8 +194,8 @@ async def test_retry_a_failed_step_after_fixing_its_cause(profile):
         await settled(pilot)
         await pilot.press("f5")
         await run_phase(pilot, timeout=120)
-        assert app.run_model.exit_code == 1
-        assert app.run_model.failure[0] == "plugin-source"
+        assert app.runs.model.exit_code == 1
+        assert app.runs.model.failure[0] == "plugin-source"
         failure = str(app.screen.query_one("#failure").render())
         assert "plugin-source failed" in failure
         assert "logs/HelloWorldPlugin/plugin-source.log" in failure
@@ -212,9 +216,9 @@ async def test_retry_a_failed_step_after_fixing_its_cause(profile):
         )
         app.profile_edited()
         await pilot.press("r")
-        assert app.run_model.ids == ("plugin-source",)
-        await wait_for(pilot, lambda: not app.run_model.running, timeout=60)
-        assert app.run_model.exit_code == 0
+        assert app.runs.model.ids == ("plugin-source",)
+        await wait_for(pilot, lambda: not app.runs.model.running, timeout=60)
+        assert app.runs.model.exit_code == 0
         await wait_for(pilot, lambda: app.views()["plugin-source"].state == "done")
         assert (checkout(profile) / CLASS).is_file()
 
@@ -241,7 +245,7 @@ async def test_build_shows_the_try_table_after_verify(tmp_path, fake_origin):
         await pilot.press("f5")
         assert isinstance(app.screen, BuildScreen)
         await run_phase(pilot, timeout=300)
-        assert app.run_model.exit_code == 0, app.run_model.failure
+        assert app.runs.model.exit_code == 0, app.runs.model.failure
         assert app.views()["try"].state == "done"
         await wait_for(pilot, lambda: app.screen.query_one("#bottom").current == "result")
         facts = str(app.screen.query_one("#result-facts").render())

@@ -98,13 +98,13 @@ async def test_stopping_a_run_says_stopping_and_no_headless_hint(tmp_path):
         screen = app.screen
         assert isinstance(screen, BuildScreen)
         start_sleepy(app)
-        await wait_for(pilot, lambda: app.run_model.current == "compile" and descendants())
+        await wait_for(pilot, lambda: app.runs.model.current == "compile" and descendants())
         await pilot.press("ctrl+x")
-        await wait_for(pilot, lambda: app.run_model.cancelling or not app.run_model.running)
+        await wait_for(pilot, lambda: app.runs.model.cancelling or not app.runs.model.running)
         guide = str(screen.query_one("#guide-run-text", Static).render())
-        if app.run_model.running:
+        if app.runs.model.running:
             assert guide.startswith("stopping ") and "starting" not in guide, guide
-        await wait_for(pilot, lambda: not app.run_model.running, timeout=15)
+        await wait_for(pilot, lambda: not app.runs.model.running, timeout=15)
         failure = str(screen.query_one("#failure").render())
         assert "compile interrupted" in failure
         assert "run the same command again" not in failure

@@ -139,7 +139,7 @@ async def test_an_edit_that_does_not_validate_is_kept_beside_the_profile(tmp_pat
 
 
 def test_a_profile_that_does_not_load_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
-    from wizard.cli import run
+    from wizard.cli import dispatch
 
     bad = tmp_path / "Bad.yml"
     bad.write_text("version: 1\nplugin:\n  name: helloWorld\n")
@@ -148,7 +148,7 @@ def test_a_profile_that_does_not_load_is_one_line_and_exit_2(tmp_path, monkeypat
         run_app(bad)
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
-    assert run([str(bad)]) == 2
+    assert dispatch([str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "must start with a capital letter" in err[0]
     assert bad.read_bytes() == before

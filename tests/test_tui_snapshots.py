@@ -150,8 +150,8 @@ def test_build_in_the_middle_of_a_compile(tmp_path, snap_compare):
     async def mid_build(pilot):
         await settled(pilot)
         await pilot.press("f5")
-        app.start_job(("compile",), job)
-        await wait_for(pilot, lambda: app.run_model.percent == 42)
+        app.runs.start_job(("compile",), job)
+        await wait_for(pilot, lambda: app.runs.model.percent == 42)
         await pilot.pause(0.1)
 
     try:
@@ -194,8 +194,8 @@ def test_build_after_a_failure(tmp_path, snap_compare):
     async def failed(pilot):
         await settled(pilot)
         await pilot.press("f5")
-        app.start_job(("configure",), job)
-        await wait_for(pilot, lambda: not app.run_model.running)
+        app.runs.start_job(("configure",), job)
+        await wait_for(pilot, lambda: not app.runs.model.running)
         await wait_for(pilot, lambda: app.surveyed_since_run)  # the disk read after the run
         await pilot.pause()
 

@@ -64,7 +64,7 @@ async def settled(pilot) -> None:
     """Wait until the survey and the checkout facts have arrived, and the screen is drawn."""
     app = pilot.app
     await wait_for(pilot, lambda: app.session is not None)
-    await wait_for(pilot, lambda: app.survey is not None and app.checkout is not None)
+    await wait_for(pilot, lambda: app.survey is not None and app.checkout_survey is not None)
     await asyncio.sleep(0.05)
     await pilot.pause()
 

@@ -119,15 +119,15 @@ async def test_edits_typed_during_a_build_all_reach_the_file(profile):
             await pilot.press("f5")
             assert isinstance(app.screen, BuildScreen)
             await pilot.press("ctrl+n")  # everything, from clone to compile
-            await wait_for(pilot, lambda: app.run_model.running)
+            await wait_for(pilot, lambda: app.runs.model.running)
             await pilot.press("f3")
             assert app.screen is screen and app.focused is editor
             typed = 1
-            while app.run_model.running:  # one key at a time, saved while the steps record
+            while app.runs.model.running:  # one key at a time, saved while the steps record
                 await pilot.press("x")
                 typed += 1
             await wait_for(pilot, lambda: not app.session.dirty)
-            assert app.run_model.exit_code == 0, app.run_model.failure
+            assert app.runs.model.exit_code == 0, app.runs.model.failure
             source = app.session.profile.plugin.methods[1].source
     after = profile.read_text(encoding="utf-8")
     data = profile_data(profile)

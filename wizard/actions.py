@@ -77,10 +77,10 @@ class Command(Action):
 
     def perform(self, ctx: Context, out: StepOutput) -> Any:
         """Run it; answer the :class:`wizard.runner.Completed` (status and last lines)."""
-        from wizard.runner import run
+        from wizard.runner import run_command
 
         cwd = self.cwd if self.cwd is not None else ctx.workspace
-        return run(list(self.args), out, cwd=cwd, env=self.environment(), token=ctx.token)
+        return run_command(list(self.args), out, cwd=cwd, env=self.environment(), token=ctx.token)
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.exit(EXIT_BAD_INPUT)
     try:
         try:
-            status = run(sys.argv[1:] if argv is None else argv)
+            status = dispatch(sys.argv[1:] if argv is None else argv)
         except SystemExit as leaving:  # --help
             status = leaving.code if isinstance(leaving.code, int) else EXIT_OK
         _flush(sys.stdout)
@@ -163,7 +163,7 @@ def _output_closed() -> int:
     return EXIT_INTERRUPTED
 
 
-def run(argv: list[str]) -> int:
+def dispatch(argv: list[str]) -> int:
     """Parse ``argv``, do what it asks, answer the exit status."""
     try:
         args = _parser().parse_args(argv)

@@ -83,7 +83,7 @@ class Completed:
     tail: list[str]
 
 
-def run(
+def run_command(
     args: Sequence[str],
     out: StepOutput,
     *,

@@ -100,12 +100,12 @@ async def test_the_tui_asks_and_no_runs_nothing(tmp_path, fake_origin):
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, Confirm))
         await pilot.pause()
-        assert not app.run_model.running and app.run_model.exit_code is None
+        assert not app.runs.model.running and app.runs.model.exit_code is None
         assert not (profile.parent.parent / "pharo-vm").exists()
 
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
         await pilot.press("y")
-        await wait_for(pilot, lambda: app.run_model.exit_code is not None, timeout=120)
-        assert app.run_model.exit_code == 0
+        await wait_for(pilot, lambda: app.runs.model.exit_code is not None, timeout=120)
+        assert app.runs.model.exit_code == 0
         assert (profile.parent.parent / "pharo-vm" / ".git").exists()
