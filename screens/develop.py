@@ -39,6 +39,7 @@ from screens.phases import StepView
 from screens.widgets.diagnostics import DiagnosticsList
 from screens.widgets.smalltalk import SmalltalkEditor
 from wizard.profile import Method, Plugin, Profile
+from wizard.survey import CheckoutSurvey
 from wizard.watch import RoundSummary
 
 LINT_DELAY = 0.15
@@ -438,16 +439,13 @@ class DevelopScreen(PhaseScreen):
             self._preview(self.profile.plugin, self.wizard.checkout_survey)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def _preview(self, plugin: Plugin, checkout) -> None:
-        from wizard.checkout import class_file
-        from wizard.formats.tonel import TonelStyle, render_class, unified_diff
+    def _preview(self, plugin: Plugin, checkout: CheckoutSurvey | None) -> None:
+        from wizard.survey import class_preview
 
-        style = checkout.style if checkout and checkout.style else TonelStyle.NEW
-        text = render_class(plugin, style)
-        path = class_file(plugin.name)
-        current = checkout.class_text if checkout else None
-        diff = unified_diff(current or "", text, path)
-        self.app.call_from_thread(self._show_preview, path, text, current, diff)
+        shown = class_preview(plugin, checkout)
+        self.app.call_from_thread(
+            self._show_preview, shown.path, shown.text, shown.current, shown.diff
+        )
 
     def _show_preview(self, path: str, text: str, current: str | None, diff: str) -> None:
         if current is None:

@@ -25,17 +25,7 @@ from textual.widgets.selection_list import Selection
 
 from screens.base import PhaseScreen
 from screens.phases import StepView
-from wizard.survey import CheckoutSurvey
-
-
-def wanted_plugins(
-    explicit: tuple[str, ...] | None, current: tuple[str, ...] | None, plugin: str
-) -> list[str]:
-    """The list the plugin-list step will write (as the engine computes it)."""
-    from wizard.formats.vmmaker_list import wanted_external_plugins
-
-    return wanted_external_plugins(list(current or ()), plugin, explicit)
-
+from wizard.survey import CheckoutSurvey, external_plugins_after
 
 # The roots of the plugin hierarchy: classes to inherit from, never plugins to build.
 ABSTRACT_PLUGINS = frozenset({"InterpreterPlugin", "SmartSyntaxInterpreterPlugin"})
@@ -111,7 +101,7 @@ class PluginsScreen(PhaseScreen):
         profile = app.session.profile
         checkout = app.checkout_survey
         current = checkout.external if checkout else None
-        wanted = wanted_plugins(profile.external_plugins, current, profile.plugin.name)
+        wanted = external_plugins_after(profile.external_plugins, current, profile.plugin.name)
         self.rows = tuple(
             (name, self._prompt(name, checkout), name in wanted)
             for name in self._names(checkout, wanted)
@@ -197,7 +187,7 @@ class PluginsScreen(PhaseScreen):
         profile = app.session.profile
         checkout = app.checkout_survey
         current = checkout.external if checkout else None
-        before = wanted_plugins(profile.external_plugins, current, profile.plugin.name)
+        before = external_plugins_after(profile.external_plugins, current, profile.plugin.name)
         chosen = set(event.selection_list.selected)
         after = [name for name in before if name in chosen]
         after += [name for name in event.selection_list.selected if name not in after]

@@ -7,6 +7,7 @@ Real files only: a profile from the template in a temporary workspace, the kerne
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,44 @@ def test_a_slice_after_a_step_not_done_is_refused_before_anything_runs(workspace
     assert out.getvalue() == ""  # no step started
     assert sorted(path.relative_to(workspace) for path in workspace.rglob("*")) == before
     assert workbench.lock is None  # let go of, though the run was refused
+
+
+#: What the TUI must not do itself: git, YAML, the file formats of pharo-vm, the steps'
+#: work. It asks the workbench (and wizard.survey) instead.
+ENGINE_ONLY = (
+    "git",
+    "yaml",
+    "wizard.formats",
+    "wizard.repository",
+    "wizard.git_plumbing",
+    "wizard.checkout",
+    "wizard.steps",
+    "wizard.partial_commit",
+    "wizard.yaml_edit",
+)
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a Python file imports, at any depth of its code."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_the_screens_hold_no_git_yaml_or_file_format_logic():
+    screens = Path(__file__).resolve().parent.parent / "screens"
+    files = sorted(screens.rglob("*.py"))
+    assert len(files) > 10
+    offending = {
+        f"{path.relative_to(screens)}: {module}"
+        for path in files
+        for module in imported_modules(path)
+        if any(module == name or module.startswith(name + ".") for name in ENGINE_ONLY)
+    }
+    assert not offending

@@ -223,3 +223,36 @@ def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
         plugin_list,
         skipped,
     )
+
+
+def external_plugins_after(
+    explicit: tuple[str, ...] | None, current: tuple[str, ...] | None, plugin: str
+) -> list[str]:
+    """VMMaker's external plugin list as ``plugin-list`` will write it: the profile's own
+    list, or the checkout's ``current`` one with ``plugin`` added."""
+    from wizard.formats.vmmaker_list import wanted_external_plugins
+
+    return wanted_external_plugins(list(current or ()), plugin, explicit)
+
+
+@dataclass(frozen=True)
+class ClassPreview:
+    """The plugin class as ``plugin-source`` would write it, beside what the checkout has."""
+
+    path: str  # the class file, relative to the checkout
+    text: str  # what the profile renders, in the checkout's Tonel style
+    current: str | None  # what the checkout has (None: no such file yet)
+    diff: str  # unified diff from ``current`` to ``text``
+
+
+def class_preview(plugin: Any, checkout: CheckoutSurvey | None) -> ClassPreview:
+    """Render ``plugin`` (a :class:`wizard.profile.Plugin`) as ``plugin-source`` would, in
+    the style the checkout uses (the newer Tonel style without a checkout)."""
+    from wizard.checkout import class_file
+    from wizard.formats.tonel import TonelStyle, render_class, unified_diff
+
+    style = checkout.style if checkout and checkout.style else TonelStyle.NEW
+    text = render_class(plugin, style)
+    path = class_file(plugin.name)
+    current = checkout.class_text if checkout else None
+    return ClassPreview(path, text, current, unified_diff(current or "", text, path))
