@@ -148,8 +148,9 @@ class Try(Step):
         stands while its last run passed."""
         status = self.detect(ctx)
         if not earlier_stand(earlier):
-            why = "nothing to call" if status.done else status.reason
-            return Status(False, f"runs after verify ({why})")
+            if status.done:
+                return Status(False, f"{status.reason}; it counts as done once verify is")
+            return Status(False, f"runs after verify ({status.reason})")
         if status.done:
             return status
         record = ctx.records.get(self.id)
