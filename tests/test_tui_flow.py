@@ -20,6 +20,7 @@ from screens.plugins import PluginsScreen
 from screens.setup import SetupScreen
 from screens.widgets.smalltalk import SmalltalkEditor
 from tests.test_tui_support import (
+    add_echo_primitive,
     app_on,
     make_workspace,
     point_at,
@@ -186,7 +187,6 @@ async def test_retry_a_failed_step_after_fixing_its_cause(profile):
     method["source"] = method["source"].replace(
         "(interpreterProxy stringForCString:", "(interpreterProxy stringFromCString:"
     )
-    import yaml
 
     profile.write_text(yaml.safe_dump(data, sort_keys=False))
     app = app_on(profile)
@@ -226,19 +226,9 @@ async def test_retry_a_failed_step_after_fixing_its_cause(profile):
 async def test_build_shows_the_try_table_after_verify(tmp_path, fake_origin):
     """With plugin.examples, the result panel shows try's table instead of the snippet.
 
-    The VM stand-in calls the real library's primitive; the VMMaker stand-in's C does not
-    compute, so an echo primitive (which answers its argument) is what can pass here.
+    The echo primitive is what can pass on the test repository (see ``add_echo_primitive``).
     """
-    path = point_at(make_workspace(tmp_path), fake_origin)
-    data = profile_data(path)
-    data["plugin"]["methods"].append(
-        {"source": "primitiveEcho: aString\n\tself primitive: 'primitiveEcho' "
-                   "parameters: #(String).\n\t^ aString\n"}
-    )  # fmt: skip
-    data["plugin"]["examples"] = [
-        {"primitive": "primitiveEcho", "arguments": ["'Hi'"], "answers": "'Hi'"}
-    ]
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    path = add_echo_primitive(point_at(make_workspace(tmp_path), fake_origin))
     app = app_on(path)
     async with app.run_test(size=SIZE) as pilot:
         await settled(pilot)

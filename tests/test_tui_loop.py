@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import yaml
 from textual.widgets import Static
 
 from screens.develop import DevelopScreen
 from tests.helpers import wizard
-from tests.test_tui_support import app_on, make_workspace, point_at, settled, wait_for
+from tests.test_tui_support import (
+    add_echo_primitive,
+    app_on,
+    make_workspace,
+    point_at,
+    settled,
+    wait_for,
+)
 
 #: A safety net for a real build under load, never a timing assert.
 PATIENCE = 300.0
@@ -36,16 +42,7 @@ def report(screen: DevelopScreen) -> str:
 
 
 async def test_ctrl_b_runs_the_loop_and_maps_errors_to_the_method(tmp_path, fake_origin):
-    profile = point_at(make_workspace(tmp_path), fake_origin)
-    data = yaml.safe_load(profile.read_text())
-    data["plugin"]["methods"].append(
-        {"source": "primitiveEcho: aString\n\tself primitive: 'primitiveEcho' "
-                   "parameters: #(String).\n\t^ aString\n"}
-    )  # fmt: skip
-    data["plugin"]["examples"] = [
-        {"primitive": "primitiveEcho", "arguments": ["'Hi'"], "answers": "'Hi'"}
-    ]
-    profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    profile = add_echo_primitive(point_at(make_workspace(tmp_path), fake_origin))
     first = wizard("--replay", str(profile), cwd=profile.parent)
     assert first.returncode == 0, first.stdout[-2000:]
 

@@ -71,3 +71,22 @@ async def settled(pilot) -> None:
 
 def profile_data(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+#: A primitive that answers its argument, and its example. The VM stand-in calls the real
+#: library's primitive, but the VMMaker stand-in's C does not compute the template's
+#: greeting: an echo is what ``try`` can pass on the test repository.
+ECHO_METHOD = (
+    "primitiveEcho: aString\n\tself primitive: 'primitiveEcho' parameters: #(String).\n"
+    "\t^ aString\n"
+)
+ECHO_EXAMPLE = {"primitive": "primitiveEcho", "arguments": ["'Hi'"], "answers": "'Hi'"}
+
+
+def add_echo_primitive(path: Path) -> Path:
+    """Give the profile at ``path`` the echo primitive and its example (``try`` calls it)."""
+    data = profile_data(path)
+    data["plugin"]["methods"].append({"source": ECHO_METHOD})
+    data["plugin"]["examples"] = [dict(ECHO_EXAMPLE)]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
