@@ -111,6 +111,24 @@ def sleeping_compile(pid: int) -> list[psutil.Process]:
     return family if "sleep" in names else []
 
 
+def wait_until_ended(process: psutil.Process, timeout: float = 90) -> None:
+    """Wait until ``process`` has ended: gone, or a zombie (it exited; only reaping is left).
+
+    Its parent, tmux, is gone, so init reaps it, and some inits (a sandbox's, a container's)
+    take a second or two to: that wait says nothing about the wizard.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the TUI (pid {process.pid}) did not end")
+        time.sleep(0.05)
+
+
 def build_and_edit(workspace: Path, profile: Path, pane: Pane) -> list[psutil.Process]:
     """Start the build from the Build screen, then add a method on the Develop screen.
 
@@ -182,5 +200,5 @@ def test_the_terminal_going_away_stops_the_build_and_the_tui(held_builds):
         tui = psutil.Process(pane.pid)
     finally:
         pane.close()
-    tui.wait(timeout=90)  # not our child: its status is tmux's, gone with it
+    wait_until_ended(tui)  # not our child: its status is tmux's, gone with it
     assert_stopped_recorded_kept(workspace, profile, family)
