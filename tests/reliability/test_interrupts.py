@@ -3,6 +3,8 @@
 The build is slowed with a real cmake feature, ``CMAKE_C_COMPILER_LAUNCHER``: a launcher
 that sleeps before each compile while a flag file exists, so the test can interrupt the
 wizard in the middle of ``generate`` or ``compile`` and then let the next run go fast.
+The build up to that step is made once per session and restored for each test
+(``held_build.py``).
 """
 
 from __future__ import annotations
@@ -19,16 +21,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.helpers import headers, wizard, write_profile
+from tests.helpers import headers, wizard
 from wizard.profile import load_profile, write_atomically
-
-
-def slow_launcher(folder: Path) -> tuple[Path, Path]:
-    flag = folder / "slow"
-    launcher = folder / "slow-cc"
-    launcher.write_text(f'#!/bin/sh\nif [ -e "{flag}" ]; then sleep 120; fi\nexec "$@"\n')
-    launcher.chmod(0o755)
-    return launcher, flag
 
 
 def start(profile: Path, workspace: Path, *args: str) -> subprocess.Popen:
@@ -50,7 +44,7 @@ def wait_for_sleeping_compile(
         family = psutil.Process(process.pid).children(recursive=True)
         if any(_name(p) == "sleep" for p in family):
             return family
-        time.sleep(0.1)
+        time.sleep(0.05)
     process.kill()
     raise AssertionError("the build never reached the slowed compiler")
 
@@ -79,16 +73,9 @@ def alive(processes: list[psutil.Process]) -> list[int]:
     [("generate", signal.SIGINT), ("compile", signal.SIGTERM), ("compile", signal.SIGHUP)],
     ids=["generate-SIGINT", "compile-SIGTERM", "compile-SIGHUP"],
 )
-def test_signal_during_build_stops_the_tree_and_resumes(
-    fake_origin, workspace, tmp_path, step, sig
-):
-    launcher, flag = slow_launcher(tmp_path)
-    profile = write_profile(
-        workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
-    )
-    before = "configure" if step == "generate" else "reconfigure"
-    until = wizard("--replay", str(profile), "--trust", "--until", before, cwd=workspace)
-    assert until.returncode == 0, until.stdout[-2000:]
+def test_signal_during_build_stops_the_tree_and_resumes(held_builds, step, sig):
+    held = held_builds.restore(step)
+    workspace, profile, flag = held.workspace, held.profile, held.flag
     flag.touch()
     process = start(profile, workspace)
     family = wait_for_sleeping_compile(process)
@@ -96,7 +83,7 @@ def test_signal_during_build_stops_the_tree_and_resumes(
     output, _ = process.communicate(timeout=60)  # how fast it stops is bench/'s business
     assert process.returncode == 130, output
     assert f"INTERRUPTED: {step} was interrupted" in output
-    time.sleep(0.3)
+    # no pause here: the wizard waits for the tree before it exits, so nothing may be left
     assert alive(family) == [], "no make, cc or sleep left behind"
     log = workspace / "logs" / "HelloWorldPlugin" / f"{step}.log"
     assert "interrupted: the process tree was stopped" in log.read_text()
@@ -113,12 +100,16 @@ def test_signal_during_build_stops_the_tree_and_resumes(
     assert steps["compile"]["status"] == "done" and steps["verify"]["status"] == "done"
 
 
-def test_closing_the_output_stops_the_build_like_ctrl_c(fake_origin, workspace):
-    """``--replay … | head``: the reader goes away while VMMaker's stand-in is printing."""
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "configure", cwd=workspace).returncode == 0
+def test_closing_the_output_stops_the_build_like_ctrl_c(held_builds):
+    """``--replay … | head``: the reader goes away while VMMaker's stand-in is printing.
+
+    (The held build names a compiler launcher, hence ``--trust``; without its flag file the
+    launcher compiles at once.)
+    """
+    held = held_builds.restore("generate")
+    workspace, profile = held.workspace, held.profile
     process = subprocess.Popen(
-        [sys.executable, "-m", "wizard", "--replay", str(profile)],
+        [sys.executable, "-m", "wizard", "--replay", str(profile), "--trust"],
         cwd=workspace,
         env={**os.environ, "VMMAKER_STANDIN_NOISE_LINES": "5000000"},
         stdout=subprocess.PIPE,
@@ -134,22 +125,17 @@ def test_closing_the_output_stops_the_build_like_ctrl_c(fake_origin, workspace):
     _, errors = process.communicate(timeout=60)
     assert process.returncode == 130, errors
     assert "internal error" not in errors and "Traceback" not in errors
-    time.sleep(0.3)
-    assert alive(family) == [], "the build was stopped with the wizard"
+    assert alive(family) == [], "the build was stopped with the wizard"  # no pause: as above
     log = workspace / "logs" / "HelloWorldPlugin" / "generate.log"
     assert "interrupted: the process tree was stopped" in log.read_text()
     assert "status: interrupted" in profile.read_text()
-    resumed = wizard("--replay", str(profile), cwd=workspace)
+    resumed = wizard("--replay", str(profile), "--trust", cwd=workspace)
     assert resumed.returncode == 0, resumed.stdout[-2000:]
 
 
-def test_sigkill_during_a_build_then_the_next_run_finishes(fake_origin, workspace, tmp_path):
-    launcher, flag = slow_launcher(tmp_path)
-    profile = write_profile(
-        workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
-    )
-    until = wizard("--replay", str(profile), "--trust", "--until", "configure", cwd=workspace)
-    assert until.returncode == 0, until.stdout[-2000:]
+def test_sigkill_during_a_build_then_the_next_run_finishes(held_builds):
+    held = held_builds.restore("generate")
+    workspace, profile, flag = held.workspace, held.profile, held.flag
     flag.touch()
     process = start(profile, workspace)
     family = wait_for_sleeping_compile(process)

@@ -3,9 +3,10 @@
 Each test runs the real command and sends a real signal with ``os.kill`` once the process
 is provably busy: the headless forms are held writing to a full pipe (a reader that
 stalls, as ``| less`` does), and ``--replay`` is held in a compile slowed by a real cmake
-feature, ``CMAKE_C_COMPILER_LAUNCHER``. The launcher used here also survives SIGTERM, so
-the wizard must wait out its grace period and then kill; the signals sent during that
-wait (the "third Ctrl-C") must not cut the stop short.
+feature, ``CMAKE_C_COMPILER_LAUNCHER`` (on a build made once, ``held_build.py``). The
+launcher used here also survives SIGTERM, so the wizard must wait out its grace period
+and then kill; the signals sent during that wait (the "third Ctrl-C") must not cut the
+stop short.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.helpers import wizard, write_profile
+from tests.helpers import write_profile
+from tests.reliability.held_build import HeldBuild
 from tests.reliability.test_interrupts import alive, wait_for_sleeping_compile
 
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGHUP": signal.SIGHUP}
@@ -104,22 +106,21 @@ def test_every_command_exits_130_on_a_stop_signal(tmp_path, form, name):
     assert "interrupted" in errors and "Traceback" not in errors, errors
 
 
-def stubborn_launcher(folder: Path) -> tuple[Path, Path, Path]:
-    """A compiler launcher that keeps compiling slowly through SIGTERM (only SIGKILL ends it).
+def stubborn_launcher(held: HeldBuild) -> Path:
+    """Make the held build's launcher compile slowly through SIGTERM (only SIGKILL ends it).
 
-    It touches ``stopping`` when the first SIGTERM reaches it: the wizard is then inside
-    its grace period, the moment a second and third Ctrl-C used to cut the stop short.
+    It touches the file answered when the first SIGTERM reaches it: the wizard is then
+    inside its grace period, the moment a second and third Ctrl-C used to cut the stop short.
     """
-    flag, stopping = folder / "slow", folder / "stopping"
-    launcher = folder / "stubborn-cc"
-    launcher.write_text(
+    stopping = held.root / "stopping"
+    held.launcher.write_text(
         "#!/bin/sh\n"
         f"trap 'touch \"{stopping}\"' TERM\n"
-        f'while [ -e "{flag}" ]; do sleep 0.2; done\n'
+        f'while [ -e "{held.flag}" ]; do sleep 0.2; done\n'
         'exec "$@"\n'
     )
-    launcher.chmod(0o755)
-    return launcher, flag, stopping
+    held.launcher.chmod(0o755)
+    return stopping
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -132,14 +133,11 @@ def leftovers(folder: Path) -> list[str]:
     return found
 
 
-def test_more_signals_during_the_stop_do_not_cut_it_short(fake_origin, workspace, tmp_path):
-    launcher, flag, stopping = stubborn_launcher(tmp_path)
-    profile = write_profile(
-        workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
-    )
-    until = wizard("--replay", str(profile), "--trust", "--until", "reconfigure", cwd=workspace)
-    assert until.returncode == 0, until.stdout[-2000:]
-    flag.touch()
+def test_more_signals_during_the_stop_do_not_cut_it_short(held_builds):
+    held = held_builds.restore("compile")
+    workspace, profile = held.workspace, held.profile
+    stopping = stubborn_launcher(held)
+    held.flag.touch()
     process = subprocess.Popen(
         [sys.executable, "-m", "wizard", "--replay", str(profile), "--trust"],
         cwd=workspace,
@@ -158,7 +156,7 @@ def test_more_signals_during_the_stop_do_not_cut_it_short(fake_origin, workspace
     assert "INTERRUPTED: compile was interrupted" in output
     assert "Traceback" not in output
     assert alive(family) == [], "no cmake, make, launcher or cc of the build left"
-    assert leftovers(tmp_path) == [], "nothing of the build left running (ppid 1 or not)"
+    assert leftovers(held.root) == [], "nothing of the build left running (ppid 1 or not)"
     log = workspace / "logs" / "HelloWorldPlugin" / "compile.log"
     assert "interrupted: the process tree was stopped" in log.read_text()
     assert "status: interrupted" in profile.read_text()

@@ -5,8 +5,8 @@ tmux server of the test's own; the test types real keys into it, reads the scree
 draws, and sends the signal with ``os.kill`` to the wizard's process alone. tmux keeps
 the pane after the program ends and tells its exit status and whether the program left
 the alternate screen and turned mouse reporting off. The build is held in a compile
-slowed by ``CMAKE_C_COMPILER_LAUNCHER`` (as in test_interrupts.py), so the signal lands
-while cmake → make → cc run.
+slowed by ``CMAKE_C_COMPILER_LAUNCHER`` (as in test_interrupts.py, on a build made once:
+``held_build.py``), so the signal lands while cmake → make → cc run.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import psutil
 import pytest
 import yaml
 
-from tests.helpers import wizard, write_profile
-from tests.reliability.test_interrupts import alive, slow_launcher
+from tests.reliability.held_build import HeldBuild, HeldBuilds
+from tests.reliability.test_interrupts import alive
 
 RECORD_STATUS = """
 import subprocess, sys
@@ -111,6 +111,24 @@ def sleeping_compile(pid: int) -> list[psutil.Process]:
     return family if "sleep" in names else []
 
 
+def wait_until_ended(process: psutil.Process, timeout: float = 90) -> None:
+    """Wait until ``process`` has ended: gone, or a zombie (it exited; only reaping is left).
+
+    Its parent, tmux, is gone, so init reaps it, and some inits (a sandbox's, a container's)
+    take a second or two to: that wait says nothing about the wizard.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the TUI (pid {process.pid}) did not end")
+        time.sleep(0.05)
+
+
 def build_and_edit(workspace: Path, profile: Path, pane: Pane) -> list[psutil.Process]:
     """Start the build from the Build screen, then add a method on the Develop screen.
 
@@ -133,16 +151,11 @@ def build_and_edit(workspace: Path, profile: Path, pane: Pane) -> list[psutil.Pr
     return family
 
 
-def ready_to_build(fake_origin: Path, workspace: Path, folder: Path) -> Path:
-    """A profile whose next step is ``compile``, slowed by a launcher (see test_interrupts)."""
-    launcher, flag = slow_launcher(folder)
-    profile = write_profile(
-        workspace, fake_origin, cmake_options={"CMAKE_C_COMPILER_LAUNCHER": str(launcher)}
-    )
-    until = wizard("--replay", str(profile), "--trust", "--until", "reconfigure", cwd=workspace)
-    assert until.returncode == 0, until.stdout[-2000:]
-    flag.touch()
-    return profile
+def ready_to_build(held_builds: HeldBuilds) -> HeldBuild:
+    """A workspace whose next step is ``compile``, slowed by a launcher (``held_build.py``)."""
+    held = held_builds.restore("compile")
+    held.flag.touch()
+    return held
 
 
 def assert_stopped_recorded_kept(workspace: Path, profile: Path, family) -> None:
@@ -157,9 +170,10 @@ def assert_stopped_recorded_kept(workspace: Path, profile: Path, family) -> None
 
 @pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
 def test_a_stop_signal_to_the_tui_stops_the_build_keeps_typing_restores_the_terminal(
-    fake_origin, workspace, tmp_path, name
+    held_builds, name
 ):
-    profile = ready_to_build(fake_origin, workspace, tmp_path)
+    held = ready_to_build(held_builds)
+    workspace, profile = held.workspace, held.profile
     pane = Pane([sys.executable, "-m", "wizard", str(profile)], workspace, f"wiz{os.getpid()}")
     try:
         family = build_and_edit(workspace, profile, pane)
@@ -176,14 +190,15 @@ def test_a_stop_signal_to_the_tui_stops_the_build_keeps_typing_restores_the_term
     assert_stopped_recorded_kept(workspace, profile, family)
 
 
-def test_the_terminal_going_away_stops_the_build_and_the_tui(fake_origin, workspace, tmp_path):
+def test_the_terminal_going_away_stops_the_build_and_the_tui(held_builds):
     """The terminal closes (tmux ends: SIGHUP, and nothing to write to): no hang, no orphan."""
-    profile = ready_to_build(fake_origin, workspace, tmp_path)
+    held = ready_to_build(held_builds)
+    workspace, profile = held.workspace, held.profile
     pane = Pane([sys.executable, "-m", "wizard", str(profile)], workspace, f"wiz{os.getpid()}")
     try:
         family = build_and_edit(workspace, profile, pane)
         tui = psutil.Process(pane.pid)
     finally:
         pane.close()
-    tui.wait(timeout=90)  # not our child: its status is tmux's, gone with it
+    wait_until_ended(tui)  # not our child: its status is tmux's, gone with it
     assert_stopped_recorded_kept(workspace, profile, family)
