@@ -22,6 +22,7 @@ from screens.widgets.smalltalk import SmalltalkEditor
 from tests.test_tui_support import (
     add_echo_primitive,
     app_on,
+    at_rest,
     make_workspace,
     point_at,
     profile_data,
@@ -56,7 +57,7 @@ async def run_phase(pilot, timeout: float = 120) -> None:
     await pilot.press("ctrl+n")
     await wait_for(pilot, lambda: app.runs.model.running or app.runs.model.exit_code is not None)
     await wait_for(pilot, lambda: not app.runs.model.running, timeout=timeout)
-    await wait_for(pilot, lambda: app.surveyed_since_run)
+    await at_rest(pilot)
     await pilot.pause()
 
 

@@ -7,7 +7,6 @@ workspace is always ``<tmp>/MyPlugins`` and the screens show paths relative to i
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -60,13 +59,28 @@ async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 20.0) 
         await pilot.pause(0.02)
 
 
+def mounted_through(screen) -> bool:
+    """True once ``screen`` and every widget in it are mounted (a phase just switched to
+    mounts its parts a moment later)."""
+    return screen.is_mounted and all(widget.is_mounted for widget in screen.walk_children())
+
+
 async def settled(pilot) -> None:
     """Wait until the survey and the checkout facts have arrived, and the screen is drawn."""
     app = pilot.app
     await wait_for(pilot, lambda: app.session is not None)
     await wait_for(pilot, lambda: app.survey is not None and app.checkout_survey is not None)
-    await asyncio.sleep(0.05)
+    await wait_for(pilot, lambda: mounted_through(app.screen))
     await pilot.pause()
+
+
+async def at_rest(pilot) -> None:
+    """After a run: the disk read again and the phase the run moved to mounted through.
+
+    A test that ends sooner leaves while that phase mounts, and Textual, closing, no
+    longer waits for the screen's parts before its ``on_mount``."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.surveyed_since_run and mounted_through(app.screen))
 
 
 def profile_data(path: Path) -> dict:

@@ -13,7 +13,14 @@ import pytest
 
 from screens.dialogs import Confirm
 from tests.helpers import headers, wizard, write_profile
-from tests.test_tui_support import app_on, make_workspace, point_at, settled, wait_for
+from tests.test_tui_support import (
+    app_on,
+    at_rest,
+    make_workspace,
+    point_at,
+    settled,
+    wait_for,
+)
 
 
 def shell_launcher(marker: Path) -> str:
@@ -109,3 +116,4 @@ async def test_the_tui_asks_and_no_runs_nothing(tmp_path, fake_origin):
         await wait_for(pilot, lambda: app.runs.model.exit_code is not None, timeout=120)
         assert app.runs.model.exit_code == 0
         assert (profile.parent.parent / "pharo-vm" / ".git").exists()
+        await at_rest(pilot)
