@@ -120,3 +120,42 @@ def test_cancel_stops_the_whole_process_tree():
 
 def test_stop_tree_of_a_gone_process_is_harmless():
     assert stop_tree(2**22 + 12345) == []
+
+
+class InterruptedSink(RecordingSink):
+    """A sink that takes ``before`` chunks, then raises Ctrl-C: the wizard stops reading the
+    tool's output in the middle of a chatty build."""
+
+    def __init__(self, before: int) -> None:
+        super().__init__()
+        self.before = before
+
+    def output(self, text: str) -> None:
+        if len(self.chunks) == self.before:
+            self.chunks.append((time.monotonic(), "<ctrl-c>"))
+            raise KeyboardInterrupt
+        super().output(text)
+
+
+def test_a_tool_that_reports_its_stop_is_read_while_it_stops(tmp_path):
+    """make, stopped, prints "Terminated" lines: with nobody reading, the full pipe would
+    hold it until SIGKILL. The wizard reads on while the tree stops, and keeps what came."""
+    marker = tmp_path / "stopped-cleanly"
+    tool = (
+        "import os, signal, sys\n"
+        "def stop(*_):\n"
+        "    sys.stdout.write('make: *** Terminated\\n' * 40000)\n"  # 880 KB: past any pipe
+        "    sys.stdout.flush()\n"
+        f"    open({str(marker)!r}, 'w').write('yes')\n"
+        "    os._exit(2)\n"
+        "signal.signal(signal.SIGTERM, stop)\n"
+        "while True:\n"
+        "    sys.stdout.write('cc -c plugin.c\\n' * 1000)\n"
+        "    sys.stdout.flush()\n"
+    )
+    log = (tmp_path / "step.log").open("wb")
+    with pytest.raises(Interrupted):
+        run_command(python(tool), StepOutput(InterruptedSink(before=3), log))
+    log.close()
+    assert marker.read_text() == "yes", "the tool ended by itself, not by SIGKILL"
+    assert (tmp_path / "step.log").read_bytes().endswith(b"make: *** Terminated\n")

@@ -11,14 +11,16 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import select
 import shutil
 import signal
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from wizard.errors import Interrupted, StepFailed
 from wizard.sink import StepOutput
@@ -111,46 +113,96 @@ def run_command(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    tail: deque[bytes] = deque()
     _widen_pipe(process.stdout)
+    stream = process.stdout
+    assert stream is not None
+    lines = _Lines(out)
     if token is not None:
         token.watch(process.pid)
     try:
-        pending = b""
-        stream = process.stdout
-        assert stream is not None
-        descriptor = stream.fileno()
-        while True:
-            chunk = os.read(descriptor, READ_SIZE)
-            if not chunk:
-                break
-            cut = chunk.rfind(b"\n") + 1
-            if cut == 0:
-                pending += chunk
-                continue
-            lines = pending + chunk[:cut]
-            pending = chunk[cut:]
-            out.write_bytes(lines)
-            _keep_tail(tail, lines)
-        if pending:
-            out.write_bytes(pending + b"\n")
-            _keep_tail(tail, pending)
+        while chunk := os.read(stream.fileno(), READ_SIZE):
+            lines.feed(chunk)
+        lines.flush()
         returncode = process.wait()
         if token is not None:
             token.check()
     except BaseException as error:
-        stop_tree(process.pid)  # whatever went wrong on our side, the tool does not run on
-        process.wait()
+        # Whatever went wrong on our side, the tool does not run on. While it stops it is
+        # still read: a make reporting "Terminated" must not block on a full pipe.
+        with _draining(stream, lines):
+            stop_tree(process.pid)
+            process.wait()
         if isinstance(error, (KeyboardInterrupt, Interrupted)):
             raise Interrupted(f"{args[0]} was stopped") from None
         raise
     finally:
         if token is not None:
             token.unwatch(process.pid)
-        if process.stdout is not None:
-            process.stdout.close()
-    text = b"".join(tail).decode("utf-8", "replace")
-    return Completed(returncode, text.splitlines()[-tail_lines:])
+        stream.close()
+    return Completed(returncode, lines.tail_text().splitlines()[-tail_lines:])
+
+
+class _Lines:
+    """A tool's output as it arrives, handed on to ``out`` in whole lines; keeps the tail."""
+
+    def __init__(self, out: StepOutput) -> None:
+        self.out = out
+        self.pending = b""
+        self.tail: deque[bytes] = deque()
+
+    def feed(self, chunk: bytes) -> None:
+        cut = chunk.rfind(b"\n") + 1
+        if cut == 0:
+            self.pending += chunk
+            return
+        lines = self.pending + chunk[:cut]
+        self.pending = chunk[cut:]
+        self.out.write_bytes(lines)
+        _keep_tail(self.tail, lines)
+
+    def flush(self) -> None:
+        """The last line, when the tool did not end it."""
+        if self.pending:
+            lines, self.pending = self.pending + b"\n", b""
+            self.out.write_bytes(lines)
+            _keep_tail(self.tail, lines)
+
+    def tail_text(self) -> str:
+        return b"".join(self.tail).decode("utf-8", "replace")
+
+
+@contextlib.contextmanager
+def _draining(stream: IO[bytes], lines: _Lines) -> Iterator[None]:
+    """Keep reading ``stream`` in a thread while the block runs, then what is left in it.
+
+    The output may be gone (the wizard's own stdout closed): then what the tool prints while
+    it stops is dropped, but it is still read, so the tool never waits on the wizard.
+    """
+    done = threading.Event()
+
+    def read() -> None:
+        descriptor = stream.fileno()
+        while True:
+            ready, _, _ = select.select([descriptor], [], [], 0.05)
+            if not ready:
+                if done.is_set():
+                    return
+                continue
+            chunk = os.read(descriptor, READ_SIZE)
+            if not chunk:
+                return
+            with contextlib.suppress(Exception):
+                lines.feed(chunk)
+
+    reader = threading.Thread(target=read, name="drain", daemon=True)
+    reader.start()
+    try:
+        yield
+    finally:
+        done.set()
+        reader.join()
+        with contextlib.suppress(Exception):
+            lines.flush()
 
 
 TAIL_BYTES = 64 * 1024
