@@ -13,6 +13,7 @@ is saved again on ``ctrl+s``, before a run, on quit and when the app crashes.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -465,6 +466,13 @@ class WizardApp(App[int]):
             self.runs.drain()
         self.keep_typed_text()  # the run's state: is saved by the engine; the edits here
         self.finish()
+        if not self.is_headless and _terminal_gone():
+            # A hang-up took the terminal: nothing to restore on it, nor to wait for.
+            from wizard.runner import stop_children
+
+            with contextlib.suppress(Exception):
+                stop_children()
+            os._exit(130)
         _leave_anyway_after(LEAVE_SECONDS)
         self.exit(return_code=130)
 
@@ -498,6 +506,17 @@ class WizardApp(App[int]):
         super()._handle_exception(error)
 
 
+def _terminal_gone() -> bool:
+    """True when this process has no terminal left (it hung up: the window closed, the tmux
+    server or the ssh connection ended), so there is nothing to restore on it."""
+    try:
+        descriptor = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return True
+    os.close(descriptor)
+    return False
+
+
 def _leave_anyway_after(seconds: float) -> None:
     """End the process with 130 if restoring the terminal hangs.
 
@@ -505,8 +524,6 @@ def _leave_anyway_after(seconds: float) -> None:
     farewell to it. By then the build is stopped, its step recorded, the typing saved and
     the lock released: nothing is left to lose by leaving.
     """
-    import os
-
     timer = threading.Timer(seconds, os._exit, (130,))
     timer.daemon = True
     timer.start()
