@@ -46,8 +46,8 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path):
     result = wizard("--replay", str(fifo), cwd=tmp_path, timeout=30)
     one_line_refusal(result, "not a regular file")
     assert not opened.is_set()
-    with open(fifo):  # let the writer go
-        pass
+    with open(fifo) as stream:  # let the writer go: read what it writes, to its end
+        assert stream.read() == "version: 1\n"
     thread.join(5)
 
 
