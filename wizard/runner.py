@@ -182,9 +182,10 @@ def _draining(stream: IO[bytes], lines: _Lines) -> Iterator[None]:
 
     def read() -> None:
         descriptor = stream.fileno()
+        readable = select.poll()
+        readable.register(descriptor, select.POLLIN)
         while True:
-            ready, _, _ = select.select([descriptor], [], [], 0.05)
-            if not ready:
+            if not readable.poll(50):
                 if done.is_set():
                     return
                 continue
