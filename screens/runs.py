@@ -88,10 +88,6 @@ class RunControl:
         self.trusted_options: set[tuple[str, str]] = set()  # said yes to in this session
         self.signal: Signal[RunUpdate] = Signal(app, "run")
 
-    @property
-    def running(self) -> bool:
-        return self.model.running
-
     def reset(self) -> None:
         """Forget the last run's marks and output (another profile is about to open)."""
         self.model = RunModel(self.clock)

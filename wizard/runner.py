@@ -157,15 +157,17 @@ class _Lines:
             return
         lines = self.pending + chunk[:cut]
         self.pending = chunk[cut:]
-        self.out.write_bytes(lines)
-        _keep_tail(self.tail, lines)
+        self._hand_on(lines)
 
     def flush(self) -> None:
         """The last line, when the tool did not end it."""
         if self.pending:
             lines, self.pending = self.pending + b"\n", b""
-            self.out.write_bytes(lines)
-            _keep_tail(self.tail, lines)
+            self._hand_on(lines)
+
+    def _hand_on(self, lines: bytes) -> None:
+        self.out.write_bytes(lines)
+        _keep_tail(self.tail, lines)
 
     def tail_text(self) -> str:
         return b"".join(self.tail).decode("utf-8", "replace")
