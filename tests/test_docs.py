@@ -46,9 +46,8 @@ def test_every_relative_link_leads_somewhere(page: Path) -> None:
             continue  # https:, mailto:: not checked here (no network)
         path, _, anchor = target.partition("#")
         resolved = (page.parent / path).resolve() if path else page
-        if not resolved.exists():
-            dead.append(target)
-        elif anchor and resolved.suffix == ".md" and anchor not in _anchors(resolved):
+        missing_anchor = bool(anchor) and resolved.suffix == ".md"
+        if not resolved.exists() or (missing_anchor and anchor not in _anchors(resolved)):
             dead.append(target)
     assert dead == [], f"{page.name}: links to nothing: {dead}"
 
