@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -517,11 +516,11 @@ def test_standin_errors_like_the_image(fake_origin, tmp_path):
     assert failed.returncode == 1 and "TonelParseError" in failed.stderr
 
 
-def test_standin_noise_is_fast(fake_origin, tmp_path):
+def test_standin_noise_is_chatter_only(fake_origin, tmp_path):
+    """200,000 lines of chatter, none like make's progress (its speed: ``bench/stream``)."""
     checkout = clone(fake_origin, tmp_path / "pharo-vm")
     image = tmp_path / "image" / "VMMaker.image"
     assert load_image(checkout, image).returncode == 0
-    started = time.monotonic()
     done = standin(
         checkout,
         str(image),
@@ -532,13 +531,11 @@ def test_standin_noise_is_fast(fake_origin, tmp_path):
         str(tmp_path / "out"),
         env={"VMMAKER_STANDIN_NOISE_LINES": "200000"},
     )
-    elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 200_000 + 2
     assert lines[0].startswith("Translating ")
     assert not any(line.startswith("[") for line in lines), "nothing that looks like make progress"
-    assert elapsed < 5, elapsed
 
 
 def test_the_2025_layout_and_its_traps(fake_origin, tmp_path):

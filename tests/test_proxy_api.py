@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from wizard.formats.proxy_api import (
@@ -138,14 +136,13 @@ def test_suggest_prefers_the_same_argument_count() -> None:
     assert suggest("somethingElseEntirely", known) == []
 
 
-def test_four_hundred_methods_read_in_under_50_ms() -> None:
+def test_four_hundred_methods_are_read() -> None:
+    """Every selector of a large proxy class (its speed: ``bench/profile-scale``'s lint)."""
     methods = "".join(
         f"{{ #category : 'x' }}\nInterpreterProxy >> selector{i}: a with: b [\n\t^ a\n]\n\n"
         for i in range(400)
     )
     text = NEW_STYLE + methods
-    start = time.perf_counter()
     selectors = proxy_selectors(text)
-    assert time.perf_counter() - start < 0.05
     assert len(selectors) == 408
     assert selectors["selector399:with:"] == 2

@@ -57,13 +57,28 @@ def test_output_goes_to_the_log_and_the_sink(tmp_path):
     assert (tmp_path / "step.log").read_text().endswith("one\ntwo\n")
 
 
-def test_output_streams_before_the_process_ends():
-    sink = RecordingSink()
-    code = "import time\nprint('early', flush=True)\ntime.sleep(1.0)\nprint('late', flush=True)"
-    started = time.monotonic()
+def test_output_streams_before_the_process_ends(tmp_path):
+    """The process waits until the sink has its first line: only streaming lets it go on."""
+    seen = tmp_path / "the sink has the first line"
+
+    class AnsweringSink(RecordingSink):
+        def output(self, text: str) -> None:
+            super().output(text)
+            if "early" in text:
+                seen.touch()
+
+    sink = AnsweringSink()
+    code = (
+        "import pathlib, time\n"
+        "print('early', flush=True)\n"
+        f"seen = pathlib.Path({str(seen)!r})\n"
+        "deadline = time.monotonic() + 30\n"
+        "while not seen.exists() and time.monotonic() < deadline:\n"
+        "    time.sleep(0.01)\n"
+        "print('late: the sink answered' if seen.exists() else 'late: nobody read', flush=True)"
+    )
     run_command(python(code), StepOutput(sink, None))
-    early = next(t for t, chunk in sink.chunks if "early" in chunk)
-    assert early - started < 0.9, "the first line must arrive while the process still runs"
+    assert "late: the sink answered" in sink.text, "the first line came only after the end"
 
 
 def test_progress_is_parsed_from_make_lines():

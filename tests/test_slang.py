@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import pytest
@@ -319,7 +318,8 @@ def test_diagnostic_str_for_class_side_and_class_level() -> None:
 
 
 @pytest.mark.parametrize("count", [500])
-def test_lint_of_a_large_plugin_is_fast(count: int) -> None:
+def test_lint_of_a_large_plugin_finds_nothing_wrong(count: int) -> None:
+    """500 methods lint clean; how fast is measured by ``bench/profile-scale``, not here."""
     methods = tuple(
         Method(
             f"primitive{i}: a with: b\n"
@@ -333,9 +333,4 @@ def test_lint_of_a_large_plugin_is_fast(count: int) -> None:
         for i in range(count)
     )
     plugin = Plugin(name="BigPlugin", methods=methods)
-    lint(plugin, PROXY, PLUGIN_CLASSES)  # warm the parser and query caches
-    start = time.perf_counter()
-    found = lint(plugin, PROXY, PLUGIN_CLASSES)
-    elapsed = time.perf_counter() - start
-    assert found == []
-    assert elapsed < 0.5, f"lint of {count} methods took {elapsed:.3f}s"
+    assert lint(plugin, PROXY, PLUGIN_CLASSES) == []
