@@ -31,11 +31,62 @@ class Edit:
     value: Any
 
 
+@dataclass(frozen=True)
+class _Splice:
+    """Characters ``start:end`` of a text give way to ``new``."""
+
+    start: int
+    end: int
+    new: str
+
+
 def apply_edits(text: str, edits: list[Edit]) -> str:
-    """``text`` with every edit applied in order (each one on the text the last one left)."""
-    for edit in edits:
-        text = apply_edit(text, edit)
+    """``text`` with every edit applied in order (each one on the text the last one left).
+
+    Edits that replace values already in the text are found in one parse and spliced in
+    together, from the end of the text backwards, so that a save of many changed methods
+    parses the file once, not once per method (50 changed methods of a 500-method profile
+    took 0.6 s one parse at a time). An edit that adds or removes a key, or touches the
+    characters of another edit of the same batch, is applied on its own, as before.
+    """
+    pending = list(edits)
+    while pending:
+        top = _compose(text)
+        batch: list[_Splice] = []
+        for edit in pending:
+            node = _existing_value(top, edit)
+            if node is None:
+                break
+            batch.append(_replacement(text, node, edit.value))
+        if not batch or _overlapping(batch):
+            text = apply_edit(text, pending.pop(0))
+            continue
+        for splice in sorted(batch, key=lambda splice: splice.start, reverse=True):
+            text = text[: splice.start] + splice.new + text[splice.end :]
+        del pending[: len(batch)]
     return text
+
+
+def _existing_value(top: yaml.Node, edit: Edit) -> yaml.Node | None:
+    """The node an edit replaces, when it is already in the text and the edit sets it."""
+    if edit.value is DELETE or not edit.path or not isinstance(top, yaml.MappingNode):
+        return None
+    node: yaml.Node | None = top
+    try:
+        for step in edit.path:
+            node = _child(node, step) if node is not None else None
+    except ValueError:
+        return None
+    return node
+
+
+def _overlapping(batch: list[_Splice]) -> bool:
+    """Whether two splices touch the same characters (or insert at the same place)."""
+    ordered = sorted(batch, key=lambda splice: (splice.start, splice.end))
+    return any(
+        later.start < earlier.end or later.start == earlier.start
+        for earlier, later in zip(ordered, ordered[1:], strict=False)
+    )
 
 
 def apply_edit(text: str, edit: Edit) -> str:
@@ -216,24 +267,30 @@ def _indented(block: str, indent: int) -> str:
 
 
 def _replace(text: str, node: yaml.Node, value: Any) -> str:
+    splice = _replacement(text, node, value)
+    return text[: splice.start] + splice.new + text[splice.end :]
+
+
+def _replacement(text: str, node: yaml.Node, value: Any) -> _Splice:
+    """The characters that give ``node`` the value ``value``, and where they go."""
     start = node.start_mark.index
     if isinstance(node, yaml.ScalarNode):
         if node.value == "" and node.style is None and start == node.end_mark.index:
-            return text[:start] + " " + flow_yaml(value) + text[start:]
+            return _Splice(start, start, " " + flow_yaml(value))
         end = _tight_end(text, node)
         new = _scalar_text(value, node, text)
         if node.style in ("|", ">") and not new.startswith(("|", ">")):
             end = _line_after(text, end) - 1 if text[end - 1 : end] == "\n" else end
-        return text[:start] + new + text[end:]
+        return _Splice(start, end, new)
     end = _tight_end(text, node)
     if node.flow_style or not isinstance(value, (dict, list)) or not value:
-        return text[:start] + flow_yaml(value) + text[end:]
+        return _Splice(start, end, flow_yaml(value))
     block = block_yaml(value)
     column = node.start_mark.column
     new = block[: block.index("\n") + 1] + _indented(block[block.index("\n") + 1 :], column)
     if end > 0 and text[end - 1] != "\n":
         new = new.rstrip("\n")
-    return text[:start] + new + text[end:]
+    return _Splice(start, end, new)
 
 
 def _add(text: str, parent: yaml.Node, step: str | int, value: Any) -> str:
