@@ -128,7 +128,7 @@ def test_the_replay_of_an_imported_profile_leaves_the_class_as_it_was(fake_origi
     ("name", "words"),
     [
         ("FloatArrayPlugin", "blank line between the class comment and Class {"),
-        ("NoSuchPlugin", "no plugin class smalltalksrc/VMMaker/NoSuchPlugin.class.st"),
+        ("NoSuchPlugin", "no class NoSuchPlugin defined in smalltalksrc/*/*.class.st"),
     ],
 )
 def test_what_cannot_be_imported_is_refused_with_the_reason(fake_origin, tmp_path, name, words):
