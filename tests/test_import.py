@@ -394,3 +394,42 @@ def test_import_then_lint_as_a_user_does(real_checkout, tmp_path, name):
     source = find_class_file(real_checkout, name)
     style = detect_style_in(source.parent)
     assert render_class(load_profile(profile).plugin, style) == source.read_text()
+
+
+def test_lint_wants_the_category_to_name_a_package_of_the_checkout(tmp_path):
+    checkout = own_package_checkout(tmp_path / "ws" / "pharo-vm")
+    (checkout / "smalltalksrc/VMMaker/InterpreterProxy.class.st").write_text(
+        "Class {\n\t#name : 'InterpreterProxy',\n\t#superclass : 'Object',\n"
+        "\t#category : 'VMMaker-Plugins',\n\t#package : 'VMMaker',\n\t#tag : 'Plugins'\n}\n"
+    )
+    made = wizard(
+        "--import", "CounterPlugin", "--from-checkout", str(checkout), cwd=tmp_path / "ws"
+    )
+    assert made.returncode == 0, made.stderr
+    profile = str(tmp_path / "ws/profiles/CounterPlugin.yml")
+    superclass = "plugin.superclass=AlphaPlugin"
+    own = wizard("--lint", profile, "--set", superclass, cwd=tmp_path / "ws")
+    assert own.returncode == 0, own.stdout
+    elsewhere = wizard(
+        "--lint", profile, "--set", superclass, "--set", "plugin.category=Nowhere-Core",
+        cwd=tmp_path / "ws",
+    )  # fmt: skip
+    assert elsewhere.returncode == 1
+    assert "category Nowhere-Core: the checkout has no package Nowhere" in elsewhere.stdout
+
+
+def test_a_fifo_in_place_of_a_class_file_is_bad_input_and_never_opened(tmp_path):
+    checkout = own_package_checkout(tmp_path / "ws" / "pharo-vm")
+    path = checkout / "smalltalksrc/CounterPackage/CounterPlugin.class.st"
+    path.unlink()
+    os.mkfifo(path)
+    result = wizard(
+        "--import",
+        "CounterPlugin",
+        "--from-checkout",
+        str(checkout),
+        cwd=tmp_path / "ws",
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "CounterPlugin.class.st is not a regular file" in result.stderr
