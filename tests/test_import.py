@@ -319,6 +319,18 @@ def pharo_vm_git() -> Path | None:
     return MIRROR if MIRROR.is_dir() else None
 
 
+def branch_tree(git: Path, branch: str) -> str | None:
+    """The branch as the checkout names it: a local branch, or the clone's origin/<branch>."""
+    for name in (branch, f"origin/{branch}"):
+        found = subprocess.run(
+            ["git", "-C", str(git), "rev-parse", "--verify", "--quiet", f"{name}^{{tree}}"],
+            capture_output=True,
+        )  # fmt: skip
+        if found.returncode == 0:
+            return name
+    return None
+
+
 @pytest.fixture(scope="module", params=BRANCHES)
 def real_checkout(request, tmp_path_factory) -> Path:
     """``smalltalksrc/`` of a pharo-vm branch, as ``git archive`` writes it into a folder."""
@@ -329,8 +341,11 @@ def real_checkout(request, tmp_path_factory) -> Path:
             "to import every plugin class of pharo-10 and pharo-12"
         )
     root = tmp_path_factory.mktemp("sweep") / request.param / "pharo-vm"
+    tree = branch_tree(git, request.param)
+    if tree is None:
+        pytest.skip(f"{git} has no branch {request.param} (nor origin/{request.param})")
     archive = subprocess.run(
-        ["git", "-C", str(git), "archive", "--format=tar", request.param, "smalltalksrc"],
+        ["git", "-C", str(git), "archive", "--format=tar", tree, "smalltalksrc"],
         capture_output=True, check=True,
     ).stdout  # fmt: skip
     root.mkdir(parents=True)
