@@ -242,6 +242,29 @@ def test_a_class_of_its_own_package_says_everything_and_round_trips(tmp_path):
     assert not [line for line in text.splitlines() if line.lstrip("- ").startswith('source: "')]
 
 
+def test_the_package_is_the_folder_the_class_lies_in(tmp_path):
+    text = OWN_PACKAGE.replace("#'CounterPackage-Core'", "#'Counter-Tests-Core'")
+    checkout = own_package_checkout(tmp_path / "ws" / "pharo-vm", text)
+    (checkout / "smalltalksrc/CounterPackage").rename(checkout / "smalltalksrc/Counter-Tests")
+    made = wizard(
+        "--import", "CounterPlugin", "--from-checkout", str(checkout), cwd=tmp_path / "ws"
+    )
+    assert made.returncode == 0, made.stderr
+    plugin = load_profile(tmp_path / "ws/profiles/CounterPlugin.yml").plugin
+    assert (plugin.package, plugin.tag) == ("Counter-Tests", "Core")
+    assert render_class(plugin, TonelStyle.OLD) == text
+
+
+def test_a_class_outside_its_own_package_folder_is_refused(tmp_path):
+    checkout = own_package_checkout(tmp_path / "ws" / "pharo-vm")
+    (checkout / "smalltalksrc/CounterPackage").rename(checkout / "smalltalksrc/Elsewhere")
+    made = wizard(
+        "--import", "CounterPlugin", "--from-checkout", str(checkout), cwd=tmp_path / "ws"
+    )
+    assert made.returncode == 2
+    assert "its package is CounterPackage but it lies in smalltalksrc/Elsewhere/" in made.stderr
+
+
 def test_a_class_the_wizard_cannot_write_back_is_refused_naming_the_line(tmp_path):
     text = OWN_PACKAGE.replace('"\nClass {', '"\n\nClass {')
     checkout = own_package_checkout(tmp_path / "ws" / "pharo-vm", text)
@@ -369,8 +392,10 @@ def test_every_plugin_class_of_pharo_vm_imports_lints_clean_and_round_trips(real
         assert source == real_checkout / relative, name
         text = read_class_file(real_checkout, source)
         where = real_checkout / f"{name}.yml"
-        imported = profile_for_class(text, detect_style_in(source.parent), where)
+        folder = source.parent.name
+        imported = profile_for_class(text, detect_style_in(source.parent), where, None, ".", folder)
         plugin = validate(parse_yaml(imported.profile_text, where)[0], where).plugin
+        assert plugin.package == folder, name
         style = TonelStyle.OLD if "#name : #" in text else TonelStyle.NEW
         if render_class(plugin, style) != text:
             failures[name] = "does not render back byte for byte"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from wizard.checkout import SMALLTALKSRC
@@ -24,6 +24,7 @@ from wizard.errors import ProfileError, UsageError
 from wizard.formats.tonel import TonelStyle, read_class, render_class, to_plugin
 from wizard.profile import (
     CLASS_NAME,
+    Plugin,
     Profile,
     Repository,
     dump_profile,
@@ -70,12 +71,14 @@ def profile_for_class(
     profile_path: Path,
     repository: Repository | None = None,
     workspace: str = ".",
+    package_folder: str | None = None,
 ) -> Imported:
     """The profile text for the class file ``text``; :class:`NotExpressible` with the reason.
 
     ``style`` is the Tonel style of the class's package folder, the one ``plugin-source``
-    renders in.  The profile text is loaded again and rendered: only a profile that gives
-    back ``text`` exactly is answered.
+    renders in; ``package_folder`` the name of that folder, the class's package (where the
+    wizard writes the class back).  The profile text is loaded again and rendered: only a
+    profile that gives back ``text`` exactly, into the same folder, is answered.
     """
     try:
         tonel = read_class(text, verbatim=True)
@@ -90,9 +93,10 @@ def profile_for_class(
             f"it is written in the {tonel.style.value} Tonel style while its package "
             f"folder uses the {style.value} one, which the wizard would write"
         )
+    plugin = _in_package(to_plugin(tonel), package_folder)
     profile = Profile(
         path=profile_path,
-        plugin=to_plugin(tonel),
+        plugin=plugin,
         workspace=workspace,
         repository=repository or Repository(),
     )
@@ -105,6 +109,23 @@ def profile_for_class(
     if rendered != text:
         raise NotExpressible(_first_difference(text, rendered))
     return Imported(tonel.name, profile_text)
+
+
+def _in_package(plugin: Plugin, folder: str | None) -> Plugin:
+    """``plugin`` with the package its folder says, when the category alone reads otherwise
+    (an old-style ``Slang-Tests-AST`` in ``Slang-Tests/``); NotExpressible when the class's
+    package is not the folder it is in (the wizard would write it somewhere else)."""
+    if folder is None or plugin.package == folder:
+        return plugin
+    category = plugin.category
+    if plugin.declared_package is None and (
+        category == folder or category.startswith(folder + "-")
+    ):
+        return replace(plugin, declared_package=folder)
+    raise NotExpressible(
+        f"its package is {plugin.package} but it lies in {SMALLTALKSRC}/{folder}/; the wizard "
+        f"would write it to {SMALLTALKSRC}/{plugin.package}/"
+    )
 
 
 def _first_difference(original: str, rendered: str) -> str:
@@ -228,7 +249,7 @@ def import_plugin(name: str, checkout: Path, folder: Path) -> Path:
     workspace = os.path.relpath(checkout.resolve().parent, folder.resolve())
     try:
         imported = profile_for_class(
-            text, detect_style_in(source.parent), path, repository, workspace
+            text, detect_style_in(source.parent), path, repository, workspace, source.parent.name
         )
     except NotExpressible as error:
         raise UsageError(f"{source} cannot be imported: {error}") from None
