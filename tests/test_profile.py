@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import yaml
 
 from wizard.errors import ProfileError
 from wizard.profile import (
+    Method,
     dump_profile,
     load_profile,
     parse_yaml,
@@ -345,3 +347,83 @@ def test_build_regenerate_is_plugin_or_image(tmp_path):
     assert image.build.regenerate == "image"
     message = rejection(write(tmp_path, MINIMAL + "build:\n  regenerate: everything\n"))
     assert ": build.regenerate: " in message and "must be plugin or image" in message
+
+
+# --------------------------------------------------------------------------- all a class says
+
+DEFINITION = MINIMAL.replace(
+    "  methods:\n",
+    "  category: Slang-Tests-AST\n"
+    "  package: Slang-Tests\n"
+    "  class_variables: [MAX_COUNT, Limit]\n"
+    "  class_instance_variables: [registry]\n"
+    "  pools: [VMBasicConstants]\n"
+    "  verbatim: true\n"
+    "  methods:\n",
+)
+
+
+def test_a_profile_holds_the_whole_class_definition(tmp_path):
+    plugin = load_profile(write(tmp_path, DEFINITION)).plugin
+    assert plugin.class_variables == ("MAX_COUNT", "Limit")
+    assert plugin.class_instance_variables == ("registry",)
+    assert plugin.pools == ("VMBasicConstants",)
+    assert (plugin.category, plugin.package, plugin.tag) == (
+        "Slang-Tests-AST",
+        "Slang-Tests",
+        "AST",
+    )
+    assert plugin.verbatim is True
+    again = load_profile(write(tmp_path, dump_profile(load_profile(tmp_path / "P.yml")), "Q.yml"))
+    assert again.plugin == plugin
+
+
+def test_an_old_profile_dumps_without_the_new_keys(tmp_path):
+    text = dump_profile(load_profile(write(tmp_path, MINIMAL)))
+    for key in ("class_variables", "class_instance_variables", "pools", "package", "verbatim"):
+        assert f"{key}:" not in text
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "words"),
+    [
+        ("  class_variables: MAX\n", "plugin.class_variables", "must be a list"),
+        ("  class_variables: [A, A]\n", "plugin.class_variables", "same entry twice"),
+        ("  class_variables: ['a b']\n", "plugin.class_variables[0]", "not a class variable"),
+        ("  class_instance_variables: [self]\n", "plugin.class_instance_variables[0]", "reserved"),
+        ("  pools: [lowercase]\n", "plugin.pools[0]", "not a pool dictionary"),
+        ("  verbatim: yes please\n", "plugin.verbatim", "true or false"),
+        ("  package: Other\n", "plugin.package", "must be the start of the category"),
+        ("  category: ../VMMaker\n", "plugin.category", "must be a package name"),
+    ],
+)
+def test_bad_definition_keys_name_the_field(tmp_path, line, field, words):
+    message = rejection(write(tmp_path, MINIMAL.replace("  methods:\n", line + "  methods:\n")))
+    assert f": {field}: " in message
+    assert words in message
+
+
+def test_a_category_of_another_package_is_read(tmp_path):
+    text = MINIMAL.replace("  methods:\n", "  category: FileAttributesPlugin\n  methods:\n")
+    plugin = load_profile(write(tmp_path, text)).plugin
+    assert (plugin.package, plugin.tag) == ("FileAttributesPlugin", None)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "declareCVarsIn: cg \n\tcg var: #x type: #int\n",
+        'close  "trailing" \t\n\t^ 1 \n\n\n',
+        "reset\n\t\n  \n\tx := nil\n",
+        "primitiveAnswer ^ 42 \n",
+    ],
+)
+def test_sources_with_blanks_at_line_ends_dump_as_blocks_and_load_back(tmp_path, source):
+    profile = load_profile(write(tmp_path, MINIMAL))
+    profile.plugin = replace(profile.plugin, methods=(Method(source),), verbatim=True)
+    text = dump_profile(profile)
+    assert "source: |" in text
+    assert validate(parse_yaml(text, tmp_path / "P.yml")[0], tmp_path / "P.yml").plugin == (
+        profile.plugin
+    )
+    assert yaml.safe_load(text)["plugin"]["methods"][0]["source"] == source

@@ -334,3 +334,114 @@ def test_lint_of_a_large_plugin_finds_nothing_wrong(count: int) -> None:
     )
     plugin = Plugin(name="BigPlugin", methods=methods)
     assert lint(plugin, PROXY, PLUGIN_CLASSES) == []
+
+
+# --------------------------------------------------------------------------- invisible text
+
+TROJAN = Method(
+    "primitiveCheck\n"
+    "\t<export: true>\n"
+    '\t"Check the user.\u202e } if (isAdmin) { \u2066"\n'
+    "\t^ interpreterProxy primitiveFail\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("char", "words"),
+    [
+        ("\u202a", "U+202A LEFT-TO-RIGHT EMBEDDING, a bidirectional control"),
+        ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE, a bidirectional control"),
+        ("\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE, a bidirectional control"),
+        ("\u2069", "U+2069 POP DIRECTIONAL ISOLATE, a bidirectional control"),
+        ("\u200b", "U+200B ZERO WIDTH SPACE, an invisible format character"),
+        ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE, an invisible format character"),
+    ],
+)
+def test_invisible_characters_in_a_method_are_errors_naming_method_and_line(char, words) -> None:
+    method = Method(f"primitiveCheck\n\t<export: true>\n\t^ 'a{char}b'\n")
+    found = errors(lint(Plugin(name="TrojanPlugin", methods=(method,)), PROXY, PLUGIN_CLASSES))
+    [error] = found
+    assert (error.method, error.line, error.column) == ("primitiveCheck", 3, 6)
+    assert words in error.message
+
+
+def test_trojan_source_in_a_comment_is_reported_at_each_control() -> None:
+    found = errors(lint(Plugin(name="TrojanPlugin", methods=(TROJAN,)), PROXY, PLUGIN_CLASSES))
+    assert [(e.method, e.line, e.column) for e in found] == [
+        ("primitiveCheck", 3, 18),
+        ("primitiveCheck", 3, 37),
+    ]
+
+
+def test_invisible_characters_in_comment_protocol_and_examples_are_errors() -> None:
+    from wizard.try_protocol import Example
+
+    plugin = Plugin(
+        name="TrojanPlugin",
+        comment="First line.\nSecond\u200b line.",
+        methods=(
+            Method("primitiveAnswer\n\t<export: true>\n\t^ 42\n", protocol="prim\u202eitives"),
+        ),
+        examples=(Example("primitiveAnswer", "42", ("'a\u2067'",)),),
+    )
+    found = [str(e) for e in errors(lint(plugin, PROXY, PLUGIN_CLASSES))]
+    assert any(e.startswith("error: the class comment, line 2, column 7: U+200B") for e in found)
+    assert any(e.startswith("error: the protocol of primitiveAnswer, line 1") for e in found)
+    assert any(
+        e.startswith("error: examples[0].arguments[0], line 1, column 3: U+2067") for e in found
+    )
+    assert len(found) == 3
+
+
+def test_other_unicode_and_control_characters_are_no_error() -> None:
+    method = Method("primitiveText\n\t<export: true>\n\t^ 'Grüße, 日本, \x05 é'\n")
+    plugin = Plugin(name="TextPlugin", comment="Ünïcödé is fine.", methods=(method,))
+    assert errors(lint(plugin, PROXY, PLUGIN_CLASSES)) == []
+
+
+def test_lint_command_reports_a_trojan_profile(tmp_path) -> None:
+    from tests.helpers import wizard
+
+    profile = tmp_path / "TrojanPlugin.yml"
+    source = TROJAN.source.replace("\n", "\n        ")
+    profile.write_text(
+        "version: 1\nplugin:\n  name: TrojanPlugin\n  methods:\n    - source: |\n"
+        f"        {source}\n",
+        encoding="utf-8",
+    )
+    result = wizard("--lint", str(profile), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "primitiveCheck:3:18: error: U+202E RIGHT-TO-LEFT OVERRIDE" in result.stdout
+    assert "primitiveCheck:3:37: error: U+2066 LEFT-TO-RIGHT ISOLATE" in result.stdout
+
+
+# --------------------------------------------------------------------------- what VMMaker translates
+
+SIMULATOR_SEND = Method("sqFileInit\n\t^ interpreterProxy interpreter fileInit\n")
+
+
+@pytest.mark.parametrize(
+    ("answer", "checked"),
+    [("^false", False), ("^ false", False), ("^self ~= SimPlugin", True), ("^true", True)],
+)
+def test_a_simulator_never_translated_is_not_checked_against_the_proxy(answer, checked) -> None:
+    flag = Method(f'shouldBeTranslated\n\t"never translated"\n\t{answer}\n', side="class")
+    plugin = Plugin(name="SimPlugin", methods=(flag, SIMULATOR_SEND))
+    found = lint(plugin, PROXY, PLUGIN_CLASSES)
+    assert bool(errors(found)) is checked
+    warned = any("shouldBeTranslated answers false" in d.message for d in found)
+    assert warned is not checked
+
+
+def test_interpreter_plugin_itself_is_the_root_not_a_clash() -> None:
+    root = Plugin(
+        name="InterpreterPlugin",
+        superclass="VMClass",
+        instance_variables=("interpreterProxy", "moduleName", "translatedMethodCache"),
+        methods=(Method("getInterpreter\n\t^ interpreterProxy\n"),),
+    )
+    assert errors(lint(root, PROXY, PLUGIN_CLASSES)) == []
+    child = replace(root, name="ChildPlugin")
+    messages = [e.message for e in errors(lint(child, PROXY, PLUGIN_CLASSES))]
+    assert any("superclass VMClass" in m for m in messages)
+    assert sum("already defined by a superclass" in m for m in messages) == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,89 @@ def test_unified_diff() -> None:
     assert diff.startswith("--- a/smalltalksrc/VMMaker/HelloWorldPlugin.class.st\n")
     assert "-\t^ 3\n" in diff and "+\t^ 4\n" in diff
     assert unified_diff(old, old, "x") == ""
+
+
+# --------------------------------------------------------------------------- verbatim
+
+VERBATIM = Plugin(
+    name="ExactPlugin",
+    comment="Ends with a blank line.\n\n",
+    class_variables=("Limit",),
+    pools=("VMBasicConstants",),
+    class_instance_variables=("registry",),
+    verbatim=True,
+    methods=(
+        Method("declareCVarsIn: cg \n\tcg var: #x type: #int\n", side="class"),
+        Method('close  "answer nothing"\n\t^ self\n\n'),
+        Method("at: index\n\tput: value \n\t^ value\n"),
+        Method("primitiveAnswer ^ 42\n"),
+        Method("emptyMethod\n"),
+    ),
+)
+
+VERBATIM_NEW = """\
+"
+Ends with a blank line.
+
+"
+Class {
+\t#name : 'ExactPlugin',
+\t#superclass : 'SmartSyntaxInterpreterPlugin',
+\t#classVars : [
+\t\t'Limit'
+\t],
+\t#pools : [
+\t\t'VMBasicConstants'
+\t],
+\t#classInstVars : [
+\t\t'registry'
+\t],
+\t#category : 'VMMaker-Plugins',
+\t#package : 'VMMaker',
+\t#tag : 'Plugins'
+}
+
+{ #category : 'translation' }
+ExactPlugin class >> declareCVarsIn: cg [\x20
+\tcg var: #x type: #int
+]
+
+{ #category : 'primitives' }
+ExactPlugin >> close [  "answer nothing"
+\t^ self
+
+]
+
+{ #category : 'primitives' }
+ExactPlugin >> at: index
+\tput: value [\x20
+\t^ value
+]
+
+{ #category : 'primitives' }
+ExactPlugin >> primitiveAnswer [ ^ 42
+]
+
+{ #category : 'primitives' }
+ExactPlugin >> emptyMethod [
+]
+"""
+
+
+def test_a_verbatim_plugin_is_written_exactly_as_its_text() -> None:
+    assert render_class(VERBATIM, TonelStyle.NEW) == VERBATIM_NEW
+
+
+def test_a_verbatim_class_reads_back_to_the_same_plugin() -> None:
+    back = to_plugin(read_class(VERBATIM_NEW, verbatim=True))
+    assert back == replace(VERBATIM, methods=back.methods)
+    assert [m.source for m in back.methods] == [m.source for m in VERBATIM.methods]
+    assert render_class(back, TonelStyle.NEW) == VERBATIM_NEW
+
+
+def test_the_same_sources_without_verbatim_are_tidied_as_before() -> None:
+    text = render_class(replace(VERBATIM, verbatim=False), TonelStyle.NEW)
+    assert '"\nEnds with a blank line.\n"\n' in text
+    assert 'ExactPlugin >> close [\n\t"answer nothing"\n\t^ self\n]' in text
+    assert "ExactPlugin >> primitiveAnswer [\n\t^ 42\n]" in text
+    assert "declareCVarsIn: cg [\n" in text

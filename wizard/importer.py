@@ -1,24 +1,30 @@
 """``--import NAME --from-checkout DIR``: a profile from a plugin class already in a checkout.
 
-The class file ``smalltalksrc/VMMaker/NAME.class.st`` (either Tonel style) is read with the
-Tonel reader into the profile's ``plugin:`` — definition, comment, instance variables, every
-method with its side and protocol — and the profile is written only when it renders the
-very same text back (in the checkout's style), so the wizard driving that plugin from then
-on does not rewrite the class. A class a profile cannot hold (class variables, a category
-outside VMMaker, a layout the renderer does not produce) is refused with the reason.
+The class ``NAME`` is found by its definition (``#name : NAME``) in any package folder of
+``smalltalksrc/`` (FileAttributesPlugin has its own package), read with the Tonel reader,
+either style, into the profile's ``plugin:`` — definition (instance, class and class-side
+variables, pools, category and package), comment, every method with its side and protocol,
+all text exactly as written — and the profile is written only when it renders the very same
+file back (in the style of the class's own package folder), so the wizard driving that
+plugin from then on does not rewrite the class. A class a profile cannot hold (traits, a
+non-default layout, a file laid out as Pharo never writes it) is refused with the reason;
+so is a class file over 1 MiB or one reached through a link leading out of the checkout.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+import stat
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from wizard.checkout import CLASS_DIR, class_file
+from wizard.checkout import SMALLTALKSRC
 from wizard.errors import ProfileError, UsageError
 from wizard.formats.tonel import TonelStyle, read_class, render_class, to_plugin
 from wizard.profile import (
     CLASS_NAME,
+    Plugin,
     Profile,
     Repository,
     dump_profile,
@@ -27,11 +33,20 @@ from wizard.profile import (
 )
 
 #: The keys of a class definition a profile expresses; any other one cannot be imported.
-EXPRESSIBLE_KEYS = ("#name", "#superclass", "#instVars", "#category", "#package", "#tag")
+EXPRESSIBLE_KEYS = (
+    "#name",
+    "#superclass",
+    "#instVars",
+    "#classVars",
+    "#pools",
+    "#classInstVars",
+    "#category",
+    "#package",
+    "#tag",
+)
+#: The largest class file ``--import`` reads (the biggest plugin of pharo-vm is ~200 KB).
+MAX_CLASS_BYTES = 1024 * 1024
 KEY_MEANINGS = {
-    "#classVars": "class variables",
-    "#classInstVars": "class-side instance variables",
-    "#pools": "shared pools",
     "#traits": "traits",
     "#classTraits": "class-side traits",
     "#type": "a non-default class layout",
@@ -56,15 +71,17 @@ def profile_for_class(
     profile_path: Path,
     repository: Repository | None = None,
     workspace: str = ".",
+    package_folder: str | None = None,
 ) -> Imported:
     """The profile text for the class file ``text``; :class:`NotExpressible` with the reason.
 
-    ``style`` is the checkout's Tonel style, the one ``plugin-source`` renders in.  The
-    profile text is loaded again and rendered: only a profile that gives back ``text``
-    exactly is answered.
+    ``style`` is the Tonel style of the class's package folder, the one ``plugin-source``
+    renders in; ``package_folder`` the name of that folder, the class's package (where the
+    wizard writes the class back).  The profile text is loaded again and rendered: only a
+    profile that gives back ``text`` exactly, into the same folder, is answered.
     """
     try:
-        tonel = read_class(text)
+        tonel = read_class(text, verbatim=True)
     except ValueError as error:
         raise NotExpressible(str(error)) from None
     extra = [key for key in tonel.keys if key not in EXPRESSIBLE_KEYS]
@@ -73,12 +90,13 @@ def profile_for_class(
         raise NotExpressible(f"its class definition has {what}, which a profile cannot hold")
     if tonel.style is not style:
         raise NotExpressible(
-            f"it is written in the {tonel.style.value} Tonel style while the checkout's "
-            f"{CLASS_DIR} uses the {style.value} one, which the wizard would write"
+            f"it is written in the {tonel.style.value} Tonel style while its package "
+            f"folder uses the {style.value} one, which the wizard would write"
         )
+    plugin = _in_package(to_plugin(tonel), package_folder)
     profile = Profile(
         path=profile_path,
-        plugin=to_plugin(tonel),
+        plugin=plugin,
         workspace=workspace,
         repository=repository or Repository(),
     )
@@ -93,20 +111,31 @@ def profile_for_class(
     return Imported(tonel.name, profile_text)
 
 
+def _in_package(plugin: Plugin, folder: str | None) -> Plugin:
+    """``plugin`` with the package its folder says, when the category alone reads otherwise
+    (an old-style ``Slang-Tests-AST`` in ``Slang-Tests/``); NotExpressible when the class's
+    package is not the folder it is in (the wizard would write it somewhere else)."""
+    if folder is None or plugin.package == folder:
+        return plugin
+    category = plugin.category
+    if plugin.declared_package is None and (
+        category == folder or category.startswith(folder + "-")
+    ):
+        return replace(plugin, declared_package=folder)
+    raise NotExpressible(
+        f"its package is {plugin.package} but it lies in {SMALLTALKSRC}/{folder}/; the wizard "
+        f"would write it to {SMALLTALKSRC}/{plugin.package}/"
+    )
+
+
 def _first_difference(original: str, rendered: str) -> str:
     """Why the rendered text is not the original: the first line that differs, in words."""
     old, new = original.split("\n"), rendered.split("\n")
     for number, (was, now) in enumerate(zip(old, new, strict=False), start=1):
         if was == now:
             continue
-        if not was.strip() and now == "]":
-            why = "a method body ends with a blank line, which the wizard does not write"
-        elif not was.strip() and now == '"':
-            why = "the class comment ends with a blank line, which the wizard does not write"
-        elif not was.strip() and now.startswith("Class {"):
+        if not was.strip() and now.startswith("Class {"):
             why = "a blank line between the class comment and Class {, which the wizard does not write"
-        elif was.startswith(now) and now.endswith("["):
-            why = "a method's first line has text after its [, which the wizard does not write"
         else:
             why = "the wizard writes this line differently"
         return f"line {number}: {why} (file: {was!r}; profile: {now!r})"
@@ -116,6 +145,81 @@ def _first_difference(original: str, rendered: str) -> str:
     )
 
 
+def find_class_file(checkout: Path, name: str) -> Path | None:
+    """The file of ``smalltalksrc/*/`` whose Tonel definition names class ``name``, or None.
+
+    ``<package>/<name>.class.st`` is tried first (Pharo names files after their class), then
+    every class file is read for its ``#name``. A file named after the class that is not a
+    plain file of the checkout (a link out of it, a FIFO) is answered unread, for
+    :func:`read_class_file` to refuse by name; other such files are passed over unread.
+    Kept small here: the checkout's own class finder does the same for the build steps.
+    """
+    inside = checkout.resolve()
+    root = checkout / SMALLTALKSRC
+    named = sorted(root.glob(f"*/{name}.class.st"))
+    others = [p for p in sorted(root.glob("*/*.class.st")) if p not in named]
+    for path in [*named, *others]:
+        if not _plain_file_inside(path, inside):
+            if path in named:
+                return path
+            continue
+        if _defined_name(_head(path)) == name:
+            return path
+    return None
+
+
+_DEFINED = re.compile(r"^Class\s*\{\s*#name\s*:\s*#?'?([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+_HEAD_BYTES = 64 * 1024
+
+
+def _plain_file_inside(path: Path, inside: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(inside) and stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _defined_name(text: str) -> str | None:
+    found = _DEFINED.search(text)
+    return found.group(1) if found else None
+
+
+def _head(path: Path) -> str:
+    """The start of a class file, enough to hold its comment and its definition."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(_HEAD_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def read_class_file(checkout: Path, source: Path) -> str:
+    """The text of a class file to import; bad input (named) when it is not a plain file of
+    the checkout: a link leading out of it, a FIFO or device, over 1 MiB, not UTF-8."""
+    inside = checkout.resolve()
+    real = source.resolve()
+    if not real.is_relative_to(inside):
+        raise UsageError(
+            f"{source} is a link leading out of the checkout (to {real}); --import reads only "
+            "the checkout's own files"
+        )
+    facts = real.stat()
+    if not stat.S_ISREG(facts.st_mode):
+        raise UsageError(f"{source} is not a regular file")
+    if facts.st_size > MAX_CLASS_BYTES:
+        raise UsageError(
+            f"{source} is {facts.st_size} bytes; --import reads class files up to 1 MiB"
+        )
+    with real.open("rb") as stream:
+        raw = stream.read(MAX_CLASS_BYTES + 1)
+    if len(raw) > MAX_CLASS_BYTES:
+        raise UsageError(f"{source} is over 1 MiB; --import reads class files up to 1 MiB")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{source} is not UTF-8 text") from None
+
+
 def import_plugin(name: str, checkout: Path, folder: Path) -> Path:
     """Write ``folder/NAME.yml`` from the checkout's class file; never overwrite a profile."""
     from wizard.formats.tonel import detect_style_in
@@ -123,16 +227,15 @@ def import_plugin(name: str, checkout: Path, folder: Path) -> Path:
 
     if not CLASS_NAME.fullmatch(name):
         raise UsageError(f"--import {name!r}: a plugin name is a Smalltalk class name")
-    source = checkout / class_file(name)
-    if not source.is_file():
-        raise UsageError(f"--from-checkout {checkout}: no plugin class {class_file(name)} there")
+    source = find_class_file(checkout, name)
+    if source is None:
+        raise UsageError(
+            f"--from-checkout {checkout}: no class {name} defined in {SMALLTALKSRC}/*/*.class.st"
+        )
     path = folder / f"{name}.yml"
     if path.exists() or path.is_symlink():
         raise UsageError(f"{path} exists already; the wizard never overwrites a profile")
-    try:
-        text = source.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise UsageError(f"{source} is not UTF-8 text") from None
+    text = read_class_file(checkout, source)
     is_git = (checkout / ".git").exists()
     urls = origin_urls(checkout) if is_git else []
     branch = current_branch(checkout) if is_git else None
@@ -146,7 +249,7 @@ def import_plugin(name: str, checkout: Path, folder: Path) -> Path:
     workspace = os.path.relpath(checkout.resolve().parent, folder.resolve())
     try:
         imported = profile_for_class(
-            text, detect_style_in(checkout / CLASS_DIR), path, repository, workspace
+            text, detect_style_in(source.parent), path, repository, workspace, source.parent.name
         )
     except NotExpressible as error:
         raise UsageError(f"{source} cannot be imported: {error}") from None

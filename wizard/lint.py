@@ -60,7 +60,26 @@ def lint_profile(profile: Profile) -> LintReport:
     else:
         scope = f"checked against {profile.checkout_dir}"
     diagnostics = slang.lint(profile.plugin, proxy, classes)
+    if classes is not None:
+        diagnostics[:0] = _package_problems(profile)
     return LintReport(diagnostics, scope)
+
+
+def _package_problems(profile: Profile) -> list[Diagnostic]:
+    """The category's package must be a package folder of the checkout: the build loads
+    those (``VMMaker``, ``FileAttributesPlugin``…), and a class anywhere else is never seen."""
+    from wizard.checkout import SMALLTALKSRC
+    from wizard.slang import Diagnostic
+
+    package = profile.plugin.package
+    if (profile.checkout_dir / SMALLTALKSRC / package).is_dir():
+        return []
+    message = (
+        f"category {profile.plugin.category}: the checkout has no package {package} "
+        f"({SMALLTALKSRC}/{package}/), so the build would never load the class; "
+        "use VMMaker-<Tag> or another package of the checkout"
+    )
+    return [Diagnostic("error", "", 0, 0, message)]
 
 
 def lint_command(path: Path, overrides: list[str]) -> int:

@@ -32,7 +32,13 @@ RESERVED_WORDS = frozenset({"self", "super", "true", "false", "nil", "thisContex
 
 CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,63}")
 VARIABLE_NAME = re.compile(r"[a-z_][A-Za-z0-9_]{0,63}")
-CATEGORY = re.compile(r"VMMaker(-[A-Za-z0-9]+){0,4}")
+#: A class variable or class-side instance variable: any identifier (``FA_PATH_MAX`` too).
+SHARED_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+#: A pool dictionary: a class name (``VMBasicConstants``).
+POOL_NAME = re.compile(r"[A-Z][A-Za-z0-9_]{0,63}")
+#: A category: the package (a folder of smalltalksrc/), then tag words, joined by ``-``.
+CATEGORY = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}(-[A-Za-z0-9]+){0,4}")
+PACKAGE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}(-[A-Za-z0-9]+){0,3}")
 CMAKE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # What may stand bare in a cmake argument the wizard writes: no spaces, quotes, ;, $, (, ), #.
 LINK_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]{0,99}")
@@ -54,6 +60,11 @@ _KEYS: dict[Field, tuple[str, ...]] = {
         "category",
         "comment",
         "instance_variables",
+        "class_variables",
+        "class_instance_variables",
+        "pools",
+        "package",
+        "verbatim",
         "methods",
         "sources",
         "link",
@@ -141,17 +152,27 @@ class Plugin:
     compile_definitions: tuple[str, ...] = ()
     #: Calls ``try`` makes in the built VM (SPEC "Trying the plugin"); empty: ``try`` skips.
     examples: tuple[Example, ...] = ()
+    class_variables: tuple[str, ...] = ()
+    class_instance_variables: tuple[str, ...] = ()
+    pools: tuple[str, ...] = ()
+    #: The package when it is not the category's first word (``Slang-Tests`` of
+    #: ``Slang-Tests-AST``); None: the first word.
+    declared_package: str | None = None
+    #: The comment and every method source are the class file's text exactly: what follows
+    #: a method's pattern on its line stays after its ``[``, trailing blank lines and spaces
+    #: stay. ``--import`` writes it; without it the wizard tidies (see :mod:`wizard.formats.tonel`).
+    verbatim: bool = False
 
     @property
     def package(self) -> str:
-        """The Tonel package (always ``VMMaker``: the only package the build loads for us)."""
-        return self.category.split("-", 1)[0]
+        """The Tonel package: the folder of smalltalksrc/ the class lives in (``VMMaker``)."""
+        return self.declared_package or self.category.split("-", 1)[0]
 
     @property
     def tag(self) -> str | None:
-        """The package tag: what follows ``VMMaker-`` in the category, if anything."""
-        parts = self.category.split("-", 1)
-        return parts[1] if len(parts) == 2 else None
+        """The package tag: what follows ``<package>-`` in the category, if anything."""
+        rest = self.category[len(self.package) :]
+        return rest[1:] if rest.startswith("-") and len(rest) > 1 else None
 
 
 @dataclass(frozen=True)
@@ -575,9 +596,10 @@ class _Validator:
         if not CATEGORY.fullmatch(category):
             raise self.fail(
                 (*where, "category"),
-                f"{_short(category)} must be VMMaker or VMMaker-<Tag> (the class goes into "
-                "smalltalksrc/VMMaker, the package the build loads)",
+                f"{_short(category)} must be a package name, then optional tags, joined by - "
+                "(VMMaker-Plugins: package VMMaker, the folder smalltalksrc/VMMaker)",
             )
+        package = self.package(section, category)
         comment = self.text(section, "comment", where, None, one_line=False)
         variables = section.get("instance_variables") or []
         if not isinstance(variables, list):
@@ -598,6 +620,17 @@ class _Validator:
                 )
         if len(set(variables)) != len(variables):
             raise self.fail((*where, "instance_variables"), "names an instance variable twice")
+        shared = {
+            key: self.names(section.get(key), (*where, key), pattern, what)
+            for key, pattern, what in (
+                ("class_variables", SHARED_VARIABLE_NAME, "a class variable name"),
+                ("class_instance_variables", SHARED_VARIABLE_NAME, "a class-side variable name"),
+                ("pools", POOL_NAME, "a pool dictionary (a class name)"),
+            )
+        }
+        verbatim = section.get("verbatim", False)
+        if not isinstance(verbatim, bool):
+            raise self.fail((*where, "verbatim"), f"must be true or false, not {_kind(verbatim)}")
         methods = self.methods(section.get("methods"))
         sources = self.sources(self.mapping(section.get("sources"), (*where, "sources")))
         link = self.link(self.mapping(section.get("link"), (*where, "link")))
@@ -617,9 +650,45 @@ class _Validator:
             sources,
             link,
             definitions,
+            class_variables=shared["class_variables"],
+            class_instance_variables=shared["class_instance_variables"],
+            pools=shared["pools"],
+            declared_package=package,
+            verbatim=verbatim,
         )
         examples = self.examples(section.get("examples"), plugin)
         return replace(plugin, examples=examples) if examples else plugin
+
+    def package(self, section: dict[str, Any], category: str) -> str | None:
+        """``plugin.package``: given only when the package name has a ``-`` of its own."""
+        package = self.text(section, "package", ("plugin",), None)
+        if package is None:
+            return None
+        if not PACKAGE.fullmatch(package):
+            raise self.fail(("plugin", "package"), f"{_short(package)} is not a package name")
+        if category != package and not category.startswith(package + "-"):
+            raise self.fail(
+                ("plugin", "package"),
+                f"{package} must be the start of the category {category} (package-tag)",
+            )
+        return None if package == category.split("-", 1)[0] else package
+
+    def names(
+        self, value: Any, where: Field, pattern: re.Pattern[str], what: str
+    ) -> tuple[str, ...]:
+        """A list of variable or pool names of the class definition, each once."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list, not {_kind(value)}")
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not pattern.fullmatch(item):
+                raise self.fail((*where, index), f"{_short(item)} is not {what}")
+            if item in RESERVED_WORDS:
+                raise self.fail((*where, index), f"{item} is a reserved word of Smalltalk")
+        if len(set(value)) != len(value):
+            raise self.fail(where, "names the same entry twice")
+        return tuple(value)
 
     def examples(self, value: Any, plugin: Plugin) -> tuple[Example, ...]:
         """``plugin.examples``: each calls an exported primitive of this very plugin.
@@ -923,8 +992,7 @@ def to_data(profile: Profile) -> dict[str, Any]:
         value = getattr(profile.plugin, key)
         if value != getattr(defaults, key):
             plugin[key] = value
-    if profile.plugin.instance_variables:
-        plugin["instance_variables"] = list(profile.plugin.instance_variables)
+    plugin.update(_definition_data(profile.plugin))
     plugin["methods"] = [_method_data(method) for method in profile.plugin.methods]
     if profile.plugin.examples:
         plugin["examples"] = [
@@ -966,6 +1034,19 @@ def to_data(profile: Profile) -> dict[str, Any]:
     return data
 
 
+def _definition_data(plugin: Plugin) -> dict[str, Any]:
+    """What else the class definition says, each key only when it says something."""
+    data: dict[str, Any] = {}
+    if plugin.declared_package is not None:
+        data["package"] = plugin.declared_package
+    for key in ("instance_variables", "class_variables", "class_instance_variables", "pools"):
+        if getattr(plugin, key):
+            data[key] = list(getattr(plugin, key))
+    if plugin.verbatim:
+        data["verbatim"] = True
+    return data
+
+
 def _method_data(method: Method) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if method.side != "instance":
@@ -983,6 +1064,9 @@ def dump_profile(profile: Profile) -> str:
     )
 
 
+_BLANKS_AT_LINE_END = re.compile(r"[ \t]+(?=\n)")
+
+
 class _Dumper(yaml.SafeDumper):
     """SafeDumper that writes multi-line text (Slang sources with tabs) as ``|`` blocks.
 
@@ -993,12 +1077,18 @@ class _Dumper(yaml.SafeDumper):
         return True
 
     def analyze_scalar(self, scalar: str) -> Any:
-        # PyYAML refuses block style for text with tabs; tabs are fine inside a block.
-        if "\t" not in scalar or "\n" not in scalar:
+        # PyYAML refuses block style for text with tabs, or with blanks at the end of a line;
+        # inside a literal block both are read back as written.
+        if "\n" not in scalar:
             return super().analyze_scalar(scalar)
-        analysis = super().analyze_scalar(scalar.replace("\t", " "))
+        tidy = _BLANKS_AT_LINE_END.sub(lambda m: "x" * len(m.group()), scalar)
+        tidy = tidy.replace("\t", " ")
+        if tidy == scalar:
+            return super().analyze_scalar(scalar)
+        analysis = super().analyze_scalar(tidy)
         analysis.scalar = scalar
         analysis.allow_flow_plain = analysis.allow_block_plain = False
+        analysis.allow_single_quoted = False
         return analysis
 
 

@@ -20,8 +20,10 @@ and column are 1-based within the method's own source (line 1 is the pattern lin
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
+import unicodedata
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -42,6 +44,10 @@ SMART_SYNTAX_VARIABLES = ("simulator",)
 MODULE_HOOKS = frozenset({"initialiseModule", "shutdownModule"})
 #: Keyword arguments that hold simulation-only code, which Slang does not translate.
 SIMULATION_KEYWORDS = frozenset({"inSmalltalk:", "simulationOnly:"})
+#: The root of the plugin classes: it inherits no plugin variables and has no plugin superclass.
+PLUGIN_ROOT = "InterpreterPlugin"
+#: Bidirectional controls ("Trojan Source"): the order a reader sees is not the order compiled.
+BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 _DIRECTIVES = (
     ("primitive:",),
     ("primitive:", "parameters:"),
@@ -166,6 +172,20 @@ def lint(
     syntax and structure checks run.
     """
     found = _lint_class(plugin, plugin_classes)
+    found.extend(_invisible_in_class(plugin))
+    simulation = is_simulation_only(plugin)
+    if simulation and proxy_api is not None:
+        proxy_api = None
+        found.append(
+            Diagnostic(
+                "warning",
+                "",
+                0,
+                0,
+                f"{plugin.name} class >> shouldBeTranslated answers false: VMMaker never "
+                f"translates this class (a simulator), so its {PROXY} sends are not checked",
+            )
+        )
     seen: set[tuple[str, str]] = set()
     exported = 0
     unparsed = 0
@@ -173,6 +193,7 @@ def lint(
         side = "class" if method.is_class_side else "instance"
         data, root = _parse(method.source)
         selector = method.selector or _parsed_selector(data, root)
+        found.extend(_invisible_in_method(method.source, selector, side))
         if not selector:
             found.append(
                 Diagnostic(
@@ -212,7 +233,7 @@ def lint(
             found.extend(_check_directive(data, directive, selector, side, plugin))
         if side == "instance" and (directive is not None or _has_export(data, body)):
             exported += 1
-    if not exported and not unparsed:
+    if not exported and not unparsed and not simulation and plugin.name != PLUGIN_ROOT:
         found.append(
             Diagnostic(
                 "warning",
@@ -239,7 +260,8 @@ def _lint_class(plugin: Plugin, plugin_classes: Collection[str] | None) -> list[
                 "and digits",
             )
         )
-    if plugin_classes is not None and plugin.superclass not in plugin_classes:
+    is_root = plugin.name == PLUGIN_ROOT
+    if plugin_classes is not None and plugin.superclass not in plugin_classes and not is_root:
         import difflib
 
         close = difflib.get_close_matches(plugin.superclass, list(plugin_classes), n=1)
@@ -254,7 +276,7 @@ def _lint_class(plugin: Plugin, plugin_classes: Collection[str] | None) -> list[
                 f"subclasses in this checkout{hint}",
             )
         )
-    inherited = INHERITED_VARIABLES
+    inherited = () if is_root else INHERITED_VARIABLES
     if plugin.superclass == "SmartSyntaxInterpreterPlugin":
         inherited += SMART_SYNTAX_VARIABLES
     seen: set[str] = set()
@@ -275,6 +297,80 @@ def _lint_class(plugin: Plugin, plugin_classes: Collection[str] | None) -> list[
             )
         seen.add(variable)
     return found
+
+
+def is_simulation_only(plugin: Plugin) -> bool:
+    """Whether the class says VMMaker never translates it: its class side has
+    ``shouldBeTranslated`` answering the literal ``false`` (the simulators of pharo-vm do)."""
+    for method in plugin.methods:
+        if not method.is_class_side or method.selector != "shouldBeTranslated":
+            continue
+        data, root = _parse(method.source)
+        body = _method_body(root)
+        if root.has_error or body is None:
+            return False
+        statements = [c for c in body.named_children if c.type == "statement"]
+        if len(statements) != 1 or not statements[0].named_children:
+            return False
+        returned = statements[0].named_children[0]
+        return returned.type == "return" and [c.type for c in returned.named_children] == ["false"]
+    return False
+
+
+# --------------------------------------------------------------------------- invisible text
+
+
+def invisible_characters(text: str) -> Iterator[tuple[int, int, str]]:
+    """(line, column, description) of each invisible format character in ``text``, 1-based.
+
+    Bidirectional controls (U+202A–U+202E, U+2066–U+2069) and every other character of
+    Unicode category Cf (U+200B ZERO WIDTH SPACE, U+FEFF, U+00AD…): text a reviewer reads
+    and text the compiler reads must be the same text.
+    """
+    if text.isascii():
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        for column, char in enumerate(line, start=1):
+            if unicodedata.category(char) == "Cf":
+                yield number, column, _describe(char)
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "unnamed")
+    kind = (
+        "a bidirectional control" if ord(char) in BIDI_CONTROLS else "an invisible format character"
+    )
+    return f"U+{ord(char):04X} {name}, {kind}"
+
+
+_INVISIBLE_WHY = "what a reviewer reads is not what is compiled; remove it"
+
+
+def _invisible_in_method(source: str, selector: str, side: str) -> list[Diagnostic]:
+    return [
+        Diagnostic("error", selector or "?", line, column, f"{what}: {_INVISIBLE_WHY}", side)
+        for line, column, what in invisible_characters(source)
+    ]
+
+
+def _invisible_in_class(plugin: Plugin) -> list[Diagnostic]:
+    """Invisible characters in the class comment, the protocols and the examples."""
+    texts: list[tuple[str, str]] = [("the class comment", plugin.comment or "")]
+    texts += [(f"the protocol of {m.selector or '?'}", m.protocol or "") for m in plugin.methods]
+    for index, example in enumerate(plugin.examples):
+        for item in dataclasses.fields(example):
+            value = getattr(example, item.name)
+            values = value if isinstance(value, tuple) else (value,)
+            for position, text in enumerate(values):
+                where = f"[{position}]" if isinstance(value, tuple) else ""
+                texts.append((f"examples[{index}].{item.name}{where}", str(text)))
+    return [
+        Diagnostic(
+            "error", "", 0, 0, f"{what_of}, line {line}, column {column}: {what}: {_INVISIBLE_WHY}"
+        )
+        for what_of, text in texts
+        for line, column, what in invisible_characters(text)
+    ]
 
 
 def _parsed_selector(data: bytes, root: Node) -> str:

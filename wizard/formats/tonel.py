@@ -67,6 +67,10 @@ class TonelClassFile:
     methods: list[Method] = field(default_factory=list)
     style: TonelStyle = TonelStyle.NEW
     keys: tuple[str, ...] = ()  # every key of the Class { } map, in order (#classVars, ...)
+    class_variables: tuple[str, ...] = ()
+    class_instance_variables: tuple[str, ...] = ()
+    pools: tuple[str, ...] = ()
+    verbatim: bool = False  # comment and sources read exactly (see :func:`read_class`)
 
 
 # --------------------------------------------------------------------------- style
@@ -111,7 +115,7 @@ def render_class(plugin: Plugin, style: TonelStyle) -> str:
     order, separated by blank lines.  LF line endings, tab indentation, final newline.
     """
     parts: list[str] = []
-    comment = _clean_comment(plugin.comment)
+    comment = _exact_comment(plugin.comment) if plugin.verbatim else _clean_comment(plugin.comment)
     if comment is not None:
         parts.append('"\n' + comment.replace('"', '""') + '\n"\n')
     parts.append(_render_definition(plugin, style))
@@ -119,7 +123,8 @@ def render_class(plugin: Plugin, style: TonelStyle) -> str:
     methods += [m for m in plugin.methods if not m.is_class_side]
     if not methods:
         return "".join(parts)
-    rendered = [_render_method(plugin.name, method, style) for method in methods]
+    render = _render_exact_method if plugin.verbatim else _render_method
+    rendered = [render(plugin.name, method, style) for method in methods]
     return "".join(parts) + "\n" + "\n\n".join(rendered) + "\n"
 
 
@@ -128,9 +133,15 @@ def _render_definition(plugin: Plugin, style: TonelStyle) -> str:
         ("#name", _ston_name(plugin.name, style)),
         ("#superclass", _ston_name(plugin.superclass, style)),
     ]
-    if plugin.instance_variables:
-        items = ",\n".join(f"\t\t{_ston_string(v)}" for v in plugin.instance_variables)
-        pairs.append(("#instVars", "[\n" + items + "\n\t]"))
+    for key, names in (
+        ("#instVars", plugin.instance_variables),
+        ("#classVars", plugin.class_variables),
+        ("#pools", plugin.pools),
+        ("#classInstVars", plugin.class_instance_variables),
+    ):
+        if names:
+            items = ",\n".join(f"\t\t{_ston_string(name)}" for name in names)
+            pairs.append((key, "[\n" + items + "\n\t]"))
     pairs.append(("#category", _ston_name(plugin.category, style)))
     if style is TonelStyle.NEW:
         pairs.append(("#package", _ston_string(plugin.package)))
@@ -149,6 +160,23 @@ def _render_method(class_name: str, method: Method, style: TonelStyle) -> str:
     lines.extend(body)
     lines.append("]")
     return "\n".join(lines)
+
+
+def _render_exact_method(class_name: str, method: Method, style: TonelStyle) -> str:
+    """A method of a verbatim plugin: the source's text after its pattern goes after ``[``
+    as it is (so a comment or spaces on the pattern line stay there), trailing blank lines
+    and spaces included; the pattern too is written as it is, over several lines if so."""
+    from wizard.selectors import pattern_span
+
+    default = DEFAULT_CLASS_PROTOCOL if method.is_class_side else DEFAULT_INSTANCE_PROTOCOL
+    protocol = method.protocol or default
+    text = method.source.replace("\r\n", "\n").replace("\r", "\n")
+    found = pattern_span(text)
+    end = found[1] if found else len(text.split("\n", 1)[0])
+    body = text[end:] if text[end:].endswith("\n") else text[end:] + "\n"
+    owner = f"{class_name} class" if method.is_class_side else class_name
+    pattern = text[:end].strip()
+    return f"{{ #category : {_ston_name(protocol, style)} }}\n{owner} >> {pattern} [{body}]"
 
 
 def split_source(source: str) -> tuple[str, list[str]]:
@@ -173,6 +201,15 @@ def split_source(source: str) -> tuple[str, list[str]]:
     while body and not body[-1].strip():
         body.pop()
     return pattern, body
+
+
+def _exact_comment(comment: str | None) -> str | None:
+    """The comment of a verbatim plugin: its final line break ends its last line; any more
+    are the blank lines before the closing quote."""
+    if comment is None:
+        return None
+    comment = comment.replace("\r\n", "\n").replace("\r", "\n")
+    return comment[:-1] if comment.endswith("\n") else comment
 
 
 def _clean_comment(comment: str | None) -> str | None:
@@ -208,8 +245,14 @@ def _parser() -> Parser:
     return Parser(tree_sitter_tonel_smalltalk.language())
 
 
-def read_class(text: str) -> TonelClassFile:
-    """Read a Tonel class file; raises ``ValueError`` when it is not a clean class file."""
+def read_class(text: str, *, verbatim: bool = False) -> TonelClassFile:
+    """Read a Tonel class file; raises ``ValueError`` when it is not a clean class file.
+
+    ``verbatim`` reads the comment and every method exactly as the file has them (a
+    method's source is its pattern, then everything between its ``[`` and ``]``; the
+    comment ends with a line break), as a verbatim plugin renders them back; without it
+    the first blank line after ``[`` and the trailing spaces of the pattern line go.
+    """
     problems = check_tonel(text)
     if problems:
         raise ValueError("not a valid Tonel class file: " + "; ".join(problems[:3]))
@@ -222,6 +265,8 @@ def read_class(text: str) -> TonelClassFile:
     leading = _leading_comment(root)
     if leading is not None:
         comment = _read_comment(data[leading[0] : leading[1]].decode("utf-8"))
+        if verbatim:
+            comment += "\n"
     for child in root.named_children:
         if child.type == "definition":
             definition = child.named_children[0] if child.named_children else None
@@ -229,14 +274,14 @@ def read_class(text: str) -> TonelClassFile:
                 raise ValueError(f"expected a Class definition, found {_first_word(data, child)}")
             header, style = _read_map(data, _first_of_type(definition, "ston_map"))
         elif child.type == "method_definition":
-            methods.append(_read_method(data, child))
+            methods.append(_read_method(data, child, verbatim))
     if header is None:
         raise ValueError("no Class { ... } definition found")
     name = header.get("#name")
     if not isinstance(name, str) or not name:
         raise ValueError("the class definition has no #name")
     superclass = header.get("#superclass")
-    variables = header.get("#instVars") or []
+    variables = _names_of(header.get("#instVars"))
     return TonelClassFile(
         name=name,
         superclass=superclass if isinstance(superclass, str) else "",
@@ -244,11 +289,19 @@ def read_class(text: str) -> TonelClassFile:
         package=_optional_text(header.get("#package")),
         tag=_optional_text(header.get("#tag")),
         comment=comment,
-        instance_variables=tuple(str(v) for v in variables) if isinstance(variables, list) else (),
+        instance_variables=variables,
         methods=methods,
         style=style,
         keys=tuple(header),
+        class_variables=_names_of(header.get("#classVars")),
+        class_instance_variables=_names_of(header.get("#classInstVars")),
+        pools=_names_of(header.get("#pools")),
+        verbatim=verbatim,
     )
+
+
+def _names_of(value: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 def to_plugin(tonel: TonelClassFile) -> Plugin:
@@ -258,6 +311,7 @@ def to_plugin(tonel: TonelClassFile) -> Plugin:
         category = tonel.package or "VMMaker"
         if tonel.tag:
             category += "-" + tonel.tag
+    first_word = category.split("-", 1)[0]
     return Plugin(
         name=tonel.name,
         superclass=tonel.superclass,
@@ -265,6 +319,11 @@ def to_plugin(tonel: TonelClassFile) -> Plugin:
         comment=tonel.comment,
         instance_variables=tonel.instance_variables,
         methods=tuple(tonel.methods),
+        class_variables=tonel.class_variables,
+        class_instance_variables=tonel.class_instance_variables,
+        pools=tonel.pools,
+        declared_package=tonel.package if tonel.package not in (None, first_word) else None,
+        verbatim=tonel.verbatim,
     )
 
 
@@ -346,7 +405,7 @@ def _unescape(body: str) -> str:
     return "".join(out)
 
 
-def _read_method(data: bytes, node: Node) -> Method:
+def _read_method(data: bytes, node: Node, verbatim: bool = False) -> Method:
     metadata, _ = _read_map(
         data, _first_of_type(_first_of_type(node, "method_metadata"), "ston_map")
     )
@@ -359,8 +418,9 @@ def _read_method(data: bytes, node: Node) -> Method:
     if selector is None:
         raise ValueError(f"line {reference.start_point.row + 1}: method without a selector")
     pattern = data[selector.start_byte : reference.end_byte].decode("utf-8").strip()
-    # A pattern broken over lines (seen in pharo-9) becomes one line, as the profile has it.
-    pattern = re.sub(r"\s*\n\s*", " ", pattern)
+    if not verbatim:
+        # A pattern broken over lines (pharo-9, some methods of pharo-12) becomes one line.
+        pattern = re.sub(r"\s*\n\s*", " ", pattern)
     side = "class" if reference.child_by_field_name("class_side") is not None else "instance"
     opening = closing = None
     for child in node.children:
@@ -371,16 +431,17 @@ def _read_method(data: bytes, node: Node) -> Method:
     if opening is None or closing is None:
         raise ValueError(f"line {reference.start_point.row + 1}: method body without [ ]")
     body = data[opening.end_byte : closing.start_byte].decode("utf-8")
+    protocol = metadata.get("#category")
+    protocol = protocol if isinstance(protocol, str) else None
+    if verbatim:
+        return Method(source=pattern + body, side=side, protocol=protocol)
     first_break = body.find("\n")
     if first_break >= 0 and not body[:first_break].strip():
         body = body[first_break + 1 :]
     if body.endswith("\n"):
         body = body[:-1]
     source = pattern + "\n" + (body + "\n" if body.strip() else "")
-    protocol = metadata.get("#category")
-    return Method(
-        source=source, side=side, protocol=protocol if isinstance(protocol, str) else None
-    )
+    return Method(source=source, side=side, protocol=protocol)
 
 
 def _first_of_type(node: Node | None, kind: str) -> Node | None:
