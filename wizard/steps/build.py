@@ -226,6 +226,9 @@ class Configure(Step):
         return [placeholder_action(ctx), Command(tuple(cmake_configure_args(ctx)), ctx.workspace)]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.trust import step_gate
+
+        step_gate(ctx.profile, ctx.trust)  # the checkout is here now: its switches are known
         ctx.build_dir.mkdir(parents=True, exist_ok=True)
         placeholder, cmake = self.actions(ctx)
         if placeholder_needed(ctx):
