@@ -569,6 +569,10 @@ class _Validator:
                 (*where, "name"), "missing; the plugin's class name, e.g. HelloWorldPlugin"
             )
         name = self.name(section["name"], (*where, "name"))
+        from wizard.name_clash import kernel_global_problem
+
+        if kernel_global_problem(name):
+            raise self.fail((*where, "name"), kernel_global_problem(name) or "")
         superclass = section.get("superclass", "SmartSyntaxInterpreterPlugin")
         superclass = self.name(superclass, (*where, "superclass"))
         category = self.text(section, "category", where, "VMMaker-Plugins") or ""
