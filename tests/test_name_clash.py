@@ -97,3 +97,28 @@ def test_a_clash_is_read_from_the_base_branch_not_the_work_tree(workspace, fake_
     assert result.returncode == 2
     assert "FilePlugin is already a class of the checkout" in result.stdout
     assert not (checkout / "smalltalksrc/VMMaker/FilePlugin.class.st").exists()
+
+
+def test_a_class_taken_over_with_import_is_this_plugin(workspace, fake_origin):
+    """``--import`` is the way to take a class over: its profile has the class's own comment
+    and definition, and a changed method is written (and committed) as for any plugin.
+    The base branch gets the class first, as if a plugin had gone upstream."""
+    upstream = write_profile(workspace, fake_origin, "SharedPlugin")
+    made = wizard("--replay", str(upstream), "--until", "plugin-source", cwd=workspace)
+    assert made.returncode == 0, made.stdout[-3000:]
+    checkout = workspace / "pharo-vm"
+    relative = "smalltalksrc/VMMaker/SharedPlugin.class.st"
+    git(checkout, "checkout", "-q", "pharo-12")  # the class file is untracked: it comes along
+    git(checkout, "add", relative)
+    git(checkout, "-c", "user.name=Up", "-c", "user.email=up@example.org",
+        "commit", "-q", "-m", "SharedPlugin upstream")  # fmt: skip
+    git(checkout, "branch", "-q", "-D", "SharedPlugin")
+    upstream.unlink()
+    imported = wizard("--import", "SharedPlugin", "--from-checkout", "pharo-vm", cwd=workspace)
+    assert imported.returncode == 0, imported.stderr
+    profile = workspace / "profiles" / "SharedPlugin.yml"
+    edit_methods(profile, "Hello from", "Hello again from")
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert ("plugin-source", "ok") in headers(result.stdout)
+    assert "Hello again from" in (checkout / relative).read_text()

@@ -217,20 +217,35 @@ def checkout_clash(
 ) -> Clash | None:
     """The clash of ``name`` with a class of the base branch, or None.
 
-    Not a clash: no such class on the base branch; the class there is exactly what the
-    profile renders (nothing would change: a profile ``--import`` wrote); a commit of the
-    plugin branch changed that file already (this plugin's own class).
+    Not a clash: no such class on the base branch; the class there has the comment and the
+    definition the profile renders (a profile ``--import`` wrote from it, its methods
+    perhaps edited since); a commit of the plugin branch changed that file already (this
+    plugin's own class).
     """
     if base is None or not (checkout / ".git").exists():
         return None
     path = base_branch_class(checkout, base, name)
     if path is None:
         return None
-    if rendered is not None and _blob(checkout, base, path) == rendered:
+    if rendered is not None and _same_class(_blob(checkout, base, path), rendered):
         return None
     if plugin_branch_owns(checkout, base, plugin_branch, path):
         return None
     return Clash(name, base, path)
+
+
+def _same_class(base_text: str | None, rendered: str) -> bool:
+    """Whether both texts have the same class comment and definition (all up to the ``}``
+    that closes ``Class {``): the profile was imported from that very class."""
+    if base_text is None:
+        return False
+    head = _head(rendered)
+    return head is not None and _head(base_text.replace("\r\n", "\n")) == head
+
+
+def _head(text: str) -> str | None:
+    match = re.search(r"^Class \{.*?^\}[ \t]*$", text, re.MULTILINE | re.DOTALL)
+    return text[: match.end()] if match else None
 
 
 def _blob(checkout: Path, branch: str, path: str) -> str | None:
