@@ -612,3 +612,39 @@ def test_a_name_the_workflow_cannot_carry_is_refused(workspace, name):
     assert "the workflow could not name it safely" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (workspace / ".github").exists()
+
+
+def test_trust_is_written_only_when_an_option_is_not_plain_data(workspace):
+    plain = write_profile(
+        workspace,
+        "https://github.com/pharo-project/pharo-vm.git",
+        cmake_options={
+            "BUILD_BUNDLE": "OFF",
+            "CMAKE_BUILD_TYPE": "Debug",
+            "CMAKE_C_FLAGS": "-O0 -g -DTRACE=1",
+            "ICEBERG_DEFAULT_REMOTE": "httpsUrl",
+        },
+    )
+    text = render_workflow(facts_of(plain))
+    build = command(steps_by_name(load_workflow_text(text))["Build HelloWorldPlugin"])
+    assert "--trust" not in build
+    comments = [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")]
+    # no checkout in the workspace: the switch is checked by the run, once cloned
+    assert "# No --trust: BUILD_BUNDLE must be switches that pharo-vm" in comments
+
+    hostile = write_profile(
+        workspace,
+        "https://github.com/pharo-project/pharo-vm.git",
+        "Hostile",
+        cmake_options={"CMAKE_C_CLANG_TIDY": "clang-tidy", "CMAKE_C_FLAGS": "-O2 `id`"},
+    )
+    text = render_workflow(facts_of(hostile))
+    data = load_workflow_text(text)
+    assert "--trust" in command(steps_by_name(data)["Build Hostile"])
+    comments = [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert any(line.startswith("# --trust:") and "CMAKE_C_CLANG_TIDY" in line for line in comments)
+    assert "#   CMAKE_C_CLANG_TIDY (a checker program run on every source)" in comments
+    assert any(line.startswith("#   CMAKE_C_FLAGS ('`' is a shell") for line in comments)
+    path = workspace / "hostile.yml"
+    path.write_text(text, encoding="utf-8")
+    assert check_schema(path).returncode == 0

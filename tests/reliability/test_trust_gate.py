@@ -117,3 +117,27 @@ async def test_the_tui_asks_and_no_runs_nothing(tmp_path, fake_origin):
         assert app.runs.model.exit_code == 0
         assert (profile.parent.parent / "pharo-vm" / ".git").exists()
         await at_rest(pilot)
+
+
+async def test_the_tui_asks_about_a_cache_the_wizard_did_not_write(tmp_path, fake_origin):
+    """A colleague's workspace carries build/CMakeCache.txt with a launcher of theirs: the
+    question names the file and the entry, with why; a "no" runs nothing."""
+    profile = point_at(make_workspace(tmp_path), fake_origin)
+    workspace = profile.parent.parent
+    (workspace / "build").mkdir()
+    cache = workspace / "build" / "CMakeCache.txt"
+    cache.write_text("CMAKE_C_COMPILER_LAUNCHER:STRING=/tmp/theirs.sh\n", encoding="utf-8")
+    app = app_on(profile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        question = app.screen.question
+        assert "build/CMakeCache.txt was not written by the wizard" in question
+        assert "CMAKE_C_COMPILER_LAUNCHER='/tmp/theirs.sh' (a program cmake puts" in question
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, Confirm))
+        await pilot.pause()
+        assert not app.runs.model.running and app.runs.model.exit_code is None
+        assert not (workspace / "pharo-vm").exists()
+        await at_rest(pilot)
