@@ -77,7 +77,10 @@ def _parser() -> argparse.ArgumentParser:
         "--watch", action="store_true", help="after the run, run the loop again at each save"
     )
     parser.add_argument(
-        "--trust", action="store_true", help="allow cmake options that run programs (SPEC Trust)"
+        "--trust",
+        action="store_true",
+        help="allow cmake options that are not plain data, and a build cache the wizard did "
+        "not write (README Security)",
     )
     parser.add_argument(
         "--bench", action="store_true", help="also time each example in try (calls per second)"
