@@ -1,8 +1,11 @@
-"""SPEC "Trust": cmake options that run a program or read a script need ``--trust``.
+"""Trust: cmake options that are not plain data, and a build cache the wizard did not write,
+need ``--trust``.
 
 A profile someone sent you names ``CMAKE_C_COMPILER_LAUNCHER: 'sh;-c;…'``: without
 ``--trust`` nothing runs at all (exit 2, the options listed), ``--dry-run`` shows them, and
-with ``--trust`` cmake does read them. The TUI asks before a run, and a "no" runs nothing.
+with ``--trust`` cmake does read them. The TUI asks before a run, and a "no" runs nothing;
+it asks about a foreign ``build/CMakeCache.txt`` too. (The attacks of a colleague's
+repository, one by one, are in ``tests/test_trust_attacks.py``.)
 """
 
 from __future__ import annotations
