@@ -72,6 +72,8 @@ FLAGS = re.compile(r"CMAKE_(C|CXX|OBJC|OBJCXX|ASM)_FLAGS(_[A-Z0-9_]+)?")
 FLAG_WORD = re.compile(r"-(O|g|D|U|W|f|m|std=)[A-Za-z0-9_=.,:+/-]*")
 #: Characters a flag word may have (anything else reaches make's shell or make itself).
 _FLAG_CHARS = re.compile(r"[A-Za-z0-9_=.,:+/-]+")
+#: Characters a shell or make reads specially, named as such in a refusal.
+_SHELL_CHARS = set("`$;|&<>()'\"\\*?[]{}~#!\n\r%^")
 #: Flag words of the allowed families that still make the compiler load or run a program.
 FLAG_PROGRAMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"-fplugin.*"), "loads a compiler plugin (code)"),
@@ -163,9 +165,11 @@ def flags_problem(value: str) -> str | None:
     """Why compiler flags are not plain data, or None when every word is."""
     if not value.strip():
         return None
-    if any(ch not in " \t" and not _FLAG_CHARS.fullmatch(ch) for ch in value):
-        bad = next(ch for ch in value if ch not in " \t" and not _FLAG_CHARS.fullmatch(ch))
-        return f"{bad!r} is a shell metacharacter (make runs compile lines through a shell)"
+    bad = next((ch for ch in value if ch not in " \t" and not _FLAG_CHARS.fullmatch(ch)), None)
+    if bad is not None:
+        if bad in _SHELL_CHARS:
+            return f"{bad!r} is a shell metacharacter (make runs compile lines through a shell)"
+        return f"{bad!r} is not a character of plain flags"
     for word in value.split():
         for pattern, why in FLAG_PROGRAMS:
             if pattern.fullmatch(word):
