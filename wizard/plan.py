@@ -82,7 +82,7 @@ class Context:
     force: bool = False
     dry_run: bool = False
     bench: bool = False  # --bench: ``try`` also times each example
-    trust: Grant = field(default_factory=lambda: Grant())  # --trust, or the TUI's yes
+    trust: Grant = field(default_factory=Grant)  # --trust, or the TUI's yes
     cache: dict[str, Any] = field(default_factory=dict)
     token: CancelToken | None = None
     executor: Executor = field(default_factory=lambda: Executor())

@@ -571,8 +571,9 @@ class _Validator:
         name = self.name(section["name"], (*where, "name"))
         from wizard.name_clash import kernel_global_problem
 
-        if kernel_global_problem(name):
-            raise self.fail((*where, "name"), kernel_global_problem(name) or "")
+        problem = kernel_global_problem(name)
+        if problem:
+            raise self.fail((*where, "name"), problem)
         superclass = section.get("superclass", "SmartSyntaxInterpreterPlugin")
         superclass = self.name(superclass, (*where, "superclass"))
         category = self.text(section, "category", where, "VMMaker-Plugins") or ""

@@ -65,8 +65,9 @@ def write_new_profile(name: str, folder: Path, template: str = DEFAULT_TEMPLATE)
         )
     from wizard.name_clash import kernel_global_problem
 
-    if kernel_global_problem(name):
-        raise UsageError(f"--new {name}: {kernel_global_problem(name)}")
+    problem = kernel_global_problem(name)
+    if problem:
+        raise UsageError(f"--new {name}: {problem}")
     path = folder / f"{name}.yml"
     text = template_text(name, template)
     c_files = {folder / name / file: body for file, body in template_c_files(template).items()}
