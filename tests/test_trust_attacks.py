@@ -234,3 +234,20 @@ def test_with_trust_the_wizard_configures_over_it_and_owns_it_then(
     assert record["folder"] == os.path.realpath(workspace / "build")
     again = wizard("--replay", str(profile), "--until", "configure", cwd=workspace)
     assert again.returncode == 0, again.stderr
+
+
+def test_a_build_folder_with_planted_programs_is_refused(fake_origin, workspace, tmp_path):
+    """No cache, but a VM binary from the future: make would not rebuild it, and ``try``
+    would run it. A build folder the wizard did not make needs --trust too."""
+    mark = tmp_path / "mark"
+    example = {"primitive": "primitiveGetHelloString", "arguments": [], "answers": "'Hello'"}
+    profile = write_profile(workspace, fake_origin, examples=[example])
+    vm = workspace / "build" / "build" / "vm" / "pharo"
+    vm.parent.mkdir(parents=True)
+    vm.write_text(f'#!/bin/sh\necho ran >> "{mark}"\n', encoding="utf-8")
+    vm.chmod(0o755)
+    os.utime(vm, (4102444800, 4102444800))  # 2100: newer than anything a build makes
+    result = wizard("--replay", str(profile), cwd=workspace)
+    assert result.returncode == 2, result.stdout[-3000:] + result.stderr
+    assert "build/ holds files the wizard did not make" in result.stderr
+    assert not mark.exists() and not (workspace / "pharo-vm").exists()

@@ -32,6 +32,7 @@ the TUI builds its question from the same assessment.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -228,14 +229,20 @@ def _read_plain_file(path: Path) -> str | None:
 
 @dataclass(frozen=True)
 class ForeignCache:
-    """A ``CMakeCache.txt`` without the wizard's record for its folder, and what it runs."""
+    """A build folder the wizard did not make (no record of its own for that folder): its
+    ``CMakeCache.txt`` and the programs it names, or, without a cache, the folder itself."""
 
-    path: Path
-    shown: str  # as the user knows it: ``build/CMakeCache.txt``
-    programs: tuple[Verdict, ...]
+    path: Path  # the cache, or the build folder when there is no cache
+    shown: str  # as the user knows it: ``build/CMakeCache.txt``, ``build/``
+    programs: tuple[Verdict, ...] = ()
 
     def sentence(self) -> str:
-        """The cache named, and its program entries (the first eight)."""
+        """The cache (or folder) named, and its program entries (the first eight)."""
+        if self.path.name != "CMakeCache.txt":
+            return (
+                f"{self.shown} holds files the wizard did not make (no record of its own "
+                "beside them), and a build there runs programs left in it"
+            )
         text = (
             f"{self.shown} was not written by the wizard (no record of its own beside it), and "
             "cmake runs what such a cache names and loads the scripts beside it"
@@ -248,27 +255,46 @@ class ForeignCache:
 
 
 _CACHE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.+-]*):([A-Z]+)=(.*)$")
+#: What the wizard itself may leave in a build folder before its record: its own dotfiles.
+_OWN_PREFIX = ".pharo-plugin-wizard"
 
 
 def foreign_cache(build_dir: Path, shown_dir: str) -> ForeignCache | None:
-    """The build folder's cache when the wizard did not write it; None when it did or there is none."""
+    """The build folder when the wizard did not make it; None when it did, or it is empty.
+
+    A ``CMakeCache.txt`` names the compilers and launchers cmake runs; a folder without one
+    may still hold programs a build would keep and run (a VM binary newer than its sources
+    is not rebuilt, and ``try`` runs it).
+    """
     from wizard.build_record import read_record
 
     cache = build_dir / "CMakeCache.txt"
-    if not cache.is_symlink() and not cache.exists():
-        return None
+    has_cache = cache.is_symlink() or cache.exists()
     if read_record(build_dir).vouches_for(build_dir) and not cache.is_symlink():
         return None
-    text = _read_plain_file(cache) or ""
+    if not has_cache:
+        if not build_dir.is_dir() or not any(
+            not entry.name.startswith(_OWN_PREFIX) for entry in build_dir.iterdir()
+        ):
+            return None
+        return ForeignCache(build_dir, f"{shown_dir.rstrip('/')}/")
+    return ForeignCache(cache, f"{shown_dir.rstrip('/')}/CMakeCache.txt", _programs(cache))
+
+
+def _programs(cache: Path) -> tuple[Verdict, ...]:
+    """The cache's entries that name a program, a script or flags that are not plain."""
     programs = []
-    for line in text.splitlines():
+    for line in (_read_plain_file(cache) or "").splitlines():
         match = _CACHE_LINE.match(line)
-        if not match or match.group(2) in ("INTERNAL", "STATIC") or not match.group(3):
+        if not match or match.group(2) in ("INTERNAL", "STATIC"):
             continue
-        verdict = judge(match.group(1), match.group(3), frozenset())
+        value = match.group(3)
+        if not value or value.endswith("NOTFOUND"):
+            continue
+        verdict = judge(match.group(1), value, frozenset())
         if verdict.status == NEEDS_TRUST and _runs_something(verdict.name):
             programs.append(verdict)
-    return ForeignCache(cache, f"{shown_dir.rstrip('/')}/CMakeCache.txt", tuple(programs))
+    return tuple(programs)
 
 
 def _runs_something(name: str) -> bool:
@@ -335,8 +361,9 @@ def option_key(verdict: Verdict) -> str:
 
 
 def cache_key(cache: ForeignCache) -> str:
-    import hashlib
-
+    """The identity of what the user said yes to: the cache's path and content, or the folder."""
+    if cache.path.is_dir():
+        return f"folder {cache.path}"
     try:
         digest = hashlib.sha256(cache.path.read_bytes()).hexdigest()
     except OSError:

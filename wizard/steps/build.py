@@ -230,6 +230,7 @@ class Configure(Step):
 
         step_gate(ctx.profile, ctx.trust)  # the checkout is here now: its switches are known
         ctx.build_dir.mkdir(parents=True, exist_ok=True)
+        record_options(ctx, keep_previous=True)  # first: the folder is the wizard's from now
         placeholder, cmake = self.actions(ctx)
         if placeholder_needed(ctx):
             ctx.perform(placeholder, out)
@@ -241,7 +242,6 @@ class Configure(Step):
             )
         for name in stale_options(ctx):
             out.line(f"{name} was set by an earlier configure and is no longer wanted: -U{name}")
-        record_options(ctx, keep_previous=True)
         if run_tool(ctx, cmake, out) != 0:
             self.fail(ctx)
         record_options(ctx, keep_previous=False)
