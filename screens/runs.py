@@ -196,11 +196,14 @@ class RunControl:
             else:
                 app.notify("not run: not trusted", timeout=5)
 
+        from rich.markup import escape
+
+        # escaped: a value's own [markup] must show as written, never hide or restyle text
         app.push_screen(
             Confirm(
                 "This needs your trust: cmake would run a program, a script or flags you "
                 "have not seen:\n"
-                + "\n".join(f"• {line}" for line in left.lines())
+                + "\n".join(f"• {escape(line)}" for line in left.lines())
                 + "\nRun it? Say yes only if you wrote it or trust who did.",
                 yes="Trust and run",
                 no="Do not run",

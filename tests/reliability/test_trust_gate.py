@@ -129,7 +129,11 @@ async def test_the_tui_asks_about_a_cache_the_wizard_did_not_write(tmp_path, fak
     workspace = profile.parent.parent
     (workspace / "build").mkdir()
     cache = workspace / "build" / "CMakeCache.txt"
-    cache.write_text("CMAKE_C_COMPILER_LAUNCHER:STRING=/tmp/theirs.sh\n", encoding="utf-8")
+    cache.write_text(
+        "CMAKE_C_COMPILER_LAUNCHER:STRING=/tmp/theirs.sh\n"
+        "CMAKE_CXX_COMPILER_LAUNCHER:STRING=[#000000 on #000000]hidden[/]\n",
+        encoding="utf-8",
+    )
     app = app_on(profile)
     async with app.run_test(size=(120, 40)) as pilot:
         await settled(pilot)
@@ -138,6 +142,9 @@ async def test_the_tui_asks_about_a_cache_the_wizard_did_not_write(tmp_path, fak
         question = app.screen.question
         assert "build/CMakeCache.txt was not written by the wizard" in question
         assert "CMAKE_C_COMPILER_LAUNCHER='/tmp/theirs.sh' (a program cmake puts" in question
+        # a value's own markup is shown as written, not applied (it could hide text)
+        shown = str(app.screen.query_one(".dialog-question").render())
+        assert "'[#000000 on #000000]hidden[/]'" in shown
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, Confirm))
         await pilot.pause()
