@@ -60,6 +60,8 @@ def test_a_class_of_the_checkout_is_not_overwritten(workspace, fake_origin, name
     assert git(checkout, "rev-parse", name) == git(checkout, "rev-parse", "pharo-12")  # no commit
     lint = wizard("--lint", str(profile), cwd=workspace)
     assert lint.returncode == 1 and f"{name} is already a class of the checkout" in lint.stdout
+    dry = wizard("--replay", str(profile), "--dry-run", cwd=workspace)
+    assert f"a run would refuse at plugin-source: {name} is already a class" in dry.stdout
 
 
 def test_the_plugins_own_class_is_not_a_clash(workspace, fake_origin):

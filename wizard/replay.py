@@ -52,6 +52,9 @@ def replay(
         pending = assessment.pending_line()
         if pending:
             sink.message(pending)
+        clash = _name_clash(ctx)
+        if clash:
+            sink.message(f"a run would refuse at plugin-source: {clash}")
         for entry in missing:
             sink.message(f"a run would refuse: {entry.line()}")
         return _print_plan(workbench.plan(), chosen, ctx, sink)
@@ -107,6 +110,20 @@ def _print_plan(plan: list[Step], chosen: Collection[str], ctx: Context, sink: C
         for line in lines:
             sink.message(f"    {line}")
     return EXIT_OK if steps else EXIT_BAD_INPUT
+
+
+def _name_clash(ctx: Context) -> str | None:
+    """Why ``plugin-source`` would refuse the plugin's name (a class of the base branch), or
+    None; only once the checkout is cloned."""
+    from wizard.steps.develop import refuse_a_clash
+
+    if not (ctx.checkout / ".git").exists():
+        return None
+    try:
+        refuse_a_clash(ctx)
+    except StepFailed as refused:
+        return refused.message
+    return None
 
 
 def _run_skips(step: Step, ctx: Context) -> bool:
