@@ -20,12 +20,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Pharo kernel classes and globals a plugin must not be named after. Hand-written for the
-#: wizard from Pharo 12's packages Kernel, Kernel-CodeModel, Collections-* and
-#: Exceptions-*, and the globals a fresh Pharo 12 image binds in ``Smalltalk globals``
-#: (Smalltalk, Transcript, Processor, Display, Sensor, Undeclared, World). Not every class
-#: of an image: it is the names a newcomer might pick; pharo-vm's own classes are found
-#: in the checkout itself.
+#: Pharo kernel classes and globals a plugin must not be named after. Written by hand for
+#: the wizard (not generated from an image), after the class names of Pharo 12's packages
+#: Kernel, Kernel-CodeModel, Collections-* and Exceptions-*, and the globals a Pharo 12
+#: image binds in ``Smalltalk globals`` (Smalltalk, Transcript, Processor, Display, Sensor,
+#: Undeclared, World). Not every class of an image: the kernel names a newcomer might
+#: pick; pharo-vm's own classes are found in the checkout itself.
 KERNEL_GLOBALS = frozenset(
     [
         "ProtoObject",
