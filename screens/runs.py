@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from screens.app import WizardApp
     from wizard.engine import OrderProblem
     from wizard.runner import CancelToken
+    from wizard.trust import Grant
     from wizard.watch import RoundSummary
 
 CANCEL_WAIT_SECONDS = 15.0
@@ -85,7 +86,7 @@ class RunControl:
         self.feed = RunFeed()
         self.handle = RunHandle()
         self.loop = LoopRounds()
-        self.trusted_options: set[tuple[str, str]] = set()  # said yes to in this session
+        self.trusted_keys: set[str] = set()  # options and caches said yes to in this session
         self.signal: Signal[RunUpdate] = Signal(app, "run")
 
     def reset(self) -> None:
@@ -122,7 +123,7 @@ class RunControl:
 
         workbench = self.app.workbench
         assert workbench is not None
-        ctx = workbench.context(token=CancelToken())
+        ctx = workbench.context(token=CancelToken(), trust=self.grant())
         wanted = tuple(ids)
         here = self.app.current_mode  # the phase on screen when the run was asked for
 
@@ -151,7 +152,7 @@ class RunControl:
 
         workbench = self.app.workbench
         assert workbench is not None
-        ctx = workbench.context(token=CancelToken())
+        ctx = workbench.context(token=CancelToken(), trust=self.grant())
         loop = self.loop
         loop.count += 1
         number = loop.count
@@ -165,34 +166,45 @@ class RunControl:
 
         return self.start_job(ids, job, ctx)
 
-    def trusted(self, ids: tuple[str, ...] | list[str], *, then: str | None, guard: bool) -> bool:
-        """Whether the profile's cmake options may run; when they need trust, ask first.
+    def grant(self) -> Grant:
+        """What the user said yes to in this session, for a run's context."""
+        from wizard.trust import Grant
 
-        Options that make cmake run a program or read a script (SPEC "Trust") are shown in a
-        dialog; the run starts only when the user says yes, and the answer holds for these
-        exact options in this session (a changed value asks again).
+        return Grant(keys=frozenset(self.trusted_keys))
+
+    def trusted(self, ids: tuple[str, ...] | list[str], *, then: str | None, guard: bool) -> bool:
+        """Whether the run may start as far as trust goes; when something needs it, ask first.
+
+        The same assessment as ``--replay`` (:func:`wizard.trust.assess`): cmake options that
+        are not plain data and a build folder's cache the wizard did not write are shown in
+        a dialog, each with why; the run starts only when the user says yes, and the answer
+        holds for these exact options and that cache in this session (a change asks again).
         """
         app = self.app
         assert app.session is not None
-        from wizard.trust import listed, untrusted_options
+        from wizard.trust import assess
 
-        untrusted = untrusted_options(app.session.profile.build.cmake_options)
-        if set(untrusted) <= self.trusted_options:
+        left = assess(app.session.profile).ungranted(self.grant())
+        if not left.needs_trust:
             return True
         from screens.dialogs import Confirm
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.trusted_options.update(untrusted)
+                self.trusted_keys.update(left.keys)
                 self.start(ids, then=then, guard=guard)
             else:
-                app.notify("not run: the cmake options were not trusted", timeout=5)
+                app.notify("not run: not trusted", timeout=5)
 
+        from rich.markup import escape
+
+        # escaped: a value's own [markup] must show as written, never hide or restyle text
         app.push_screen(
             Confirm(
-                "This profile's cmake options make cmake run a program or read a script:\n"
-                f"{listed(untrusted)}\n"
-                "Run them? Say yes only if you wrote them or trust who did.",
+                "This needs your trust: cmake would run a program, a script or flags you "
+                "have not seen:\n"
+                + "\n".join(f"• {escape(line)}" for line in left.lines())
+                + "\nRun it? Say yes only if you wrote it or trust who did.",
                 yes="Trust and run",
                 no="Do not run",
             ),

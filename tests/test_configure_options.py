@@ -11,8 +11,9 @@ from tests.helpers import headers, wizard, write_profile
 from wizard.steps.build import read_cache
 
 
-def _configure(profile, workspace, *overrides: str):
+def _configure(profile, workspace, *overrides: str, trust: bool = False):
     sets = [arg for value in overrides for arg in ("--set", f"build.cmake_options.{value}")]
+    sets += ["--trust"] * trust
     result = wizard("--replay", str(profile), "--until", "configure", *sets, cwd=workspace)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     return result
@@ -22,13 +23,14 @@ def test_an_option_set_once_does_not_stick(fake_origin, workspace):
     profile = write_profile(
         workspace, fake_origin, cmake_options={"ICEBERG_DEFAULT_REMOTE": "httpsUrl"}
     )
-    _configure(profile, workspace, "BUILD_BUNDLE=false", "MY_EXPERIMENT=1")
+    # MY_EXPERIMENT is no switch of the checkout: it needs --trust
+    _configure(profile, workspace, "BUILD_BUNDLE=false", "MY_EXPERIMENT=1", trust=True)
     cache = read_cache(workspace / "build")
     assert cache["BUILD_BUNDLE"][1] == "OFF"
     assert cache["MY_EXPERIMENT"][1] == "1"
 
     # the same overrides again: nothing to do
-    again = _configure(profile, workspace, "BUILD_BUNDLE=false", "MY_EXPERIMENT=1")
+    again = _configure(profile, workspace, "BUILD_BUNDLE=false", "MY_EXPERIMENT=1", trust=True)
     assert ("configure", "skipped") in headers(again.stdout)
 
     # without them: configure runs again, says why, and unsets both

@@ -550,3 +550,101 @@ def test_a_profile_path_in_the_workspace_is_posix(workspace):
         write_profile(workspace, "https://github.com/pharo-project/pharo-vm.git")
     )
     assert profile_in_workspace(profile) == PurePosixPath("profiles/HelloWorldPlugin.yml")
+
+
+# --------------------------------------------------------------------------- any file name
+
+#: Profile file names a colleague's repository may carry, each written into a valid workflow.
+WRITABLE_NAMES = [
+    "with space.yml",
+    "quote'single.yml",
+    'quote"double.yml',
+    "colon: value.yml",
+    "hash #comment.yml",
+    "amp&semi;pipe|dollar$.yml",
+    "ünïcödé-插件-🙂.yml",
+    "{braces} and %percent.yml",
+    "yes.yml",
+    "-dash.yml",
+]
+#: Names no quoting makes safe everywhere the workflow carries the path: refused, exit 2.
+REFUSED_NAMES = [
+    "new\nline.yml",
+    "carriage\rreturn.yml",
+    "tab\there.yml",
+    "bidi\u202eeman.yml",
+    "zero\u200bwidth.yml",
+    "line\u2028separator.yml",
+    "next\x85line.yml",
+    "star*.yml",
+    "expression${{ secrets.TOKEN }}.yml",
+]
+
+
+def named_profile(workspace: Path, name: str) -> Path:
+    profile = write_profile(workspace, "https://github.com/pharo-project/pharo-vm.git")
+    renamed = profile.with_name(name)
+    profile.rename(renamed)
+    return renamed
+
+
+@pytest.mark.parametrize("name", WRITABLE_NAMES)
+def test_any_file_name_makes_a_valid_workflow(workspace, name):
+    profile = named_profile(workspace, name)
+    result = emit(profile, cwd=workspace)
+    assert result.returncode == 0, result.stderr
+    path = workspace / WORKFLOW
+    data = load_workflow(path)
+    assert data["env"]["PROFILE"] == f"profiles/{name}"  # the exact path, as the shell gets it
+    logs = steps_by_name(data)["Upload the logs"]["with"]["path"].splitlines()
+    assert f"profiles/{name}" in logs
+    header = path.read_text(encoding="utf-8").splitlines()[2]
+    assert shlex.split(header.lstrip("#"))[-1] == f"profiles/{name}"  # a command to copy
+    checked = check_schema(path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("name", REFUSED_NAMES)
+def test_a_name_the_workflow_cannot_carry_is_refused(workspace, name):
+    profile = named_profile(workspace, name)
+    result = emit(profile, cwd=workspace)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "the workflow could not name it safely" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (workspace / ".github").exists()
+
+
+def test_trust_is_written_only_when_an_option_is_not_plain_data(workspace):
+    plain = write_profile(
+        workspace,
+        "https://github.com/pharo-project/pharo-vm.git",
+        cmake_options={
+            "BUILD_BUNDLE": "OFF",
+            "CMAKE_BUILD_TYPE": "Debug",
+            "CMAKE_C_FLAGS": "-O0 -g -DTRACE=1",
+            "ICEBERG_DEFAULT_REMOTE": "httpsUrl",
+        },
+    )
+    text = render_workflow(facts_of(plain))
+    build = command(steps_by_name(load_workflow_text(text))["Build HelloWorldPlugin"])
+    assert "--trust" not in build
+    comments = [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")]
+    # no checkout in the workspace: the switch is checked by the run, once cloned
+    assert "# No --trust: BUILD_BUNDLE must be switches that pharo-vm" in comments
+
+    hostile = write_profile(
+        workspace,
+        "https://github.com/pharo-project/pharo-vm.git",
+        "Hostile",
+        cmake_options={"CMAKE_C_CLANG_TIDY": "clang-tidy", "CMAKE_C_FLAGS": "-O2 `id`"},
+    )
+    text = render_workflow(facts_of(hostile))
+    data = load_workflow_text(text)
+    assert "--trust" in command(steps_by_name(data)["Build Hostile"])
+    comments = [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert any(line.startswith("# --trust:") and "CMAKE_C_CLANG_TIDY" in line for line in comments)
+    assert "#   CMAKE_C_CLANG_TIDY (a checker program run on every source)" in comments
+    assert any(line.startswith("#   CMAKE_C_FLAGS ('`' is a shell") for line in comments)
+    path = workspace / "hostile.yml"
+    path.write_text(text, encoding="utf-8")
+    assert check_schema(path).returncode == 0

@@ -72,5 +72,5 @@ def test_an_existing_path_option_passes_the_check(fake_origin, workspace):
     image = workspace / "VMMaker.image"
     image.write_bytes(b"image")
     profile = write_profile(workspace, fake_origin, cmake_options={"VMMAKER_IMAGE": str(image)})
-    result = wizard("--replay", str(profile), "--until", "clone", cwd=workspace)
+    result = wizard("--replay", str(profile), "--until", "clone", "--trust", cwd=workspace)
     assert result.returncode == 0, result.stdout + result.stderr

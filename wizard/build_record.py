@@ -8,6 +8,11 @@ cache, the options it passed and the plugin it configured for
 (``<build>/pharo-plugin-wizard.json``). The file lives and dies with the build folder,
 which is what it describes: ``rm -rf build`` forgets both.
 
+The record also names the folder it was written for (resolved): a record copied from
+someone else's machine, or shipped with a shared workspace, names another folder, and a
+``CMakeCache.txt`` without a record for its own folder is not the wizard's (``--trust``
+decides, :mod:`wizard.trust`).
+
 ``configure`` compares the recorded options with the wanted ones: an option set before and
 no longer wanted is unset with ``cmake -U NAME`` (cmake's own default comes back).
 """
@@ -29,6 +34,11 @@ class BuildRecord:
     options: dict[str, str] = field(default_factory=dict)
     plugin: str | None = None
     profile: str | None = None
+    folder: str | None = None  # the build folder it was written for, resolved
+
+    def vouches_for(self, build_dir: Path) -> bool:
+        """Whether this record was written by the wizard for ``build_dir`` itself."""
+        return self.folder is not None and self.folder == str(build_dir.resolve())
 
     def no_longer_wanted(self, wanted: tuple[tuple[str, str], ...]) -> list[str]:
         """The recorded option names the profile does not set now, in recorded order."""
@@ -47,14 +57,20 @@ def read_record(build_dir: Path) -> BuildRecord:
     options = {str(k): str(v) for k, v in data["options"].items()}
     plugin = data.get("plugin") if isinstance(data.get("plugin"), str) else None
     profile = data.get("profile") if isinstance(data.get("profile"), str) else None
-    return BuildRecord(options, plugin, profile)
+    folder = data.get("folder") if isinstance(data.get("folder"), str) else None
+    return BuildRecord(options, plugin, profile, folder)
 
 
 def write_record(build_dir: Path, record: BuildRecord) -> None:
     """Write the record atomically (temporary file, then rename)."""
     build_dir.mkdir(parents=True, exist_ok=True)
     text = json.dumps(
-        {"plugin": record.plugin, "profile": record.profile, "options": record.options},
+        {
+            "plugin": record.plugin,
+            "profile": record.profile,
+            "folder": str(build_dir.resolve()),
+            "options": record.options,
+        },
         indent=1,
     )
     temporary = build_dir / f".{RECORD_NAME}.tmp"

@@ -21,14 +21,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shlex
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from wizard import __version__
 from wizard.artifacts import library_candidates
+from wizard.errors import UsageError
 from wizard.prerequisites import apt_packages, brew_packages
 from wizard.profile import Profile
-from wizard.trust import options_needing_trust
+from wizard.trust import assess_options, declared_switches
 
 PROG = "pharo-plugin-wizard"
 #: The line that marks a file as the wizard's; what follows it is the digest of the rest.
@@ -51,27 +54,91 @@ class WorkflowFacts:
     checkout: str
     build_dir: str
     bench: bool
-    trust: tuple[str, ...]
+    trust: tuple[str, ...]  # the options that need --trust, each "NAME (why)"
     iceberg: str | None
     local_url: str | None
+    pending: tuple[str, ...] = ()  # switches to be checked against the checkout once cloned
 
     @classmethod
     def of(cls, profile: Profile, profile_in_workspace: PurePosixPath) -> WorkflowFacts:
-        """Read the facts from ``profile``; ``profile_in_workspace`` is its path from the root."""
+        """Read the facts from ``profile``; ``profile_in_workspace`` is its path from the root.
+
+        The options are judged as a run judges them (:mod:`wizard.trust`), with the
+        checkout's own switches when the workspace has the checkout. A path the workflow
+        cannot carry safely is refused (:class:`UsageError`, exit status 2).
+        """
         options = dict(profile.build.cmake_options)
+        untrusted, pending = assess_options(
+            profile.build.cmake_options, declared_switches(profile.checkout_dir)
+        )
         return cls(
             plugin=profile.plugin.name,
-            profile=profile_in_workspace.as_posix(),
-            checkout=PurePosixPath(profile.repository.path.replace("\\", "/")).as_posix(),
-            build_dir=PurePosixPath(profile.build.dir.replace("\\", "/")).as_posix(),
+            profile=workflow_path_text("the profile's path", profile_in_workspace.as_posix()),
+            checkout=workflow_path_text(
+                "repository.path",
+                PurePosixPath(profile.repository.path.replace("\\", "/")).as_posix(),
+            ),
+            build_dir=workflow_path_text(
+                "build.dir", PurePosixPath(profile.build.dir.replace("\\", "/")).as_posix()
+            ),
             bench=bool(profile.plugin.examples),
-            trust=tuple(options_needing_trust(options)),
+            trust=tuple(f"{v.name} ({_comment_text(v.why)})" for v in untrusted),
+            pending=tuple(v.name for v in pending),
             iceberg=options.get(ICEBERG),
             # clone_source is absolute exactly when repository.url is a local folder.
             local_url=(
                 profile.repository.url if Path(profile.clone_source).is_absolute() else None
             ),
         )
+
+
+# --------------------------------------------------------------------------- safe paths
+
+#: Unicode categories a path in the workflow must not have: controls (newlines among them),
+#: invisible format characters (bidirectional controls), line and paragraph separators
+#: (YAML 1.1 breaks lines there), surrogates and unassigned code points.
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"}
+#: Characters the artifact upload and hashFiles() read as glob syntax.
+_GLOB = set("*?[]\\")
+
+
+def workflow_path_text(what: str, text: str) -> str:
+    """``text`` when the workflow can carry it as one exact path; else a :class:`UsageError`.
+
+    Quotes, colons, ``#``, spaces and any visible Unicode are written (quoted as YAML
+    needs); refused are what no quoting makes safe everywhere the path appears (a comment,
+    an environment value, a glob of the upload step): control and invisible characters,
+    glob syntax, ``${{`` (GitHub would evaluate it), a leading ``!`` or ``#`` (the upload
+    step reads such a line as an exclusion or a comment), spaces at either end.
+    """
+    problem = _path_problem(text)
+    if problem is None:
+        return text
+    raise UsageError(
+        f"--emit-ci: {what} {text!r} {problem}; the workflow could not name it safely: "
+        "rename it (letters, digits, '-', '_', '.', '/' are always safe)"
+    )
+
+
+def _path_problem(text: str) -> str | None:
+    for char in text:
+        category = unicodedata.category(char)
+        if category in _UNSAFE_CATEGORIES:
+            return f"has the invisible or control character U+{ord(char):04X} ({category})"
+        if char in _GLOB:
+            return f"has {char!r}, which the upload step reads as a pattern"
+    if "${{" in text:
+        return "has '${{', which GitHub evaluates as an expression"
+    if text != text.strip():
+        return "starts or ends with a space"
+    if any(part.startswith(("!", "#")) for part in text.split("/")[:1]):
+        return "starts with '!' or '#', which the upload step reads as an exclusion or a comment"
+    return None
+
+
+def _comment_text(text: str) -> str:
+    """``text`` for a YAML comment: printable ASCII only (anything else as ``?``)."""
+    return "".join(char if " " <= char <= "~" else "?" for char in text)
 
 
 # --------------------------------------------------------------------------- the text
@@ -112,7 +179,7 @@ def _header(facts: WorkflowFacts, version: str) -> str:
     return _lines(
         f"# Written by {PROG} {version} from profile {facts.profile}.",
         "# Write it again after changing the profile, from the repository root:",
-        f"#   {PROG} --emit-ci github {facts.profile}",
+        f"#   {PROG} --emit-ci github {shlex.quote(facts.profile)}",
         "# The wizard rewrites this file only while it is as the wizard wrote it (the digest",
         "# below covers every other line); it never overwrites a file changed by hand. To make",
         "# the file yours, delete the digest line: the wizard will then leave it alone.",
@@ -211,8 +278,11 @@ def _body(facts: WorkflowFacts, version: str) -> str:
         "        uses: actions/cache/restore@v4",
         "        with:",
         f"          path: {_quoted(vmmaker)}",
-        f"          key: vmmaker-{facts.plugin}-${{{{ runner.os }}}}-${{{{ runner.arch }}}}-"
-        f"${{{{ hashFiles({key_files}) }}}}",
+        "          key: "
+        + _quoted(
+            f"vmmaker-{facts.plugin}-${{{{ runner.os }}}}-${{{{ runner.arch }}}}-"
+            f"${{{{ hashFiles({key_files}) }}}}"
+        ),
         "",
         f"      - name: Build {facts.plugin}",
         f"        run: {replay_line}",
@@ -277,10 +347,17 @@ def _replay_comments(facts: WorkflowFacts) -> list[str]:
             "      # key for GitHub, so VMMaker's bootstrap may fail; httpsUrl works in CI.",
         ]
     if facts.trust:
+        names = ", ".join(entry.split(" (", 1)[0] for entry in facts.trust)
         comments += [
-            f"      # --trust: the profile's cmake options {', '.join(facts.trust)} make cmake",
-            "      # run a program or read a script. This repository's own profile is replayed",
-            "      # here; review changes to those options as you review code.",
+            f"      # --trust: the profile's cmake options {names} are not plain data:",
+            *(f"      #   {entry}" for entry in facts.trust),
+            "      # This repository's own profile is replayed here; review changes to those",
+            "      # options as you review code.",
+        ]
+    elif facts.pending:
+        comments += [
+            f"      # No --trust: {', '.join(facts.pending)} must be switches that pharo-vm",
+            "      # declares (option() in its cmake files); the run checks that once cloned.",
         ]
     if facts.bench:
         comments.append("      # The plugin has examples: --bench also times each one in `try`.")
@@ -304,7 +381,7 @@ def _quoted(text: str) -> str:
     """A YAML scalar for ``text``: plain when that is unambiguous, else double-quoted (JSON)."""
     if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS:
         return text
-    return json.dumps(text)
+    return json.dumps(text, ensure_ascii=False)  # \u escapes would split astral characters
 
 
 def _expression_string(text: str) -> str:

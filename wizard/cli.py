@@ -79,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--trust",
         action="store_true",
-        help="allow cmake options that run programs (docs/security.md)",
+        help="allow cmake options that are not plain data, and a build cache the wizard did "
+        "not write (docs/security.md)",
     )
     parser.add_argument(
         "--bench", action="store_true", help="also time each example in try (calls per second)"

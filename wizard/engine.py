@@ -13,12 +13,14 @@ import time
 from dataclasses import dataclass, field
 
 from wizard.errors import (
+    EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
     Interrupted,
     OutputClosed,
     StepFailed,
+    StepRefused,
     environment_problem,
 )
 from wizard.plan import Context, Outcome, Status, Step
@@ -81,7 +83,7 @@ def run_steps(steps: list[Step], ctx: Context, sink: Sink) -> RunResult:
             result.outcomes.append((step.id, outcome))
             sink.step_finished(step, outcome)
             if outcome.kind == "failed":
-                result.exit_code = EXIT_FAILED
+                result.exit_code = EXIT_BAD_INPUT if outcome.bad_input else EXIT_FAILED
                 break
             if outcome.kind == "interrupted":
                 result.exit_code = EXIT_INTERRUPTED
@@ -161,7 +163,12 @@ def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
     _remember(ctx, step, "failed", log_path, None)
     hint = failure.hint or "fix the cause, then run the same command again"
     return Outcome(
-        "failed", f"{step.id}: {failure.message}", log_path, hint, tuple(failure.details)
+        "failed",
+        f"{step.id}: {failure.message}",
+        log_path,
+        hint,
+        tuple(failure.details),
+        bad_input=isinstance(failure, StepRefused),
     )
 
 

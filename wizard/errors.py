@@ -61,6 +61,10 @@ class StepFailed(WizardError):
         super().__init__(message)
 
 
+class StepRefused(StepFailed):
+    """A step found bad input it cannot go on with (exit status 2, as for a bad argument)."""
+
+
 class Interrupted(WizardError):  # noqa: N818 - the user's word for it
     """Ctrl-C or SIGTERM reached the wizard; children were stopped (exit status 130)."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.checkout import CheckoutFacts
+from wizard.checkout import CLASS_DIR, CheckoutFacts
 from wizard.profile import Profile, load_profile
 
 if TYPE_CHECKING:
@@ -60,8 +60,9 @@ def lint_profile(profile: Profile) -> LintReport:
     else:
         scope = f"checked against {profile.checkout_dir}"
     diagnostics = slang.lint(profile.plugin, proxy, classes)
-    if classes is not None:
+    if classes is not None:  # a checkout: its packages and its own classes are known
         diagnostics[:0] = _package_problems(profile)
+        diagnostics += _name_clash(profile)
     return LintReport(diagnostics, scope)
 
 
@@ -80,6 +81,23 @@ def _package_problems(profile: Profile) -> list[Diagnostic]:
         "use VMMaker-<Tag> or another package of the checkout"
     )
     return [Diagnostic("error", "", 0, 0, message)]
+
+
+def _name_clash(profile: Profile) -> list[Diagnostic]:
+    """An error when the plugin's name is already a class of the checkout's base branch."""
+    from wizard.formats.tonel import detect_style_in, render_class
+    from wizard.name_clash import checkout_clash
+    from wizard.repository import default_branch
+    from wizard.slang import Diagnostic
+
+    checkout = profile.checkout_dir
+    base = profile.repository.base_branch or default_branch(checkout)
+    style = detect_style_in(checkout / CLASS_DIR)
+    plugin_branch = profile.repository.plugin_branch or profile.plugin.name
+    clash = checkout_clash(
+        checkout, base, plugin_branch, profile.plugin.name, render_class(profile.plugin, style)
+    )
+    return [Diagnostic("error", "", 0, 0, clash.sentence())] if clash else []
 
 
 def lint_command(path: Path, overrides: list[str]) -> int:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from wizard.actions import Executor, lines_of
+from wizard.trust import Grant
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -52,6 +53,7 @@ class Outcome:
     log: Path | None = None
     hint: str | None = None
     details: tuple[str, ...] = ()
+    bad_input: bool = False  # a step refused bad input: the run ends with exit status 2
 
     def summary(self) -> str:
         if self.kind == "ok":
@@ -80,6 +82,7 @@ class Context:
     force: bool = False
     dry_run: bool = False
     bench: bool = False  # --bench: ``try`` also times each example
+    trust: Grant = field(default_factory=Grant)  # --trust, or the TUI's yes
     cache: dict[str, Any] = field(default_factory=dict)
     token: CancelToken | None = None
     executor: Executor = field(default_factory=lambda: Executor())

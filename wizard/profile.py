@@ -590,6 +590,11 @@ class _Validator:
                 (*where, "name"), "missing; the plugin's class name, e.g. HelloWorldPlugin"
             )
         name = self.name(section["name"], (*where, "name"))
+        from wizard.name_clash import kernel_global_problem
+
+        problem = kernel_global_problem(name)
+        if problem:
+            raise self.fail((*where, "name"), problem)
         superclass = section.get("superclass", "SmartSyntaxInterpreterPlugin")
         superclass = self.name(superclass, (*where, "superclass"))
         category = self.text(section, "category", where, "VMMaker-Plugins") or ""

@@ -8,7 +8,7 @@ from pathlib import Path
 from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed, UsageError
 from wizard.plan import Context, Status, Step, standings
 from wizard.sink import ConsoleSink
-from wizard.trust import listed, refusal, untrusted_options
+from wizard.trust import Grant, assess, gate
 from wizard.workbench import Workbench
 
 
@@ -25,33 +25,36 @@ def replay(
 ) -> int:
     """Run (or, with ``dry_run``, print) the profile's plan from ``start`` to ``stop``.
 
-    A profile whose cmake options make cmake run a program or read a script is refused
-    (exit 2, the options listed) unless ``trust``; ``--dry-run`` shows them either way.
+    Cmake options that are not plain data, and a build folder's cache the wizard did not
+    write, are refused (exit 2, each named with why) unless ``trust``; ``--dry-run`` shows
+    them either way, and what waits for the checkout's own switches.
     """
     workbench = Workbench.load(profile_path, overrides)
     profile = workbench.profile
-    untrusted = untrusted_options(profile.build.cmake_options)
-    if untrusted and not trust and not dry_run:
-        raise UsageError(refusal(untrusted, str(profile_path)))
+    grant = Grant(everything=trust)
+    assessment = assess(profile) if dry_run else gate(profile, grant, str(profile_path))
     from wizard.option_paths import missing_option_paths
 
     missing = missing_option_paths(profile)
     if missing and not dry_run:
         raise UsageError(f"{profile_path}: " + "; ".join(entry.line() for entry in missing))
     chosen = workbench.slice(start, stop)
-    ctx = workbench.context(force=force, dry_run=dry_run, bench=bench)
+    ctx = workbench.context(force=force, dry_run=dry_run, bench=bench, trust=grant)
     sink = ConsoleSink()
     from wizard.shared_workspace import sharing_warnings
 
     for warning in sharing_warnings(profile):
         sink.message(warning)
     if dry_run:
-        if untrusted:
+        if assessment.needs_trust:
             verdict = "allowed by --trust" if trust else "a run needs --trust"
-            sink.message(
-                f"cmake options that run a program or read a script ({verdict}): "
-                + listed(untrusted)
-            )
+            sink.message(f"not plain data ({verdict}): " + "; ".join(assessment.lines()))
+        pending = assessment.pending_line()
+        if pending:
+            sink.message(pending)
+        clash = _name_clash(ctx)
+        if clash:
+            sink.message(f"a run would refuse at plugin-source: {clash}")
         for entry in missing:
             sink.message(f"a run would refuse: {entry.line()}")
         return _print_plan(workbench.plan(), chosen, ctx, sink)
@@ -107,6 +110,20 @@ def _print_plan(plan: list[Step], chosen: Collection[str], ctx: Context, sink: C
         for line in lines:
             sink.message(f"    {line}")
     return EXIT_OK if steps else EXIT_BAD_INPUT
+
+
+def _name_clash(ctx: Context) -> str | None:
+    """Why ``plugin-source`` would refuse the plugin's name (a class of the base branch), or
+    None; only once the checkout is cloned."""
+    from wizard.steps.develop import refuse_a_clash
+
+    if not (ctx.checkout / ".git").exists():
+        return None
+    try:
+        refuse_a_clash(ctx)
+    except StepFailed as refused:
+        return refused.message
+    return None
 
 
 def _run_skips(step: Step, ctx: Context) -> bool:

@@ -63,6 +63,11 @@ def write_new_profile(name: str, folder: Path, template: str = DEFAULT_TEMPLATE)
             f"--new {name!r}: a plugin name is a Smalltalk class name: a capital letter, "
             "then letters and digits (at most 64), e.g. MyPlugin"
         )
+    from wizard.name_clash import kernel_global_problem
+
+    problem = kernel_global_problem(name)
+    if problem:
+        raise UsageError(f"--new {name}: {problem}")
     path = folder / f"{name}.yml"
     text = template_text(name, template)
     c_files = {folder / name / file: body for file, body in template_c_files(template).items()}

@@ -153,7 +153,7 @@ def summary_line(
 ) -> str:
     """Run one round of the whole plan; answer its summary line."""
     from wizard.errors import LockedError, UsageError
-    from wizard.trust import refusal, untrusted_options
+    from wizard.trust import Grant, NeedsTrust, gate
     from wizard.workbench import Workbench
 
     started = time.monotonic()
@@ -161,10 +161,12 @@ def summary_line(
         workbench = Workbench.load(profile_path, overrides)
     except ProfileError as error:
         return f"round {number}: the profile does not load, waiting for the next save: {error}"
-    untrusted = untrusted_options(workbench.profile.build.cmake_options)
-    if untrusted and not trust:
-        return f"round {number}: {refusal(untrusted, str(profile_path))}"
-    ctx = workbench.context(force=force)
+    grant = Grant(everything=trust)
+    try:
+        gate(workbench.profile, grant, str(profile_path))
+    except NeedsTrust as refused:
+        return f"round {number}: {refused}"
+    ctx = workbench.context(force=force, trust=grant)
     try:
         result = workbench.run(workbench.step_ids(), ctx, sink)
     except (UsageError, LockedError) as error:

@@ -4,8 +4,8 @@ Offline builds need cmake options (``GENERATE_PHARO_VM``, ``VMMAKER_IMAGE``,
 ``BUILD_BUNDLE``…); here they are added, changed and removed without editing YAML. Each
 change is checked the way loading checks the profile, then handed to the session, which
 saves it through the profile's one writer (only the changed values are written). Options
-that make cmake run a program or read a script (:mod:`wizard.trust`) are marked: a run asks
-before it uses them.
+that are not plain data (:mod:`wizard.trust`) are marked, with why: a run asks before it uses
+them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from wizard.errors import ProfileError
 from wizard.profile import BUILD_MODES, Build, Profile, to_data, validate
-from wizard.trust import NEEDS_TRUST
+from wizard.trust import declared_switches, option_mark
 
 #: Options a Pharo VM build commonly sets, offered as the name is typed.
 KNOWN_OPTIONS = (
@@ -90,7 +90,8 @@ class BuildForm(Vertical):
             with jobs.prevent(Input.Changed):
                 jobs.value = str(build.jobs)
         options = self.query_one("#build-options", OptionList)
-        rows = [option_row(name, value) for name, value in build.cmake_options]
+        switches = declared_switches(profile.checkout_dir)
+        rows = [option_row(name, value, switches) for name, value in build.cmake_options]
         if getattr(options, "_shown_rows", None) != rows:
             highlighted = options.highlighted
             options.clear_options()
@@ -180,9 +181,10 @@ class BuildForm(Vertical):
         self.query_one("#build-problem", Static).update(escape(text))
 
 
-def option_row(name: str, value: str) -> str:
-    """One option as the list shows it, marked when it makes cmake run a program."""
+def option_row(name: str, value: str, switches: frozenset[str] | None = None) -> str:
+    """One option as the list shows it, marked when it is not plain data (a run asks)."""
     row = f"{escape(name)} = {escape(value)}"
-    if NEEDS_TRUST.fullmatch(name):
-        row += f"  [b $warning]{TRUST_MARK}[/]"
+    why = option_mark(name, value, switches)
+    if why:
+        row += f"  [b $warning]{TRUST_MARK}[/] [dim]{escape(why)}[/]"
     return row

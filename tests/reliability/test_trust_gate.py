@@ -1,8 +1,11 @@
-"""SPEC "Trust": cmake options that run a program or read a script need ``--trust``.
+"""Trust: cmake options that are not plain data, and a build cache the wizard did not write,
+need ``--trust``.
 
 A profile someone sent you names ``CMAKE_C_COMPILER_LAUNCHER: 'sh;-c;…'``: without
 ``--trust`` nothing runs at all (exit 2, the options listed), ``--dry-run`` shows them, and
-with ``--trust`` cmake does read them. The TUI asks before a run, and a "no" runs nothing.
+with ``--trust`` cmake does read them. The TUI asks before a run, and a "no" runs nothing;
+it asks about a foreign ``build/CMakeCache.txt`` too. (The attacks of a colleague's
+repository, one by one, are in ``tests/test_trust_attacks.py``.)
 """
 
 from __future__ import annotations
@@ -116,4 +119,35 @@ async def test_the_tui_asks_and_no_runs_nothing(tmp_path, fake_origin):
         await wait_for(pilot, lambda: app.runs.model.exit_code is not None, timeout=120)
         assert app.runs.model.exit_code == 0
         assert (profile.parent.parent / "pharo-vm" / ".git").exists()
+        await at_rest(pilot)
+
+
+async def test_the_tui_asks_about_a_cache_the_wizard_did_not_write(tmp_path, fake_origin):
+    """A colleague's workspace carries build/CMakeCache.txt with a launcher of theirs: the
+    question names the file and the entry, with why; a "no" runs nothing."""
+    profile = point_at(make_workspace(tmp_path), fake_origin)
+    workspace = profile.parent.parent
+    (workspace / "build").mkdir()
+    cache = workspace / "build" / "CMakeCache.txt"
+    cache.write_text(
+        "CMAKE_C_COMPILER_LAUNCHER:STRING=/tmp/theirs.sh\n"
+        "CMAKE_CXX_COMPILER_LAUNCHER:STRING=[#000000 on #000000]hidden[/]\n",
+        encoding="utf-8",
+    )
+    app = app_on(profile)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
+        question = app.screen.question
+        assert "build/CMakeCache.txt was not written by the wizard" in question
+        assert "CMAKE_C_COMPILER_LAUNCHER='/tmp/theirs.sh' (a program cmake puts" in question
+        # a value's own markup is shown as written, not applied (it could hide text)
+        shown = str(app.screen.query_one(".dialog-question").render())
+        assert "'[#000000 on #000000]hidden[/]'" in shown
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, Confirm))
+        await pilot.pause()
+        assert not app.runs.model.running and app.runs.model.exit_code is None
+        assert not (workspace / "pharo-vm").exists()
         await at_rest(pilot)

@@ -226,7 +226,11 @@ class Configure(Step):
         return [placeholder_action(ctx), Command(tuple(cmake_configure_args(ctx)), ctx.workspace)]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.trust import step_gate
+
+        step_gate(ctx.profile, ctx.trust)  # the checkout is here now: its switches are known
         ctx.build_dir.mkdir(parents=True, exist_ok=True)
+        record_options(ctx, keep_previous=True)  # first: the folder is the wizard's from now
         placeholder, cmake = self.actions(ctx)
         if placeholder_needed(ctx):
             ctx.perform(placeholder, out)
@@ -238,7 +242,6 @@ class Configure(Step):
             )
         for name in stale_options(ctx):
             out.line(f"{name} was set by an earlier configure and is no longer wanted: -U{name}")
-        record_options(ctx, keep_previous=True)
         if run_tool(ctx, cmake, out) != 0:
             self.fail(ctx)
         record_options(ctx, keep_previous=False)

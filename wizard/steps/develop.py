@@ -45,6 +45,27 @@ def rendered_class(ctx: Context) -> str:
     return ctx.cache[key]
 
 
+def refuse_a_clash(ctx: Context) -> None:
+    """Refuse, before anything is written, a plugin named after a class of the base branch."""
+    from wizard.errors import StepRefused
+    from wizard.name_clash import checkout_clash
+    from wizard.steps.setup import base_branch
+
+    repository = ctx.profile.repository
+    clash = checkout_clash(
+        ctx.checkout,
+        base_branch(ctx),
+        repository.plugin_branch or ctx.plugin,
+        ctx.plugin,
+        rendered_class(ctx),
+    )
+    if clash is not None:
+        raise StepRefused(
+            clash.sentence(),
+            hint=f"rename plugin.name in {ctx.profile.path}; nothing was written",
+        )
+
+
 def plugin_sources(ctx: Context) -> list[tuple[str, Path]]:
     """``(where in the checkout, the profile's file)`` for each of ``plugin.sources``.
 
@@ -151,6 +172,7 @@ class PluginSource(Step):
 
         # Nothing is written into a checkout whose build the wizard could not declare.
         out.line(f"checkout: {checkout_layout(ctx).describe()}")
+        refuse_a_clash(ctx)
         lint, write_class, *copies = self.actions(ctx)
         ctx.perform(lint, out)
         report = lint_profile(ctx.profile)
