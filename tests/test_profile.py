@@ -354,7 +354,9 @@ def test_examples_take_a_receiver_and_round_trip(tmp_path):
     again = validate(yaml.safe_load(dumped), tmp_path / "again.yml")
     assert again.plugin.examples == profile.plugin.examples
     # No receiver: the script's own object, and nothing written for it.
-    plain = load_profile(write(tmp_path, with_examples("    - primitive: primitiveAnswer\n      answers: '42'\n")))
+    plain = load_profile(
+        write(tmp_path, with_examples("    - primitive: primitiveAnswer\n      answers: '42'\n"))
+    )
     assert plain.plugin.examples[0].receiver == ""
     assert "receiver" not in dump_profile(plain)
 
@@ -416,7 +418,12 @@ def test_loading_a_profile_with_examples_loads_no_parser(tmp_path):
     import subprocess
     import sys
 
-    path = write(tmp_path, with_examples("    - primitive: primitiveEcho\n      receiver: '#(1 2) asByteArray'\n      arguments: [\"'abc'\"]\n      answers: \"'abc'\"\n"))
+    path = write(
+        tmp_path,
+        with_examples(
+            "    - primitive: primitiveEcho\n      receiver: '#(1 2) asByteArray'\n      arguments: [\"'abc'\"]\n      answers: \"'abc'\"\n"
+        ),
+    )
     code = (
         "import sys\n"
         "from wizard.profile import load_profile\n"

@@ -74,9 +74,8 @@ def tokens(source: str) -> list[Token] | None:
             return None
         if kind == "open":
             depth.append(text[-1])
-        elif kind == "close":
-            if not depth or depth.pop() != _PAIRS[text]:
-                return None
+        elif kind == "close" and (not depth or depth.pop() != _PAIRS[text]):
+            return None
         found.append(Token(kind, text))
     return None if depth else found
 

@@ -883,9 +883,7 @@ class _Validator:
                 (*where, "try_timeout"),
                 f"{_short(timeout)} must be a whole number of seconds from 1 to {MAX_TRY_TIMEOUT}",
             )
-        return Build(
-            directory, mode or "two-pass", options, jobs, regenerate or "plugin", timeout
-        )
+        return Build(directory, mode or "two-pass", options, jobs, regenerate or "plugin", timeout)
 
     def cmake_options(self, value: Any) -> tuple[tuple[str, str], ...]:
         where: Field = ("build", "cmake_options")
