@@ -406,11 +406,29 @@ class Generate(Step):
         ]
         why = f"exit status {status}" if status != 0 else "no new C file"
         raise StepFailed(
-            f"VMMaker could not regenerate {ctx.plugin} ({why})",
-            hint="fix the Slang method named above in the profile, then run again; the "
-            "previous C and library are unchanged",
+            f"VMMaker could not regenerate {ctx.plugin} ({why})" + _failure_said(errors),
+            hint=_failure_hint(errors, ctx.plugin),
             details=errors,
         )
+
+
+def _failure_said(errors: list[str]) -> str:
+    """``: <what regenerate-plugin.st said>`` from its failure line, or nothing."""
+    from wizard.error_map import REGENERATE_FAILURE
+
+    line = next((line for line in errors if REGENERATE_FAILURE.match(line)), None)
+    return f": {line.removeprefix('regenerate-plugin: ')}" if line else ""
+
+
+def _failure_hint(errors: list[str], plugin: str) -> str:
+    """Point at the profile's method the failure line names, when it names one."""
+    from wizard.error_map import method_of_failure
+
+    method = next(filter(None, (method_of_failure(line, plugin) for line in errors)), None)
+    unchanged = "the previous C and library are unchanged"
+    if method:
+        return f"fix the method {method} in the profile, then run again; {unchanged}"
+    return f"fix the Slang the message names, then run again; {unchanged}"
 
 
 @dataclass(frozen=True)
