@@ -102,6 +102,7 @@ def _branch_classes(git: str, branch: str) -> list[str]:
 def test_every_class_of_a_real_checkout(branch: str) -> None:
     git = os.environ["PHARO_VM_GIT"]
     compared = 0
+    modules: dict[str, str] = {}
     for path in _branch_classes(git, branch):
         text = subprocess.run(
             ["git", "--git-dir", git, "show", f"{branch}:{path}"],
@@ -115,4 +116,32 @@ def test_every_class_of_a_real_checkout(branch: str) -> None:
             continue
         agree(plugin)
         compared += 1
+        modules[plugin.name] = exports.module_name(plugin)
     assert compared > 40
+    # The overrides VMMaker follows when it names the C file (InterpreterPlugin's own
+    # moduleName answers the class name).
+    assert modules["InflatePlugin"] == "ZipPlugin"
+    assert modules["LargeIntegersPlugin"] == "LargeIntegers"
+    assert modules["FilePlugin"] == "FilePlugin"
+
+
+@pytest.mark.parametrize(
+    ("source", "module"),
+    [
+        ("moduleName\n\t^ 'ZipPlugin'\n", "ZipPlugin"),
+        ("moduleName\n\t^'LargeIntegers'", "LargeIntegers"),
+        ("moduleName\n\t\"The C file's name.\"\n\t^ 'SqueakSSL'.\n", "SqueakSSL"),
+        ("moduleName\n\t^ self name asString\n", "EdgePlugin"),
+        ("moduleName\n\t^ 'cogit' , self ISA\n", "EdgePlugin"),
+        ("moduleName\n\t^ 'two words'\n", "EdgePlugin"),
+    ],
+)
+def test_the_module_name_is_what_a_class_side_module_name_answers(source, module):
+    plugin = Plugin("EdgePlugin", methods=(Method(source, side="class"),))
+    assert exports.module_name(plugin) == module
+    instance_side = Plugin("EdgePlugin", methods=(Method(source),))
+    assert exports.module_name(instance_side) == "EdgePlugin"
+
+
+def test_without_an_override_the_module_is_the_class():
+    assert exports.module_name(Plugin("EdgePlugin", methods=EDGE_CASES)) == "EdgePlugin"

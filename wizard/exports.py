@@ -191,3 +191,21 @@ def _directive_name(statement: list[Token]) -> str | None:
     if tuple(keywords) not in DIRECTIVES or statement[-1].kind == "keyword":
         return None
     return statement[2].text[1:-1].replace("''", "'")
+
+
+def module_name(plugin: Plugin) -> str:
+    """The name VMMaker gives the plugin's C file and module: what the class-side
+    ``moduleName`` answers when the class overrides it with a string (``^ 'ZipPlugin'``, as
+    InflatePlugin does), the class name otherwise (InterpreterPlugin's own ``moduleName``)."""
+    for method in plugin.methods:
+        if not method.is_class_side or method.selector != "moduleName":
+            continue
+        span = pattern_span(method.source)
+        body = tokens(method.source[span[1] :]) if span else None
+        if body and [token.text for token in body[:1]] == ["^"] and len(body) in (2, 3):
+            answer = body[1]
+            if answer.kind == "string" and (len(body) == 2 or body[2].text == "."):
+                name = answer.text[1:-1].replace("''", "'")
+                if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                    return name
+    return plugin.name
