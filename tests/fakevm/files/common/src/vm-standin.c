@@ -650,7 +650,7 @@ static void printFloat(FILE *out, double value)
 	}
 	exponent = strchr(text, 'e');
 	if (exponent) {
-		char mantissa[64];
+		char mantissa[sizeof text + 4];
 		int power = atoi(exponent + 1);
 
 		*exponent = '\0';
