@@ -1,4 +1,4 @@
-"""Step 13 ``try``: call each of ``plugin.examples`` in the built VM (SPEC "Trying the plugin").
+"""Step 13 ``try``: call each of ``plugin.examples`` in the built VM (README, "Try it").
 
 ``verify`` shows the library exports the right symbols; only the VM shows it loads (the
 ``getModuleName`` prefix, ``setInterpreter``, ``initialiseModule``) and answers what its

@@ -4,7 +4,7 @@
  * The real Pharo VM runs a Smalltalk image, which these machines cannot have; the wizard's
  * `try` step runs the built VM on a copy of a Pharo image with try-plugin.st. This program
  * is built and installed where pharo-vm puts its VM (B/build/vm/pharo) and answers that one
- * command line (SPEC "Trying the plugin"):
+ * command line (the try step's, README "Try it"):
  *
  *   pharo --headless IMAGE --no-default-preferences --quit .../try-plugin.st \
  *       EXAMPLES PLUGIN BENCH
