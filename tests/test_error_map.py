@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from wizard.error_map import MappedError, map_errors
+from wizard.error_map import map_errors
 
 GENERATED = """/* HelloWorldPlugin.c, as the VMMaker stand-in writes it */
 typedef long sqInt;
@@ -37,14 +37,26 @@ def test_a_c_compiler_error_is_mapped_to_the_method_above_it(tmp_path):
     assert map_errors(errors, "OtherPlugin")[0].method is None
 
 
-def test_vmmaker_stack_lines_name_the_method_of_the_error_line():
+def test_the_scripts_failure_line_names_the_method():
     lines = [
-        "regenerate-plugin: generating HelloWorldPlugin (64 bits) failed: TranslationError: x",
-        "    TMethod>>#primitiveAdd:to: of HelloWorldPlugin>>#primitiveAdd:to:",
-        "    VMMaker>>generateExternalPlugin: #HelloWorldPlugin",
+        "regenerate-plugin: translate failed in HelloWorldPlugin>>primitiveAdd:to:: Error: x",
+        "regenerate-plugin: load failed in HelloWorldPlugin class>>moduleName: CodeError: y",
+        "regenerate-plugin: load failed in HelloWorldPlugin>>primitiveAnswer: the method was "
+        "not installed",
+        "regenerate-plugin: load failed: Warning: Package VMMaker depends on Foo",
+        "regenerate-plugin: translate failed in OtherPlugin>>primitiveAdd: Error: z",
+        "regenerate-plugin: wrote /b/generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c",
+        # Pharo's own stack lines name VMMaker's methods, never the plugin's: not mapped.
+        "TMethod>>emitCCodeOn:generator:",
+        "MCMethodDefinition>>load",
     ]
-    assert map_errors(lines, "HelloWorldPlugin") == [
-        MappedError(lines[0], "primitiveAdd:to:"),
-        MappedError(lines[1], "primitiveAdd:to:"),
-        MappedError(lines[2], None),
+    assert [error.method for error in map_errors(lines, "HelloWorldPlugin")] == [
+        "primitiveAdd:to:",
+        "class>>moduleName",
+        "primitiveAnswer",
+        None,
+        None,
+        None,
+        None,
+        None,
     ]

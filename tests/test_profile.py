@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -320,7 +321,7 @@ def test_no_examples_is_an_empty_tuple(tmp_path):
         (
             "    - primitive: primitiveAnswer\n      answers: '42'\n      expected: '42'\n",
             "plugin.examples[0].expected",
-            "unknown key; expected one of primitive, arguments, answers",
+            "unknown key; expected one of primitive, receiver, arguments, answers",
         ),
         ("    primitiveAnswer\n", "plugin.examples", "must be a list"),
     ],
@@ -331,6 +332,111 @@ def test_bad_examples_name_the_key(tmp_path, examples, field, words):
     message = rejection(write(tmp_path, with_examples(examples)))
     assert field in message
     assert words in message
+
+
+def test_examples_take_a_receiver_and_round_trip(tmp_path):
+    text = with_examples(
+        """\
+    - primitive: primitiveAnswer
+      receiver: "#(1.0 2.0 3.0) asFloatArray"
+      answers: "6.0"
+    - primitive: primitiveEcho
+      receiver: "#[1 2 3]"
+      arguments: ["16rFF", "$a", "#(1 #two 'three' (4 5) #[6]) asString", "nil"]
+      answers: "nil"
+"""
+    )
+    profile = load_profile(write(tmp_path, text))
+    first, second = profile.plugin.examples
+    assert first.receiver == "#(1.0 2.0 3.0) asFloatArray"
+    assert second.receiver == "#[1 2 3]"
+    assert second.arguments[2] == "#(1 #two 'three' (4 5) #[6]) asString"
+    dumped = dump_profile(profile)
+    assert dumped.count("receiver:") == 2
+    again = validate(yaml.safe_load(dumped), tmp_path / "again.yml")
+    assert again.plugin.examples == profile.plugin.examples
+    # No receiver: the script's own object, and nothing written for it.
+    plain = load_profile(
+        write(tmp_path, with_examples("    - primitive: primitiveAnswer\n      answers: '42'\n"))
+    )
+    assert plain.plugin.examples[0].receiver == ""
+    assert "receiver" not in dump_profile(plain)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "why"),
+    [
+        ("arguments[0]", "Smalltalk at: #Foo put: 3", "'Smalltalk' is a name, not a literal"),
+        ("arguments[0]", "OSPlatform current runCommand: 'rm -rf ~'", "is a name, not a literal"),
+        ("arguments[0]", "3 + 4", "unexpected '+ 4' after the literal"),
+        ("arguments[0]", "'abc", "is not closed"),
+        ("arguments[0]", "#(1 2", "not closed"),
+        ("arguments[0]", "[ :x | x ]", "where a literal starts"),
+        ("arguments[0]", "'abc' perform: #size", "perform is not one of the conversions"),
+        ("arguments[0]", "3 asFloat asString", "only one conversion"),
+        ("arguments[0]", "#(1 2) printString", "printString is not one of the conversions"),
+        ("receiver", "thisContext", "is a name, not a literal"),
+        ("receiver", "'a' asFloatArray", "asFloatArray does not apply to a string"),
+        ("receiver", "#(300) asByteArray", "asByteArray needs an array of integers from 0 to 255"),
+    ],
+)
+def test_receivers_and_arguments_must_be_values(tmp_path, field, text, why):
+    key = "receiver: " if field == "receiver" else "arguments: "
+    value = json.dumps(text if field == "receiver" else [text])
+    examples = f"    - primitive: primitiveEcho\n      {key}{value}\n      answers: '1'\n"
+    message = rejection(write(tmp_path, with_examples(examples)))
+    assert f"plugin.examples[0].{field}: " in message
+    assert "(example of primitiveEcho) is not a value: " in message
+    assert why in message
+
+
+def test_an_unknown_primitive_lists_a_few_exports_and_how_many(tmp_path):
+    methods = "".join(
+        f"    - source: |\n        primitive{n}\n        \t<export: true>\n        \t^ {n}\n"
+        for n in range(20)
+    )
+    text = MINIMAL + methods + "  examples:\n    - primitive: primitiveNone\n      answers: '1'\n"
+    message = rejection(write(tmp_path, text))
+    assert "not an exported primitive of HelloWorldPlugin" in message
+    assert "and 13 more (21 in all)" in message
+    assert "primitive19" not in message
+
+
+def test_build_try_timeout_is_whole_seconds(tmp_path):
+    assert load_profile(write(tmp_path, MINIMAL)).build.try_timeout == 120
+    five = load_profile(write(tmp_path, MINIMAL + "build:\n  try_timeout: 5\n"))
+    assert five.build.try_timeout == 5
+    assert "try_timeout: 5" in dump_profile(five)
+    assert "try_timeout" not in dump_profile(load_profile(write(tmp_path, MINIMAL)))
+    assert load_profile(write(tmp_path, MINIMAL), ["build.try_timeout=7"]).build.try_timeout == 7
+    for bad in ("0", "-1", "1.5", "true", "'60'", "86401"):
+        message = rejection(write(tmp_path, MINIMAL + f"build:\n  try_timeout: {bad}\n"))
+        assert "build.try_timeout: " in message
+        assert "must be a whole number of seconds from 1 to 86400" in message
+
+
+def test_loading_a_profile_with_examples_loads_no_parser(tmp_path):
+    """Examples are checked at load without tree-sitter: loading must stay fast."""
+    import subprocess
+    import sys
+
+    path = write(
+        tmp_path,
+        with_examples(
+            "    - primitive: primitiveEcho\n      receiver: '#(1 2) asByteArray'\n      arguments: [\"'abc'\"]\n      answers: \"'abc'\"\n"
+        ),
+    )
+    code = (
+        "import sys\n"
+        "from wizard.profile import load_profile\n"
+        f"profile = load_profile(__import__('pathlib').Path({str(path)!r}))\n"
+        "assert profile.plugin.examples[0].receiver\n"
+        "heavy = sorted(m for m in sys.modules if m.startswith(('tree_sitter', 'wizard.slang')))\n"
+        "print(heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_class_side_and_unexported_methods_are_no_primitives(tmp_path):

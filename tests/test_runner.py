@@ -133,6 +133,27 @@ def test_cancel_stops_the_whole_process_tree():
     assert not psutil.pid_exists(pids[0]), "the grandchild was stopped too"
 
 
+def test_a_tool_past_its_timeout_is_stopped_with_its_tree():
+    """A tree that never ends: after ``timeout`` seconds it is stopped, what it printed is
+    kept, and the answer says it timed out."""
+    grandchild = "import time; time.sleep(600)"
+    child = (
+        "import subprocess, sys, time\n"
+        f"p = subprocess.Popen([sys.executable, '-c', {grandchild!r}])\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    sink = RecordingSink()
+    result = run_command(python(child), StepOutput(sink, None), timeout=1)
+    assert result.timed_out
+    grandchild_pid = int(result.tail[-1])
+    assert not psutil.pid_exists(grandchild_pid) or psutil.Process(grandchild_pid).status() == (
+        psutil.STATUS_ZOMBIE
+    )
+    quick = run_command(python("print('done')"), StepOutput(sink, None), timeout=60)
+    assert quick.returncode == 0 and not quick.timed_out
+
+
 def test_stop_tree_of_a_gone_process_is_harmless():
     assert stop_tree(2**22 + 12345) == []
 

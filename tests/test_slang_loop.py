@@ -124,9 +124,12 @@ def test_a_method_vmmaker_rejects_fails_generate_and_keeps_the_library(fake_orig
     change_plugin(profile, "<export: true>", "<export: true>\n\tthisContext yourself.")
     result = wizard("--replay", str(profile), cwd=workspace)
     assert result.returncode == 1, result.stdout[-3000:]
-    assert "FAILED: generate: VMMaker could not regenerate HelloWorldPlugin" in result.stdout
-    assert "TranslationError: thisContext cannot be translated to C" in result.stdout
-    assert "HelloWorldPlugin>>#primitiveGetHelloString" in result.stdout
+    assert (
+        "FAILED: generate: VMMaker could not regenerate HelloWorldPlugin (exit status 1): "
+        "translate failed in HelloWorldPlugin>>primitiveGetHelloString: "
+        "Error: thisContext cannot be translated to C"
+    ) in result.stdout
+    assert "fix the method primitiveGetHelloString in the profile" in result.stdout
     assert (workspace / GENERATED).read_text() == old_c, "the previous C is kept"
     assert digest(library) == old_library
     assert {"getModuleName", "setInterpreter", "primitiveGetHelloString"} <= exported_symbols(

@@ -8,6 +8,7 @@ checked without one is checked on their syntax tree (tree-sitter-pharo) and on a
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -162,3 +163,89 @@ def test_script_is_in_the_built_package(name: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     shipped = tmp_path / "lib" / "wizard" / "smalltalk" / name
     assert shipped.read_bytes() == _script(name)
+
+
+# --------------------------------------------------------------------------- what they send
+
+
+def sends(name: str) -> set[str]:
+    """Every selector the script sends: keyword, unary and binary, cascades included."""
+    data, root = _tree(_script(name))
+    found: set[str] = set()
+    for node in _walk(root):
+        if node.type in ("keyword_message", "cascaded_keyword_message"):
+            found.add("".join(_text(data, k) for k in node.children if k.type == "keyword"))
+        elif node.type in ("unary_message", "cascaded_unary_message"):
+            found.update(_text(data, k) for k in node.children if k.type == "unary_identifier")
+        elif node.type in ("binary_message", "cascaded_binary_message"):
+            found.update(_text(data, k) for k in node.children if k.type == "binary_operator")
+    return found
+
+
+def checked_selectors() -> dict[str, set[str]]:
+    """The selectors CHECKED.md lists as looked up in the sources, per script."""
+    text = (ROOT / "wizard" / "smalltalk" / "CHECKED.md").read_text("utf-8")
+    found: dict[str, set[str]] = {}
+    for name in SCRIPTS:
+        marker = f"<!-- sends of {name} -->"
+        block = text.split(marker, 1)[1].split("<!-- end -->", 1)[0]
+        found[name] = {
+            word.strip("`") for line in block.splitlines() for word in line.split() if word
+        }
+    return found
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_every_message_sent_was_looked_up_in_the_sources(name: str) -> None:
+    """A new send must be looked up in the Pharo 10, 12 and 13 (and pharo-vm) sources and
+    listed in CHECKED.md; a listed send the script no longer makes is dropped there too."""
+    assert sends(name) == checked_selectors()[name]
+
+
+def test_try_runs_no_code_from_the_examples_file() -> None:
+    """No evaluation, no perform: of text: values are parsed as literals, conversions sent
+    from a fixed table that matches the wizard's own list."""
+    from wizard.smalltalk_literal import CONVERSIONS
+    from wizard.try_protocol import EXAMPLES_HEADER
+
+    sent = sends("try-plugin.st")
+    assert not {s for s in sent if s.startswith(("perform", "evaluate", "compiler"))}
+    assert "parseLiterals:" in sent and "withArgs:executeMethod:" in sent
+    source = _script("try-plugin.st").decode()
+    assert "Compiler" not in source and "evaluate" not in source
+    table = dict(re.findall(r"at: #(\w+) put: \[ :value \| value (\w+) \]", source))
+    assert set(table) == set(CONVERSIONS)
+    assert all(key == sent for key, sent in table.items())
+    assert f"'{EXAMPLES_HEADER}'" in source
+
+
+def test_try_handles_pharo_10_syntax_errors_per_example() -> None:
+    """Review T1: every handler of try-plugin.st catches exampleFailures, which adds Pharo
+    10's SyntaxErrorNotification (a Notification there) to Error, so a bad field fails its
+    example alone."""
+    data, root = _tree(_script("try-plugin.st"))
+    handlers = [args[0] for _, args in _keyword_sends(data, root, "on:do:")]
+    assert handlers and set(handlers) == {"exampleFailures"}
+    assert "exampleFailures := exampleFailures , syntaxError" in _script("try-plugin.st").decode()
+
+
+def test_regenerate_prints_one_failure_line_naming_the_method() -> None:
+    source = _script("regenerate-plugin.st").decode()
+    data, root = _tree(_script("regenerate-plugin.st"))
+    # Every failure goes through fail (one line, exit 1); report adds the method it found.
+    reports = {
+        args[0]
+        for receiver, args in _keyword_sends(data, root, "value:value:")
+        if receiver == "report"
+    }
+    assert reports == {"'load'", "'translate'"}
+    assert "what , ' failed' , (method ifNil: [ '' ] ifNotNil: [ ' in ' , method ]) , ': '" in (
+        source
+    )
+    # The stack is searched for the definition or Slang method, not printed.
+    sent = sends("regenerate-plugin.st")
+    assert {"className", "classIsMeta", "definingClass", "currentMethod", "receiver"} <= sent
+    # R2: the maker is built inside the handler.
+    build = source.index("vmMakerWith: CoInterpreter")
+    handler = source.index("do: [ :error | report value: 'translate' value: error ]")
+    assert source.rindex("[ withAuthor value: [", 0, build) < build < handler

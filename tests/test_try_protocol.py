@@ -23,8 +23,16 @@ from wizard.try_protocol import (
 # Text with plenty of the characters that matter: delimiters, backslashes, quotes.
 TEXT = st.text(alphabet=st.sampled_from("ab'#$ \\\t\n\r(é1"), max_size=30)
 FIELD = TEXT.filter(bool)
+#: Values with the characters that matter inside strings: delimiters, backslashes, quotes.
+VALUE = st.one_of(
+    st.integers(-1000, 1000).map(str),
+    TEXT.map(lambda t: "'" + t.replace("'", "''") + "'"),
+    st.sampled_from(["#(1.0 2.0) asFloatArray", "#[1 2]", "$\t", "nil", "#a:b:"]),
+)
 PRIMITIVE = st.from_regex(r"\A[A-Za-z_][A-Za-z0-9_]{0,20}\Z")
-EXAMPLE = st.builds(Example, PRIMITIVE, FIELD, st.lists(FIELD, max_size=4).map(tuple))
+EXAMPLE = st.builds(
+    Example, PRIMITIVE, FIELD, st.lists(VALUE, max_size=4).map(tuple), st.just("") | VALUE
+)
 
 
 @given(TEXT)
@@ -37,7 +45,8 @@ def test_escape_round_trips_and_stays_on_one_field(text: str) -> None:
 @given(st.lists(EXAMPLE, max_size=5))
 def test_examples_file_round_trips(examples: list[Example]) -> None:
     text = write_examples(examples)
-    assert text.count("\n") == len(examples)
+    assert text.startswith("#try-examples 2\n")
+    assert text.count("\n") == len(examples) + 1
     assert read_examples(text) == examples
 
 
@@ -47,12 +56,15 @@ def test_examples_file_layout() -> None:
             Example("primitiveGetHelloString", "'Hello'"),
             Example("primitiveAdd", "7", ("3", "4")),
             Example("primitiveEcho", "'a\tb\\c'", ("'a\tb\\c'",)),
+            Example("primitiveSum", "6.0", (), "#(1.0 2.0 3.0) asFloatArray"),
         ]
     )
     assert text == (
-        "primitiveGetHelloString\t'Hello'\n"
-        "primitiveAdd\t7\t3\t4\n"
-        "primitiveEcho\t'a\\tb\\\\c'\t'a\\tb\\\\c'\n"
+        "#try-examples 2\n"
+        "primitiveGetHelloString\t\t'Hello'\n"
+        "primitiveAdd\t\t7\t3\t4\n"
+        "primitiveEcho\t\t'a\\tb\\\\c'\t'a\\tb\\\\c'\n"
+        "primitiveSum\t#(1.0 2.0 3.0) asFloatArray\t6.0\n"
     )
 
 
@@ -63,11 +75,19 @@ def test_examples_file_layout() -> None:
         Example("", "3"),
         Example("primitiveAdd", ""),
         Example("primitiveAdd", "3", ("1", "")),
+        Example("primitiveAdd", "3", ("Smalltalk at: #X put: 1",)),
+        Example("primitiveAdd", "3", ("1",), "OSPlatform current"),
+        Example("primitiveAdd", "3", ("'a' printString",)),
     ],
 )
 def test_examples_the_script_could_not_read_are_refused(example: Example) -> None:
     with pytest.raises(ValueError):
         write_examples([example])
+
+
+def test_another_format_is_not_read() -> None:
+    with pytest.raises(ValueError, match="format 2"):
+        read_examples("primitiveAdd\t7\t3\t4\n")
 
 
 def test_unescape_reads_like_the_script() -> None:

@@ -34,10 +34,60 @@ EXAMPLES = [
 PLAIN_IMAGE = "Pharo12.0-SNAPSHOT-64bit-aa50f9c.image"
 
 
-def echo_profile(workspace: Path, origin: Path, examples: list[dict], **options) -> Path:
+SUM = {
+    "protocol": "primitives",
+    "source": (
+        "primitiveSum\n"
+        '\t"Answer the sum of the elements of the receiver, a Float32Array."\n'
+        "\t| rcvr floats length sum |\n"
+        "\t<export: true>\n"
+        "\t<var: #floats type: #'float *'>\n"
+        "\t<var: #sum type: #double>\n"
+        "\trcvr := interpreterProxy stackValue: 0.\n"
+        "\t(interpreterProxy isWords: rcvr) ifFalse: [ ^ interpreterProxy primitiveFail ].\n"
+        "\tlength := interpreterProxy stSizeOf: rcvr.\n"
+        "\tfloats := self cCoerce: (interpreterProxy firstIndexableField: rcvr) to: #'float *'.\n"
+        "\tsum := 0.0.\n"
+        "\t0 to: length - 1 do: [ :i | sum := sum + (floats at: i) ].\n"
+        "\tinterpreterProxy pop: 1 thenPush: (interpreterProxy floatObjectOf: sum)\n"
+    ),
+}
+HANG = {
+    "protocol": "primitives",
+    "source": (
+        "primitiveHang\n"
+        '\t"Never answer, like a primitive that waits for what never comes."\n'
+        "\t<export: true>\n"
+        "\t[ true ] whileTrue\n"
+    ),
+}
+#: The same primitives by hand, so that they compute (the VMMaker stand-in's C does not).
+COMPUTING = (
+    "#include <unistd.h>\n"
+    "EXPORT(sqInt) primitiveEcho(void) { return 0; }\n"
+    "EXPORT(sqInt) primitiveSum(void) {\n"
+    "  sqInt rcvr = proxy->stackValue(0), i;\n"
+    "  double sum = 0;\n"
+    "  float *floats;\n"
+    "  if (!proxy->isWords(rcvr)) return proxy->primitiveFail();\n"
+    "  floats = proxy->firstIndexableField(rcvr);\n"
+    "  for (i = 0; i < proxy->stSizeOf(rcvr); i++) sum += floats[i];\n"
+    "  return proxy->popthenPush(1, proxy->floatObjectOf(sum));\n"
+    "}\n"
+    "EXPORT(sqInt) primitiveHang(void) { for (;;) pause(); }\n"
+)
+
+
+def echo_profile(
+    workspace: Path,
+    origin: Path,
+    examples: list[dict],
+    methods: tuple[dict, ...] = (ECHO,),
+    **options,
+) -> Path:
     profile = write_profile(workspace, origin, examples=examples, **options)
     data = yaml.safe_load(profile.read_text())
-    data["plugin"]["methods"].append(ECHO)
+    data["plugin"]["methods"].extend(methods)
     profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return profile
 
@@ -91,7 +141,9 @@ def test_try_calls_the_examples_in_the_built_vm(fake_origin, workspace):
 
     try_folder = workspace / "build/pharo-plugin-wizard/try"
     assert sorted(p.name for p in try_folder.glob("*.image")) == [PLAIN_IMAGE]
-    assert (try_folder / "examples.txt").read_text().count("\n") == 2
+    written = (try_folder / "examples.txt").read_text()
+    assert written.splitlines()[0] == "#try-examples 2"
+    assert written.count("\n") == 3
     assert "--no-default-preferences --quit" in result.stdout
     assert digest(vmmaker) == before, "try never touches the VMMaker image"
 
@@ -144,3 +196,63 @@ def test_without_examples_try_is_skipped_saying_why(fake_origin, workspace):
     assert result.returncode == 0, result.stderr
     # A run skips it (nothing to call); it is not "done" before verify has passed.
     assert "would skip, not done yet: the profile has no plugin.examples" in result.stdout
+
+
+def vms_running_in(folder: Path) -> list[int]:
+    """The pids of processes whose command line names ``folder`` (the try folder)."""
+    import psutil
+
+    found = []
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        if any(str(folder) in part for part in process.info["cmdline"] or ()):
+            found.append(process.info["pid"])
+    return found
+
+
+@pytest.mark.slow
+def test_try_calls_primitives_on_receivers_and_stops_a_hanging_vm(fake_origin, workspace):
+    on_floats = {
+        "primitive": "primitiveSum",
+        "receiver": "#(1.0 2.0 3.0) asFloatArray",
+        "answers": "a Float32Array(1.0 2.0 3.0)",
+    }
+    on_bytes = {
+        "primitive": "primitiveEcho",
+        "receiver": "#[1 2 3]",
+        "arguments": ["#(4 5) asByteArray"],
+        "answers": "#[4 5]",
+    }
+    profile = echo_profile(workspace, fake_origin, [on_floats, on_bytes], methods=(ECHO, SUM, HANG))
+    # The VMMaker stand-in's C leaves the stack as it is: primitiveSum answers its receiver,
+    # which shows that the Float32Array reached the primitive as the receiver.
+    built = wizard("--replay", str(profile), cwd=workspace)
+    assert built.returncode == 0, built.stdout[-3000:]
+    assert headers(built.stdout)[-1] == ("try", "ok")
+    assert "on #(1.0 2.0 3.0) asFloatArray" in built.stdout
+    planned = wizard("--replay", str(profile), "--from", "try", "--dry-run", cwd=workspace)
+    assert "try-plugin.st" in planned.stdout and "(stopped after 120 s)" in planned.stdout
+    written = (workspace / "build/pharo-plugin-wizard/try/examples.txt").read_text()
+    assert "primitiveSum\t#(1.0 2.0 3.0) asFloatArray\ta Float32Array(1.0 2.0 3.0)\n" in written
+
+    # Primitives that compute, by hand: the sum of the receiver's floats.
+    replace_library(workspace, COMPUTING)
+    set_examples(profile, [{**on_floats, "answers": "6.0"}, on_bytes])
+    summed = wizard("--replay", str(profile), "--from", "try", cwd=workspace)
+    assert summed.returncode == 0, summed.stdout[-3000:]
+    state = yaml.safe_load(profile.read_text())["state"]["steps"]["try"]
+    assert [row["got"] for row in state["table"]] == ["6.0", "#[4 5]"]
+
+    # A primitive that never answers: the VM is stopped after build.try_timeout, the step
+    # fails naming the example it was running, and nothing of it is left running.
+    hang = {"primitive": "primitiveHang", "receiver": "3", "answers": "nil"}
+    set_examples(profile, [{**on_floats, "answers": "6.0"}, hang, on_bytes])
+    hung = wizard(
+        "--replay", str(profile), "--from", "try", "--set", "build.try_timeout=2", cwd=workspace
+    )
+    assert hung.returncode == 1, hung.stdout[-3000:]
+    assert headers(hung.stdout)[-1] == ("try", "FAILED")
+    assert "neither answered nor exited within build.try_timeout (2 s)" in hung.stdout
+    assert "while running example 2 (primitiveHang on 3)" in hung.stdout
+    assert vms_running_in(workspace / "build/pharo-plugin-wizard/try") == []
+    table = yaml.safe_load(profile.read_text())["state"]["steps"]["try"]["table"]
+    assert [row["verdict"] for row in table] == ["ok", "NO ANSWER", "NO ANSWER"]

@@ -67,8 +67,8 @@ async def test_ctrl_b_runs_the_loop_and_maps_errors_to_the_method(tmp_path, fake
         assert app.screen is screen, "the loop ran without leaving the screen"
         assert "FAILED generate: VMMaker could not regenerate HelloWorldPlugin" in text
         assert (
-            "primitiveGetHelloString: regenerate-plugin: generating HelloWorldPlugin (64 bits) "
-            "failed: TranslationError" in text
+            "primitiveGetHelloString: regenerate-plugin: translate failed in "
+            "HelloWorldPlugin>>primitiveGetHelloString: Error: thisContext" in text
         )
 
         set_source(app, "primitiveGetHelloString", "\n\tthisContext yourself.", "")

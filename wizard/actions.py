@@ -59,10 +59,13 @@ class Command(Action):
     prepend_paths: tuple[tuple[str, str], ...] = ()
     when: str = ""
     says: str = ""  # a sentence printed before the command, saying what it is for
+    timeout: float | None = None  # seconds before its whole process tree is stopped
 
     def lines(self) -> list[str]:
         prefix = "".join(f"{name}={folder}{os.pathsep}… " for name, folder in self.prepend_paths)
         line = conditional(prefix + " ".join(self.args), self.when)
+        if self.timeout is not None:
+            line += f"   (stopped after {self.timeout:g} s)"
         return [self.says, line] if self.says else [line]
 
     def environment(self) -> dict[str, str] | None:
@@ -80,7 +83,14 @@ class Command(Action):
         from wizard.runner import run_command
 
         cwd = self.cwd if self.cwd is not None else ctx.workspace
-        return run_command(list(self.args), out, cwd=cwd, env=self.environment(), token=ctx.token)
+        return run_command(
+            list(self.args),
+            out,
+            cwd=cwd,
+            env=self.environment(),
+            token=ctx.token,
+            timeout=self.timeout,
+        )
 
 
 @dataclass(frozen=True)

@@ -74,10 +74,13 @@ _KEYS: dict[Field, tuple[str, ...]] = {
     ("plugin", "sources"): ("common", "unix", "osx", "win"),
     ("plugin", "link"): ("libraries", "pkg_config", "frameworks", "plugins"),
     ("repository",): ("url", "path", "base_branch", "plugin_branch"),
-    ("build",): ("dir", "mode", "cmake_options", "jobs", "regenerate"),
+    ("build",): ("dir", "mode", "cmake_options", "jobs", "regenerate", "try_timeout"),
 }
 _METHOD_KEYS = ("side", "protocol", "source")
-_EXAMPLE_KEYS = ("primitive", "arguments", "answers")
+_EXAMPLE_KEYS = ("primitive", "receiver", "arguments", "answers")
+#: Seconds the built VM may take for the examples by default, and at most.
+TRY_TIMEOUT = 120
+MAX_TRY_TIMEOUT = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,8 @@ class Build:
     #: How a changed class reaches VMMaker after the first build (SPEC "The Slang loop"):
     #: ``plugin`` regenerates it inside the build's VMMaker image, ``image`` rebuilds the image.
     regenerate: str = "plugin"
+    #: Seconds the built VM may take for all the examples before ``try`` stops it.
+    try_timeout: int = TRY_TIMEOUT
 
     @property
     def cmake_definitions(self) -> list[str]:
@@ -698,9 +703,11 @@ class _Validator:
     def examples(self, value: Any, plugin: Plugin) -> tuple[Example, ...]:
         """``plugin.examples``: each calls an exported primitive of this very plugin.
 
-        ``try`` writes every field as one Smalltalk literal's text into the examples file, so
-        each must be non-empty text; a primitive the plugin does not export would only fail
-        later, inside the VM, as ``#'not found'``, so it is refused here, naming the key.
+        A primitive the plugin does not export would only fail later, inside the VM, as
+        ``#'not found'``, so it is refused here, naming the key.  The receiver and the
+        arguments are values (one literal, perhaps one conversion): anything else could be
+        code, and a shared profile must not run code in the image.  ``answers`` is the
+        printString expected, as text.
         """
         where: Field = ("plugin", "examples")
         if value is None:
@@ -716,16 +723,18 @@ class _Validator:
             if not primitive:
                 raise self.fail((*here, "primitive"), "missing; an exported primitive's C name")
             if exported is None:
-                from wizard.slang import exported_primitives
+                from wizard.exports import exported_primitives  # no parser: loading stays fast
 
                 exported = exported_primitives(plugin)
             if primitive not in exported:
-                known = ", ".join(exported) or "none"
                 raise self.fail(
                     (*here, "primitive"),
                     f"{_short(primitive)} is not an exported primitive of {plugin.name} "
-                    f"(exported: {known})",
+                    f"(exported: {_few(exported)})",
                 )
+            receiver = ""
+            if section.get("receiver") is not None:
+                receiver = self.value(section, "receiver", here, primitive)
             arguments = section.get("arguments")
             if arguments is None:
                 arguments = []
@@ -736,7 +745,7 @@ class _Validator:
                     f"not {_kind(arguments)}",
                 )
             texts = tuple(
-                self.literal(arguments, position, (*here, "arguments"))
+                self.value(arguments, position, (*here, "arguments"), primitive)
                 for position in range(len(arguments))
             )
             if "answers" not in section:
@@ -745,8 +754,24 @@ class _Validator:
                     'missing; the printString of the expected answer, e.g. "\'Hello\'" or "42"',
                 )
             answers = self.literal(section, "answers", here)
-            examples.append(Example(primitive, answers, texts))
+            examples.append(Example(primitive, answers, texts, receiver))
         return tuple(examples)
+
+    def value(self, section: Any, key: str | int, where: Field, primitive: str) -> str:
+        """A receiver or an argument: one Smalltalk literal, perhaps one conversion."""
+        from wizard.smalltalk_literal import CONVERSIONS, NotAValue, read_value
+
+        text = self.literal(section, key, where)
+        try:
+            read_value(text)
+        except NotAValue as problem:
+            raise self.fail(
+                (*where, key),
+                f"{_short(text)} (example of {primitive}) is not a value: {problem}. A value "
+                "is one literal (a number, $c, 'text', #symbol, #( … ), #[ … ], true, false, "
+                f"nil), perhaps followed by one of {', '.join(CONVERSIONS)}",
+            ) from None
+        return text
 
     def literal(self, section: Any, key: str | int, where: Field) -> str:
         """One field of an example: non-empty text on one line (a number must be quoted)."""
@@ -922,7 +947,17 @@ class _Validator:
         regenerate = self.text(section, "regenerate", where, "plugin")
         if regenerate not in REGENERATE_WAYS:
             raise self.fail((*where, "regenerate"), f"{_short(regenerate)} must be plugin or image")
-        return Build(directory, mode or "two-pass", options, jobs, regenerate or "plugin")
+        timeout = section.get("try_timeout", TRY_TIMEOUT)
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int)
+            or not 1 <= timeout <= MAX_TRY_TIMEOUT
+        ):
+            raise self.fail(
+                (*where, "try_timeout"),
+                f"{_short(timeout)} must be a whole number of seconds from 1 to {MAX_TRY_TIMEOUT}",
+            )
+        return Build(directory, mode or "two-pass", options, jobs, regenerate or "plugin", timeout)
 
     def cmake_options(self, value: Any) -> tuple[tuple[str, str], ...]:
         where: Field = ("build", "cmake_options")
@@ -975,6 +1010,15 @@ def _kind(value: Any) -> str:
     return "a number" if isinstance(value, (int, float)) else type(value).__name__
 
 
+def _few(names: list[str], limit: int = 8) -> str:
+    """Up to ``limit`` names, then how many there are in all."""
+    if not names:
+        return "none"
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} and {len(names) - limit} more ({len(names)} in all)"
+
+
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "...'"
@@ -1003,6 +1047,7 @@ def to_data(profile: Profile) -> dict[str, Any]:
         plugin["examples"] = [
             {
                 "primitive": example.primitive,
+                **({"receiver": example.receiver} if example.receiver else {}),
                 "arguments": list(example.arguments),
                 "answers": example.answers,
             }
@@ -1034,6 +1079,8 @@ def to_data(profile: Profile) -> dict[str, Any]:
     build["jobs"] = profile.build.jobs
     if profile.build.regenerate != Build.regenerate:
         build["regenerate"] = profile.build.regenerate
+    if profile.build.try_timeout != TRY_TIMEOUT:
+        build["try_timeout"] = profile.build.try_timeout
     data["build"] = build
     data["state"] = profile.state
     return data

@@ -79,10 +79,12 @@ class CancelToken:
 
 @dataclass(frozen=True)
 class Completed:
-    """What a finished process left: its status and the last lines it printed."""
+    """What a finished process left: its status and the last lines it printed; ``timed_out``
+    when it was stopped because it ran past its time limit."""
 
     returncode: int
     tail: list[str]
+    timed_out: bool = False
 
 
 def run_command(
@@ -93,11 +95,14 @@ def run_command(
     env: Mapping[str, str] | None = None,
     tail_lines: int = 400,
     token: CancelToken | None = None,
+    timeout: float | None = None,
 ) -> Completed:
     """Run ``args`` (no shell), stream its output to ``out``, answer its status and tail.
 
     On KeyboardInterrupt (Ctrl-C) or :class:`Interrupted` (SIGTERM), the whole process tree
-    is stopped before :class:`Interrupted` is raised.
+    is stopped before :class:`Interrupted` is raised.  With ``timeout``, a tool still running
+    after that many seconds has its whole tree stopped the same way, and the answer says
+    ``timed_out`` (its output so far is kept).
     """
     program = shutil.which(args[0]) if os.sep not in args[0] else args[0]
     if program is None:
@@ -119,11 +124,14 @@ def run_command(
     lines = _Lines(out)
     if token is not None:
         token.watch(process.pid)
+    watchdog = _Watchdog(process.pid, timeout) if timeout is not None else None
     try:
         while chunk := os.read(stream.fileno(), READ_SIZE):
             lines.feed(chunk)
         lines.flush()
         returncode = process.wait()
+        if watchdog is not None:
+            watchdog.finish()
         if token is not None:
             token.check()
     except BaseException as error:
@@ -136,10 +144,38 @@ def run_command(
             raise Interrupted(f"{args[0]} was stopped") from None
         raise
     finally:
+        if watchdog is not None:
+            watchdog.finish()
         if token is not None:
             token.unwatch(process.pid)
         stream.close()
-    return Completed(returncode, lines.tail_text().splitlines()[-tail_lines:])
+    timed_out = watchdog is not None and watchdog.fired
+    return Completed(returncode, lines.tail_text().splitlines()[-tail_lines:], timed_out)
+
+
+class _Watchdog:
+    """Stops a process tree that is still running ``seconds`` after it started."""
+
+    def __init__(self, pid: int, seconds: float) -> None:
+        self.pid = pid
+        self._fired = threading.Event()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    @property
+    def fired(self) -> bool:
+        return self._fired.is_set()
+
+    def _expire(self) -> None:
+        self._fired.set()
+        stop_tree(self.pid)
+
+    def finish(self) -> None:
+        """Cancel the timer, or wait until the stop it began is over."""
+        self._timer.cancel()
+        if self._timer.is_alive() and self._timer is not threading.current_thread():
+            self._timer.join()
 
 
 class _Lines:

@@ -1,13 +1,16 @@
-"""The two text formats between the wizard and ``try-plugin.st`` (SPEC "Trying the plugin").
+"""The two text formats between the wizard and ``try-plugin.st``, which tries the plugin.
 
 ``try`` cannot call a primitive itself: the built VM runs ``try-plugin.st`` in a copy of a
 Pharo image.  The wizard hands it the examples as a file and reads its verdicts from the
-VM's standard output, so both sides must agree on two small formats, fixed by the SPEC:
+VM's standard output, so both sides must agree on two small formats:
 
-* the **examples file**: one example a line, ``primitive<TAB>answers<TAB>argument…``; each
-  field is the text of a Smalltalk literal with backslash escapes (``\\t`` tab, ``\\n`` line
-  feed, ``\\\\`` backslash, and ``\\r`` carriage return, which Smalltalk also treats as a
-  line end), so a field never holds the tab or line end that delimit it;
+* the **examples file** (format 2): a first line ``#try-examples 2``, then one example a
+  line, ``primitive<TAB>receiver<TAB>answers<TAB>argument…``; the receiver and each argument
+  are values (:mod:`wizard.smalltalk_literal`: one literal, perhaps one conversion), an empty
+  receiver meaning the script's own object, and ``answers`` is a printString; every field has
+  backslash escapes (``\\t`` tab, ``\\n`` line feed, ``\\\\`` backslash, and ``\\r``
+  carriage return, which Smalltalk also treats as a line end), so a field never holds the
+  tab or line end that delimit it;
 * the **output lines**: ``TRY <primitive> => <printString>``, ``TRY <primitive> FAILED <error
   code printString>`` (one per example, in order) and, with bench 1, ``BENCH <primitive>
   <calls> per second``.  The printStrings are escaped the same way so each stays on one
@@ -38,17 +41,24 @@ _TRY_FAILED = re.compile(r"^TRY (\S+) FAILED (.*)$")
 _BENCH = re.compile(r"^BENCH (\S+) (?:.*?\s)?([0-9][0-9,]*(?:\.[0-9]+)?) per second$")
 
 
+#: The examples file's first line: the format ``try-plugin.st`` reads.
+EXAMPLES_HEADER = "#try-examples 2"
+
+
 @dataclass(frozen=True)
 class Example:
-    """One call ``try`` makes: the primitive, the expected printString, the argument literals.
+    """One call ``try`` makes: the primitive, the expected printString, the arguments and the
+    receiver.
 
-    ``answers`` and each of ``arguments`` are Smalltalk source text (``"'abc'"``, ``"3"``,
-    ``"#(1 2)"``), exactly as the profile's ``plugin.examples`` gives them.
+    ``answers`` is the printString expected; ``receiver`` and each of ``arguments`` are
+    values as text (``"'abc'"``, ``"3"``, ``"#(1.0 2.0) asFloatArray"``), exactly as the
+    profile's ``plugin.examples`` gives them; an empty receiver is the script's own object.
     """
 
     primitive: str
     answers: str
     arguments: tuple[str, ...] = ()
+    receiver: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,36 +142,47 @@ def unescape(text: str) -> str:
 
 
 def write_examples(examples: Iterable[Example]) -> str:
-    """The examples file's text for ``try-plugin.st``, one line per example.
+    """The examples file's text for ``try-plugin.st``: the header, one line per example.
 
     Raises ValueError for an example the script could not read back: a primitive that is not
-    a C name (it is one word of the output lines), or an empty answer or argument (an empty
-    field is no literal).
+    a C name (it is one word of the output lines), an empty answer or argument (an empty
+    field is no literal), or a receiver or argument that is not a value.
     """
-    lines = []
+    from wizard.smalltalk_literal import NotAValue, read_value
+
+    lines = [EXAMPLES_HEADER]
     for example in examples:
         if not PRIMITIVE_NAME.match(example.primitive):
             raise ValueError(f"primitive {example.primitive!r} is not a C function name")
         fields = (example.answers, *example.arguments)
         if any(not field for field in fields):
             raise ValueError(f"{example.primitive}: answers and arguments must not be empty")
-        lines.append("\t".join(escape(field) for field in (example.primitive, *fields)))
+        for value in filter(None, (example.receiver, *example.arguments)):
+            try:
+                read_value(value)
+            except NotAValue as problem:
+                raise ValueError(f"{example.primitive}: {value!r} {problem}") from None
+        row = (example.primitive, example.receiver, *fields)
+        lines.append("\t".join(escape(field) for field in row))
     return "".join(line + "\n" for line in lines)
 
 
 def read_examples(text: str) -> list[Example]:
-    """The examples in an examples file, read the way ``try-plugin.st`` reads them (blank
-    lines skipped).  The wizard only writes these files; this reader lets tests and the test
-    repository's VM stand-in check what the script would see."""
+    """The examples in an examples file, read the way ``try-plugin.st`` reads them (the
+    header first, blank lines skipped).  The wizard only writes these files; this reader
+    lets tests check what the script would see."""
+    first, _, rest = text.partition("\n")
+    if first != EXAMPLES_HEADER:
+        raise ValueError(f"not an examples file of format 2: first line {first!r}")
     examples = []
-    for line in text.split("\n"):
+    for line in rest.split("\n"):
         if not line:
             continue
         fields = [unescape(field) for field in line.split("\t")]
-        if len(fields) < 2:
-            raise ValueError(f"example line without answers: {line!r}")
-        primitive, answers, *arguments = fields
-        examples.append(Example(primitive, answers, tuple(arguments)))
+        if len(fields) < 3:
+            raise ValueError(f"example line without receiver and answers: {line!r}")
+        primitive, receiver, answers, *arguments = fields
+        examples.append(Example(primitive, answers, tuple(arguments), receiver))
     return examples
 
 

@@ -1,6 +1,6 @@
-"""The try table: what ``try`` prints and records for each example (SPEC "Trying the plugin").
+"""The try table: what ``try`` prints and records for each example.
 
-One row per example: the primitive, its arguments, the expected printString, what the VM
+One row per example: the primitive, its arguments (and receiver), the expected printString, what the VM
 answered, the calls per second with ``--bench``, and the verdict.  The same rows are printed
 by the headless face, kept in ``state: steps: try: table:`` and shown by the TUI's Build
 screen, so they are made here once, from :class:`wizard.try_protocol.Verdict` records.
@@ -64,7 +64,7 @@ def rows_of(verdicts: Sequence[Verdict]) -> list[TryRow]:
     return [
         TryRow(
             primitive=verdict.example.primitive,
-            arguments=" ".join(verdict.example.arguments),
+            arguments=_call(verdict.example.receiver, verdict.example.arguments),
             expected=verdict.example.answers,
             got="-" if verdict.got is None else verdict.got,
             calls_per_second=verdict.calls_per_second,
@@ -72,6 +72,14 @@ def rows_of(verdicts: Sequence[Verdict]) -> list[TryRow]:
         )
         for verdict in verdicts
     ]
+
+
+def _call(receiver: str, arguments: tuple[str, ...]) -> str:
+    """The arguments, and the receiver when the example has one (``on #(1.0 2.0) …``)."""
+    shown = " ".join(arguments)
+    if receiver:
+        return f"on {receiver}" + (f": {shown}" if shown else "")
+    return shown
 
 
 def calls_text(calls: float | None) -> str:

@@ -148,8 +148,15 @@ def run_tool(ctx: Context, command: Command, out: StepOutput) -> int:
     return ctx.perform(command, out).returncode
 
 
+def module_of(ctx: Context) -> str:
+    """The plugin's module name: VMMaker names its C file after the class's ``moduleName``."""
+    from wizard.exports import module_name
+
+    return module_name(ctx.profile.plugin)
+
+
 def generated_path(ctx: Context) -> Path:
-    return ctx.build_dir / generated_c(ctx.plugin)
+    return ctx.build_dir / generated_c(module_of(ctx))
 
 
 PLACEHOLDER_MARK = "pharo-plugin-wizard placeholder"
@@ -187,7 +194,7 @@ def placeholder_action(ctx: Context) -> Action:
     try:
         plugin_list = read_layout(ctx.checkout).plugin_list
     except UnknownLayout:
-        return Unknown(f"write a placeholder {generated_c(ctx.plugin)}   ({when})")
+        return Unknown(f"write a placeholder {generated_c(module_of(ctx))}   ({when})")
     text = (
         f"/* {PLACEHOLDER_MARK}: {plugin_list} declares {ctx.plugin}, whose C VMMaker writes\n"
         "   during the first build; cmake needs the file to exist in order to configure.\n"
@@ -237,7 +244,7 @@ class Configure(Step):
             plugin_list = checkout_layout(ctx).plugin_list
             out.line(
                 f"{plugin_list} already declares {ctx.plugin} but its C is not generated yet: "
-                f"wrote a placeholder {generated_c(ctx.plugin)} so that cmake can configure; "
+                f"wrote a placeholder {generated_c(module_of(ctx))} so that cmake can configure; "
                 "VMMaker replaces it"
             )
         for name in stale_options(ctx):
@@ -309,12 +316,12 @@ class Generate(Step):
         c_file = generated_path(ctx)
         source = ctx.in_checkout(class_file(ctx.plugin))
         if not c_file.exists():
-            return Status(False, f"{generated_c(ctx.plugin)} does not exist yet")
+            return Status(False, f"{generated_c(module_of(ctx))} does not exist yet")
         if is_placeholder(c_file):
-            return Status(False, f"{generated_c(ctx.plugin)} is still the placeholder")
+            return Status(False, f"{generated_c(module_of(ctx))} is still the placeholder")
         if not _newer(c_file, source):
-            return Status(False, f"{generated_c(ctx.plugin)} is older than the plugin class")
-        return Status(True, f"{generated_c(ctx.plugin)} is newer than the plugin class")
+            return Status(False, f"{generated_c(module_of(ctx))} is older than the plugin class")
+        return Status(True, f"{generated_c(module_of(ctx))} is newer than the plugin class")
 
     def way(self, ctx: Context) -> str:
         """``first`` (no C yet), ``plugin`` (the loop) or ``image`` (rebuild the image)."""
@@ -345,7 +352,7 @@ class Generate(Step):
             ]
         install = Command(tuple(cmake_install_args(ctx)), ctx.workspace)
         if way == "image":
-            return [ForgetImage(ctx.build_dir, ctx.plugin), install]
+            return [ForgetImage(ctx.build_dir, module_of(ctx)), install]
         return [install]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
@@ -356,7 +363,7 @@ class Generate(Step):
         if way == "plugin":
             self.regenerate_in_image(ctx, command, out)
             return
-        previous = PreviousC.keep(ctx.build_dir, ctx.plugin) if way == "image" else None
+        previous = PreviousC.keep(ctx.build_dir, module_of(ctx)) if way == "image" else None
         for action in forget:
             ctx.perform(action, out)
         try:
@@ -364,7 +371,7 @@ class Generate(Step):
                 fail_build(ctx, self.id)
             if not is_generated(ctx):
                 raise StepFailed(
-                    f"the build ran but VMMaker did not write {generated_c(ctx.plugin)}",
+                    f"the build ran but VMMaker did not write {generated_c(module_of(ctx))}",
                     hint=(
                         "VMMaker silently skips a listed plugin whose class it did not load: "
                         f"check that {class_file(ctx.plugin)} exists, that the plugin-list step "
@@ -386,7 +393,7 @@ class Generate(Step):
             "the plugin class changed: regenerating it alone in the build's VMMaker image "
             "(build.regenerate: plugin; the image is not saved)"
         )
-        previous = PreviousC.keep(ctx.build_dir, ctx.plugin)
+        previous = PreviousC.keep(ctx.build_dir, module_of(ctx))
         source = ctx.in_checkout(class_file(ctx.plugin))
         try:
             status = run_tool(ctx, command, out)
@@ -395,7 +402,7 @@ class Generate(Step):
             raise
         fresh = all(
             path.is_file() and _newer(path, source)
-            for path in (ctx.build_dir / generated_c(ctx.plugin, bits) for bits in (64, 32))
+            for path in (ctx.build_dir / generated_c(module_of(ctx), bits) for bits in (64, 32))
         )
         if status == 0 and fresh:
             return
@@ -409,11 +416,29 @@ class Generate(Step):
         ]
         why = f"exit status {status}" if status != 0 else "no new C file"
         raise StepFailed(
-            f"VMMaker could not regenerate {ctx.plugin} ({why})",
-            hint="fix the Slang method named above in the profile, then run again; the "
-            "previous C and library are unchanged",
+            f"VMMaker could not regenerate {ctx.plugin} ({why})" + _failure_said(errors),
+            hint=_failure_hint(errors, ctx.plugin),
             details=errors,
         )
+
+
+def _failure_said(errors: list[str]) -> str:
+    """``: <what regenerate-plugin.st said>`` from its failure line, or nothing."""
+    from wizard.error_map import REGENERATE_FAILURE
+
+    line = next((line for line in errors if REGENERATE_FAILURE.match(line)), None)
+    return f": {line.removeprefix('regenerate-plugin: ')}" if line else ""
+
+
+def _failure_hint(errors: list[str], plugin: str) -> str:
+    """Point at the profile's method the failure line names, when it names one."""
+    from wizard.error_map import method_of_failure
+
+    method = next(filter(None, (method_of_failure(line, plugin) for line in errors)), None)
+    unchanged = "the previous C and library are unchanged"
+    if method:
+        return f"fix the method {method} in the profile, then run again; {unchanged}"
+    return f"fix the Slang the message names, then run again; {unchanged}"
 
 
 @dataclass(frozen=True)
@@ -605,9 +630,9 @@ class Compile(Step):
             return Status(False, f"no library for {ctx.plugin} yet")
         source = generated_path(ctx)
         if not source.exists():
-            return Status(False, f"{generated_c(ctx.plugin)} does not exist")
+            return Status(False, f"{generated_c(module_of(ctx))} does not exist")
         if self.stale_c(ctx):
-            return Status(False, f"{generated_c(ctx.plugin)} is older than the plugin class")
+            return Status(False, f"{generated_c(module_of(ctx))} is older than the plugin class")
         if not _newer(library, source):
             return Status(False, f"{library.name} is older than its generated C")
         for relative in self.inputs(ctx):

@@ -1,4 +1,4 @@
-"""Step 13 ``try``: call each of ``plugin.examples`` in the built VM (SPEC "Trying the plugin").
+"""Step 13 ``try``: call each of ``plugin.examples`` in the built VM (README, "Try it").
 
 ``verify`` shows the library exports the right symbols; only the VM shows it loads (the
 ``getModuleName`` prefix, ``setInterpreter``, ``initialiseModule``) and answers what its
@@ -177,6 +177,7 @@ class Try(Step):
                 tuple(run.command(ctx.plugin)),
                 run.folder,
                 prepend_paths=((library_path_variable(), str(run.library.parent)),),
+                timeout=ctx.profile.build.try_timeout,
             ),
             Check("compare each answer with plugin.examples' answers"),
         ]
@@ -238,6 +239,8 @@ class Try(Step):
             out.line(line)
         ctx.step_state[self.id]["table"] = [row.as_state() for row in rows]
         ctx.cache["try-rows"] = rows
+        if completed.timed_out:
+            raise timed_out(ctx.profile.build.try_timeout, verdicts)
         self.judge(ctx, plan, completed.returncode, verdicts)
 
     @staticmethod
@@ -269,6 +272,26 @@ class Try(Step):
     def record(self, ctx: Context) -> dict[str, object]:
         rows = ctx.cache.get("try-rows") or []
         return {"table": [row.as_state() for row in rows]}
+
+
+def timed_out(seconds: int, verdicts: list[Verdict]) -> StepFailed:
+    """The VM ran past ``build.try_timeout``: name the example it was running, the first one
+    it printed no TRY line for."""
+    running = next(
+        (n for n, v in enumerate(verdicts, start=1) if v.outcome is Outcome.NO_ANSWER), None
+    )
+    if running is None:
+        where = "after answering every example (it did not exit)"
+    else:
+        example = verdicts[running - 1].example
+        on = f" on {example.receiver}" if example.receiver else ""
+        where = f"while running example {running} ({example.primitive}{on})"
+    return StepFailed(
+        f"the VM neither answered nor exited within build.try_timeout ({seconds} s) {where}; "
+        "it was stopped with everything it started",
+        hint="a primitive that loops or waits never returns to the image: fix it, or raise "
+        "build.try_timeout if the example really takes that long",
+    )
 
 
 def _detail(verdict: Verdict) -> str:

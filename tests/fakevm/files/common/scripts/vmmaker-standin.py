@@ -39,7 +39,8 @@ where pharo-vm runs the Pharo VM that hosts VMMaker, with the same command lines
    loads CLASS_FILE over the image's copy of that class (in memory: the image and its
    smalltalksrc/ stay as they are) and writes OUTDIR/generated/<bits>/plugins/src/<module>/
    <module>.c for that plugin alone.  A method that Slang cannot translate (one that uses
-   ``thisContext``) fails with the script's error lines on stderr, exit 1, no C touched.
+   ``thisContext``) fails with the script's one failure line on stderr
+   (``regenerate-plugin: translate failed in Class>>selector: ...``), exit 1, no C touched.
 
 4. The image files themselves (pharo-vm: the ExternalProject unzips a Pharo image, then
    ``vm --headless BASE.image --no-default-preferences save VMMaker``)::
@@ -600,42 +601,43 @@ def regenerate_plugin(image: Path, class_file: Path, outdir: Path, name: str) ->
     """regenerate-plugin.st: load ``class_file`` into the running image, generate that plugin.
 
     The image is not saved: its smalltalksrc/ copy is read, the class file replaces that
-    class in memory only.  Errors use regenerate-plugin.st's wording.
+    class in memory only.  A failure is the script's one line on stderr
+    (``regenerate-plugin: load failed[ in Class>>selector]: description`` or ``translate
+    failed``), worded like the image's own errors would be.
     """
     if not image.is_file():
         raise Failure(f"Could not open the image file {image}")
     if not class_file.is_file():
-        raise Failure(f"regenerate-plugin: no class file at {class_file}")
+        raise Failure(f"regenerate-plugin: load failed: no class file at {class_file}")
     if not outdir.is_dir():
-        raise Failure(f"regenerate-plugin: no build folder at {outdir}")
+        raise Failure(f"regenerate-plugin: translate failed: no build folder at {outdir}")
     classes = read_image_code(image.parent / "smalltalksrc")
     try:
         cls = parse_class(class_file)
     except Failure as problem:
-        raise Failure(f"regenerate-plugin: cannot parse {class_file}: {problem}") from None
+        raise Failure(f"regenerate-plugin: load failed: {problem}") from None
     if cls.name != name:
-        raise Failure(f"regenerate-plugin: {class_file} defines {cls.name}, not {name}")
+        raise Failure(
+            f"regenerate-plugin: load failed: {class_file} defines {cls.name}, not {name}"
+        )
     if cls.superclass not in classes:
         raise Failure(
-            f"regenerate-plugin: loading {class_file} failed: Warning: "
-            f"The definition of {name} has an undefined superclass {cls.superclass}"
+            "regenerate-plugin: load failed: Warning: Package VMMaker depends on the following "
+            f"classes:   {cls.superclass} You must resolve these dependencies before you will "
+            f"be able to load these definitions:   {name}"
         )
     classes[name] = cls
     if not (is_plugin(classes, cls) and should_be_translated(classes, cls)):
         raise Failure(
-            f"regenerate-plugin: VMMaker will not generate {name} (64 bits): not an "
-            "InterpreterPlugin subclass it translates, or its platform files are missing"
+            f"regenerate-plugin: translate failed: VMMaker will not generate {name} (64 bits): "
+            "it is not an InterpreterPlugin subclass, or its shouldBeTranslated answers false"
         )
-    for bits in WORD_SIZES:
-        for selector, body in sorted(cls.instance_side.items()):
-            if UNTRANSLATABLE.search(mask(body, strings=True)):
-                raise Failure(
-                    f"regenerate-plugin: generating {name} ({bits} bits) failed: "
-                    f"TranslationError: thisContext cannot be translated to C\n"
-                    f"    TMethod>>#{selector} of {name}>>#{selector}\n"
-                    f"    CCodeGenerator>>addMethodFor: {name}>>#{selector}\n"
-                    f"    VMMaker>>generateExternalPlugin: #{name}"
-                )
+    for selector, body in sorted(cls.instance_side.items()):
+        if UNTRANSLATABLE.search(mask(body, strings=True)):
+            raise Failure(
+                f"regenerate-plugin: translate failed in {name}>>{selector}: "
+                "Error: thisContext cannot be translated to C"
+            )
     module = module_name(classes, cls)
     origin = f"{class_file} (loaded, image not saved)"
     files = []

@@ -4,7 +4,7 @@
  * The real Pharo VM runs a Smalltalk image, which these machines cannot have; the wizard's
  * `try` step runs the built VM on a copy of a Pharo image with try-plugin.st. This program
  * is built and installed where pharo-vm puts its VM (B/build/vm/pharo) and answers that one
- * command line (SPEC "Trying the plugin"):
+ * command line (the try step's, README "Try it"):
  *
  *   pharo --headless IMAGE --no-default-preferences --quit .../try-plugin.st \
  *       EXAMPLES PLUGIN BENCH
@@ -16,13 +16,19 @@
  * non-zero. Each primitive is looked up with dlsym and really called, with the receiver and
  * the arguments on a stack that the proxy functions below read and write.
  *
- * What is not: no Smalltalk runs. The arguments (Smalltalk literals, as text) are read by a
- * small reader that knows integers, strings, symbols, characters, nil, true and false; the
- * answer is the object on top of the stack after the call (a primitive pops its receiver and
- * arguments and pushes its result), printed as Smalltalk prints it. The VMMaker stand-in's C
- * does not compute: its primitives leave the stack as they find it, so through this VM they
- * answer their receiver ("a PharoPluginWizardTry") without arguments and their last argument
- * otherwise, which is what an echo primitive answers in the real VM too.
+ * What is not: no Smalltalk runs. The examples file is read as try-plugin.st reads it
+ * (format 2: the line #try-examples 2, then primitive TAB receiver TAB answers TAB
+ * arguments...). The receiver and the arguments (values: one Smalltalk literal, perhaps one
+ * conversion) are read by a small reader that knows integers (decimal and radix), floats,
+ * strings, symbols, characters, nil, true, false, literal arrays and byte arrays, and the
+ * conversions asFloatArray, asByteArray, asWordArray, asIntegerArray, asFloat, asString and
+ * asSymbol; an empty receiver is the script's own object ("a PharoPluginWizardTry"). The
+ * answer is the object on top of the stack after the call (a primitive pops its receiver
+ * and arguments and pushes its result), printed as a Pharo 12 image prints it (a
+ * Float32Array for asFloatArray). The VMMaker stand-in's C does not compute: its primitives
+ * leave the stack as they find it, so through this VM they answer their receiver without
+ * arguments and their last argument otherwise, which is what an echo primitive answers in
+ * the real VM too.
  *
  * Output, exactly try-plugin.st's lines:
  *   TRY <primitive> => <printString>        the primitive succeeded
@@ -35,6 +41,8 @@
  * Also: `pharo --version`, and without arguments the proxy's version. Written for the tests
  * after the facts in pharo-vm-notes.md; nothing copied from pharo-vm.
  */
+
+#define _POSIX_C_SOURCE 200809L	/* open_memstream, clock_gettime */
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -59,12 +67,16 @@
 /* ------------------------------------------------------------------ the object memory */
 
 /* An oop is a SmallInteger ((value << 1) | 1) or an even index << 1 into `objects`. */
-enum kind { NIL, TRUE_, FALSE_, RECEIVER, STRING, SYMBOL, CHARACTER, CLASS_STRING };
+enum kind {
+	NIL, TRUE_, FALSE_, RECEIVER, STRING, SYMBOL, CHARACTER, CLASS_STRING,
+	FLOAT, BYTES, FLOAT32, WORDS, INTS, ARRAY
+};
 
 struct object {
 	enum kind kind;
-	char *bytes;		/* STRING, SYMBOL */
-	sqInt size;		/* STRING, SYMBOL: bytes; CHARACTER: the code point */
+	char *bytes;		/* the indexable part: bytes, 32-bit words or oops */
+	sqInt size;		/* indexables: the element count; CHARACTER: the code point */
+	double number;		/* FLOAT */
 };
 
 static struct object objects[MAX_OBJECTS];
@@ -75,9 +87,21 @@ static sqInt stackPointer;	/* the number of slots in use */
 static sqInt argumentCount;
 static sqInt failureCode;
 
+/* The size in bytes of one element of an indexable kind, 0 for the others. */
+static size_t elementSize(enum kind kind)
+{
+	switch (kind) {
+	case STRING: case SYMBOL: case BYTES: return 1;
+	case FLOAT32: case WORDS: case INTS: return 4;
+	case ARRAY: return sizeof(sqInt);
+	default: return 0;
+	}
+}
+
 static sqInt newObject(enum kind kind, const char *bytes, sqInt size)
 {
 	struct object *object;
+	size_t unit = elementSize(kind);
 
 	if (objectCount >= MAX_OBJECTS) {
 		objectCount = objectMark;	/* the stand-in's "garbage collection" */
@@ -86,14 +110,23 @@ static sqInt newObject(enum kind kind, const char *bytes, sqInt size)
 	free(object->bytes);
 	object->kind = kind;
 	object->size = size;
+	object->number = 0;
 	object->bytes = NULL;
-	if (kind == STRING || kind == SYMBOL) {
-		object->bytes = calloc((size_t) size + 1, 1);
+	if (unit) {
+		object->bytes = calloc((size_t) size + 1, unit);
 		if (bytes) {
-			memcpy(object->bytes, bytes, (size_t) size);
+			memcpy(object->bytes, bytes, (size_t) size * unit);
 		}
 	}
 	return (objectCount++) << 1;
+}
+
+static sqInt newFloat(double value)
+{
+	sqInt oop = newObject(FLOAT, NULL, 0);
+
+	objects[oop >> 1].number = value;
+	return oop;
 }
 
 #define NO_OOP ((sqInt) -2)	/* even, and never an index: no object */
@@ -220,17 +253,79 @@ static sqInt isBytes(sqInt oop)
 {
 	struct object *object = objectAt(oop);
 
-	return object && (object->kind == STRING || object->kind == SYMBOL);
+	return object && elementSize(object->kind) == 1;
 }
+
+static sqInt isWords(sqInt oop)
+{
+	struct object *object = objectAt(oop);
+
+	return object && elementSize(object->kind) == 4;
+}
+
+static sqInt isWordsOrBytes(sqInt oop) { return isBytes(oop) || isWords(oop); }
 
 static sqInt byteSizeOf(sqInt oop)
 {
-	return isBytes(oop) ? objectAt(oop)->size : 0;
+	struct object *object = objectAt(oop);
+
+	return object ? object->size * (sqInt) elementSize(object->kind) : 0;
+}
+
+static sqInt stSizeOf(sqInt oop)
+{
+	struct object *object = objectAt(oop);
+
+	return object && elementSize(object->kind) ? object->size : 0;
 }
 
 static void *firstIndexableField(sqInt oop)
 {
-	return isBytes(oop) ? objectAt(oop)->bytes : NULL;
+	struct object *object = objectAt(oop);
+
+	return object ? object->bytes : NULL;
+}
+
+static sqInt fetchPointerofObject(sqInt index, sqInt oop)
+{
+	struct object *object = objectAt(oop);
+
+	if (!object || object->kind != ARRAY || index < 0 || index >= object->size) {
+		return fail();
+	}
+	return ((sqInt *) object->bytes)[index];
+}
+
+static sqInt isFloatObject(sqInt oop)
+{
+	struct object *object = objectAt(oop);
+
+	return object && object->kind == FLOAT;
+}
+
+static double floatValueOf(sqInt oop)
+{
+	if (!isFloatObject(oop)) {
+		fail();
+		return 0.0;
+	}
+	return objectAt(oop)->number;
+}
+
+static sqInt floatObjectOf(double value) { return newFloat(value); }
+static double stackFloatValue(sqInt offset) { return floatValueOf(stackValue(offset)); }
+static sqInt pushFloat(double value) { return push(newFloat(value)); }
+static sqInt popthenPushFloat(sqInt count, double value) { pop(count); return pushFloat(value); }
+static sqInt positive32BitIntegerFor(sqInt value) { return integerObjectOf(value & 0xFFFFFFFF); }
+
+static usqInt positive32BitValueOf(sqInt oop)
+{
+	sqInt value = checkedIntegerValueOf(oop);
+
+	if (value < 0 || value > 0xFFFFFFFFLL) {
+		return (usqInt) fail();
+	}
+	return (usqInt) value;
 }
 
 static sqInt instantiateClassindexableSize(sqInt classOop, sqInt size)
@@ -263,9 +358,20 @@ static struct VirtualMachine *theProxy(void)
 	proxy.stackValue = stackValue;
 	proxy.byteSizeOf = byteSizeOf;
 	proxy.firstIndexableField = firstIndexableField;
-	proxy.slotSizeOf = byteSizeOf;
-	proxy.stSizeOf = byteSizeOf;
+	proxy.fetchPointerofObject = fetchPointerofObject;
+	proxy.slotSizeOf = stSizeOf;
+	proxy.stSizeOf = stSizeOf;
 	proxy.isBytes = isBytes;
+	proxy.isWords = isWords;
+	proxy.isWordsOrBytes = isWordsOrBytes;
+	proxy.isFloatObject = isFloatObject;
+	proxy.floatValueOf = floatValueOf;
+	proxy.floatObjectOf = floatObjectOf;
+	proxy.stackFloatValue = stackFloatValue;
+	proxy.pushFloat = pushFloat;
+	proxy.popthenPushFloat = popthenPushFloat;
+	proxy.positive32BitIntegerFor = positive32BitIntegerFor;
+	proxy.positive32BitValueOf = positive32BitValueOf;
 	proxy.isIntegerObject = isIntegerObject;
 	proxy.isKindOfInteger = isKindOfInteger;
 	proxy.booleanValueOf = booleanValueOf;
@@ -290,54 +396,235 @@ static struct VirtualMachine *theProxy(void)
 
 /* ------------------------------------------------------------------ literals and printStrings */
 
-static sqInt readLiteralOop(const char *text);
+/* A cursor over one value's text (try-plugin.st reads it with the image's literal parser). */
+struct reader {
+	const char *text;
+	size_t at;
+};
 
-/* One Smalltalk literal's text to an oop in *oop; 0 when this reader does not know it. */
-static int readLiteral(const char *text, sqInt *oop)
+static int isBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+static int isDigit(char c) { return c >= '0' && c <= '9'; }
+static int isLetter(char c) { return ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_'; }
+
+static void skipBlanks(struct reader *r)
 {
-	*oop = readLiteralOop(text);
-	return *oop != NO_OOP;
+	while (isBlank(r->text[r->at])) r->at++;
 }
 
-static sqInt readLiteralOop(const char *text)
+static sqInt readOne(struct reader *r, int inArray);
+
+/* A quoted string from r->at (on the opening quote): a new STRING or SYMBOL, or NO_OOP. */
+static sqInt readQuoted(struct reader *r, enum kind kind)
 {
-	size_t length = strlen(text);
-	char *end;
-	long long value;
+	const char *in = r->text + r->at + 1;
+	char *buffer = malloc(strlen(in) + 1);
+	sqInt size = 0, oop;
 
-	if (strcmp(text, "nil") == 0) return nilOop;
-	if (strcmp(text, "true") == 0) return trueOop;
-	if (strcmp(text, "false") == 0) return falseOop;
-	if (length == 2 && text[0] == '$') return newObject(CHARACTER, NULL, (unsigned char) text[1]);
-	value = strtoll(text, &end, 10);
-	if (length > 0 && *end == '\0' && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'))) {
-		return integerObjectOf((sqInt) value);
-	}
-	if (length >= 2 && (text[0] == '\'' || (text[0] == '#' && text[1] == '\''))) {
-		const char *in = text[0] == '#' ? text + 2 : text + 1;
-		char *buffer = malloc(length + 1);
-		sqInt size = 0;
-		sqInt oop;
-
-		while (*in) {
-			if (*in == '\'') {
-				if (in[1] != '\'') break;
-				in++;
-			}
-			buffer[size++] = *in++;
-		}
-		if (*in != '\'' || in[1] != '\0') {
+	for (;;) {
+		if (!*in) {
 			free(buffer);
 			return NO_OOP;
 		}
-		oop = newObject(text[0] == '#' ? SYMBOL : STRING, buffer, size);
-		free(buffer);
+		if (*in == '\'') {
+			if (in[1] != '\'') break;
+			in++;
+		}
+		buffer[size++] = *in++;
+	}
+	r->at = (size_t) (in + 1 - r->text);
+	oop = newObject(kind, buffer, size);
+	free(buffer);
+	return oop;
+}
+
+static sqInt readNumber(struct reader *r)
+{
+	const char *start = r->text + r->at;
+	const char *p = start;
+	int negative = *p == '-';
+	long long whole = 0;
+
+	if (negative) p++;
+	while (isDigit(*p)) whole = whole * 10 + (*p++ - '0');
+	if (*p == 'r') {
+		long long radix = whole, value = 0;
+		int digits = 0;
+
+		for (p++;; p++, digits++) {
+			int digit = isDigit(*p) ? *p - '0' : (*p >= 'A' && *p <= 'Z') ? *p - 'A' + 10 : 99;
+			if (digit >= radix) break;
+			value = value * radix + digit;
+		}
+		if (!digits) return NO_OOP;
+		r->at = (size_t) (p - r->text);
+		return integerObjectOf((sqInt) (negative ? -value : value));
+	}
+	if ((*p == '.' && isDigit(p[1])) || (*p == 'e' && (isDigit(p[1]) || (p[1] == '-' && isDigit(p[2]))))) {
+		char *end;
+		double value = strtod(start, &end);
+
+		r->at = (size_t) (end - r->text);
+		return newFloat(value);
+	}
+	r->at = (size_t) (p - r->text);
+	return integerObjectOf((sqInt) (negative ? -whole : whole));
+}
+
+/* The elements up to `closing` into a new ARRAY (or BYTES for a byte array). */
+static sqInt readElements(struct reader *r, char closing, enum kind kind)
+{
+	sqInt elements[256];
+	sqInt count = 0, oop;
+
+	for (;;) {
+		skipBlanks(r);
+		if (r->text[r->at] == closing) {
+			r->at++;
+			break;
+		}
+		if (!r->text[r->at] || count == 256) return NO_OOP;
+		elements[count] = kind == BYTES ? readNumber(r) : readOne(r, 1);
+		if (elements[count] == NO_OOP) return NO_OOP;
+		count++;
+	}
+	if (kind == BYTES) {
+		oop = newObject(BYTES, NULL, count);
+		for (sqInt i = 0; i < count; i++) objectAt(oop)->bytes[i] = (char) (elements[i] >> 1);
 		return oop;
 	}
-	if (length >= 2 && text[0] == '#') {
-		return newObject(SYMBOL, text + 1, (sqInt) length - 1);
+	return newObject(ARRAY, (const char *) elements, count);
+}
+
+static sqInt readWord(struct reader *r, int inArray)
+{
+	size_t start = r->at, length;
+	char word[128];
+
+	while (isLetter(r->text[r->at]) || isDigit(r->text[r->at]) || r->text[r->at] == ':') r->at++;
+	length = r->at - start;
+	if (length == 0 || length >= sizeof word) return NO_OOP;
+	memcpy(word, r->text + start, length);
+	word[length] = '\0';
+	if (strcmp(word, "nil") == 0) return nilOop;
+	if (strcmp(word, "true") == 0) return trueOop;
+	if (strcmp(word, "false") == 0) return falseOop;
+	return inArray ? newObject(SYMBOL, word, (sqInt) length) : NO_OOP;
+}
+
+/* One literal at r->at: NO_OOP when this reader does not know it. */
+static sqInt readOne(struct reader *r, int inArray)
+{
+	const char *at = r->text + r->at;
+
+	if (*at == '\'') return readQuoted(r, STRING);
+	if (*at == '$' && at[1]) {
+		r->at += 2;
+		return newObject(CHARACTER, NULL, (unsigned char) at[1]);
 	}
+	if (isDigit(*at) || (*at == '-' && isDigit(at[1]))) return readNumber(r);
+	if (*at == '(' && inArray) {
+		r->at++;
+		return readElements(r, ')', ARRAY);
+	}
+	if (*at == '#') {
+		r->at++;
+		if (at[1] == '(') { r->at++; return readElements(r, ')', ARRAY); }
+		if (at[1] == '[') { r->at++; return readElements(r, ']', BYTES); }
+		if (at[1] == '\'') return readQuoted(r, SYMBOL);
+		if (isLetter(at[1])) {
+			sqInt oop = readWord(r, 1);
+			struct object *object = objectAt(oop);
+			return object && object->kind == SYMBOL ? oop : NO_OOP;
+		}
+		return NO_OOP;
+	}
+	if (isLetter(*at)) return readWord(r, inArray);
 	return NO_OOP;
+}
+
+static void printOop(FILE *out, sqInt oop);
+
+/* A conversion of the fixed list, applied as the image's method does; NO_OOP if unknown. */
+static sqInt convert(sqInt oop, const char *conversion)
+{
+	struct object *object = objectAt(oop);
+	enum kind target;
+	sqInt size, result;
+
+	if (strcmp(conversion, "asFloat") == 0) {
+		if (isSmallInteger(oop)) return newFloat((double) (oop >> 1));
+		return isFloatObject(oop) ? oop : NO_OOP;
+	}
+	if (strcmp(conversion, "asString") == 0 || strcmp(conversion, "asSymbol") == 0) {
+		enum kind kind = conversion[2] == 'S' && conversion[3] == 't' ? STRING : SYMBOL;
+		char *text = NULL;
+		size_t length = 0;
+		FILE *stream;
+
+		if (object && (object->kind == STRING || object->kind == SYMBOL)) {
+			return newObject(kind, object->bytes, object->size);
+		}
+		if (kind == SYMBOL) return NO_OOP;
+		stream = open_memstream(&text, &length);
+		printOop(stream, oop);
+		fclose(stream);
+		result = newObject(STRING, text, (sqInt) length);
+		free(text);
+		return result;
+	}
+	if (strcmp(conversion, "asFloatArray") == 0) target = FLOAT32;
+	else if (strcmp(conversion, "asByteArray") == 0) target = BYTES;
+	else if (strcmp(conversion, "asWordArray") == 0) target = WORDS;
+	else if (strcmp(conversion, "asIntegerArray") == 0) target = INTS;
+	else return NO_OOP;
+	if (!object || !(object->kind == ARRAY || object->kind == BYTES
+			|| (target == BYTES && (object->kind == STRING || object->kind == SYMBOL)))) {
+		return NO_OOP;
+	}
+	size = object->size;
+	result = newObject(target, NULL, size);
+	object = objectAt(oop);	/* newObject may have moved nothing, but stay safe */
+	for (sqInt i = 0; i < size; i++) {
+		sqInt element = object->kind == ARRAY
+			? ((sqInt *) object->bytes)[i]
+			: integerObjectOf((unsigned char) object->bytes[i]);
+		double number = isSmallInteger(element) ? (double) (element >> 1)
+			: isFloatObject(element) ? objectAt(element)->number : 0.0;
+
+		if (!isSmallInteger(element) && !(target == FLOAT32 && isFloatObject(element))) return NO_OOP;
+		switch (target) {
+		case FLOAT32: ((float *) objectAt(result)->bytes)[i] = (float) number; break;
+		case BYTES: objectAt(result)->bytes[i] = (char) (element >> 1); break;
+		case WORDS: ((uint32_t *) objectAt(result)->bytes)[i] = (uint32_t) (element >> 1); break;
+		default: ((int32_t *) objectAt(result)->bytes)[i] = (int32_t) (element >> 1); break;
+		}
+	}
+	return result;
+}
+
+/* A value's text (one literal, perhaps one conversion) to an oop in *oop; 0 when this
+ * reader does not know it. */
+static int readLiteral(const char *text, sqInt *oop)
+{
+	struct reader r = { text, 0 };
+
+	skipBlanks(&r);
+	*oop = readOne(&r, 0);
+	if (*oop == NO_OOP) return 0;
+	skipBlanks(&r);
+	if (isLetter(text[r.at])) {
+		char conversion[32];
+		size_t start = r.at;
+
+		while (isLetter(text[r.at]) || isDigit(text[r.at])) r.at++;
+		if (r.at - start >= sizeof conversion) return 0;
+		memcpy(conversion, text + start, r.at - start);
+		conversion[r.at - start] = '\0';
+		*oop = convert(*oop, conversion);
+		if (*oop == NO_OOP) return 0;
+		skipBlanks(&r);
+	}
+	return text[r.at] == '\0';
 }
 
 static int isPlainSymbol(const char *bytes)
@@ -349,6 +636,29 @@ static int isPlainSymbol(const char *bytes)
 			return 0;
 	}
 	return 1;
+}
+
+/* A Float as Pharo prints it: the shortest digits that read back, always with a fraction. */
+static void printFloat(FILE *out, double value)
+{
+	char text[64];
+	char *exponent;
+
+	for (int digits = 1; digits <= 17; digits++) {
+		snprintf(text, sizeof text, "%.*g", digits, value);
+		if (strtod(text, NULL) == value) break;
+	}
+	exponent = strchr(text, 'e');
+	if (exponent) {
+		char mantissa[sizeof text + 4];
+		int power = atoi(exponent + 1);
+
+		*exponent = '\0';
+		snprintf(mantissa, sizeof mantissa, "%s%s", text, strchr(text, '.') ? "" : ".0");
+		fprintf(out, "%se%d", mantissa, power);
+		return;
+	}
+	fprintf(out, "%s%s", text, strchr(text, '.') || strchr(text, 'n') ? "" : ".0");
 }
 
 /* The printString of an oop, escaped as try-plugin.st escapes it (\\ \t \n \r). */
@@ -373,6 +683,33 @@ static void printOop(FILE *out, sqInt oop)
 	case RECEIVER: fputs("a PharoPluginWizardTry", out); return;
 	case CLASS_STRING: fputs("ByteString", out); return;
 	case CHARACTER: fprintf(out, "$%c", (int) object->size); return;
+	case FLOAT: printFloat(out, object->number); return;
+	case BYTES:
+		fputs("#[", out);
+		for (i = 0; i < object->size; i++) {
+			fprintf(out, i ? " %u" : "%u", (unsigned) (unsigned char) object->bytes[i]);
+		}
+		fputc(']', out);
+		return;
+	case FLOAT32: case WORDS: case INTS:
+		fputs(object->kind == FLOAT32 ? "a Float32Array(" : object->kind == WORDS
+			? "a WordArray(" : "an IntegerArray(", out);
+		for (i = 0; i < object->size; i++) {
+			if (i) fputc(' ', out);
+			if (object->kind == FLOAT32) printFloat(out, ((float *) object->bytes)[i]);
+			else if (object->kind == WORDS) fprintf(out, "%lu", (unsigned long) ((uint32_t *) object->bytes)[i]);
+			else fprintf(out, "%ld", (long) ((int32_t *) object->bytes)[i]);
+		}
+		fputc(')', out);
+		return;
+	case ARRAY:
+		fputs("#(", out);
+		for (i = 0; i < object->size; i++) {
+			if (i) fputc(' ', out);
+			printOop(out, ((sqInt *) object->bytes)[i]);
+		}
+		fputc(')', out);
+		return;
 	case SYMBOL:
 		if (isPlainSymbol(object->bytes)) {
 			fprintf(out, "#%s", object->bytes);
@@ -482,12 +819,12 @@ static void *loadModule(const char *name)
 
 /* Call with the receiver and the arguments pushed; answer the top of the stack (meaningful
  * only when failureCode is still 0). */
-static sqInt callPrimitive(primitive_t function, sqInt *arguments, int count)
+static sqInt callPrimitive(primitive_t function, sqInt receiver, sqInt *arguments, int count)
 {
 	stackPointer = 0;
 	failureCode = 0;
 	argumentCount = count;
-	push(receiverOop);
+	push(receiver);
 	for (int i = 0; i < count; i++) push(arguments[i]);
 	function();
 	return stackPointer > 0 ? stack[stackPointer - 1] : nilOop;
@@ -501,17 +838,24 @@ static double now(void)
 	return (double) time.tv_sec + (double) time.tv_nsec / 1e9;
 }
 
+/* fields: primitive, receiver (empty: the script's own object), answers, arguments... */
 static void tryExample(const char *pluginName, char **fields, int count, int bench)
 {
 	const char *primitive = fields[0];
 	sqInt arguments[MAX_FIELDS];
+	sqInt receiver = receiverOop;
+	int argumentTotal = count - 3;
 	primitive_t function;
 	sqInt answer;
 
 	objectCount = objectMark = FIXED_OBJECTS;
-	for (int i = 2; i < count; i++) {
-		if (!readLiteral(fields[i], &arguments[i - 2])) {
-			printf("TRY %s FAILED 'the VM stand-in cannot read the literal %s'\n", primitive, fields[i]);
+	if (fields[1][0] && !readLiteral(fields[1], &receiver)) {
+		printf("TRY %s FAILED 'the VM stand-in cannot read the value %s'\n", primitive, fields[1]);
+		return;
+	}
+	for (int i = 3; i < count; i++) {
+		if (!readLiteral(fields[i], &arguments[i - 3])) {
+			printf("TRY %s FAILED 'the VM stand-in cannot read the value %s'\n", primitive, fields[i]);
 			return;
 		}
 	}
@@ -525,7 +869,7 @@ static void tryExample(const char *pluginName, char **fields, int count, int ben
 		return;
 	}
 	objectMark = objectCount;
-	answer = callPrimitive(function, arguments, count - 2);
+	answer = callPrimitive(function, receiver, arguments, argumentTotal);
 	if (failureCode) {
 		printf("TRY %s FAILED ", primitive);
 		if (failureCode == 1) fputs("nil", stdout);
@@ -540,7 +884,7 @@ static void tryExample(const char *pluginName, char **fields, int count, int ben
 		long calls = 0;
 		double start = now(), elapsed;
 		do {
-			for (int i = 0; i < 1000; i++) callPrimitive(function, arguments, count - 2);
+			for (int i = 0; i < 1000; i++) callPrimitive(function, receiver, arguments, argumentTotal);
 			calls += 1000;
 			elapsed = now() - start;
 		} while (elapsed < BENCH_SECONDS);
@@ -616,6 +960,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "try-plugin: no examples file at %s\n", examples);
 		return 1;
 	}
+	if (!fgets(line, sizeof line, file) || strcmp(line, "#try-examples 2\n") != 0) {
+		fprintf(stderr, "try-plugin: %s is not an examples file of format 2 "
+			"(its first line must be #try-examples 2)\n", examples);
+		return 1;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGSEGV, crashed);
 	signal(SIGBUS, crashed);
@@ -631,8 +980,8 @@ int main(int argc, char **argv)
 		line[strcspn(line, "\n")] = '\0';
 		if (!line[0]) continue;
 		fieldCount = splitFields(line, fields);
-		if (fieldCount < 2) {
-			printf("TRY %s FAILED 'expected primitive TAB answers TAB arguments'\n", fields[0]);
+		if (fieldCount < 3) {
+			printf("TRY %s FAILED 'expected primitive TAB receiver TAB answers TAB arguments'\n", fields[0]);
 			continue;
 		}
 		tryExample(plugin, fields, fieldCount, strcmp(bench, "1") == 0);
