@@ -20,6 +20,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: takes more than ten seconds")
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own ``XDG_CACHE_HOME``: the wizard keeps VMMaker images there, and a
+    test must neither use nor fill the developer's cache (nor another test's)."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def fake_origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The test repository (non-bare; HEAD pharo-10), shared by the session: clone, never edit."""
