@@ -87,7 +87,7 @@ def cache_key(checkout: Path, base: str) -> str | None:
     for ref in (base, f"origin/{base}"):
         specs = [f"{ref}:{path}" for path in KEY_PATHS]
         result = subprocess.run(
-            ["git", "-C", str(checkout), "rev-parse", "--verify", "--quiet", *specs],
+            ["git", "-C", str(checkout), "rev-parse", *specs],
             capture_output=True,
             text=True,
             check=False,
