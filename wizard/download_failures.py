@@ -38,8 +38,9 @@ _ADDRESS = re.compile(r"(?:https?|git|ssh)://[^\s'\"]+")
 
 OFFLINE_HINT = (
     "check the network (or https_proxy), or build without downloads: README "
-    '"Offline builds" (BUILD_BUNDLE=false for configure; GENERATE_VMMAKER=false, '
-    "VMMAKER_IMAGE and GENERATE_PHARO_VM for the generation; pharo-10 and pharo-12)"
+    '"Offline builds" (BUILD_BUNDLE: false for configure; for the generation, the '
+    "VMMaker image kept by an earlier build (--doctor lists them), or GENERATE_VMMAKER: "
+    "false with VMMAKER_IMAGE and GENERATE_PHARO_VM; pharo-10 and pharo-12)"
 )
 
 
