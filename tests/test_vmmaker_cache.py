@@ -91,3 +91,14 @@ def test_only_complete_entries_of_the_cache_are_cache_paths(tmp_path, own_cache)
     link = tmp_path / "link"
     link.symlink_to(tmp_path)
     assert not is_cache_path(str(link / "pharo"))
+
+
+def test_trust_knows_the_cache(own_cache):
+    from wizard.trust import is_wizard_cache_path
+
+    entry = cache_root() / "linux-x86_64-00000000000000000000"
+    (entry / "vm").mkdir(parents=True)
+    (entry / "vm" / "pharo").write_text("vm")
+    (entry / "entry.json").write_text("{}")
+    assert is_wizard_cache_path(str(entry / "vm" / "pharo"))
+    assert not is_wizard_cache_path("/usr/bin/sh")

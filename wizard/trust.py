@@ -48,3 +48,15 @@ def refusal(options: list[tuple[str, str]], where: str) -> str:
         f"{where}: build.cmake_options {listed(options)} make cmake run a program or read a "
         "script; read them, then run again with --trust if you mean it"
     )
+
+
+def is_wizard_cache_path(value: str) -> bool:
+    """Whether an option's value names a file in the wizard's own VMMaker image cache.
+
+    ``VMMAKER_IMAGE`` and ``GENERATE_PHARO_VM`` naming it need no ``--trust``: the image and
+    the VM there are the ones an earlier build of pharo-vm downloaded and the wizard copied
+    (a complete entry, after resolving ``..`` and links), not a program the profile chose.
+    """
+    from wizard.vmmaker_cache import is_cache_path
+
+    return is_cache_path(value)

@@ -256,16 +256,3 @@ def _copy_entry(folder: Path, root: Path, key: str, facts: dict[str, object]) ->
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-
-
-# --------------------------------------------------------------------------- --doctor
-
-
-def describe_entries(root: Path | None = None) -> list[str]:
-    """One line per entry for ``--doctor``: key, size, base branch and date."""
-    lines = []
-    for entry in entries(root):
-        base = entry.facts.get("base_branch", "?")
-        made = entry.facts.get("made", "?")
-        lines.append(f"{entry.key}: {entry.size() / 2**20:.0f} MB, base branch {base}, made {made}")
-    return lines
