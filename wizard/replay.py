@@ -45,6 +45,10 @@ def replay(
 
     for warning in sharing_warnings(profile):
         sink.message(warning)
+    from wizard.profile import override_notes
+
+    for note in override_notes(profile_path, overrides or []):
+        sink.message(note)
     if dry_run:
         if untrusted:
             verdict = "allowed by --trust" if trust else "a run needs --trust"
