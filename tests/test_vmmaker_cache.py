@@ -55,10 +55,7 @@ def test_a_second_workspace_and_rm_build_never_build_the_image(fake_origin, tmp_
     # class the cached image holds: the checkout's class must win
     second = tmp_path / "second"
     second.mkdir()
-    profile = write_profile(second, fake_origin)
-    data = yaml.safe_load(profile.read_text())
-    data["plugin"]["methods"].append({"protocol": "primitives", "source": EXTRA})
-    profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    profile = with_extra_primitive(write_profile(second, fake_origin))
     output = build(second, profile)
     assert "using the VMMaker image kept from an earlier build" in output
     assert commands(second / OWN_RECORD) == []  # no image build, no download in this folder
@@ -75,6 +72,29 @@ def test_a_second_workspace_and_rm_build_never_build_the_image(fake_origin, tmp_
     assert "install-vmmaker" not in commands(entry.folder / "vmmaker-standin-record.jsonl")
     assert "primitiveAnswerSeventeen" in exported_symbols(second / LIBRARY)
     assert len(entries(cache_root())) == 1  # nothing added: the key did not change
+
+
+def with_extra_primitive(profile: Path) -> Path:
+    data = yaml.safe_load(profile.read_text())
+    data["plugin"]["methods"].append({"protocol": "primitives", "source": EXTRA})
+    profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return profile
+
+
+@pytest.mark.slow
+def test_single_pass_uses_the_cache_too(fake_origin, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        folder.mkdir()
+    build(first, write_profile(first, fake_origin, mode="single-pass"))
+    [entry] = entries(cache_root())
+    profile = with_extra_primitive(write_profile(second, fake_origin, mode="single-pass"))
+    output = build(second, profile)
+    assert "using the VMMaker image kept from an earlier build" in output
+    assert commands(second / OWN_RECORD) == []
+    cached = commands(entry.folder / "vmmaker-standin-record.jsonl")
+    assert cached == ["generate", "regenerate-plugin"]
+    assert "primitiveAnswerSeventeen" in exported_symbols(second / LIBRARY)
 
 
 def test_only_complete_entries_of_the_cache_are_cache_paths(tmp_path, own_cache):
