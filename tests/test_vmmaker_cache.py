@@ -89,8 +89,17 @@ def test_single_pass_uses_the_cache_too(fake_origin, tmp_path):
     build(first, write_profile(first, fake_origin, mode="single-pass"))
     [entry] = entries(cache_root())
     profile = with_extra_primitive(write_profile(second, fake_origin, mode="single-pass"))
-    output = build(second, profile)
-    assert "using the VMMaker image kept from an earlier build" in output
+    configured = wizard("--replay", str(profile), "--until", "configure", cwd=second)
+    assert "using the VMMaker image kept from an earlier build" in configured.stdout
+    plan = wizard("--replay", str(profile), "--dry-run", cwd=second).stdout
+    configure_plan = plan.split("configure:", 1)[1].split("==>", 1)[0]
+    assert "would skip: already done (configured from this checkout with these options)" in (
+        configure_plan  # the cache's options count as wanted: no configure again
+    )
+    compile_plan = plan.split("compile:", 1)[1]
+    assert "--target generate-sources" in compile_plan
+    assert "regenerate-plugin.st" in compile_plan
+    build(second, profile)
     assert commands(second / OWN_RECORD) == []
     cached = commands(entry.folder / "vmmaker-standin-record.jsonl")
     assert cached == ["generate", "regenerate-plugin"]

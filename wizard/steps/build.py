@@ -684,19 +684,27 @@ class Compile(Step):
                 return Status(False, f"{library.name} is older than {relative}")
         return Status(True, f"{library.relative_to(ctx.build_dir)} is newer than its generated C")
 
-    def generate_with_cached_image(self, ctx: Context, out: StepOutput) -> None:
-        """Single pass in a build folder that uses the wizard's cached image: generate the
-        sources first, then the plugin from the checkout's class (the cached image may hold
-        an older one), so that the ``make install`` compiles the checkout's plugin."""
+    def cached_image_actions(self, ctx: Context) -> list[Action]:
+        """Single pass in a build folder that uses the wizard's cached image, before its
+        first C: generate the sources, then the plugin from the checkout's class (the cached
+        image may hold an older one), so that the ``make install`` compiles the checkout's."""
         from wizard.vmmaker_cache import uses_cache
 
-        if not uses_cache(ctx.build_dir) or is_generated(ctx):
-            return
+        if not self.regenerates or not uses_cache(ctx.build_dir) or is_generated(ctx):
+            return []
         sources = ("cmake", "--build", str(ctx.build_dir), "--target", "generate-sources")
-        if run_tool(ctx, Command(sources, ctx.workspace), out) != 0:
+        return [Command(sources, ctx.workspace), Generate().regenerate_action(ctx)]
+
+    def generate_with_cached_image(self, ctx: Context, out: StepOutput) -> None:
+        """Perform :meth:`cached_image_actions` (the regeneration as the Slang loop does it)."""
+        actions = self.cached_image_actions(ctx)
+        if not actions:
+            return
+        sources, regenerate = actions
+        assert isinstance(sources, Command) and isinstance(regenerate, Command)
+        if run_tool(ctx, sources, out) != 0:
             fail_build(ctx, self.id)
-        generate = Generate()
-        generate.regenerate_in_image(ctx, generate.regenerate_action(ctx), out, announce=False)
+        Generate().regenerate_in_image(ctx, regenerate, out, announce=False)
 
     @staticmethod
     def inputs(ctx: Context) -> list[str]:
@@ -718,7 +726,8 @@ class Compile(Step):
         pass, a stale C is regenerated first (``generate``'s own actions)."""
         first = Generate().actions(ctx) if self.stale_c(ctx) else []
         if not plugin_only(ctx):
-            return [*first, Command(tuple(cmake_install_args(ctx)), ctx.workspace)]
+            install = Command(tuple(cmake_install_args(ctx)), ctx.workspace)
+            return [*first, *self.cached_image_actions(ctx), install]
         build = ("cmake", "--build", str(ctx.build_dir), "--target", ctx.plugin)
         return [
             *first,
