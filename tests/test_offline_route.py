@@ -81,10 +81,13 @@ async def test_the_build_editor_writes_what_set_writes_over_the_commented_line(t
 
 def test_set_says_when_it_is_for_this_run_only(fake_origin, workspace):
     profile = write_profile(workspace, fake_origin, cmake_options={"BUILD_BUNDLE": "ON"})
+    assert wizard("--replay", str(profile), "--until", "clone", cwd=workspace).returncode == 0
     result = wizard(
         "--replay", str(profile), "--dry-run", "--until", "clone",
         "--set", "build.cmake_options.BUILD_BUNDLE=false",
         "--set", "build.cmake_options.FEATURE_LIB_SDL2=OFF",
+        "--set", "build.cmake_options.FEATURE_LIB_CAIRO=ON",
+        "--set", "build.cmake_options.MY_FLAG=1",
         "--set", "build.jobs=2",
         cwd=workspace,
     )  # fmt: skip
@@ -94,5 +97,7 @@ def test_set_says_when_it_is_for_this_run_only(fake_origin, workspace):
         "note: --set build.cmake_options.BUILD_BUNDLE=false is for this run only; the profile "
         "says ON — put it in the profile to keep it",
         "note: --set build.cmake_options.FEATURE_LIB_SDL2=OFF is for this run only; the "
-        "profile does not set it — put it in the profile to keep it",
-    ]  # build.jobs=2 is what the profile says: no note
+        "profile leaves it at the checkout's default, ON — put it in the profile to keep it",
+        "note: --set build.cmake_options.MY_FLAG=1 is for this run only; the profile does not "
+        "set it — put it in the profile to keep it",
+    ]  # FEATURE_LIB_CAIRO=ON is the checkout's default, build.jobs=2 the profile's: no note

@@ -394,20 +394,30 @@ def cmake_option_text(raw: str) -> str:
     return raw if text is None else text
 
 
-def override_notes(path: Path, overrides: list[str]) -> list[str]:
+def override_notes(
+    path: Path, overrides: list[str], defaults: Mapping[str, str] | None = None
+) -> list[str]:
     """A note for each ``--set`` whose value differs from the profile's: it is for this run
-    only, and the next run (``--replay``, the TUI) goes back to what the profile says."""
+    only, and the next run (``--replay``, the TUI) goes back to what the profile says.
+    ``defaults``: the checkout's cmake option defaults, for an option the profile leaves
+    unset (cmake's default is then what "the profile says")."""
     if not overrides:
         return []
     saved = to_data(load_profile(path))
+    defaults = defaults or {}
     notes = []
     for override in overrides:
         key = override.partition("=")[0]
         alone = to_data(load_profile(path, [override]))
-        before, after = _at(saved, key.split(".")), _at(alone, key.split("."))
+        parts = key.split(".")
+        before, after = _at(saved, parts), _at(alone, parts)
+        says = "does not set it" if before is None else f"says {_shown(before)}"
+        if before is None and parts[:2] == ["build", "cmake_options"] and len(parts) == 3:
+            before = defaults.get(parts[2])  # unset: the checkout's option() default
+            if before is not None:
+                says = f"leaves it at the checkout's default, {before}"
         if before == after:
             continue
-        says = "does not set it" if before is None else f"says {_shown(before)}"
         notes.append(
             f"note: --set {override} is for this run only; the profile {says} — put it in "
             "the profile to keep it"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def replay(
         sink.message(warning)
     from wizard.profile import override_notes
 
-    for note in override_notes(profile_path, overrides or []):
+    for note in override_notes(profile_path, overrides or [], option_defaults(ctx.checkout)):
         sink.message(note)
     if dry_run:
         if untrusted:
@@ -111,6 +112,24 @@ def _print_plan(plan: list[Step], chosen: Collection[str], ctx: Context, sink: C
         for line in lines:
             sink.message(f"    {line}")
     return EXIT_OK if steps else EXIT_BAD_INPUT
+
+
+_OPTION = re.compile(r'^\s*option\(\s*(\w+)\s+"[^"]*"\s*(\w*)\s*\)', re.MULTILINE)
+
+
+def option_defaults(checkout: Path) -> dict[str, str]:
+    """The switches the checkout declares (``option(NAME "…" ON)``) with their defaults, as
+    cmake reads them (no value: ``OFF``); empty before the clone."""
+    files = [checkout / "CMakeLists.txt", *sorted((checkout / "cmake").glob("*.cmake"))]
+    found: dict[str, str] = {}
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for name, value in _OPTION.findall(text):
+            found.setdefault(name, "ON" if value.upper() == "ON" else "OFF")
+    return found
 
 
 def _run_skips(step: Step, ctx: Context) -> bool:
