@@ -71,7 +71,8 @@ def is_cache_path(value: str, environ: dict[str, str] | None = None) -> bool:
 
 
 def base_ref(ctx: Context) -> str | None:
-    """The base branch as a ref of the checkout (the local branch, else origin's)."""
+    """The base branch's name (the profile's, else origin's default), or None when it cannot
+    be told yet (no clone, no origin/HEAD)."""
     from wizard.steps.setup import base_branch
 
     try:
@@ -86,12 +87,15 @@ def cache_key(checkout: Path, base: str) -> str | None:
     checkout or the base branch does not have them."""
     for ref in (base, f"origin/{base}"):
         specs = [f"{ref}:{path}" for path in KEY_PATHS]
-        result = subprocess.run(
-            ["git", "-C", str(checkout), "rev-parse", *specs],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        try:
+            result = subprocess.run(
+                ["git", "-C", str(checkout), "rev-parse", *specs],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except OSError:  # no git: no key, the build downloads as it would without a cache
+            return None
         ids = result.stdout.split()
         if result.returncode == 0 and len(ids) == len(KEY_PATHS):
             text = "\n".join(f"{path} {oid}" for path, oid in zip(KEY_PATHS, ids, strict=True))
@@ -176,7 +180,7 @@ def profile_sets_image(ctx: Context) -> bool:
 
 
 def builds_own_image(ctx: Context) -> bool:
-    """Whether this build folder has (or is making) its own VMMaker image."""
+    """Whether this build folder has its own VMMaker image (``<B>/build/vmmaker/image``)."""
     own = ctx.build_dir / "build" / "vmmaker" / "image" / "VMMaker.image"
     return own.is_file()
 
