@@ -8,9 +8,13 @@ script retries each file and then prints, per attempt, a block like::
           status_code: 6
           status_string: "Couldn't resolve host name"
 
-so an offline machine gets the same few lines five to eight times. This module folds them
-into one failure per URL, so that a step can say once which host could not be reached and
-point to the README's offline options instead of "read the log".
+so an offline machine gets the same few lines five to eight times. A bundled library
+cloned with git fails differently (git's ``Could not resolve host: github.com``, three
+times, then ExternalProject's ``Failed to clone repository: 'URL'``), and so do a
+``file(DOWNLOAD … STATUS)`` a script prints (``6;"Couldn't resolve host name"``) and curl
+itself (``curl: (6) Could not resolve host: …``). This module folds all of them into one
+failure per URL (or host, when no URL is named), so that a step can say once which host
+could not be reached and point to the README's offline options instead of "read the log".
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ OFFLINE_HINT = (
 
 @dataclass(frozen=True)
 class DownloadFailure:
-    """One URL the build could not download, with curl's status (6: host not resolved)."""
+    """One URL (or bare host) the build could not download, with curl's status (6: host not
+    resolved) when the log gives one, and its words."""
 
     url: str
     status_code: int | None
