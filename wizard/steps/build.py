@@ -153,10 +153,12 @@ def configured_status(ctx: Context) -> Status:
     home = cache.get("CMAKE_HOME_DIRECTORY", ("", ""))[1]
     if Path(home).resolve() != ctx.checkout:
         return Status(False, f"the build folder was configured from {home or 'elsewhere'}")
+    profile_sets = dict(ctx.profile.build.cmake_options)
     for name, value in configure_options(ctx):
         kind, cached = cache.get(name, ("", None))
         if cached is None or not _same_value(kind, cached, value):
-            return Status(False, f"{name} is {cached!r} in the cache, the profile says {value!r}")
+            who = "the profile says" if name in profile_sets else "the image cache wants"
+            return Status(False, f"{name} is {cached!r} in the cache, {who} {value!r}")
     stale = stale_options(ctx)
     if stale:
         from wizard.build_record import read_record
