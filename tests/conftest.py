@@ -8,6 +8,9 @@ double is its ``scripts/vmmaker-standin.py``, which stands in for VMMaker's code
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,25 @@ from tests.fakevm.recipes import clone_bare
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: takes more than ten seconds")
+    # The wizard keeps VMMaker images in $XDG_CACHE_HOME: the session's own, set before any
+    # fixture (session-scoped builds too) runs, so no test fills the developer's cache.
+    os.environ["XDG_CACHE_HOME"] = _SESSION_CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_CACHE, ignore_errors=True)
+
+
+_SESSION_CACHE = tempfile.mkdtemp(prefix="pharo-plugin-wizard-tests-cache-")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own ``XDG_CACHE_HOME``: a test neither uses nor fills another test's
+    VMMaker image cache (the session's own serves the session-scoped builds)."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
 
 
 @pytest.fixture(scope="session")

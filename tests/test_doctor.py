@@ -7,6 +7,7 @@ and checks their form.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -18,7 +19,7 @@ from tests.helpers import wizard, write_profile
 LINE = re.compile(r"^(?P<mark>[✓✗]) (?P<name>[^:]+): (?P<detail>.+)$")
 TOOLS = ("git", "cmake", "make", "cc", "gcc")
 THINGS = ["git", "cmake", "make", "C compiler", "libffi", "uuid", "OpenSSL headers",
-          "disk space", "github.com", "files.pharo.org"]  # fmt: skip
+          "disk space", "github.com", "files.pharo.org", "VMMaker image cache"]  # fmt: skip
 
 
 def _report(stdout: str) -> dict[str, tuple[str, str]]:
@@ -98,3 +99,28 @@ def test_doctor_does_not_need_the_tools_it_checks(tmp_path):
     assert result.returncode == 1, result.stderr
     assert os.path.isabs(sys.executable)
     assert all(_report(result.stdout)[t][0] == "✗" for t in ("git", "cmake", "make"))
+
+
+def test_the_image_cache_is_reported_with_each_image(tmp_path, own_cache):
+    report = _report(wizard("--doctor", cwd=tmp_path).stdout)
+    mark, detail = report["VMMaker image cache"]
+    assert mark == "✓" and detail.endswith(
+        "is empty: the first build with network keeps its VMMaker image there"
+    )
+    assert detail.startswith(str(own_cache / "pharo-plugin-wizard" / "vmmaker"))
+    entry = own_cache / "pharo-plugin-wizard" / "vmmaker" / "linux-x86_64-00112233445566778899"
+    (entry / "image").mkdir(parents=True)
+    (entry / "image" / "VMMaker.image").write_bytes(b"i" * 3 * 2**20)
+    (entry / "vm").mkdir()
+    (entry / "vm" / "pharo").write_text("vm")
+    half = own_cache / "pharo-plugin-wizard" / "vmmaker" / ".linux-x86_64-0011.123.partial"
+    (half / "image").mkdir(parents=True)  # a copy cut short: not an image of the cache
+    (entry / "entry.json").write_text(
+        json.dumps({"base_branch": "pharo-12", "made": "2026-12-07T01:00:00+00:00"})
+    )
+    report = _report(wizard("--doctor", cwd=tmp_path).stdout)
+    assert report["VMMaker image cache"][1].split(" holds ")[1].startswith("1 image(s), 3 MB")
+    assert report[f"VMMaker image {entry.name}"] == (
+        "✓",
+        "3 MB, base branch pharo-12, made 2026-12-07T01:00:00+00:00",
+    )

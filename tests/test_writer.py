@@ -60,7 +60,8 @@ def test_an_edit_changes_only_its_values(path):
         [
             "  comment: Says 'hello'.",
             "        \t^ 42",
-            "    GENERATE_PHARO_VM: /opt/pharo/vm",
+            # over the template's commented line, with its trailing comment
+            "    GENERATE_PHARO_VM: /opt/pharo/vm     # runs a program: needs --trust",
             "  jobs: 4   # make -j; 0 means one job per CPU",  # its comment kept
         ]
     )

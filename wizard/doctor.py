@@ -195,6 +195,40 @@ def check_profile_paths(profile_path: Path) -> list[Finding]:
     return findings
 
 
+def check_image_cache() -> list[Finding]:
+    """What the wizard's VMMaker image cache holds: a line for the cache, one per image.
+
+    Never a ✗: an empty cache is filled by the first build with network.
+    """
+    from wizard.vmmaker_cache import cache_root, entries
+
+    root = cache_root()
+    held = entries(root)
+    if not held:
+        detail = f"{root} is empty: the first build with network keeps its VMMaker image there"
+        return [Finding(True, "VMMaker image cache", detail)]
+    sizes = [entry.size() for entry in held]
+    lines = [
+        Finding(
+            True,
+            "VMMaker image cache",
+            f"{root} holds {len(held)} image(s), {sum(sizes) / 2**20:.0f} MB; a build folder "
+            "whose checkout has the same key uses one instead of downloading",
+        )
+    ]
+    for entry, size in zip(held, sizes, strict=True):
+        base = entry.facts.get("base_branch", "?")
+        made = entry.facts.get("made", "?")
+        lines.append(
+            Finding(
+                True,
+                f"VMMaker image {entry.key}",
+                f"{size / 2**20:.0f} MB, base branch {base}, made {made}",
+            )
+        )
+    return lines
+
+
 def doctor(profile_path: Path | None) -> list[Finding]:
     """Every finding, in the order of the report."""
     findings = [CHECKS[item.name](item) for item in PREREQUISITES]
@@ -207,7 +241,7 @@ def doctor(profile_path: Path | None) -> list[Finding]:
         extra = check_profile_paths(profile_path)
     findings.append(check_disk(workspace))
     findings.extend(check_host(host) for host in HOSTS)
-    return findings + extra
+    return findings + check_image_cache() + extra
 
 
 def doctor_command(profile_path: Path | None) -> int:

@@ -394,6 +394,81 @@ def _index_lines(
 _ALIAS = "YAML anchors, aliases and merge keys are not allowed in a profile"
 
 
+def override_value(raw: str) -> Any:
+    """The value of ``--set KEY=RAW``: RAW read as a YAML scalar (``false`` is a boolean)."""
+    try:
+        return yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        return raw
+
+
+def option_text(value: Any) -> str | None:
+    """A cmake option's value as the profile holds it: a boolean as ``ON``/``OFF``, a
+    number or text as text; None for anything else (a list, a mapping)."""
+    if isinstance(value, bool):
+        return "ON" if value else "OFF"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
+
+
+def cmake_option_text(raw: str) -> str:
+    """What ``--set build.cmake_options.NAME=RAW`` makes of RAW: the one form every face
+    (``--set``, the TUI's build editor) gives an option, so that the same value typed in
+    either never looks like a change to configure (``false``, ``OFF``, ``no`` → ``OFF``)."""
+    text = option_text(override_value(raw))
+    return raw if text is None else text
+
+
+def override_notes(
+    path: Path, overrides: list[str], defaults: Mapping[str, str] | None = None
+) -> list[str]:
+    """A note for each ``--set`` whose value differs from the profile's: it is for this run
+    only, and the next run (``--replay``, the TUI) goes back to what the profile says.
+    ``defaults``: the checkout's cmake option defaults, for an option the profile leaves
+    unset (cmake's default is then what "the profile says")."""
+    if not overrides:
+        return []
+    saved = to_data(load_profile(path))
+    defaults = defaults or {}
+    notes = []
+    for override in overrides:
+        key = override.partition("=")[0]
+        alone = to_data(load_profile(path, [override]))
+        parts = key.split(".")
+        before, after = _at(saved, parts), _at(alone, parts)
+        says = "does not set it" if before is None else f"says {_shown(before)}"
+        if before is None and parts[:2] == ["build", "cmake_options"] and len(parts) == 3:
+            before = defaults.get(parts[2])  # unset: the checkout's option() default
+            if before is not None:
+                says = f"leaves it at the checkout's default, {before}"
+        if before == after:
+            continue
+        notes.append(
+            f"note: --set {override} is for this run only; the profile {says} — put it in "
+            "the profile to keep it"
+        )
+    return notes
+
+
+def _at(data: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _shown(value: Any) -> str:
+    return flow_text(value) if not isinstance(value, str) else value
+
+
+def flow_text(value: Any) -> str:
+    """A value on one line, as YAML writes it."""
+    text = yaml.safe_dump(value, default_flow_style=True, width=2**31)
+    return text.removesuffix("\n...\n").strip()
+
+
 def apply_override(data: Any, override: str) -> None:
     """Apply one ``--set KEY=VALUE`` to the raw data; VALUE is read as a YAML scalar."""
     key, sep, raw = override.partition("=")
@@ -401,10 +476,7 @@ def apply_override(data: Any, override: str) -> None:
         raise ProfileError(
             None, None, "--set", f"{override!r}: expected KEY=VALUE, e.g. build.jobs=4"
         )
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
+    value = override_value(raw)
     if isinstance(value, (dict, list)):
         raise ProfileError(None, None, "--set", f"{key}: only single values can be set")
     if key.split(".")[0] == "state":
@@ -970,11 +1042,8 @@ class _Validator:
             here = (*where, name)
             if not isinstance(name, str) or not CMAKE_NAME.fullmatch(name):
                 raise self.fail(here, f"{_short(name)} is not a cmake variable name")
-            if isinstance(raw, bool):
-                text = "ON" if raw else "OFF"
-            elif isinstance(raw, (str, int, float)):
-                text = str(raw)
-            else:
+            text = option_text(raw)
+            if text is None:
                 raise self.fail(here, f"must be a single value, not {_kind(raw)}")
             if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
                 raise self.fail(here, "must be one line without control characters")

@@ -8,7 +8,7 @@ from pathlib import Path
 from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed, UsageError
 from wizard.plan import Context, Status, Step, standings
 from wizard.sink import ConsoleSink
-from wizard.trust import Grant, assess, gate
+from wizard.trust import Grant, assess, gate, switch_defaults
 from wizard.workbench import Workbench
 
 
@@ -45,6 +45,11 @@ def replay(
 
     for warning in sharing_warnings(profile):
         sink.message(warning)
+    from wizard.profile import override_notes
+
+    defaults = switch_defaults(ctx.checkout) or {}
+    for note in override_notes(profile_path, overrides or [], defaults):
+        sink.message(note)
     if dry_run:
         if assessment.needs_trust:
             verdict = "allowed by --trust" if trust else "a run needs --trust"

@@ -28,13 +28,40 @@ def vmmaker_folder(build_dir: Path) -> Path:
     return build_dir / "build" / "vmmaker"
 
 
-def vmmaker_image(build_dir: Path) -> Path:
-    """``<B>/build/vmmaker/image/VMMaker.image``: the image cmake built and generates with."""
+def own_vmmaker_image(build_dir: Path) -> Path:
+    """``<B>/build/vmmaker/image/VMMaker.image``: where cmake builds the image itself."""
     return vmmaker_folder(build_dir) / "image" / "VMMaker.image"
 
 
+def _given(build_dir: Path) -> dict[str, str]:
+    """The image and VM the build was configured to use instead of its own, from its
+    CMakeCache.txt: ``VMMAKER_IMAGE`` (with ``GENERATE_VMMAKER`` off) and
+    ``GENERATE_PHARO_VM`` — the wizard's cache, or the user's offline route."""
+    from wizard.download_hosts import cmake_true
+    from wizard.steps.build import read_cache
+
+    cache = {name: value for name, (_, value) in read_cache(build_dir).items()}
+    given = {}
+    if not cmake_true(cache.get("GENERATE_VMMAKER"), default=True) and cache.get("VMMAKER_IMAGE"):
+        given["image"] = cache["VMMAKER_IMAGE"]
+    if cmake_true(cache.get("GENERATE_PHARO_VM"), default=False):
+        given["vm"] = cache["GENERATE_PHARO_VM"]
+    return given
+
+
+def vmmaker_image(build_dir: Path) -> Path:
+    """The image the build generates with: the one its configure was given (the wizard's
+    cache, ``VMMAKER_IMAGE``), else ``<B>/build/vmmaker/image/VMMaker.image``."""
+    given = _given(build_dir).get("image")
+    return Path(given) if given else own_vmmaker_image(build_dir)
+
+
 def vmmaker_vm(build_dir: Path) -> Path | None:
-    """The VM that runs the VMMaker image, or None when the build has not fetched it."""
+    """The VM that runs the VMMaker image (``GENERATE_PHARO_VM`` when configured with one),
+    or None when the build has not fetched it."""
+    given = _given(build_dir).get("vm")
+    if given:
+        return Path(given) if Path(given).is_file() else None
     folder = vmmaker_folder(build_dir) / "vm"
     return next((folder / name for name in VMMAKER_VMS if (folder / name).is_file()), None)
 
@@ -120,7 +147,7 @@ def forget_image(build_dir: Path, plugin: str) -> list[Path]:
     pharo-9 a newer image alone does not regenerate); answers what was removed. Keep a
     :class:`PreviousC` first.
     """
-    doomed = [vmmaker_image(build_dir).parent, *image_step_stamps(build_dir)]
+    doomed = [own_vmmaker_image(build_dir).parent, *image_step_stamps(build_dir)]
     doomed += plugin_c_files(build_dir, plugin)
     removed = []
     for path in doomed:

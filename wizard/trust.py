@@ -128,6 +128,10 @@ class Verdict:
         return f"{self.name}={self.value!r} ({self.why})"
 
 
+#: The options that may name the wizard's own image cache without --trust.
+_CACHE_OPTIONS = frozenset({"VMMAKER_IMAGE", "GENERATE_PHARO_VM"})
+
+
 def judge(name: str, value: str, switches: frozenset[str] | None) -> Verdict:
     """The verdict on one cmake option; ``switches`` is None while the checkout is not there."""
     if name in FIXED:
@@ -139,6 +143,8 @@ def judge(name: str, value: str, switches: frozenset[str] | None) -> Verdict:
         problem = flags_problem(value)
         status = NEEDS_TRUST if problem else ALLOWED
         return Verdict(name, value, status, problem or "plain compiler flags")
+    if name in _CACHE_OPTIONS and is_wizard_cache_path(value):
+        return Verdict(name, value, ALLOWED, "the wizard's own VMMaker image cache")
     for pattern, why in PROGRAMS:
         if pattern.fullmatch(name):
             return Verdict(name, value, NEEDS_TRUST, why)
@@ -186,7 +192,10 @@ def flags_problem(value: str) -> str | None:
 #: The longest cmake file read for its switches.
 MAX_CMAKE_FILE = 1024 * 1024
 _BRACKET_COMMENT = re.compile(r"#\[(=*)\[.*?\]\1\]", re.DOTALL)
-_OPTION = re.compile(r"^[ \t]*option[ \t]*\([ \t\r\n]*([A-Za-z_][A-Za-z0-9_]*)", re.I | re.M)
+_OPTION = re.compile(
+    r'^[ \t]*option[ \t]*\([ \t\r\n]*([A-Za-z_][A-Za-z0-9_]*)(?:[ \t\r\n]+"[^"]*"[ \t\r\n]*(\w*))?',
+    re.I | re.M,
+)
 
 
 def declared_switches(checkout: Path) -> frozenset[str] | None:
@@ -195,19 +204,28 @@ def declared_switches(checkout: Path) -> frozenset[str] | None:
     Read from ``CMakeLists.txt``, ``cmake/*.cmake`` and the root ``*.cmake`` files as they
     are on disk now (the files cmake will read), never through a link, each up to 1 MiB.
     """
+    defaults = switch_defaults(checkout)
+    return None if defaults is None else frozenset(defaults)
+
+
+def switch_defaults(checkout: Path) -> dict[str, str] | None:
+    """The checkout's switches with their defaults as cmake reads them (no value: ``OFF``);
+    None without a checkout. The first declaration of a name wins, as in cmake."""
     if not (checkout / "CMakeLists.txt").is_file():
         return None
     files = [
         checkout / "CMakeLists.txt",
-        *checkout.glob("*.cmake"),
-        *checkout.glob("cmake/*.cmake"),
+        *sorted(checkout.glob("*.cmake")),
+        *sorted(checkout.glob("cmake/*.cmake")),
     ]
-    names: set[str] = set()
+    found: dict[str, str] = {}
     for path in files:
         text = _read_plain_file(path)
-        if text is not None:
-            names.update(_OPTION.findall(_BRACKET_COMMENT.sub("", text)))
-    return frozenset(names)
+        if text is None:
+            continue
+        for name, value in _OPTION.findall(_BRACKET_COMMENT.sub("", text)):
+            found.setdefault(name, "ON" if value.upper() == "ON" else "OFF")
+    return found
 
 
 def _read_plain_file(path: Path) -> str | None:
@@ -438,3 +456,15 @@ def option_mark(name: str, value: str, switches: frozenset[str] | None) -> str |
     """Why the option needs trust (for the TUI's option list), or None."""
     verdict = judge(name, value, switches)
     return verdict.why if verdict.status == NEEDS_TRUST else None
+
+
+def is_wizard_cache_path(value: str) -> bool:
+    """Whether an option's value names a file in the wizard's own VMMaker image cache.
+
+    ``VMMAKER_IMAGE`` and ``GENERATE_PHARO_VM`` naming it need no ``--trust``: the image and
+    the VM there are the ones an earlier build of pharo-vm downloaded and the wizard copied
+    (a complete entry, after resolving ``..`` and links), not a program the profile chose.
+    """
+    from wizard.vmmaker_cache import is_cache_path
+
+    return is_cache_path(value)

@@ -330,12 +330,22 @@ def _build_edits(raw: Any, found: Build, wanted: Build) -> list[Edit]:
     options = (*where, "cmake_options")
     kept = [name for name in old if name in new]
     if "cmake_options" not in present or not new or kept != [n for n in new if n in old]:
-        return [*edits, Edit(options, new)]  # absent (the default), emptied or reordered
+        written = {name: option_yaml(value) for name, value in new.items()}
+        return [*edits, Edit(options, written)]  # absent (the default), emptied or reordered
     edits += [Edit((*options, name), DELETE) for name in old if name not in new]
     edits += [
-        Edit((*options, name), value) for name, value in new.items() if old.get(name) != value
+        Edit((*options, name), option_yaml(value))
+        for name, value in new.items()
+        if old.get(name) != value
     ]
     return edits
+
+
+def option_yaml(value: str) -> Any:
+    """A cmake option's value as the profile writes it: ``ON``/``OFF`` as YAML ``true``/
+    ``false`` (what the template's ``# BUILD_BUNDLE: false`` shows, and what loads back as
+    ``ON``/``OFF``, the form ``--set …=false`` gives too), anything else as text."""
+    return {"ON": True, "OFF": False}.get(value, value)
 
 
 Item = Callable[[tuple[str | int, ...], Any, Any, Any], list[Edit]]

@@ -313,6 +313,10 @@ def _add(text: str, parent: yaml.Node, step: str | int, value: Any) -> str:
     first = parent.value[0]
     first_node = first[0] if isinstance(first, tuple) else first
     column = first_node.start_mark.column
+    if isinstance(parent, yaml.MappingNode) and isinstance(step, str):
+        uncommented = _uncomment(text, parent, step, value, column)
+        if uncommented is not None:
+            return uncommented
     if isinstance(parent, yaml.SequenceNode):
         dash = text.rfind(
             "-", _line_start(text, first_node.start_mark.index), first_node.start_mark.index
@@ -326,6 +330,36 @@ def _add(text: str, parent: yaml.Node, step: str | int, value: Any) -> str:
     at = _line_after(text, _tight_end(text, parent))
     lead = "" if at == 0 or text[at - 1] == "\n" else "\n"
     return text[:at] + lead + _indented(block, column) + text[at:]
+
+
+def _uncomment(text: str, parent: yaml.Node, key: str, value: Any, column: int) -> str | None:
+    """``key: value`` written over a commented ``# key: …`` line, or None when there is none.
+
+    A profile made from a template offers optional settings as comments right after a
+    mapping's last entry (``# BUILD_BUNDLE: false   # no … downloads``): setting one
+    uncomments its line, keeping its place and its own trailing comment, instead of adding
+    a second line above it. Only the comment lines right after the mapping count (so the
+    key still comes last, as a new key does), at the mapping's own column.
+    """
+    if isinstance(value, (dict, list)):
+        return None
+    at = _line_after(text, _tight_end(text, parent))
+    prefix = " " * column + "#"
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end + 1
+        line = text[at:end].rstrip("\n")
+        if line.strip() and not line.lstrip(" ").startswith("#"):
+            return None  # the next entry of an outer mapping: no commented line here
+        if line.startswith(prefix) and line[len(prefix) :].lstrip(" ").startswith(f"{key}:"):
+            entry = " " * column + f"{key}: {flow_yaml(value)}"
+            comment = line.find(" #", len(prefix))
+            if comment >= 0:
+                mark = line.index("#", comment)  # the trailing comment keeps its column
+                entry = entry.ljust(mark - 1) + " " + line[mark:]
+            return text[:at] + entry + "\n" + text[end:]
+        at = end
+    return None
 
 
 def _remove(text: str, parent: yaml.Node, step: str | int) -> str:

@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from wizard.errors import ProfileError
-from wizard.profile import BUILD_MODES, Build, Profile, to_data, validate
+from wizard.profile import BUILD_MODES, Build, Profile, cmake_option_text, to_data, validate
 from wizard.trust import declared_switches, option_mark
 
 #: Options a Pharo VM build commonly sets, offered as the name is typed.
@@ -147,7 +147,7 @@ class BuildForm(Vertical):
             self._problem("type the option's NAME first (e.g. VMMAKER_IMAGE)")
             return
         options = dict(self.profile.build.cmake_options)
-        options[name] = value  # a new name goes last; a known one keeps its place
+        options[name] = cmake_option_text(value)  # as --set reads it; a new name goes last
         self._edit(cmake_options=tuple(options.items()))
 
     @on(Button.Pressed, "#option-remove")

@@ -37,6 +37,14 @@ MAKE_ERROR = re.compile(r"(\*\*\* .*Error \d+|No rule to make target|error:)")
 # --------------------------------------------------------------------------- shared
 
 
+def configure_options(ctx: Context) -> tuple[tuple[str, str], ...]:
+    """The options configure passes: the profile's, then those that make the build use the
+    wizard's VMMaker image cache when it has this checkout's image (:mod:`wizard.vmmaker_cache`)."""
+    from wizard.vmmaker_cache import cache_options
+
+    return (*ctx.profile.build.cmake_options, *cache_options(ctx))
+
+
 def cmake_configure_args(ctx: Context) -> list[str]:
     """``cmake -S … -B …``: ``-U`` for each option set before and no longer wanted, then ``-D``s."""
     unset = [f"-U{name}" for name in stale_options(ctx)]
@@ -47,15 +55,15 @@ def cmake_configure_args(ctx: Context) -> list[str]:
         "-B",
         str(ctx.build_dir),
         *unset,
-        *ctx.profile.build.cmake_definitions,
+        *(f"-D{name}={value}" for name, value in configure_options(ctx)),
     ]
 
 
 def stale_options(ctx: Context) -> list[str]:
-    """Options an earlier configure set in this build folder that the profile no longer sets."""
+    """Options an earlier configure set in this build folder that it no longer sets."""
     from wizard.build_record import read_record
 
-    return read_record(ctx.build_dir).no_longer_wanted(ctx.profile.build.cmake_options)
+    return read_record(ctx.build_dir).no_longer_wanted(configure_options(ctx))
 
 
 def record_options(ctx: Context, *, keep_previous: bool) -> None:
@@ -68,8 +76,49 @@ def record_options(ctx: Context, *, keep_previous: bool) -> None:
     from wizard.build_record import BuildRecord, read_record, write_record
 
     options = dict(read_record(ctx.build_dir).options) if keep_previous else {}
-    options.update(ctx.profile.build.cmake_options)
+    options.update(configure_options(ctx))
     write_record(ctx.build_dir, BuildRecord(options, ctx.plugin, str(ctx.profile.path)))
+
+
+def check_configure_downloads(ctx: Context) -> None:
+    """Offline, fail in a second naming the host, rather than after cmake's retries.
+
+    Only a first configure (or one that turns ``BUILD_BUNDLE`` on, or follows one that did
+    not finish) downloads the bundle's libraries: a later one finds them in the build folder.
+    """
+    from wizard.download_hosts import check_downloads, cmake_true, configure_downloads
+
+    cache = read_cache(ctx.build_dir)
+    finished = any((ctx.build_dir / name).exists() for name in ("Makefile", "build.ninja"))
+    bundled_before = cmake_true(cache.get("BUILD_BUNDLE", ("", None))[1], default=False)
+    if cache and finished and bundled_before:
+        return
+    check_downloads(configure_downloads(ctx.checkout, dict(configure_options(ctx))))
+
+
+def say_cache_use(ctx: Context, out: StepOutput) -> None:
+    """Say when configure points the build at the wizard's cached VMMaker image."""
+    from wizard.vmmaker_cache import cache_options
+
+    options = dict(cache_options(ctx))
+    if options:
+        out.line(
+            "using the VMMaker image kept from an earlier build of this checkout (no download, "
+            f"no image build): {options['VMMAKER_IMAGE']}"
+        )
+
+
+def check_generate_downloads(ctx: Context, forgetting: bool = False) -> None:
+    """Before a ``make install`` that may download the image or its VM: do the hosts resolve?
+    ``forgetting``: the image is about to be removed (``build.regenerate: image``)."""
+    from wizard.download_hosts import check_downloads, generate_downloads
+    from wizard.slang_loop import vmmaker_image, vmmaker_vm
+
+    cache = {name: value for name, (_, value) in read_cache(ctx.build_dir).items()}
+    has_image = vmmaker_image(ctx.build_dir).is_file() and not forgetting
+    check_downloads(
+        generate_downloads(ctx.checkout, cache, has_image, vmmaker_vm(ctx.build_dir) is not None)
+    )
 
 
 def cmake_install_args(ctx: Context) -> list[str]:
@@ -104,10 +153,12 @@ def configured_status(ctx: Context) -> Status:
     home = cache.get("CMAKE_HOME_DIRECTORY", ("", ""))[1]
     if Path(home).resolve() != ctx.checkout:
         return Status(False, f"the build folder was configured from {home or 'elsewhere'}")
-    for name, value in ctx.profile.build.cmake_options:
+    profile_sets = dict(ctx.profile.build.cmake_options)
+    for name, value in configure_options(ctx):
         kind, cached = cache.get(name, ("", None))
         if cached is None or not _same_value(kind, cached, value):
-            return Status(False, f"{name} is {cached!r} in the cache, the profile says {value!r}")
+            who = "the profile says" if name in profile_sets else "the image cache wants"
+            return Status(False, f"{name} is {cached!r} in the cache, {who} {value!r}")
     stale = stale_options(ctx)
     if stale:
         from wizard.build_record import read_record
@@ -249,6 +300,8 @@ class Configure(Step):
             )
         for name in stale_options(ctx):
             out.line(f"{name} was set by an earlier configure and is no longer wanted: -U{name}")
+        check_configure_downloads(ctx)
+        say_cache_use(ctx, out)
         if run_tool(ctx, cmake, out) != 0:
             self.fail(ctx)
         record_options(ctx, keep_previous=False)
@@ -335,40 +388,55 @@ class Generate(Step):
             return "plugin"
         return "image"
 
-    def actions(self, ctx: Context) -> list[Action]:
+    def regenerate_action(self, ctx: Context) -> Command:
+        """The Slang loop's command: the checkout's class, regenerated in the build's image."""
         from wizard.slang_loop import regenerate_command, vmmaker_folder, vmmaker_vm
+
+        vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
+        source = ctx.in_checkout(class_file(ctx.plugin))
+        command = regenerate_command(ctx.build_dir, vm, source, ctx.plugin)
+        return Command(
+            tuple(command),
+            ctx.workspace,
+            says="regenerate the plugin alone in the build's VMMaker image:",
+        )
+
+    def actions(self, ctx: Context) -> list[Action]:
+        from wizard.vmmaker_cache import uses_cache
 
         way = self.way(ctx)
         if way == "plugin":
-            vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
-            source = ctx.in_checkout(class_file(ctx.plugin))
-            command = regenerate_command(ctx.build_dir, vm, source, ctx.plugin)
-            return [
-                Command(
-                    tuple(command),
-                    ctx.workspace,
-                    says="regenerate the plugin alone in the build's VMMaker image:",
-                )
-            ]
+            return [self.regenerate_action(ctx)]
         install = Command(tuple(cmake_install_args(ctx)), ctx.workspace)
         if way == "image":
             return [ForgetImage(ctx.build_dir, module_of(ctx)), install]
+        if uses_cache(ctx.build_dir):  # the cached image may hold an older class: load ours
+            return [install, self.regenerate_action(ctx)]
         return [install]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.slang_loop import PreviousC
 
         way = self.way(ctx)
-        *forget, command = self.actions(ctx)
+        actions = self.actions(ctx)
         if way == "plugin":
-            self.regenerate_in_image(ctx, command, out)
+            self.regenerate_in_image(ctx, actions[0], out)
             return
+        check_generate_downloads(ctx, forgetting=way == "image")
         previous = PreviousC.keep(ctx.build_dir, module_of(ctx)) if way == "image" else None
+        forget = [action for action in actions if isinstance(action, ForgetImage)]
+        install, *regenerate = [action for action in actions if isinstance(action, Command)]
         for action in forget:
             ctx.perform(action, out)
         try:
-            if run_tool(ctx, command, out) != 0:
+            if run_tool(ctx, install, out) != 0:
                 fail_build(ctx, self.id)
+            for command in regenerate:
+                out.line(
+                    "the VMMaker image comes from the wizard's cache and may hold an older "
+                    f"{ctx.plugin}: regenerating it from the checkout's class"
+                )
+                self.regenerate_in_image(ctx, command, out, announce=False)
             if not is_generated(ctx):
                 raise StepFailed(
                     f"the build ran but VMMaker did not write {generated_c(module_of(ctx))}",
@@ -384,15 +452,21 @@ class Generate(Step):
                 for path in previous.restore():
                     out.line(f"put the previous {path.relative_to(ctx.build_dir)} back")
             raise
+        from wizard.vmmaker_cache import keep_image
 
-    def regenerate_in_image(self, ctx: Context, command: Command, out: StepOutput) -> None:
+        keep_image(ctx, out)
+
+    def regenerate_in_image(
+        self, ctx: Context, command: Command, out: StepOutput, announce: bool = True
+    ) -> None:
         """The Slang loop: ``regenerate-plugin.st`` in the build's VMMaker image."""
         from wizard.slang_loop import PreviousC
 
-        out.line(
-            "the plugin class changed: regenerating it alone in the build's VMMaker image "
-            "(build.regenerate: plugin; the image is not saved)"
-        )
+        if announce:
+            out.line(
+                "the plugin class changed: regenerating it alone in the build's VMMaker image "
+                "(build.regenerate: plugin; the image is not saved)"
+            )
         previous = PreviousC.keep(ctx.build_dir, module_of(ctx))
         source = ctx.in_checkout(class_file(ctx.plugin))
         try:
@@ -640,6 +714,28 @@ class Compile(Step):
                 return Status(False, f"{library.name} is older than {relative}")
         return Status(True, f"{library.relative_to(ctx.build_dir)} is newer than its generated C")
 
+    def cached_image_actions(self, ctx: Context) -> list[Action]:
+        """Single pass in a build folder that uses the wizard's cached image, before its
+        first C: generate the sources, then the plugin from the checkout's class (the cached
+        image may hold an older one), so that the ``make install`` compiles the checkout's."""
+        from wizard.vmmaker_cache import uses_cache
+
+        if not self.regenerates or not uses_cache(ctx.build_dir) or is_generated(ctx):
+            return []
+        sources = ("cmake", "--build", str(ctx.build_dir), "--target", "generate-sources")
+        return [Command(sources, ctx.workspace), Generate().regenerate_action(ctx)]
+
+    def generate_with_cached_image(self, ctx: Context, out: StepOutput) -> None:
+        """Perform :meth:`cached_image_actions` (the regeneration as the Slang loop does it)."""
+        actions = self.cached_image_actions(ctx)
+        if not actions:
+            return
+        sources, regenerate = actions
+        assert isinstance(sources, Command) and isinstance(regenerate, Command)
+        if run_tool(ctx, sources, out) != 0:
+            fail_build(ctx, self.id)
+        Generate().regenerate_in_image(ctx, regenerate, out, announce=False)
+
     @staticmethod
     def inputs(ctx: Context) -> list[str]:
         """What else the library is built from: the plugin's own C and, for its links and
@@ -660,7 +756,8 @@ class Compile(Step):
         pass, a stale C is regenerated first (``generate``'s own actions)."""
         first = Generate().actions(ctx) if self.stale_c(ctx) else []
         if not plugin_only(ctx):
-            return [*first, Command(tuple(cmake_install_args(ctx)), ctx.workspace)]
+            install = Command(tuple(cmake_install_args(ctx)), ctx.workspace)
+            return [*first, *self.cached_image_actions(ctx), install]
         build = ("cmake", "--build", str(ctx.build_dir), "--target", ctx.plugin)
         return [
             *first,
@@ -671,9 +768,16 @@ class Compile(Step):
     def run(self, ctx: Context, out: StepOutput) -> None:
         if self.stale_c(ctx):
             Generate().run(ctx, out)  # the previous C is kept until the new one is written
+        if self.regenerates and not plugin_only(ctx):
+            check_generate_downloads(ctx)
+            self.generate_with_cached_image(ctx, out)
         for command in self.actions(ctx):
             if run_tool(ctx, command, out) != 0:
                 fail_build(ctx, self.id)
+        if self.regenerates:
+            from wizard.vmmaker_cache import keep_image
+
+            keep_image(ctx, out)
         if find_library(ctx.build_dir, ctx.plugin) is None:
             raise StepFailed(
                 f"the build succeeded but no library for {ctx.plugin} was found",

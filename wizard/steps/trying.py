@@ -65,9 +65,17 @@ def library_path_variable(platform: str = sys.platform) -> str:
     return "LD_LIBRARY_PATH"
 
 
+def image_folder(build_dir: Path) -> Path:
+    """The folder of the build's VMMaker image: ``<B>/build/vmmaker/image``, or the wizard's
+    cached one when the build was configured to use it."""
+    from wizard.slang_loop import vmmaker_image
+
+    return vmmaker_image(build_dir).parent
+
+
 def plain_images(build_dir: Path) -> list[Path]:
     """The plain Pharo images next to VMMaker.image, newest name last (never VMMaker's)."""
-    folder = build_dir / IMAGE_FOLDER
+    folder = image_folder(build_dir)
     if not folder.is_dir():
         return []
     return sorted(path for path in folder.glob("Pharo*.image") if path.is_file())
@@ -190,7 +198,7 @@ class Try(Step):
             or library_candidates(ctx.build_dir, ctx.plugin)[0]
         )
         images = plain_images(ctx.build_dir)
-        image = images[-1] if images else ctx.build_dir / IMAGE_FOLDER / "Pharo*.image"
+        image = images[-1] if images else image_folder(ctx.build_dir) / "Pharo*.image"
         folder = ctx.build_dir / TRY_FOLDER
         if check:
             if not vm.is_file():
@@ -204,7 +212,7 @@ class Try(Step):
                 )
             if not images:
                 raise StepFailed(
-                    f"no plain Pharo image (Pharo*.image) in {ctx.build_dir / IMAGE_FOLDER}",
+                    f"no plain Pharo image (Pharo*.image) in {image_folder(ctx.build_dir)}",
                     hint="the build downloads it with the VMMaker image; run the generate step "
                     "again (the VMMaker image itself is never used to try)",
                 )

@@ -57,18 +57,28 @@ if(GENERATE_SOURCES)
     # STAND-IN VM, a launcher that runs scripts/vmmaker-standin.py (the STAND-IN for the
     # VMMaker image's code) with the VM's command line.
     set(VMMAKER_STANDIN ${CMAKE_CURRENT_SOURCE_DIR}/scripts/vmmaker-standin.py)
-    set(VMMAKER_VM "${VMMAKER_DIR}/vm/pharo")
-    configure_file(${CMAKE_CURRENT_SOURCE_DIR}/scripts/vmmaker-vm-standin.in
-        ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/vmmaker-vm-standin/pharo
-        @ONLY
-        FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
-    add_custom_command(
-        OUTPUT ${VMMAKER_VM}
-        COMMAND ${CMAKE_COMMAND} -E make_directory "${VMMAKER_DIR}/vm"
-        COMMAND ${CMAKE_COMMAND} -E copy "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/vmmaker-vm-standin/pharo" "${VMMAKER_VM}"
-        VERBATIM
-        COMMENT "Getting the VM that runs VMMaker (a stand-in)")
-    add_custom_target(vmmaker_vm DEPENDS ${VMMAKER_VM})
+    # --- GENERATE_PHARO_VM (added for the wizard's offline builds; pharo-vm reads it the
+    # same way on pharo-10 and pharo-12): a VM given by the user runs VMMaker instead of
+    # the one the build fetches, and vmmaker_vm becomes an empty target.
+    if(GENERATE_PHARO_VM)
+        message("Overriding VM used for code generation")
+        set(VMMAKER_VM ${GENERATE_PHARO_VM})
+        add_custom_target(vmmaker_vm)
+    else()
+        set(VMMAKER_VM "${VMMAKER_DIR}/vm/pharo")
+        configure_file(${CMAKE_CURRENT_SOURCE_DIR}/scripts/vmmaker-vm-standin.in
+            ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/vmmaker-vm-standin/pharo
+            @ONLY
+            FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+        add_custom_command(
+            OUTPUT ${VMMAKER_VM}
+            COMMAND ${CMAKE_COMMAND} -E make_directory "${VMMAKER_DIR}/vm"
+            COMMAND ${CMAKE_COMMAND} -E copy "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/vmmaker-vm-standin/pharo" "${VMMAKER_VM}"
+            VERBATIM
+            COMMENT "Getting the VM that runs VMMaker (a stand-in)")
+        add_custom_target(vmmaker_vm DEPENDS ${VMMAKER_VM})
+    endif()
+    # --- end of GENERATE_PHARO_VM
 
     if(GENERATE_VMMAKER)
         # Bootstrap VMMaker.image: load smalltalksrc into it, once. Like pharo-vm's
