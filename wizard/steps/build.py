@@ -18,8 +18,8 @@ from wizard.actions import Action, Check, Command, Unknown, WriteFile, WriteOwne
 from wizard.artifacts import find_library, inspect_library, library_candidates
 from wizard.checkout import (
     checkout_layout,
-    class_file,
     generated_c,
+    plugin_class_file,
     read_checkout_file,
     read_text,
 )
@@ -304,7 +304,7 @@ class Generate(Step):
 
     def detect(self, ctx: Context) -> Status:
         c_file = generated_path(ctx)
-        source = ctx.in_checkout(class_file(ctx.plugin))
+        source = ctx.in_checkout(plugin_class_file(ctx))
         if not c_file.exists():
             return Status(False, f"{generated_c(ctx.plugin)} does not exist yet")
         if is_placeholder(c_file):
@@ -331,7 +331,7 @@ class Generate(Step):
         way = self.way(ctx)
         if way == "plugin":
             vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
-            source = ctx.in_checkout(class_file(ctx.plugin))
+            source = ctx.in_checkout(plugin_class_file(ctx))
             command = regenerate_command(ctx.build_dir, vm, source, ctx.plugin)
             return [
                 Command(
@@ -364,7 +364,7 @@ class Generate(Step):
                     f"the build ran but VMMaker did not write {generated_c(ctx.plugin)}",
                     hint=(
                         "VMMaker silently skips a listed plugin whose class it did not load: "
-                        f"check that {class_file(ctx.plugin)} exists, that the plugin-list step "
+                        f"check that {plugin_class_file(ctx)} exists, that the plugin-list step "
                         f"put {ctx.plugin} in external: #(...), and that the superclass is a "
                         "plugin class"
                     ),
@@ -384,7 +384,7 @@ class Generate(Step):
             "(build.regenerate: plugin; the image is not saved)"
         )
         previous = PreviousC.keep(ctx.build_dir, ctx.plugin)
-        source = ctx.in_checkout(class_file(ctx.plugin))
+        source = ctx.in_checkout(plugin_class_file(ctx))
         try:
             status = run_tool(ctx, command, out)
         except BaseException:  # Ctrl-C: VMMaker may have deleted a C file, put the pair back
