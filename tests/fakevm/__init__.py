@@ -125,12 +125,15 @@ The stand-in skips listed names without a plugin class silently, as VMMaker does
 
 from tests.fakevm.builder import (
     ALL_BRANCHES,
+    BRANCH_LAYOUT,
     BRANCHES,
     DEFAULT_BRANCH,
     EXTERNAL_PLUGINS_2026,
     HISTORY,
     PHARO_VM_MAKER,
     PHARO_VM_MAKER_IN,
+    PHARO_VM_MAKER_ON,
+    PLUGIN_LIST_ON,
     SHAPE_BRANCHES,
     STOCK_EXTERNAL_PLUGINS,
     branch_files,
@@ -144,6 +147,7 @@ VM_STANDIN = "src/vm-standin.c"
 
 __all__ = [
     "ALL_BRANCHES",
+    "BRANCH_LAYOUT",
     "BRANCHES",
     "DEFAULT_BRANCH",
     "EXTERNAL_PLUGINS_2026",
@@ -151,6 +155,8 @@ __all__ = [
     "LIST_METHOD",
     "PHARO_VM_MAKER",
     "PHARO_VM_MAKER_IN",
+    "PHARO_VM_MAKER_ON",
+    "PLUGIN_LIST_ON",
     "SHAPE_BRANCHES",
     "PROXY",
     "STALE_IMAGE",

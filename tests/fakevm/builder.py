@@ -31,12 +31,25 @@ SHAPE_BRANCHES = {"2024": "pharo-10", "2025": "pharo-12-2025", "2026": "pharo-12
 #: Every branch of the test repository.
 ALL_BRANCHES = (*BRANCHES, SHAPE_BRANCHES["2025"])
 
+#: The build-file layout of each branch (pharo-vm-notes §9).
+BRANCH_LAYOUT = {"pharo-9": "2024", "pharo-10": "2024", "pharo-12-2025": "2025", "pharo-12": "2025"}
+#: The plugin list the build reads, per branch.
+PLUGIN_LIST_ON = {
+    branch: "cmake/plugins.cmake" if layout == "2025" else "plugins.cmake"
+    for branch, layout in BRANCH_LAYOUT.items()
+}
+
 #: The file holding VMMaker's external-plugin list until 2025 (the method: LIST_METHOD).
 PHARO_VM_MAKER = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
 #: ... and where each shape keeps it.
 PHARO_VM_MAKER_IN = {
     shape: f"smalltalksrc/{package}/PharoVMMaker.class.st"
     for shape, (package, _) in MAKER_HOME.items()
+}
+#: ... and where each branch keeps it.
+PHARO_VM_MAKER_ON = {
+    branch: PHARO_VM_MAKER_IN["2026" if branch == SHAPE_BRANCHES["2026"] else "2024"]
+    for branch in BRANCH_LAYOUT
 }
 
 FILES = Path(__file__).parent / "files"
