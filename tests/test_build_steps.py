@@ -15,11 +15,11 @@ import pytest
 
 from tests.fakevm import (
     BRANCH_LAYOUT,
-    EXTERNAL_PLUGINS_2026,
     PHARO_VM_MAKER_ON,
     PLUGIN_LIST_ON,
     SHAPE_BRANCHES,
-    STOCK_EXTERNAL_PLUGINS,
+    external_list_text,
+    stock_external_plugins,
 )
 from tests.fakevm.recipes import exported_symbols
 from tests.helpers import edit_methods, headers, wizard, write_profile
@@ -38,11 +38,6 @@ SINGLE_PASS = [
 
 #: The plugin list of each base branch's layout: pharo-12 (2025, 2026) has the 2025 layout.
 PLUGIN_LIST = PLUGIN_LIST_ON
-#: VMMaker's list as each base branch has it: NewFilePlugin first since 2026.
-STOCK_LIST_ON = {
-    branch: EXTERNAL_PLUGINS_2026 if branch == SHAPE_BRANCHES["2026"] else STOCK_EXTERNAL_PLUGINS
-    for branch in PLUGIN_LIST_ON
-}
 
 
 @pytest.mark.parametrize(
@@ -100,11 +95,9 @@ def test_all_steps_build_a_verified_library(fake_origin, workspace, mode, plan, 
     declared = (workspace / "pharo-vm" / PLUGIN_LIST[branch]).read_text()
     if branch == SHAPE_BRANCHES["2026"]:  # the list keeps its three lines and NewFilePlugin
         maker = (workspace / "pharo-vm" / PHARO_VM_MAKER_ON[branch]).read_text()
-        assert (
-            "\t\t\tinternal: #(  )\n\t\t\texternal:\n"
-            "\t\t\t\t#( NewFilePlugin FilePlugin SurfacePlugin FloatArrayPlugin "
-            "HelloWorldPlugin );\n"
-        ) in maker
+        names = (*stock_external_plugins(branch), "HelloWorldPlugin")
+        assert "\t\t\t" + external_list_text(branch, names) + "\n" in maker
+        assert names[0] == "NewFilePlugin"
         assert (workspace / "build/build/dist/lib/libNewFilePlugin.so").is_file()
     if BRANCH_LAYOUT[branch] == "2025":
         assert declared.endswith("\nadd_vm_plugin(HelloWorldPlugin TRUE FALSE)\n")
@@ -176,7 +169,7 @@ def test_missing_generated_c_is_explained(fake_origin, workspace, layout_branch)
         workspace,
         fake_origin,
         base_branch=layout_branch,
-        extra={"external_plugins": list(STOCK_LIST_ON[layout_branch])},
+        extra={"external_plugins": list(stock_external_plugins(layout_branch))},
     )
     result = wizard("--replay", str(profile), "--until", "generate", cwd=workspace)
     assert result.returncode == 1

@@ -5,16 +5,22 @@ from __future__ import annotations
 import git
 import pytest
 
+from tests.fakevm import PHARO_VM_MAKER_ON, external_list_text, stock_external_plugins
 from tests.helpers import headers, wizard, write_profile
 from wizard.formats.tonel import check_tonel
 
 CLASS = "smalltalksrc/VMMaker/HelloWorldPlugin.class.st"
-LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
+#: VMMaker's list file on the helper's default base branch (pharo-12: the 2026 shape).
+LIST = PHARO_VM_MAKER_ON["pharo-12"]
 
 
 @pytest.mark.parametrize(
     ("branch", "style_marker"),
-    [("pharo-9", "#name : #HelloWorldPlugin"), ("pharo-12", "#name : 'HelloWorldPlugin'")],
+    [
+        ("pharo-9", "#name : #HelloWorldPlugin"),
+        ("pharo-12-2025", "#name : 'HelloWorldPlugin'"),
+        ("pharo-12", "#name : 'HelloWorldPlugin'"),
+    ],
 )
 def test_until_commit_writes_and_commits_exactly_two_files(
     fake_origin, workspace, branch, style_marker
@@ -32,14 +38,13 @@ def test_until_commit_writes_and_commits_exactly_two_files(
     assert style_marker in text
     assert check_tonel(text) == []
     assert (branch == "pharo-9") == ("#package" not in text)
-    assert (
-        "external: #(FilePlugin SurfacePlugin FloatArrayPlugin HelloWorldPlugin)"
-        in (checkout / LIST).read_text()
-    )
+    names = (*stock_external_plugins(branch), "HelloWorldPlugin")
+    maker = PHARO_VM_MAKER_ON[branch]
+    assert external_list_text(branch, names) in (checkout / maker).read_text()
     repo = git.Repo(checkout)
     head = repo.head.commit
     assert repo.active_branch.name == "HelloWorldPlugin"
-    assert sorted(head.stats.files) == sorted([CLASS, LIST])
+    assert sorted(head.stats.files) == sorted([CLASS, maker])
     assert "HelloWorldPlugin" in head.message
     assert head.parents[0] == repo.heads[branch].commit
 
@@ -109,10 +114,8 @@ def test_unknown_external_plugin_is_warned(fake_origin, workspace):
     result = wizard("--replay", str(profile), "--until", "plugin-list", cwd=workspace)
     assert result.returncode == 0, result.stdout
     assert "warning: NoSuchPlugin is listed but no plugin class" in result.stdout
-    assert (
-        "external: #(FilePlugin NoSuchPlugin HelloWorldPlugin)"
-        in (workspace / "pharo-vm" / LIST).read_text()
-    )
+    names = ("FilePlugin", "NoSuchPlugin", "HelloWorldPlugin")
+    assert external_list_text("pharo-12", names) in (workspace / "pharo-vm" / LIST).read_text()
 
 
 def test_commit_without_git_identity_uses_a_reported_fallback(fake_origin, workspace, tmp_path):

@@ -138,6 +138,8 @@ from tests.fakevm.builder import (
     STOCK_EXTERNAL_PLUGINS,
     branch_files,
     build_fake_pharo_vm,
+    external_list_text,
+    stock_external_plugins,
 )
 from tests.fakevm.recipes import STALE_IMAGE
 from tests.fakevm.smalltalk import LIST_METHOD, PROXY
@@ -165,4 +167,6 @@ __all__ = [
     "STOCK_EXTERNAL_PLUGINS",
     "branch_files",
     "build_fake_pharo_vm",
+    "external_list_text",
+    "stock_external_plugins",
 ]

@@ -54,6 +54,20 @@ PHARO_VM_MAKER_ON = {
 
 FILES = Path(__file__).parent / "files"
 
+
+def external_list_text(branch: str, names: tuple[str, ...] | list[str]) -> str:
+    """VMMaker's list as ``branch`` writes it, naming ``names``: one line until 2025, three
+    (with their tabs) in the 2026 shape. What a list edit must leave, byte for byte."""
+    if branch == SHAPE_BRANCHES["2026"]:
+        return f"internal: #(  )\n\t\t\texternal:\n\t\t\t\t#( {' '.join(names)} );"
+    return f"internal: #() external: #({' '.join(names)});"
+
+
+def stock_external_plugins(branch: str) -> tuple[str, ...]:
+    """VMMaker's list on ``branch`` as the test repository has it."""
+    return EXTERNAL_PLUGINS_2026 if branch == SHAPE_BRANCHES["2026"] else STOCK_EXTERNAL_PLUGINS
+
+
 #: Where the VM's header with struct VirtualMachine lives, per layout.
 VM_HEADER = {
     "2024": "extracted/vm/include/common/sqVirtualMachine.h",
