@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -185,3 +186,54 @@ def test_single_pass_regenerates_a_changed_plugin_in_compile(fake_origin, worksp
     assert "primitiveAnswerSeventeen" in exported_symbols(workspace / INSTALLED)
     again = wizard("--replay", str(profile), cwd=workspace)
     assert dict(headers(again.stdout))["compile"] == "skipped"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
+def test_one_run_after_build_vmmaker_is_removed(fake_origin, workspace, mode, layout_branch):
+    """``rm -rf <B>/build/vmmaker`` (the usual way to get a fresh VMMaker image), then a
+    changed method: one run makes the image again, regenerates everything and builds the
+    plugin. The plugin's C is never removed before a new one exists: cmake, which runs again
+    on the way, needs it while the plugin list declares the plugin ("Cannot find source
+    file" otherwise)."""
+    _one_run_after_build_vmmaker_is_removed(
+        fake_origin, workspace, mode, layout_branch, ["generate"]
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
+def test_pharo_9_after_build_vmmaker_is_removed(fake_origin, workspace, mode):
+    """pharo-9's generation depends on the image target, not its file: the new image does not
+    regenerate what exists, so the plugin is regenerated alone in the new image."""
+    _one_run_after_build_vmmaker_is_removed(
+        fake_origin, workspace, mode, "pharo-9", ["regenerate-plugin"]
+    )
+
+
+def _one_run_after_build_vmmaker_is_removed(
+    fake_origin: Path, workspace: Path, mode: str, branch: str, generation: list[str]
+) -> None:
+    profile = write_profile(workspace, fake_origin, mode=mode, base_branch=branch)
+    first = wizard("--replay", str(profile), cwd=workspace)
+    assert first.returncode == 0, first.stdout[-3000:]
+    shutil.rmtree(workspace / "build/build/vmmaker")
+
+    change_plugin(profile, "Hello from your", "Greetings from your", add=NEW_PRIMITIVE)
+    result = wizard("--replay", str(profile), cwd=workspace)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "Cannot find source file" not in result.stdout
+    assert [r["command"] for r in records(workspace)] == [
+        "unzip-image",
+        "save",
+        "install-vmmaker",
+        *generation,
+    ], "the image made again, the plugin generated again, in this one run"
+    generated = (workspace / GENERATED).read_text()
+    assert "EXPORT(sqInt) primitiveAnswerSeventeen(void)" in generated
+    assert "primitiveAnswerSeventeen" in exported_symbols(workspace / INSTALLED)
+    again = wizard("--replay", str(profile), cwd=workspace)
+    assert again.returncode == 0
+    verdicts = dict(headers(again.stdout))
+    assert verdicts.pop("verify") == "ok"
+    assert set(verdicts.values()) == {"skipped"}, "nothing left to do"

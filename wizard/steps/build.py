@@ -326,24 +326,27 @@ class Generate(Step):
         return "image"
 
     def actions(self, ctx: Context) -> list[Action]:
-        from wizard.slang_loop import regenerate_command, vmmaker_folder, vmmaker_vm
-
         way = self.way(ctx)
         if way == "plugin":
-            vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
-            source = ctx.in_checkout(plugin_class_file(ctx))
-            command = regenerate_command(ctx.build_dir, vm, source, ctx.plugin)
-            return [
-                Command(
-                    tuple(command),
-                    ctx.workspace,
-                    says="regenerate the plugin alone in the build's VMMaker image:",
-                )
-            ]
+            return [self.regenerate_action(ctx)]
         install = Command(tuple(cmake_install_args(ctx)), ctx.workspace)
         if way == "image":
-            return [ForgetImage(ctx.build_dir, ctx.plugin), install]
+            return [ForgetImage(ctx.build_dir), install]
         return [install]
+
+    @staticmethod
+    def regenerate_action(ctx: Context) -> Command:
+        """``regenerate-plugin.st`` in the build's VMMaker image: the plugin alone."""
+        from wizard.slang_loop import regenerate_command, vmmaker_folder, vmmaker_vm
+
+        vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
+        source = ctx.in_checkout(plugin_class_file(ctx))
+        command = regenerate_command(ctx.build_dir, vm, source, ctx.plugin)
+        return Command(
+            tuple(command),
+            ctx.workspace,
+            says="regenerate the plugin alone in the build's VMMaker image:",
+        )
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.slang_loop import PreviousC
@@ -359,6 +362,15 @@ class Generate(Step):
         try:
             if run_tool(ctx, command, out) != 0:
                 fail_build(ctx, self.id)
+            if way == "image" and is_generated(ctx) and not self.detect(ctx).done:
+                # The image is new but the generation did not run again: on a branch whose
+                # generation depends on the image target, not its file (pharo-9), only a
+                # missing output re-runs it. The new image holds the changed class.
+                out.line(
+                    "the build made the VMMaker image again but did not regenerate the "
+                    "plugin: regenerating it alone in the new image"
+                )
+                self.regenerate_in_image(ctx, self.regenerate_action(ctx), out)
             if not is_generated(ctx):
                 raise StepFailed(
                     f"the build ran but VMMaker did not write {generated_c(ctx.plugin)}",
@@ -415,16 +427,18 @@ class Generate(Step):
 
 @dataclass(frozen=True)
 class ForgetImage(Action):
-    """The slow way (pharo-vm-notes §2.3–2.4): remove the VMMaker image, its step stamps and
-    the plugin's C, so that cmake builds the image again (:func:`wizard.slang_loop.forget_image`)."""
+    """The slow way (pharo-vm-notes §2.3–2.4): remove the VMMaker image and its step stamps,
+    so that cmake builds the image again (:func:`wizard.slang_loop.forget_image`). The
+    plugin's C stays until VMMaker writes a new one: cmake may run again on the way and, when
+    the plugin list declares the plugin, needs that file."""
 
     build_dir: Path
-    plugin: str
 
     def lines(self) -> list[str]:
         return [
-            "remove the VMMaker image, its step stamps and the plugin's C (kept aside), "
-            "so that cmake builds the image again (needs the network)"
+            "remove the VMMaker image and its step stamps, so that cmake builds the image "
+            "again and regenerates from it (needs the network); the plugin's C stays until "
+            "a new one is written"
         ]
 
     def perform(self, ctx: Context, out: StepOutput) -> None:
@@ -434,7 +448,7 @@ class ForgetImage(Action):
             "build.regenerate: image: the VMMaker image is rebuilt so that it loads the changed "
             "class, and the whole VM is generated again (this needs the network)"
         )
-        for path in forget_image(self.build_dir, self.plugin):
+        for path in forget_image(self.build_dir):
             out.line(f"removed {path.relative_to(self.build_dir)}")
 
 
