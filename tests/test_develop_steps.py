@@ -128,3 +128,56 @@ def test_commit_without_git_identity_uses_a_reported_fallback(fake_origin, works
     assert "git has no user.name/user.email; committing as pharo-plugin-wizard" in result.stdout
     head = git.Repo(workspace / "pharo-vm").head.commit
     assert head.author.email == "pharo-plugin-wizard@localhost"
+
+
+def _move_pharovmmaker(checkout, package: str, *, keep: bool = False) -> str:
+    """Commit PharoVMMaker moved (or, with ``keep``, copied) into ``package``; its new path."""
+    old = checkout / LIST
+    new = checkout / "smalltalksrc" / package / "PharoVMMaker.class.st"
+    new.parent.mkdir(parents=True, exist_ok=True)
+    new.write_text(old.read_text())
+    if not keep:
+        old.unlink()
+    repo = git.Repo(checkout)
+    repo.git.add("--all")
+    repo.git.commit("-qm", f"PharoVMMaker in {package}", "--no-verify")
+    return new.relative_to(checkout).as_posix()
+
+
+def test_pharovmmaker_in_another_package_is_found_by_its_definition(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+    checkout = workspace / "pharo-vm"
+    moved = _move_pharovmmaker(checkout, "VMMaker-Generation")
+
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = (*stock_external_plugins("pharo-12"), "HelloWorldPlugin")
+    assert external_list_text("pharo-12", names) in (checkout / moved).read_text()
+    assert sorted(git.Repo(checkout).head.commit.stats.files) == sorted([CLASS, moved])
+
+
+@pytest.mark.parametrize("defined", ["twice", "nowhere"])
+def test_pharovmmaker_twice_or_nowhere_fails_in_one_line(fake_origin, workspace, defined):
+    profile = write_profile(workspace, fake_origin)
+    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+    checkout = workspace / "pharo-vm"
+    if defined == "twice":
+        other = _move_pharovmmaker(checkout, "VMMakerCompatibilityForPharo6", keep=True)
+        expected = (
+            "FAILED: plugin-list: PharoVMMaker is defined 2 times under smalltalksrc/ "
+            f"({LIST}, {other}); expected exactly one\n"
+        )
+    else:
+        repo = git.Repo(checkout)
+        repo.git.rm("-q", LIST)
+        repo.git.commit("-qm", "no PharoVMMaker", "--no-verify")
+        expected = (
+            "FAILED: plugin-list: no class PharoVMMaker in smalltalksrc/ (looked for a Tonel "
+            "definition `#name : #PharoVMMaker` in every package folder)\n"
+        )
+
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert result.returncode == 1
+    assert expected in result.stdout
+    assert git.Repo(checkout).git.status("--porcelain", "--", "smalltalksrc/*/Pharo*") == ""
