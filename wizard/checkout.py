@@ -37,7 +37,7 @@ CLASS_DIR = package_folder(DEFAULT_PACKAGE)
 VMMAKER_CMAKE = "cmake/vmmaker.cmake"
 CMAKELISTS = "CMakeLists.txt"
 #: What the wizard calls VMMaker's list file where it cannot look it up (before the clone).
-VMMAKER_LIST_NAME = f"{VMMAKER_CLASS}.class.st"
+VMMAKER_LIST_NAME = f"smalltalksrc/<its package>/{VMMAKER_CLASS}.class.st"
 
 
 def class_file(plugin: str, package: str = DEFAULT_PACKAGE) -> str:
