@@ -489,8 +489,8 @@ class DevelopScreen(PhaseScreen):
                 "the external plugin list."
             )
         return (
-            "Next: ctrl+n checks the methods, writes the class into smalltalksrc/VMMaker, "
-            "then goes to F4 Plugins."
+            "Next: ctrl+n checks the methods, writes the class into "
+            f"smalltalksrc/{self.profile.plugin.package}, then goes to F4 Plugins."
         )
 
 

@@ -149,7 +149,10 @@ class PluginsScreen(PhaseScreen):
             lines.append(f"[$error]{escape(checkout.external_problem)}[/]")
         if checkout.external is not None:
             lines.append(
-                "VMMaker's list today: #(" + " ".join(escape(n) for n in checkout.external) + ")"
+                "VMMaker's list today: #("
+                + " ".join(escape(n) for n in checkout.external)
+                + ")"
+                + f"\n[dim](PharoVMMaker, in {escape(checkout.vmmaker_list or '?')})[/dim]"
             )
         lines.append("The list to write: #(" + " ".join(escape(n) for n in wanted) + ")")
         lines.append(

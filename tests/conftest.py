@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakevm import build_fake_pharo_vm
+from tests.fakevm import SHAPE_BRANCHES, build_fake_pharo_vm
 from tests.fakevm.recipes import clone_bare
 
 
@@ -62,11 +62,13 @@ def workspace(tmp_path: Path) -> Path:
     return folder
 
 
-#: A base branch of the test repository per build-file layout (pharo-vm-notes §9).
-LAYOUT_BRANCHES = {"2024": "pharo-10", "2025": "pharo-12"}
+#: A base branch of the test repository per shape of pharo-vm (pharo-vm-notes §9, §13):
+#: 2024 (root plugins.cmake), 2025 (cmake/plugins.cmake), 2026 (the 2025 build files,
+#: PharoVMMaker in package VMMaker with its list over three lines, NewFilePlugin).
+LAYOUT_BRANCHES = dict(SHAPE_BRANCHES)
 
 
 @pytest.fixture(params=sorted(LAYOUT_BRANCHES), ids=lambda year: f"layout-{year}")
 def layout_branch(request: pytest.FixtureRequest) -> str:
-    """The base branch of one layout: each test that takes it runs once per layout."""
+    """The base branch of one shape: each test that takes it runs once per shape."""
     return LAYOUT_BRANCHES[request.param]

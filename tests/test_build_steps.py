@@ -13,6 +13,14 @@ import time
 import git
 import pytest
 
+from tests.fakevm import (
+    BRANCH_LAYOUT,
+    PHARO_VM_MAKER_ON,
+    PLUGIN_LIST_ON,
+    SHAPE_BRANCHES,
+    external_list_text,
+    stock_external_plugins,
+)
 from tests.fakevm.recipes import exported_symbols
 from tests.helpers import edit_methods, headers, wizard, write_profile
 
@@ -28,24 +36,30 @@ SINGLE_PASS = [
 ]  # fmt: skip
 
 
-#: The plugin list of each base branch's layout: pharo-12 has the 2025 layout.
-PLUGIN_LIST = {
-    "pharo-9": "plugins.cmake",
-    "pharo-10": "plugins.cmake",
-    "pharo-12": "cmake/plugins.cmake",
-}
+#: The plugin list of each base branch's layout: pharo-12 (2025, 2026) has the 2025 layout.
+PLUGIN_LIST = PLUGIN_LIST_ON
 
 
 @pytest.mark.parametrize(
     ("mode", "plan", "branch"),
     [
-        ("two-pass", TWO_PASS, "pharo-12"),
-        ("single-pass", SINGLE_PASS, "pharo-12"),
+        ("two-pass", TWO_PASS, SHAPE_BRANCHES["2026"]),
+        ("single-pass", SINGLE_PASS, SHAPE_BRANCHES["2026"]),
+        ("two-pass", TWO_PASS, SHAPE_BRANCHES["2025"]),
+        ("single-pass", SINGLE_PASS, SHAPE_BRANCHES["2025"]),
         ("two-pass", TWO_PASS, "pharo-10"),
         ("single-pass", SINGLE_PASS, "pharo-10"),
         ("two-pass", TWO_PASS, "pharo-9"),
     ],
-    ids=["2025-two-pass", "2025-single-pass", "2024-two-pass", "2024-single-pass", "pharo-9"],
+    ids=[
+        "2026-two-pass",
+        "2026-single-pass",
+        "2025-two-pass",
+        "2025-single-pass",
+        "2024-two-pass",
+        "2024-single-pass",
+        "pharo-9",
+    ],
 )
 def test_all_steps_build_a_verified_library(fake_origin, workspace, mode, plan, branch):
     profile = write_profile(workspace, fake_origin, mode=mode, base_branch=branch)
@@ -72,14 +86,20 @@ def test_all_steps_build_a_verified_library(fake_origin, workspace, mode, plan, 
     }
     expected = {
         "smalltalksrc/VMMaker/HelloWorldPlugin.class.st",
-        "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st",
+        PHARO_VM_MAKER_ON[branch],
         PLUGIN_LIST[branch],
     }
     if mode == "single-pass":
         expected.add("cmake/vmmaker.cmake")
     assert committed == expected
     declared = (workspace / "pharo-vm" / PLUGIN_LIST[branch]).read_text()
-    if branch == "pharo-12":
+    if branch == SHAPE_BRANCHES["2026"]:  # the list keeps its three lines and NewFilePlugin
+        maker = (workspace / "pharo-vm" / PHARO_VM_MAKER_ON[branch]).read_text()
+        names = (*stock_external_plugins(branch), "HelloWorldPlugin")
+        assert "\t\t\t" + external_list_text(branch, names) + "\n" in maker
+        assert names[0] == "NewFilePlugin"
+        assert (workspace / "build/build/dist/lib/libNewFilePlugin.so").is_file()
+    if BRANCH_LAYOUT[branch] == "2025":
         assert declared.endswith("\nadd_vm_plugin(HelloWorldPlugin TRUE FALSE)\n")
         assert declared.count("HelloWorldPlugin") == 1
         assert "2025 layout: CMakeLists.txt includes cmake/plugins.cmake" in first.stdout
@@ -149,7 +169,7 @@ def test_missing_generated_c_is_explained(fake_origin, workspace, layout_branch)
         workspace,
         fake_origin,
         base_branch=layout_branch,
-        extra={"external_plugins": ["FilePlugin", "SurfacePlugin", "FloatArrayPlugin"]},
+        extra={"external_plugins": list(stock_external_plugins(layout_branch))},
     )
     result = wizard("--replay", str(profile), "--until", "generate", cwd=workspace)
     assert result.returncode == 1
@@ -176,9 +196,10 @@ def test_missing_cmake_says_what_to_install(fake_origin, workspace, tmp_path):
     ("branch", "ghost"),
     [
         ("pharo-10", "add_vm_plugin(Ghost ${PHARO_CURRENT_GENERATED}/plugins/src/Ghost/Ghost.c)"),
-        ("pharo-12", "add_vm_plugin(Ghost TRUE FALSE)"),
+        (SHAPE_BRANCHES["2025"], "add_vm_plugin(Ghost TRUE FALSE)"),
+        (SHAPE_BRANCHES["2026"], "add_vm_plugin(Ghost TRUE FALSE)"),
     ],
-    ids=["layout-2024", "layout-2025"],
+    ids=["layout-2024", "layout-2025", "layout-2026"],
 )
 def test_configure_error_shows_the_cmake_errors(fake_origin, workspace, branch, ghost):
     profile = write_profile(workspace, fake_origin, base_branch=branch)
@@ -266,10 +287,12 @@ def test_dry_run_names_the_layout(fake_origin, workspace, layout_branch):
     assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
     dry = wizard("--replay", str(profile), "--dry-run", cwd=workspace)
     assert dry.returncode == 0
-    if layout_branch == "pharo-12":
+    if BRANCH_LAYOUT[layout_branch] == "2025":
         assert "checkout: 2025 layout: CMakeLists.txt includes cmake/plugins.cmake" in dry.stdout
         assert "add to cmake/plugins.cmake (2025 layout):" in dry.stdout
         assert "    add_vm_plugin(HelloWorldPlugin TRUE FALSE)" in dry.stdout
     else:
         assert "checkout: 2024 layout: CMakeLists.txt includes plugins.cmake" in dry.stdout
         assert "add to plugins.cmake (2024 layout):" in dry.stdout
+    maker = PHARO_VM_MAKER_ON[layout_branch]
+    assert f"rewrite the external: #(...) literal array in {maker}" in dry.stdout

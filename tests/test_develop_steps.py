@@ -5,16 +5,22 @@ from __future__ import annotations
 import git
 import pytest
 
+from tests.fakevm import PHARO_VM_MAKER_ON, external_list_text, stock_external_plugins
 from tests.helpers import headers, wizard, write_profile
 from wizard.formats.tonel import check_tonel
 
 CLASS = "smalltalksrc/VMMaker/HelloWorldPlugin.class.st"
-LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
+#: VMMaker's list file on the helper's default base branch (pharo-12: the 2026 shape).
+LIST = PHARO_VM_MAKER_ON["pharo-12"]
 
 
 @pytest.mark.parametrize(
     ("branch", "style_marker"),
-    [("pharo-9", "#name : #HelloWorldPlugin"), ("pharo-12", "#name : 'HelloWorldPlugin'")],
+    [
+        ("pharo-9", "#name : #HelloWorldPlugin"),
+        ("pharo-12-2025", "#name : 'HelloWorldPlugin'"),
+        ("pharo-12", "#name : 'HelloWorldPlugin'"),
+    ],
 )
 def test_until_commit_writes_and_commits_exactly_two_files(
     fake_origin, workspace, branch, style_marker
@@ -32,14 +38,13 @@ def test_until_commit_writes_and_commits_exactly_two_files(
     assert style_marker in text
     assert check_tonel(text) == []
     assert (branch == "pharo-9") == ("#package" not in text)
-    assert (
-        "external: #(FilePlugin SurfacePlugin FloatArrayPlugin HelloWorldPlugin)"
-        in (checkout / LIST).read_text()
-    )
+    names = (*stock_external_plugins(branch), "HelloWorldPlugin")
+    maker = PHARO_VM_MAKER_ON[branch]
+    assert external_list_text(branch, names) in (checkout / maker).read_text()
     repo = git.Repo(checkout)
     head = repo.head.commit
     assert repo.active_branch.name == "HelloWorldPlugin"
-    assert sorted(head.stats.files) == sorted([CLASS, LIST])
+    assert sorted(head.stats.files) == sorted([CLASS, maker])
     assert "HelloWorldPlugin" in head.message
     assert head.parents[0] == repo.heads[branch].commit
 
@@ -109,10 +114,8 @@ def test_unknown_external_plugin_is_warned(fake_origin, workspace):
     result = wizard("--replay", str(profile), "--until", "plugin-list", cwd=workspace)
     assert result.returncode == 0, result.stdout
     assert "warning: NoSuchPlugin is listed but no plugin class" in result.stdout
-    assert (
-        "external: #(FilePlugin NoSuchPlugin HelloWorldPlugin)"
-        in (workspace / "pharo-vm" / LIST).read_text()
-    )
+    names = ("FilePlugin", "NoSuchPlugin", "HelloWorldPlugin")
+    assert external_list_text("pharo-12", names) in (workspace / "pharo-vm" / LIST).read_text()
 
 
 def test_commit_without_git_identity_uses_a_reported_fallback(fake_origin, workspace, tmp_path):
@@ -125,3 +128,56 @@ def test_commit_without_git_identity_uses_a_reported_fallback(fake_origin, works
     assert "git has no user.name/user.email; committing as pharo-plugin-wizard" in result.stdout
     head = git.Repo(workspace / "pharo-vm").head.commit
     assert head.author.email == "pharo-plugin-wizard@localhost"
+
+
+def _move_pharovmmaker(checkout, package: str, *, keep: bool = False) -> str:
+    """Commit PharoVMMaker moved (or, with ``keep``, copied) into ``package``; its new path."""
+    old = checkout / LIST
+    new = checkout / "smalltalksrc" / package / "PharoVMMaker.class.st"
+    new.parent.mkdir(parents=True, exist_ok=True)
+    new.write_text(old.read_text())
+    if not keep:
+        old.unlink()
+    repo = git.Repo(checkout)
+    repo.git.add("--all")
+    repo.git.commit("-qm", f"PharoVMMaker in {package}", "--no-verify")
+    return new.relative_to(checkout).as_posix()
+
+
+def test_pharovmmaker_in_another_package_is_found_by_its_definition(fake_origin, workspace):
+    profile = write_profile(workspace, fake_origin)
+    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+    checkout = workspace / "pharo-vm"
+    moved = _move_pharovmmaker(checkout, "VMMaker-Generation")
+
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = (*stock_external_plugins("pharo-12"), "HelloWorldPlugin")
+    assert external_list_text("pharo-12", names) in (checkout / moved).read_text()
+    assert sorted(git.Repo(checkout).head.commit.stats.files) == sorted([CLASS, moved])
+
+
+@pytest.mark.parametrize("defined", ["twice", "nowhere"])
+def test_pharovmmaker_twice_or_nowhere_fails_in_one_line(fake_origin, workspace, defined):
+    profile = write_profile(workspace, fake_origin)
+    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+    checkout = workspace / "pharo-vm"
+    if defined == "twice":
+        other = _move_pharovmmaker(checkout, "VMMakerCompatibilityForPharo6", keep=True)
+        expected = (
+            "FAILED: plugin-list: PharoVMMaker is defined 2 times under smalltalksrc/ "
+            f"({LIST}, {other}); expected exactly one\n"
+        )
+    else:
+        repo = git.Repo(checkout)
+        repo.git.rm("-q", LIST)
+        repo.git.commit("-qm", "no PharoVMMaker", "--no-verify")
+        expected = (
+            "FAILED: plugin-list: no class PharoVMMaker in smalltalksrc/ (looked for a Tonel "
+            "definition `#name : #PharoVMMaker` in every package folder)\n"
+        )
+
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert result.returncode == 1
+    assert expected in result.stdout
+    assert git.Repo(checkout).git.status("--porcelain", "--", "smalltalksrc/*/Pharo*") == ""

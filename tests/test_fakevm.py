@@ -18,9 +18,13 @@ from pathlib import Path
 import pytest
 
 from tests.fakevm import (
+    ALL_BRANCHES,
     BRANCHES,
+    EXTERNAL_PLUGINS_2026,
     LIST_METHOD,
     PHARO_VM_MAKER,
+    PHARO_VM_MAKER_IN,
+    SHAPE_BRANCHES,
     STANDIN,
     STOCK_EXTERNAL_PLUGINS,
     VM_STANDIN,
@@ -68,12 +72,17 @@ def generated(build: Path, name: str) -> Path:
 
 def test_branches_head_and_fixed_commit_ids(fake_origin, tmp_path):
     heads = git(fake_origin, "for-each-ref", "--format=%(refname:short)", "refs/heads")
-    assert sorted(heads.split()) == sorted(BRANCHES)
+    assert sorted(heads.split()) == sorted(ALL_BRANCHES)
     assert git(fake_origin, "symbolic-ref", "HEAD").strip() == "refs/heads/pharo-10"
     assert git(fake_origin, "status", "--porcelain") == ""
     assert (fake_origin / "CMakeLists.txt").is_file(), "a working tree, checked out"
 
-    versions = {"pharo-9": "9 0 22", "pharo-10": "10 3 1", "pharo-12": "10 3 0"}
+    versions = {
+        "pharo-9": "9 0 22",
+        "pharo-10": "10 3 1",
+        "pharo-12-2025": "10 3 0",
+        "pharo-12": "12 0 0",
+    }
     for branch, version in versions.items():
         text = show(fake_origin, branch, "CMakeLists.txt")
         found = [
@@ -82,12 +91,15 @@ def test_branches_head_and_fixed_commit_ids(fake_origin, tmp_path):
         assert " ".join(found) == version, branch
 
     again = build_fake_pharo_vm(tmp_path / "again")
-    for branch in BRANCHES:
+    for branch in ALL_BRANCHES:
         assert git(again, "rev-parse", branch) == git(fake_origin, "rev-parse", branch)
-    dates = {b: git(fake_origin, "log", "-1", "--format=%cI", b).strip() for b in BRANCHES}
+    dates = {b: git(fake_origin, "log", "-1", "--format=%cI", b).strip() for b in ALL_BRANCHES}
     assert dates["pharo-9"].startswith("2023-03-30")
-    assert dates["pharo-12"].startswith("2025-01-20")
+    assert dates["pharo-12-2025"].startswith("2025-01-20")
+    assert dates["pharo-12"].startswith("2026-06-30")
     assert dates["pharo-10"].startswith("2024-10-16")
+    parent = git(fake_origin, "rev-parse", "pharo-12~1")
+    assert parent == git(fake_origin, "rev-parse", "pharo-12-2025"), "2026 is one commit on top"
 
 
 def test_fixture_url_is_a_bare_clone_with_head_pharo_10(fake_pharo_vm_url, tmp_path):
@@ -96,10 +108,10 @@ def test_fixture_url_is_a_bare_clone_with_head_pharo_10(fake_pharo_vm_url, tmp_p
     checkout = clone(fake_pharo_vm_url, tmp_path / "pharo-vm")
     assert git(checkout, "branch", "--show-current").strip() == "pharo-10"
     remote = git(checkout, "branch", "--remotes", "--format=%(refname:short)").split()
-    assert {f"origin/{b}" for b in BRANCHES} <= set(remote)
+    assert {f"origin/{b}" for b in ALL_BRANCHES} <= set(remote)
 
 
-@pytest.mark.parametrize("branch", BRANCHES)
+@pytest.mark.parametrize("branch", ALL_BRANCHES)
 def test_tonel_files_in_the_branch_style(fake_origin, branch):
     old = branch == "pharo-9"
     paths = git(fake_origin, "ls-tree", "-r", "--name-only", branch, "smalltalksrc").split()
@@ -141,17 +153,52 @@ def test_tonel_files_in_the_branch_style(fake_origin, branch):
     )
 
 
-@pytest.mark.parametrize("branch", BRANCHES)
+@pytest.mark.parametrize("branch", ["pharo-9", "pharo-10", "pharo-12-2025"])
 def test_external_list_sits_in_the_branch_method(fake_origin, branch):
     text = show(fake_origin, branch, PHARO_VM_MAKER)
     line = "internal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);"
     assert text.count(line) == 1
     found = find_external_list(text)
     assert tuple(found.external) == STOCK_EXTERNAL_PLUGINS
-    header = f"PharoVMMaker >> {LIST_METHOD[branch]} ["
+    header = f"PharoVMMaker >> {LIST_METHOD[branch.removesuffix('-2025')]} ["
     method_start = text.index(header)
     next_method = text.find("\n{ #category", method_start)
     assert method_start < text.index(line) < next_method
+
+
+def test_the_2026_shape_moves_pharovmmaker_and_lists_newfileplugin(fake_origin):
+    """pharo-12 of 2026 (notes §13): PharoVMMaker in package VMMaker, tag Generation, its
+    list over three lines with NewFilePlugin first; NewFilePlugin generated and declared."""
+    branch = SHAPE_BRANCHES["2026"]
+    paths = git(fake_origin, "ls-tree", "-r", "--name-only", branch, "smalltalksrc").split()
+    assert PHARO_VM_MAKER_IN["2026"] == "smalltalksrc/VMMaker/PharoVMMaker.class.st"
+    assert [p for p in paths if p.endswith("/PharoVMMaker.class.st")] == [PHARO_VM_MAKER_IN["2026"]]
+    assert "smalltalksrc/VMMakerCompatibilityForPharo6/package.st" in paths, "still loaded"
+    text = show(fake_origin, branch, PHARO_VM_MAKER_IN["2026"])
+    assert (
+        "\t#category : 'VMMaker-Generation',\n\t#package : 'VMMaker',\n\t#tag : 'Generation'\n}"
+        in text
+    )
+    assert (
+        "\t\t\tstopOnErrors: stopOnErrors;\n"
+        "\t\t\tinternal: #(  )\n"
+        "\t\t\texternal:\n"
+        "\t\t\t\t#( NewFilePlugin FilePlugin SurfacePlugin FloatArrayPlugin );\n"
+        "\t\t\tgenerateInterpreterFile;\n"
+    ) in text
+    assert tuple(find_external_list(text).external) == EXTERNAL_PLUGINS_2026
+    plugin = show(fake_origin, branch, "smalltalksrc/VMMaker/NewFilePlugin.class.st")
+    assert "#superclass : 'InterpreterPlugin'" in plugin and check_tonel(plugin) == []
+    vmmaker = show(fake_origin, branch, "cmake/vmmaker.cmake")
+    assert (
+        "set(PLUGIN_GENERATED_FILES \n"
+        "    ${PHARO_CURRENT_GENERATED}/plugins/src/NewFilePlugin/NewFilePlugin.c\n"
+        "    ${PHARO_CURRENT_GENERATED}/plugins/src/FilePlugin/FilePlugin.c\n"
+    ) in vmmaker
+    plugins = show(fake_origin, branch, "cmake/plugins.cmake")
+    assert plugins.count("add_vm_plugin(NewFilePlugin TRUE FALSE)\n") == 1
+    older = show(fake_origin, SHAPE_BRANCHES["2025"], PHARO_VM_MAKER_IN["2025"])
+    assert "NewFilePlugin" not in older, "the 2025 shape is kept as it was"
 
 
 @pytest.mark.parametrize("branch", BRANCHES)
@@ -163,10 +210,12 @@ def test_generate_vmmaker_option_only_on_10_and_12(fake_origin, branch):
     assert 'set(FLAVOUR "CoInterpreter"' in cmakelists
     assert 'set(ICEBERG_DEFAULT_REMOTE "scpUrl"' in cmakelists
     vmmaker = show(fake_origin, branch, "cmake/vmmaker.cmake")
+    first = "NewFilePlugin" if branch == SHAPE_BRANCHES["2026"] else "FilePlugin"
     assert (
-        "set(PLUGIN_GENERATED_FILES \n    ${PHARO_CURRENT_GENERATED}/plugins/src/FilePlugin"
+        f"set(PLUGIN_GENERATED_FILES \n    ${{PHARO_CURRENT_GENERATED}}/plugins/src/{first}/"
         in vmmaker
     )
+    assert "    ${PHARO_CURRENT_GENERATED}/plugins/src/FilePlugin/FilePlugin.c\n" in vmmaker
     assert show(fake_origin, branch, ".gitignore") == "build/\n"
     plugins = show(fake_origin, branch, "plugins.cmake")
     assert (
@@ -227,7 +276,7 @@ def test_the_standin_says_it_is_one(fake_origin):
 # --------------------------------------------------------------------------- the build
 
 
-@pytest.mark.parametrize("branch", BRANCHES)
+@pytest.mark.parametrize("branch", ALL_BRANCHES)
 def test_plain_build_installs_the_stock_plugins(fake_origin, tmp_path, branch):
     checkout = clone(fake_origin, tmp_path / "pharo-vm", branch)
     build = tmp_path / "build"
@@ -252,6 +301,10 @@ def test_plain_build_installs_the_stock_plugins(fake_origin, tmp_path, branch):
         assert (build / "generated" / bits / "vm" / "src" / "gcc3x-cointerp.c").is_file()
         for name in STOCK_EXTERNAL_PLUGINS:
             assert (build / "generated" / bits / "plugins/src" / name / f"{name}.c").is_file()
+    newfile = build / "build/dist/lib/libNewFilePlugin.so"
+    assert newfile.is_file() == (branch == SHAPE_BRANCHES["2026"]), "only the 2026 shape has it"
+    if newfile.is_file():
+        assert {"primitiveFileVersion", "primitiveFileSize"} <= exported_symbols(newfile)
     surface = exported_symbols(build / "build/dist/lib/libSurfacePlugin.so")
     assert {"ioRegisterSurfacedispatchsurfaceID", "initialiseModule"} <= surface
 
@@ -475,7 +528,7 @@ def test_standin_reads_the_image_only_in_both_styles(fake_origin, tmp_path, bran
     src = out / "generated" / "64" / "plugins" / "src"
     assert sorted(p.name for p in src.iterdir()) == sorted(
         [
-            *STOCK_EXTERNAL_PLUGINS,
+            *(EXTERNAL_PLUGINS_2026 if branch == "pharo-12" else STOCK_EXTERNAL_PLUGINS),
             "MIDIPlugin",
             "UUIDPlugin",
             "LargeIntegers",

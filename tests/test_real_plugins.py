@@ -16,13 +16,20 @@ import git
 import pytest
 import yaml
 
+from tests.fakevm import BRANCH_LAYOUT, PLUGIN_LIST_ON, SHAPE_BRANCHES
 from tests.fakevm.recipes import exported_symbols, run
 from tests.helpers import headers, wizard, write_profile
 
 NAME = "CrcPlugin"
 LIBRARY = f"build/build/vm/lib{NAME}.so"
-PLUGIN_FOLDER = {"pharo-10": "extracted/plugins", "pharo-12": "plugins"}
-PLUGIN_LIST = {"pharo-10": "plugins.cmake", "pharo-12": "cmake/plugins.cmake"}
+PLUGIN_FOLDER = {
+    branch: "plugins" if layout == "2025" else "extracted/plugins"
+    for branch, layout in BRANCH_LAYOUT.items()
+}
+PLUGIN_LIST = PLUGIN_LIST_ON
+#: The base branch of each shape of pharo-vm (2024, 2025, 2026), and the test ids.
+SHAPES = [SHAPE_BRANCHES[year] for year in sorted(SHAPE_BRANCHES)]
+SHAPE_IDS = [f"layout-{year}" for year in sorted(SHAPE_BRANCHES)]
 
 HELPER_H = """\
 #include <stddef.h>
@@ -68,7 +75,7 @@ def needed_libraries(library: Path) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
-@pytest.mark.parametrize("branch", ["pharo-10", "pharo-12"], ids=["layout-2024", "layout-2025"])
+@pytest.mark.parametrize("branch", SHAPES, ids=SHAPE_IDS)
 def test_a_plugin_with_c_a_library_and_a_definition_builds(fake_origin, workspace, branch, mode):
     profile = crc_profile(
         workspace,
@@ -106,7 +113,7 @@ def test_a_plugin_with_c_a_library_and_a_definition_builds(fake_origin, workspac
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
-@pytest.mark.parametrize("branch", ["pharo-10", "pharo-12"], ids=["layout-2024", "layout-2025"])
+@pytest.mark.parametrize("branch", SHAPES, ids=SHAPE_IDS)
 def test_a_forgotten_link_fails_verify_naming_the_symbol(fake_origin, workspace, branch, mode):
     profile = crc_profile(
         workspace, fake_origin, branch, mode, compile_definitions=["CRC_HELPER_SEED=0"]
@@ -130,7 +137,7 @@ sqInt fileUserStart(void)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("branch", ["pharo-10", "pharo-12"], ids=["layout-2024", "layout-2025"])
+@pytest.mark.parametrize("branch", SHAPES, ids=SHAPE_IDS)
 def test_another_plugins_header_and_code_come_through_link_plugins(fake_origin, workspace, branch):
     c_folder = workspace / "profiles" / "c"
     c_folder.mkdir(parents=True)
@@ -154,7 +161,7 @@ def test_another_plugins_header_and_code_come_through_link_plugins(fake_origin, 
     profile.write_text(yaml.safe_dump(data, sort_keys=False))
     unlinked = wizard("--replay", str(profile), cwd=workspace)
     assert unlinked.returncode == 1, unlinked.stdout[-3000:]
-    if branch == "pharo-12":
+    if BRANCH_LAYOUT[branch] == "2025":
         # 2025: per-target include directories; FilePlugin.h is not seen without the link.
         assert headers(unlinked.stdout)[-1] == ("compile", "FAILED")
         assert "FilePlugin.h" in unlinked.stdout
@@ -165,7 +172,7 @@ def test_another_plugins_header_and_code_come_through_link_plugins(fake_origin, 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("branch", ["pharo-10", "pharo-12"], ids=["layout-2024", "layout-2025"])
+@pytest.mark.parametrize("branch", SHAPES, ids=SHAPE_IDS)
 def test_pkg_config_modules_link_and_a_missing_one_names_what_to_install(
     fake_origin, workspace, branch
 ):
@@ -194,7 +201,7 @@ def test_pkg_config_modules_link_and_a_missing_one_names_what_to_install(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("branch", ["pharo-10", "pharo-12"], ids=["layout-2024", "layout-2025"])
+@pytest.mark.parametrize("branch", SHAPES, ids=SHAPE_IDS)
 def test_the_library_template_builds_a_plugin_that_needs_libz(fake_origin, workspace, branch):
     made = wizard("--new", NAME, "--template", "library", cwd=workspace)
     assert made.returncode == 0, made.stderr

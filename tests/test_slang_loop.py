@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.fakevm import SHAPE_BRANCHES
 from tests.fakevm.recipes import exported_symbols
 from tests.helpers import headers, wizard, write_profile
 
@@ -24,6 +26,10 @@ INSTALLED = "build/build/dist/lib/libHelloWorldPlugin.so"
 GENERATED = "build/generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c"
 RECORD = "build/build/vmmaker/vmmaker-standin-record.jsonl"
 CORE_OBJECTS = "build/CMakeFiles/PharoVMCore.dir"
+
+#: The base branch of each shape of pharo-vm (2024, 2025, 2026), and the test ids.
+SHAPES = [SHAPE_BRANCHES[year] for year in sorted(SHAPE_BRANCHES)]
+SHAPE_IDS = [f"layout-{year}" for year in sorted(SHAPE_BRANCHES)]
 
 NEW_PRIMITIVE = """primitiveAnswerSeventeen
 \t<export: true>
@@ -62,7 +68,7 @@ def change_plugin(profile: Path, old: str, new: str, add: str | None = None) -> 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("branch", ["pharo-12", "pharo-9"])
+@pytest.mark.parametrize("branch", [*SHAPES, "pharo-9"], ids=[*SHAPE_IDS, "pharo-9"])
 def test_a_changed_method_regenerates_only_the_plugin(fake_origin, workspace, branch):
     profile = write_profile(workspace, fake_origin, base_branch=branch)
     first = wizard("--replay", str(profile), cwd=workspace)
@@ -115,8 +121,10 @@ def test_a_changed_method_regenerates_only_the_plugin(fake_origin, workspace, br
 
 
 @pytest.mark.slow
-def test_a_method_vmmaker_rejects_fails_generate_and_keeps_the_library(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
+def test_a_method_vmmaker_rejects_fails_generate_and_keeps_the_library(
+    fake_origin, workspace, layout_branch
+):
+    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
     assert wizard("--replay", str(profile), cwd=workspace).returncode == 0
     library = workspace / LIBRARY
     old_library, old_c = digest(library), (workspace / GENERATED).read_text()
@@ -139,11 +147,13 @@ def test_a_method_vmmaker_rejects_fails_generate_and_keeps_the_library(fake_orig
 
 
 @pytest.mark.slow
-def test_regenerate_image_rebuilds_the_image_in_two_pass_mode(fake_origin, workspace):
+def test_regenerate_image_rebuilds_the_image_in_two_pass_mode(
+    fake_origin, workspace, layout_branch
+):
     """The slow way must work with the plugin declared: only the image and its own step
     stamps go, not the configure-time files of the stamp folder (else cmake runs again and
     stops at the declared plugin whose C was removed: "Cannot find source file")."""
-    profile = write_profile(workspace, fake_origin, extra={})
+    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
     data = yaml.safe_load(profile.read_text())
     data["build"]["regenerate"] = "image"
     profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
@@ -164,10 +174,10 @@ def test_regenerate_image_rebuilds_the_image_in_two_pass_mode(fake_origin, works
 
 
 @pytest.mark.slow
-def test_single_pass_regenerates_a_changed_plugin_in_compile(fake_origin, workspace):
+def test_single_pass_regenerates_a_changed_plugin_in_compile(fake_origin, workspace, layout_branch):
     """Single pass has no generate step: compile regenerates the stale C (the loop) first;
     without that, a changed method left the old library "done"."""
-    profile = write_profile(workspace, fake_origin, mode="single-pass")
+    profile = write_profile(workspace, fake_origin, mode="single-pass", base_branch=layout_branch)
     first = wizard("--replay", str(profile), cwd=workspace)
     assert first.returncode == 0, first.stdout[-3000:]
     before = records(workspace)
@@ -188,3 +198,54 @@ def test_single_pass_regenerates_a_changed_plugin_in_compile(fake_origin, worksp
     assert "primitiveAnswerSeventeen" in exported_symbols(workspace / INSTALLED)
     again = wizard("--replay", str(profile), cwd=workspace)
     assert dict(headers(again.stdout))["compile"] == "skipped"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
+def test_one_run_after_build_vmmaker_is_removed(fake_origin, workspace, mode, layout_branch):
+    """``rm -rf <B>/build/vmmaker`` (the usual way to get a fresh VMMaker image), then a
+    changed method: one run makes the image again, regenerates everything and builds the
+    plugin. The plugin's C is never removed before a new one exists: cmake, which runs again
+    on the way, needs it while the plugin list declares the plugin ("Cannot find source
+    file" otherwise)."""
+    _one_run_after_build_vmmaker_is_removed(
+        fake_origin, workspace, mode, layout_branch, ["generate"]
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
+def test_pharo_9_after_build_vmmaker_is_removed(fake_origin, workspace, mode):
+    """pharo-9's generation depends on the image target, not its file: the new image does not
+    regenerate what exists, so the plugin is regenerated alone in the new image."""
+    _one_run_after_build_vmmaker_is_removed(
+        fake_origin, workspace, mode, "pharo-9", ["regenerate-plugin"]
+    )
+
+
+def _one_run_after_build_vmmaker_is_removed(
+    fake_origin: Path, workspace: Path, mode: str, branch: str, generation: list[str]
+) -> None:
+    profile = write_profile(workspace, fake_origin, mode=mode, base_branch=branch)
+    first = wizard("--replay", str(profile), cwd=workspace)
+    assert first.returncode == 0, first.stdout[-3000:]
+    shutil.rmtree(workspace / "build/build/vmmaker")
+
+    change_plugin(profile, "Hello from your", "Greetings from your", add=NEW_PRIMITIVE)
+    result = wizard("--replay", str(profile), cwd=workspace)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "Cannot find source file" not in result.stdout
+    assert [r["command"] for r in records(workspace)] == [
+        "unzip-image",
+        "save",
+        "install-vmmaker",
+        *generation,
+    ], "the image made again, the plugin generated again, in this one run"
+    generated = (workspace / GENERATED).read_text()
+    assert "EXPORT(sqInt) primitiveAnswerSeventeen(void)" in generated
+    assert "primitiveAnswerSeventeen" in exported_symbols(workspace / INSTALLED)
+    again = wizard("--replay", str(profile), cwd=workspace)
+    assert again.returncode == 0
+    verdicts = dict(headers(again.stdout))
+    assert verdicts.pop("verify") == "ok"
+    assert set(verdicts.values()) == {"skipped"}, "nothing left to do"

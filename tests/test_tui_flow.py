@@ -19,6 +19,7 @@ from screens.develop import DevelopScreen
 from screens.plugins import PluginsScreen
 from screens.setup import SetupScreen
 from screens.widgets.smalltalk import SmalltalkEditor
+from tests.fakevm import PHARO_VM_MAKER_ON, stock_external_plugins
 from tests.test_tui_support import (
     add_echo_primitive,
     app_on,
@@ -110,14 +111,11 @@ async def test_plugins_toggle_with_a_clone_changes_only_external_plugins(profile
         await pilot.pause()
         listing = screen.query_one(SelectionList)
         before_toggle = load_profile(profile)
-        assert set(listing.selected) == {
-            "FilePlugin",
-            "SurfacePlugin",
-            "FloatArrayPlugin",
-            "HelloWorldPlugin",
-        }
+        stock = stock_external_plugins("pharo-12")  # the profile's base branch: 2026 shape
+        assert set(listing.selected) == {*stock, "HelloWorldPlugin"}
         notes = str(screen.query_one("#notes").render())
-        assert "VMMaker's list today: #(FilePlugin SurfacePlugin FloatArrayPlugin)" in notes
+        assert f"VMMaker's list today: #({' '.join(stock)})" in notes
+        assert f"(PharoVMMaker, in {PHARO_VM_MAKER_ON['pharo-12']})" in notes
         index = next(
             i
             for i in range(listing.option_count)
@@ -128,9 +126,10 @@ async def test_plugins_toggle_with_a_clone_changes_only_external_plugins(profile
         await pilot.press("space")
         await wait_for(pilot, lambda: not app.session.dirty)
     after = load_profile(profile)
-    assert after.external_plugins == ("FilePlugin", "FloatArrayPlugin", "HelloWorldPlugin")
+    kept = [name for name in stock if name != "SurfacePlugin"]
+    assert after.external_plugins == (*kept, "HelloWorldPlugin")
     expected = to_data(before_toggle)
-    expected["external_plugins"] = ["FilePlugin", "FloatArrayPlugin", "HelloWorldPlugin"]
+    expected["external_plugins"] = [*kept, "HelloWorldPlugin"]
     assert to_data(after) == expected
 
 

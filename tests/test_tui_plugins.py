@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import SelectionList
 
 from screens.plugins import PluginsScreen
+from tests.fakevm import BRANCH_LAYOUT
 from tests.test_tui_support import app_on, make_workspace, profile_data, settled, wait_for
 from wizard.profile import load_profile
 
@@ -56,12 +57,13 @@ async def test_setup_names_the_layout_and_plugins_reads_its_list(
     profile = point_at(make_workspace(tmp_path), fake_origin, base_branch=layout_branch)
     workspace = profile.parent.parent
     assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
-    if layout_branch == "pharo-12":  # the stale root list declares a plugin nothing builds
+    layout_2025 = BRANCH_LAYOUT[layout_branch] == "2025"
+    if layout_2025:  # the stale root list declares a plugin nothing builds
         stale = workspace / "pharo-vm" / "plugins.cmake"
         stale.write_text(stale.read_text() + "\nadd_vm_plugin(StalePlugin)\n")
     words, plugin_list = (
         ("2025 layout (cmake/plugins.cmake)", "cmake/plugins.cmake")
-        if layout_branch == "pharo-12"
+        if layout_2025
         else ("2024 layout (plugins.cmake)", "plugins.cmake")
     )
     app = app_on(profile)

@@ -85,6 +85,43 @@ PharoVMMaker >> generate: interpreterClass memoryManager: memoryManager compiler
 
 LINE = "\t\t\t\tinternal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);"
 
+# pharo-12 since 2026 (notes §13): the class in package VMMaker, the list over three lines,
+# NewFilePlugin first, no `Author useAuthor:` wrapper, `including: #(  )` just before.
+PHARO_12_2026 = """\
+Class {
+\t#name : 'PharoVMMaker',
+\t#superclass : 'Object',
+\t#category : 'VMMaker-Generation',
+\t#package : 'VMMaker',
+\t#tag : 'Generation'
+}
+
+{ #category : 'generation' }
+PharoVMMaker >> generate: interpreterClass memoryManager: memoryManager compilerClass: compilerClass [
+\t| vmmaker |
+\t[
+\t\tvmmaker := VMMaker
+\t\t\t           makerFor: interpreterClass
+\t\t\t           including: #(  )
+\t\t\t           configuration: VMMakerConfiguration.
+
+\t\tvmmaker
+\t\t\tstopOnErrors: stopOnErrors;
+\t\t\tinternal: #(  )
+\t\t\texternal:
+\t\t\t\t#( NewFilePlugin FilePlugin SurfacePlugin FloatArrayPlugin );
+\t\t\tgenerateInterpreterFile;
+\t\t\tgenerateCogitFiles.
+\t\tgeneratePlugins ifTrue: [ vmmaker generateExternalPlugins ] ]
+\t\tvalueSupplyingAnswer: true
+]
+"""
+LINES_2026 = (
+    "\t\t\tinternal: #(  )\n"
+    "\t\t\texternal:\n"
+    "\t\t\t\t#( NewFilePlugin FilePlugin SurfacePlugin FloatArrayPlugin );\n"
+)
+
 
 @pytest.mark.parametrize("text", [PHARO_9, PHARO_10, PHARO_12], ids=["pharo-9", "10", "12"])
 def test_find_external_list(text: str) -> None:
@@ -104,6 +141,43 @@ def test_rewrite_changes_only_the_literal_array(text: str) -> None:
     before, after = text.split(LINE)
     assert new.startswith(before) and new.endswith(after)
     assert find_external_list(new).external == names
+
+
+def test_the_three_line_list_of_2026_is_found() -> None:
+    found = find_external_list(PHARO_12_2026)
+    assert found.internal == []
+    assert found.external == ["NewFilePlugin", "FilePlugin", "SurfacePlugin", "FloatArrayPlugin"]
+    assert PHARO_12_2026[found.start : found.end] == (
+        " NewFilePlugin FilePlugin SurfacePlugin FloatArrayPlugin "
+    )
+    assert PHARO_12_2026.splitlines()[found.line - 1] == "\t\t\texternal:"
+
+
+def test_adding_a_name_keeps_the_three_lines_byte_for_byte() -> None:
+    names = ["NewFilePlugin", "FilePlugin", "SurfacePlugin", "FloatArrayPlugin", "HelloWorldPlugin"]
+    new = with_external_plugins(PHARO_12_2026, names)
+    assert new == PHARO_12_2026.replace(
+        LINES_2026,
+        "\t\t\tinternal: #(  )\n"
+        "\t\t\texternal:\n"
+        "\t\t\t\t#( NewFilePlugin FilePlugin SurfacePlugin FloatArrayPlugin HelloWorldPlugin );\n",
+    )
+    assert with_external_plugins(new, names) == new, "a second run changes nothing"
+
+
+def test_dropping_and_adding_names_in_the_three_lines_byte_for_byte() -> None:
+    names = ["FilePlugin", "FloatArrayPlugin", "HelloWorldPlugin"]
+    new = with_external_plugins(PHARO_12_2026, names)
+    assert new == PHARO_12_2026.replace(
+        LINES_2026,
+        "\t\t\tinternal: #(  )\n"
+        "\t\t\texternal:\n"
+        "\t\t\t\t#( FilePlugin FloatArrayPlugin HelloWorldPlugin );\n",
+    )
+    stock = ["NewFilePlugin", "FilePlugin", "SurfacePlugin", "FloatArrayPlugin"]
+    emptied = with_external_plugins(PHARO_12_2026, [])
+    assert "\t\t\texternal:\n\t\t\t\t#( );\n" in emptied
+    assert with_external_plugins(emptied, stock) == PHARO_12_2026
 
 
 def test_rewrite_with_an_empty_list_and_back() -> None:

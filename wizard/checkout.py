@@ -1,8 +1,10 @@
 """Facts read from a pharo-vm checkout, and the files of it the wizard writes.
 
-Paths are those of pharo-vm-notes §1–§2 and the same on pharo-9, pharo-10 and pharo-12,
-except for where plugins are declared and keep their C, which depends on the checkout's
-layout (§9): :func:`checkout_layout` reads it.
+Build-file paths are those of pharo-vm-notes §1–§2, except for where plugins are declared
+and keep their C, which depends on the checkout's layout (§9): :func:`checkout_layout`
+reads it. Classes under ``smalltalksrc/`` (PharoVMMaker, InterpreterProxy, the plugin
+classes) are found by their definition in any package folder, never by a fixed path
+(:mod:`wizard.smalltalksrc`): PharoVMMaker itself moved between pharo-vm's branches.
 Writing goes through :func:`write_owned`, which keeps the promise of "nothing lost": a
 file the wizard owns that was changed by hand since the wizard last wrote it is not
 overwritten without ``--force``; the step fails with the file's name and a diff.
@@ -15,24 +17,60 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.errors import StepFailed
+from wizard.smalltalksrc import (
+    VMMAKER_CLASS,
+    ClassLookupError,
+    class_path,
+    find_class,
+    package_folder,
+)
 
 if TYPE_CHECKING:
     from wizard.formats.layout import Layout
     from wizard.plan import Context
     from wizard.sink import StepOutput
 
-SMALLTALKSRC = "smalltalksrc"
-CLASS_DIR = "smalltalksrc/VMMaker"
-VMMAKER_LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
-PROXY_API = "smalltalksrc/VMMaker/InterpreterProxy.class.st"
-INTERPRETER_PLUGIN = "smalltalksrc/VMMaker/InterpreterPlugin.class.st"
+#: The package a new plugin class goes into by default: the one the build's image loads.
+DEFAULT_PACKAGE = "VMMaker"
+#: That package's folder.
+CLASS_DIR = package_folder(DEFAULT_PACKAGE)
 VMMAKER_CMAKE = "cmake/vmmaker.cmake"
 CMAKELISTS = "CMakeLists.txt"
+#: What the wizard calls VMMaker's list file where it cannot look it up (before the clone).
+VMMAKER_LIST_NAME = f"smalltalksrc/<its package>/{VMMAKER_CLASS}.class.st"
 
 
-def class_file(plugin: str) -> str:
-    """Where the plugin class lives: package VMMaker, the one the build's image loads."""
-    return f"{CLASS_DIR}/{plugin}.class.st"
+def class_file(plugin: str, package: str = DEFAULT_PACKAGE) -> str:
+    """Where the wizard writes the plugin class: the folder of the package its category names."""
+    return f"{package_folder(package)}/{plugin}.class.st"
+
+
+def plugin_class_file(ctx: Context) -> str:
+    """The profile's plugin class file in the checkout, in the package its category names."""
+    return class_file(ctx.plugin, ctx.profile.plugin.package)
+
+
+def vmmaker_list_file(root: Path) -> str:
+    """Where the checkout defines PharoVMMaker, relative to it; :class:`ClassLookupError`
+    (one line, naming what was looked for) when no file, or two, define it."""
+    return class_path(root, VMMAKER_CLASS)
+
+
+def vmmaker_list(ctx: Context) -> str:
+    """The profile's checkout's PharoVMMaker file, for a step; a one-line failure otherwise.
+
+    Looked up anew on each call (cheap: a file named after the class, confirmed by its
+    definition): a run may clone or switch branches before a step asks.
+    """
+    try:
+        return vmmaker_list_file(ctx.checkout)
+    except ClassLookupError as error:
+        raise StepFailed(
+            str(error),
+            hint="VMMaker's external-plugin list is in PharoVMMaker "
+            "(smalltalksrc/VMMakerCompatibilityForPharo6/ until 2025, smalltalksrc/VMMaker/ "
+            "since); is repository.path a pharo-vm checkout?",
+        ) from None
 
 
 def generated_c(plugin: str, word_size: int = 64) -> str:
@@ -105,17 +143,27 @@ class CheckoutFacts:
         and the like) and InterpreterPlugin's own methods: checking against the proxy alone
         flags sends that real plugins build with.
         """
-        text = read_text(self.root / PROXY_API)
+        text = self._class_text("InterpreterProxy")
         if text is None:
             return None
         from wizard.formats.proxy_api import understood_by_proxy
 
-        return understood_by_proxy(text, read_text(self.root / INTERPRETER_PLUGIN))
+        return understood_by_proxy(text, self._class_text("InterpreterPlugin"))
+
+    def _class_text(self, name: str) -> str | None:
+        """The file defining class ``name`` in any package; None when none (or two) do."""
+        try:
+            path = find_class(self.root, name)
+        except ClassLookupError:
+            return None
+        return read_text(path) if path else None
 
     def class_files(self) -> dict[str, str]:
         """Every Tonel class file under smalltalksrc, by path relative to the checkout."""
+        from wizard.smalltalksrc import class_files
+
         files: dict[str, str] = {}
-        for path in sorted((self.root / SMALLTALKSRC).glob("*/*.class.st")):
+        for path in class_files(self.root):
             files[path.relative_to(self.root).as_posix()] = path.read_text("utf-8", "replace")
         return files
 

@@ -5,8 +5,9 @@ After a first full build, a changed plugin class is regenerated inside the build
 image (``regenerate-plugin.st``, SPEC "The Slang loop"), in seconds and offline. The other
 way, ``build.regenerate: image``, removes the image and its own step stamps so that cmake
 builds the image again (pharo-vm-notes §2.4) — but never the files cmake wrote into the
-stamp folder at configure time: without them the next ``make`` runs cmake again, which in
-two-pass mode stops at the declared plugin whose C is not there ("Cannot find source file").
+stamp folder at configure time, nor the plugin's C: when cmake runs again (those files
+gone, as after ``rm -rf <B>/build/vmmaker``), the plugin list declares the plugin and
+cmake stops at a C that is not there ("Cannot find source file").
 """
 
 from __future__ import annotations
@@ -140,15 +141,17 @@ def image_step_stamps(build_dir: Path) -> list[Path]:
     return found
 
 
-def forget_image(build_dir: Path, plugin: str) -> list[Path]:
+def forget_image(build_dir: Path) -> list[Path]:
     """Make the next ``make`` build the VMMaker image again and regenerate (the slow way).
 
-    Removes the image folder, the image's own step stamps and the plugin's generated C (on
-    pharo-9 a newer image alone does not regenerate); answers what was removed. Keep a
-    :class:`PreviousC` first.
+    Removes the image folder and the image's own step stamps; answers what was removed. The
+    plugin's generated C stays: when the plugin list declares the plugin, cmake (which may
+    run again on the way, e.g. after ``rm -rf <B>/build/vmmaker``) needs that file, and the
+    new image, newer than every generated file, regenerates it (pharo-10/12). On pharo-9,
+    whose generation depends on the image target only, nothing is regenerated: the caller
+    then regenerates the plugin alone in the new image. Keep a :class:`PreviousC` first.
     """
     doomed = [own_vmmaker_image(build_dir).parent, *image_step_stamps(build_dir)]
-    doomed += plugin_c_files(build_dir, plugin)
     removed = []
     for path in doomed:
         if path.is_dir():

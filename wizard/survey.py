@@ -158,6 +158,7 @@ class CheckoutSurvey:
     class_text: str | None = None
     class_path: str = ""
     plugin_list: str | None = None  # plugins.cmake or cmake/plugins.cmake, by layout
+    vmmaker_list: str | None = None  # where the checkout defines PharoVMMaker (its list)
     #: plugin classes that are not plugins to build: simulators, abstract and test classes
     not_to_build: frozenset[str] = frozenset()
 
@@ -166,19 +167,21 @@ def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
     """Read InterpreterProxy, the plugin classes, VMMaker's list and the plugin list."""
     from wizard.checkout import (
         CLASS_DIR,
-        VMMAKER_LIST,
         CheckoutFacts,
         class_file,
         read_layout,
         read_text,
+        vmmaker_list_file,
     )
     from wizard.formats.layout import UnknownLayout
     from wizard.formats.tonel import detect_style_in
+    from wizard.smalltalksrc import SMALLTALKSRC, ClassLookupError
 
     root = profile.checkout_dir
-    class_path = class_file(profile.plugin.name)
-    style = detect_style_in(root / CLASS_DIR)
-    if not (root / CLASS_DIR).is_dir():
+    class_path = class_file(profile.plugin.name, profile.plugin.package)
+    package = (root / class_path).parent
+    style = detect_style_in(package if any(package.glob("*.class.st")) else root / CLASS_DIR)
+    if not (root / SMALLTALKSRC).is_dir():
         return CheckoutSurvey(False, style=style, class_path=class_path)
     facts = CheckoutFacts(root)
     proxy = facts.proxy_api()
@@ -190,10 +193,13 @@ def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
     skipped = frozenset(not_to_build({name: files[path] for name, path in classes.items()}))
     external: tuple[str, ...] | None = None
     problem = None
-    list_text = read_text(root / VMMAKER_LIST)
-    if list_text is None:
-        problem = f"{VMMAKER_LIST} is missing from the checkout"
-    else:
+    list_file: str | None = None
+    try:
+        list_file = vmmaker_list_file(root)
+    except ClassLookupError as error:
+        problem = str(error)
+    list_text = read_text(root / list_file) if list_file else None
+    if list_text is not None:
         from wizard.formats.vmmaker_list import find_external_list
 
         try:
@@ -221,7 +227,8 @@ def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
         read_text(root / class_path),
         class_path,
         plugin_list,
-        skipped,
+        vmmaker_list=list_file,
+        not_to_build=skipped,
     )
 
 
@@ -253,6 +260,6 @@ def class_preview(plugin: Any, checkout: CheckoutSurvey | None) -> ClassPreview:
 
     style = checkout.style if checkout and checkout.style else TonelStyle.NEW
     text = render_class(plugin, style)
-    path = class_file(plugin.name)
+    path = class_file(plugin.name, plugin.package)
     current = checkout.class_text if checkout else None
     return ClassPreview(path, text, current, unified_diff(current or "", text, path))

@@ -19,13 +19,28 @@ Everything was written for the tests after the facts in
 
 ``build_fake_pharo_vm(dest)`` makes a non-bare repository with a working tree.
 
-Branches (:data:`BRANCHES`), with fixed authors and dates so commit ids never change::
+Branches (:data:`BRANCHES` and ``pharo-12-2025``), with fixed authors and dates so commit
+ids never change::
 
-    pharo-9    old Tonel style (#name : #FloatArrayPlugin); no GENERATE_VMMAKER option
-    pharo-10   new Tonel style (#name : 'FloatArrayPlugin', #package, #tag); HEAD
-    pharo-12   new Tonel style; PharoVMMaker's list method lost its options: keyword
+    pharo-9        old Tonel style (#name : #FloatArrayPlugin); no GENERATE_VMMAKER option
+    pharo-10       new Tonel style (#name : 'FloatArrayPlugin', #package, #tag); HEAD; the
+                   2024 layout (root plugins.cmake)
+    pharo-12-2025  pharo-12 as of January 2025: new Tonel style; PharoVMMaker's list method
+                   lost its options: keyword; the 2025 layout (cmake/plugins.cmake,
+                   add_vm_plugin(NAME GENERATED MACOS_AS_UNIX), plugins/<Name>/)
+    pharo-12       pharo-12 of 2026, one commit on top of pharo-12-2025: PharoVMMaker moved
+                   to smalltalksrc/VMMaker/ (package VMMaker, tag Generation), its list over
+                   three lines (internal: #(  ) / external: / #( NewFilePlugin FilePlugin
+                   SurfacePlugin FloatArrayPlugin );), the class NewFilePlugin, its C in
+                   PLUGIN_GENERATED_FILES and add_vm_plugin(NewFilePlugin TRUE FALSE) in
+                   cmake/plugins.cmake
 
-What is where (every branch)::
+The three shapes the wizard supports, and their branches, are :data:`SHAPE_BRANCHES`
+(2024: pharo-10, 2025: pharo-12-2025, 2026: pharo-12); :data:`PHARO_VM_MAKER_IN` says where
+each keeps PharoVMMaker.
+
+What is where (every branch; the 2025 layout moves the build files as pharo-vm-notes §9
+says: ``cmake/plugins.cmake``, ``cmake/macros.cmake``, ``plugins/<Name>/``)::
 
     .gitignore                       build/
     CMakeLists.txt                   options GENERATE_SOURCES (ON), GENERATE_VMMAKER (ON;
@@ -67,6 +82,7 @@ What is where (every branch)::
     smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st
                                      internal: #() external: #(FilePlugin SurfacePlugin
                                      FloatArrayPlugin); in the method LIST_METHOD[branch]
+                                     (pharo-12 of 2026: smalltalksrc/VMMaker/, three lines)
     smalltalksrc/VMMaker/            VMClass, InterpreterPlugin, SmartSyntaxInterpreterPlugin,
                                      Oop, InterpreterProxy (~60 selectors, no
                                      stringFromCString:), FilePlugin, SurfacePlugin
@@ -108,13 +124,22 @@ The stand-in skips listed names without a plugin class silently, as VMMaker does
 """
 
 from tests.fakevm.builder import (
+    ALL_BRANCHES,
+    BRANCH_LAYOUT,
     BRANCHES,
     DEFAULT_BRANCH,
+    EXTERNAL_PLUGINS_2026,
     HISTORY,
     PHARO_VM_MAKER,
+    PHARO_VM_MAKER_IN,
+    PHARO_VM_MAKER_ON,
+    PLUGIN_LIST_ON,
+    SHAPE_BRANCHES,
     STOCK_EXTERNAL_PLUGINS,
     branch_files,
     build_fake_pharo_vm,
+    external_list_text,
+    stock_external_plugins,
 )
 from tests.fakevm.recipes import STALE_IMAGE
 from tests.fakevm.smalltalk import LIST_METHOD, PROXY
@@ -123,11 +148,18 @@ STANDIN = "scripts/vmmaker-standin.py"
 VM_STANDIN = "src/vm-standin.c"
 
 __all__ = [
+    "ALL_BRANCHES",
+    "BRANCH_LAYOUT",
     "BRANCHES",
     "DEFAULT_BRANCH",
+    "EXTERNAL_PLUGINS_2026",
     "HISTORY",
     "LIST_METHOD",
     "PHARO_VM_MAKER",
+    "PHARO_VM_MAKER_IN",
+    "PHARO_VM_MAKER_ON",
+    "PLUGIN_LIST_ON",
+    "SHAPE_BRANCHES",
     "PROXY",
     "STALE_IMAGE",
     "STANDIN",
@@ -135,4 +167,6 @@ __all__ = [
     "STOCK_EXTERNAL_PLUGINS",
     "branch_files",
     "build_fake_pharo_vm",
+    "external_list_text",
+    "stock_external_plugins",
 ]

@@ -15,16 +15,58 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fakevm.smalltalk import NEW, OLD, smalltalk_files, virtual_machine_header
+from tests.fakevm.smalltalk import MAKER_HOME, NEW, OLD, smalltalk_files, virtual_machine_header
 
+#: The branch variants (PharoVMMaker's methods, vmmaker.cmake): each is a branch of its name.
 BRANCHES = ("pharo-9", "pharo-10", "pharo-12")
 DEFAULT_BRANCH = "pharo-10"
 STOCK_EXTERNAL_PLUGINS = ("FilePlugin", "SurfacePlugin", "FloatArrayPlugin")
+#: VMMaker's list on pharo-12 since 2026 (notes §13): NewFilePlugin first.
+EXTERNAL_PLUGINS_2026 = ("NewFilePlugin", *STOCK_EXTERNAL_PLUGINS)
 
-#: The file and the method (per branch) holding VMMaker's external-plugin list.
+#: The shapes of pharo-vm the wizard supports, each with the branch of the test repository
+#: that has it: 2024 (pharo-10), 2025 (pharo-12 as of January 2025, kept on its own branch),
+#: 2026 (pharo-12 today: PharoVMMaker in package VMMaker, its list over three lines).
+SHAPE_BRANCHES = {"2024": "pharo-10", "2025": "pharo-12-2025", "2026": "pharo-12"}
+#: Every branch of the test repository.
+ALL_BRANCHES = (*BRANCHES, SHAPE_BRANCHES["2025"])
+
+#: The build-file layout of each branch (pharo-vm-notes §9).
+BRANCH_LAYOUT = {"pharo-9": "2024", "pharo-10": "2024", "pharo-12-2025": "2025", "pharo-12": "2025"}
+#: The plugin list the build reads, per branch.
+PLUGIN_LIST_ON = {
+    branch: "cmake/plugins.cmake" if layout == "2025" else "plugins.cmake"
+    for branch, layout in BRANCH_LAYOUT.items()
+}
+
+#: The file holding VMMaker's external-plugin list until 2025 (the method: LIST_METHOD).
 PHARO_VM_MAKER = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
+#: ... and where each shape keeps it.
+PHARO_VM_MAKER_IN = {
+    shape: f"smalltalksrc/{package}/PharoVMMaker.class.st"
+    for shape, (package, _) in MAKER_HOME.items()
+}
+#: ... and where each branch keeps it.
+PHARO_VM_MAKER_ON = {
+    branch: PHARO_VM_MAKER_IN["2026" if branch == SHAPE_BRANCHES["2026"] else "2024"]
+    for branch in BRANCH_LAYOUT
+}
 
 FILES = Path(__file__).parent / "files"
+
+
+def external_list_text(branch: str, names: tuple[str, ...] | list[str]) -> str:
+    """VMMaker's list as ``branch`` writes it, naming ``names``: one line until 2025, three
+    (with their tabs) in the 2026 shape. What a list edit must leave, byte for byte."""
+    if branch == SHAPE_BRANCHES["2026"]:
+        return f"internal: #(  )\n\t\t\texternal:\n\t\t\t\t#( {' '.join(names)} );"
+    return f"internal: #() external: #({' '.join(names)});"
+
+
+def stock_external_plugins(branch: str) -> tuple[str, ...]:
+    """VMMaker's list on ``branch`` as the test repository has it."""
+    return EXTERNAL_PLUGINS_2026 if branch == SHAPE_BRANCHES["2026"] else STOCK_EXTERNAL_PLUGINS
+
 
 #: Where the VM's header with struct VirtualMachine lives, per layout.
 VM_HEADER = {
@@ -48,6 +90,8 @@ class Snapshot:
     date: str
     message: str
     layout: str = "2024"  # the build-file layout (pharo-vm-notes §9): 2024 or 2025
+    shape: str | None = None  # 2026: the layout of 2025 plus PharoVMMaker's move (notes §13)
+    keep_as: str | None = None  # before this commit, keep the branch's commit as this branch
 
     @property
     def style(self) -> str:
@@ -97,26 +141,47 @@ HISTORY = (
         "Plugins: declared in cmake/plugins.cmake, their C under plugins/ (the 2025 layout)",
         layout="2025",
     ),
+    Snapshot(
+        "pharo-12",
+        None,
+        "pharo-12",
+        (12, 0, 0),
+        "2026-06-30T12:00:00+02:00",
+        "PharoVMMaker moves to package VMMaker (tag Generation); NewFilePlugin, first in "
+        "VMMaker's list, which is written over three lines",
+        layout="2025",
+        shape="2026",
+        keep_as=SHAPE_BRANCHES["2025"],
+    ),
 )
 
 LAYOUTS = ("2024", "2025")
+SHAPES = ("2024", "2025", "2026")
 
 
 def branch_files(
-    variant: str, version: tuple[int, int, int] | None = None, layout: str | None = None
+    variant: str,
+    version: tuple[int, int, int] | None = None,
+    layout: str | None = None,
+    shape: str | None = None,
 ) -> dict[str, str]:
     """Every file of the tree of ``variant`` (pharo-9, pharo-10 or pharo-12), path -> text.
 
     ``layout`` is 2024 or 2025 (only pharo-12 has the 2025 one); by default, the layout of
-    the branch's newest commit.
+    the branch's newest commit. ``shape`` 2026 (pharo-12 only, on the 2025 layout) is today's
+    pharo-12: by default the shape of the branch's newest commit when ``layout`` is not given.
     """
     if variant not in BRANCHES:
         raise ValueError(f"unknown branch {variant!r}; expected one of {BRANCHES}")
     newest = next(s for s in reversed(HISTORY) if s.variant == variant)
     version = version or newest.version
-    layout = layout or newest.layout
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
+    if layout is None:
+        layout, shape = newest.layout, shape or newest.shape
+    shape = shape or layout
+    if layout not in LAYOUTS or shape not in SHAPES:
+        raise ValueError(f"unknown layout {layout!r} or shape {shape!r}; expected {SHAPES}")
+    if shape == "2026" and (variant != "pharo-12" or layout != "2025"):
+        raise ValueError("the 2026 shape is pharo-12's, on the 2025 layout")
     old = variant == "pharo-9"
     files: dict[str, str] = {}
     files.update(_layer("common"))
@@ -142,8 +207,29 @@ def branch_files(
     )
     files[VM_HEADER[layout]] = virtual_machine_header()
     files[".gitignore"] = "build/\n"
-    files.update(smalltalk_files(variant, OLD if old else NEW))
+    files.update(smalltalk_files(variant, OLD if old else NEW, shape))
+    if shape == "2026":
+        files.update(_build_files_2026(files))
     return files
+
+
+def _build_files_2026(files: dict[str, str]) -> dict[str, str]:
+    """NewFilePlugin among VMMaker's outputs and declared in the plugin list (notes §13)."""
+    outputs = "set(PLUGIN_GENERATED_FILES \n"
+    vmmaker = files["cmake/vmmaker.cmake"]
+    assert vmmaker.count(outputs) == 1, "one PLUGIN_GENERATED_FILES block"
+    generated = "    ${PHARO_CURRENT_GENERATED}/plugins/src/NewFilePlugin/NewFilePlugin.c\n"
+    declared = "add_vm_plugin(FilePlugin TRUE TRUE)\n"
+    plugins = files["cmake/plugins.cmake"]
+    assert plugins.count(declared) == 1, "FilePlugin declared once"
+    return {
+        "cmake/vmmaker.cmake": vmmaker.replace(outputs, outputs + generated),
+        "cmake/plugins.cmake": plugins.replace(
+            declared,
+            declared + "\n# NewFilePlugin: generated C only\n"
+            "add_vm_plugin(NewFilePlugin TRUE FALSE)\n",
+        ),
+    }
 
 
 def _layer(name: str) -> dict[str, str]:
@@ -234,8 +320,9 @@ def _write_tree(repo: Path, files: dict[str, str]) -> None:
 def build_fake_pharo_vm(dest: Path) -> Path:
     """Create the test repository at ``dest`` (absent or empty) and answer its path.
 
-    A non-bare repository with branches ``pharo-9``, ``pharo-10`` and ``pharo-12``; HEAD is
-    ``pharo-10`` and checked out.  The same commit ids every time.
+    A non-bare repository with branches ``pharo-9``, ``pharo-10``, ``pharo-12`` (the 2026
+    shape) and ``pharo-12-2025`` (pharo-12 as of January 2025); HEAD is ``pharo-10`` and
+    checked out.  The same commit ids every time.
     """
     dest = Path(dest).absolute()
     if dest.exists() and any(dest.iterdir()):
@@ -247,7 +334,10 @@ def build_fake_pharo_vm(dest: Path) -> Path:
             git(dest, "checkout", "--quiet", "-b", snapshot.branch, snapshot.base)
         elif snapshot is not HISTORY[0]:
             git(dest, "checkout", "--quiet", snapshot.branch)
-        _write_tree(dest, branch_files(snapshot.variant, snapshot.version, snapshot.layout))
+        if snapshot.keep_as:
+            git(dest, "branch", snapshot.keep_as)
+        files = branch_files(snapshot.variant, snapshot.version, snapshot.layout, snapshot.shape)
+        _write_tree(dest, files)
         git(dest, "add", "--all")
         git(dest, "commit", "--quiet", "--no-verify", "-m", snapshot.message, date=snapshot.date)
     git(dest, "checkout", "--quiet", DEFAULT_BRANCH)

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.fakevm.builder import PHARO_VM_MAKER, git
+from tests.fakevm.builder import git
 from tests.fakevm.smalltalk import NEW, OLD, ClassSpec, m, render_class
 
 #: What to delete in a build folder so that the next build loads ``smalltalksrc`` again.
@@ -116,9 +116,15 @@ def write_plugin_class(
     return path
 
 
+def pharo_vm_maker(checkout: Path) -> Path:
+    """The one PharoVMMaker.class.st of the checkout, in whichever package folder it is."""
+    (path,) = (checkout / "smalltalksrc").glob("*/PharoVMMaker.class.st")
+    return path
+
+
 def add_to_external_list(checkout: Path, name: str) -> None:
     """Append ``name`` to ``external: #(...)`` in PharoVMMaker."""
-    path = checkout / PHARO_VM_MAKER
+    path = pharo_vm_maker(checkout)
     text = path.read_text(encoding="utf-8")
     new, count = re.subn(r"(external:\s*#\([^()]*?)\s*\)", rf"\1 {name})", text, count=1)
     assert count == 1, "no external list in PharoVMMaker"
@@ -126,7 +132,7 @@ def add_to_external_list(checkout: Path, name: str) -> None:
 
 
 def external_list(checkout: Path) -> list[str]:
-    text = (checkout / PHARO_VM_MAKER).read_text(encoding="utf-8")
+    text = pharo_vm_maker(checkout).read_text(encoding="utf-8")
     found = re.search(r"external:\s*#\(([^()]*)\)", text)
     return found.group(1).split() if found else []
 

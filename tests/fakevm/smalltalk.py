@@ -9,6 +9,10 @@ pharo-9 writes the old style (symbols: ``#name : #FloatArrayPlugin``, ``#categor
 ``#tag``).  ``FileAttributesPlugin``, in its own package, is old style on every branch, as in
 pharo-vm, so the newer trees are mixed.
 
+The shape of 2026 (pharo-12 after pharo-vm PR #1077, notes §13) moves ``PharoVMMaker`` into
+package ``VMMaker`` (tag ``Generation``), writes its list over three lines, and adds the
+generated plugin ``NewFilePlugin`` first in that list.
+
 Bodies are written below with four spaces per level; :func:`render_class` turns that into
 tabs (one more level for the method body), LF line ends, and a file ending in ``]\\n``.
 """
@@ -833,9 +837,54 @@ def baseline_class() -> ClassSpec:
     )
 
 
+NEW_FILE_PLUGIN = ClassSpec(
+    name="NewFilePlugin",
+    superclass="InterpreterPlugin",
+    package="VMMaker",
+    tag="Plugins",
+    comment=(
+        "The file primitives written again (2025); generated, and first in VMMaker's list since."
+    ),
+    methods=(
+        m(
+            "file primitives",
+            "primitiveFileVersion",
+            """
+            "Answer the version of these primitives."
+            <export: true>
+            interpreterProxy pop: 1 thenPush: (interpreterProxy integerObjectOf: 2)
+            """,
+        ),
+        m(
+            "file primitives",
+            "primitiveFileSize",
+            """
+            | handle |
+            <export: true>
+            handle := interpreterProxy stackObjectValue: 0.
+            interpreterProxy failed ifTrue: [ ^ nil ].
+            interpreterProxy pop: 2 thenPush: (interpreterProxy integerObjectOf: (interpreterProxy byteSizeOf: handle))
+            """,
+        ),
+    ),
+)
+
+
 # --------------------------------------------------------------------------- PharoVMMaker
 
 _LIST_LINE = "internal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);"
+#: The same cascade part as pharo-12 writes it since 2026 (notes §13): over three lines.
+_LIST_LINES_2026 = (
+    "internal: #(  )\n"
+    "                external:\n"
+    "                    #( NewFilePlugin FilePlugin SurfacePlugin FloatArrayPlugin );"
+)
+#: Where each shape of the test repository defines PharoVMMaker: (package, tag).
+MAKER_HOME = {
+    "2024": ("VMMakerCompatibilityForPharo6", "CommandLine"),
+    "2025": ("VMMakerCompatibilityForPharo6", "CommandLine"),
+    "2026": ("VMMaker", "Generation"),
+}
 
 #: The method holding the external-plugin list, per branch (notes 1.2).
 LIST_METHOD = {
@@ -848,7 +897,9 @@ LIST_METHOD = {
 }
 
 
-def _maker_body(compiler: str, options: str, plugins_in_cascade: bool) -> str:
+def _maker_body(
+    compiler: str, options: str, plugins_in_cascade: bool, list_text: str = _LIST_LINE
+) -> str:
     """The method that configures VMMaker; its cascade holds the external-plugin list."""
     if plugins_in_cascade:  # pharo-9: plugins are always generated
         tail = "generateCogitFiles;\n                generateExternalPlugins ] valueSupplyingAnswer: true"
@@ -872,14 +923,19 @@ def _maker_body(compiler: str, options: str, plugins_in_cascade: bool) -> str:
                 configuration: VMMakerConfiguration.
             vmmaker
                 stopOnErrors: stopOnErrors;
-                {_LIST_LINE}
+                {list_text}
                 generateInterpreterFile;
                 {tail}
         """
 
 
-def pharo_vm_maker(branch: str) -> ClassSpec:
-    """``PharoVMMaker``: the external list sits in the method :data:`LIST_METHOD` names."""
+def pharo_vm_maker(branch: str, shape: str = "2024") -> ClassSpec:
+    """``PharoVMMaker``: the external list sits in the method :data:`LIST_METHOD` names.
+
+    ``shape`` 2026 (pharo-12 only) puts the class in package VMMaker and writes the list as
+    pharo-12 has since 2026 (:data:`_LIST_LINES_2026`).
+    """
+    list_text = _LIST_LINES_2026 if shape == "2026" else _LIST_LINE
     inst_vars = ["outputDirectory", "stopOnErrors"]
     methods = [
         c(
@@ -1039,16 +1095,19 @@ def pharo_vm_maker(branch: str) -> ClassSpec:
                 m(
                     "generation",
                     list_method,
-                    _maker_body("compilerClass", " , options", plugins_in_cascade=False),
+                    _maker_body(
+                        "compilerClass", " , options", plugins_in_cascade=False, list_text=list_text
+                    ),
                 ),
                 m("accessing", "imageFormatName: aSymbol", "imageFormatName := aSymbol"),
                 m("accessing", "options: anArray", "options := anArray"),
             ]
+    package, tag = MAKER_HOME[shape]
     return ClassSpec(
         name="PharoVMMaker",
         superclass="Object",
-        package="VMMakerCompatibilityForPharo6",
-        tag="CommandLine",
+        package=package,
+        tag=tag,
         inst_vars=tuple(inst_vars),
         comment=(
             "I generate the C sources of the VM and of its external plugins.\n"
@@ -1061,8 +1120,12 @@ def pharo_vm_maker(branch: str) -> ClassSpec:
 # --------------------------------------------------------------------------- the tree
 
 
-def smalltalk_files(branch: str, style: str) -> dict[str, str]:
-    """Every file under ``smalltalksrc/`` for ``branch``, path -> text."""
+def smalltalk_files(branch: str, style: str, shape: str = "2024") -> dict[str, str]:
+    """Every file under ``smalltalksrc/`` for ``branch`` in ``shape``, path -> text.
+
+    The 2026 shape adds NewFilePlugin and keeps VMMakerCompatibilityForPharo6 as a package
+    the baseline loads, without PharoVMMaker.
+    """
     classes = [
         baseline_class(),
         VM_CLASS,
@@ -1077,9 +1140,13 @@ def smalltalk_files(branch: str, style: str) -> dict[str, str]:
         UUID_PLUGIN,
         LARGE_INTEGERS_PLUGIN,
         FILE_ATTRIBUTES_PLUGIN,
-        pharo_vm_maker(branch),
+        pharo_vm_maker(branch, shape),
     ]
     files = {"smalltalksrc/.properties": "{\n\t#format : #tonel\n}\n"}
+    if shape == "2026":
+        classes.append(NEW_FILE_PLUGIN)
+        compatibility = "VMMakerCompatibilityForPharo6"
+        files[f"smalltalksrc/{compatibility}/package.st"] = render_package(compatibility, style)
     for spec in classes:
         files[spec.path] = render_class(spec, style)
         package_style = spec.style or style
@@ -1091,7 +1158,9 @@ def smalltalk_files(branch: str, style: str) -> dict[str, str]:
 
 __all__ = [
     "LIST_METHOD",
+    "MAKER_HOME",
     "NEW",
+    "NEW_FILE_PLUGIN",
     "OLD",
     "PROXY",
     "ClassSpec",

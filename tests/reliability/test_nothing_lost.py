@@ -13,9 +13,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.fakevm import (
+    PHARO_VM_MAKER_ON,
+    SHAPE_BRANCHES,
+    external_list_text,
+    stock_external_plugins,
+)
 from tests.helpers import headers, wizard, write_profile
 
-LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
+#: VMMaker's list file on the helper's default base branch (pharo-12: the 2026 shape).
+LIST = PHARO_VM_MAKER_ON["pharo-12"]
 
 
 def git(checkout: Path, *args: str) -> str:
@@ -24,28 +31,30 @@ def git(checkout: Path, *args: str) -> str:
     ).stdout
 
 
-def test_a_comment_in_vmmakers_list_is_kept_and_never_a_plugin(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
+@pytest.mark.parametrize("branch", [SHAPE_BRANCHES["2025"], SHAPE_BRANCHES["2026"]])
+def test_a_comment_in_vmmakers_list_is_kept_and_never_a_plugin(fake_origin, workspace, branch):
+    profile = write_profile(workspace, fake_origin, base_branch=branch)
     assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
     checkout = workspace / "pharo-vm"
-    vmmaker = checkout / LIST
-    old = "external: #(FilePlugin SurfacePlugin FloatArrayPlugin)"
-    mine = 'external: #(FilePlugin "SurfacePlugin off for now" FloatArrayPlugin)'
+    vmmaker = checkout / PHARO_VM_MAKER_ON[branch]
+    stock = stock_external_plugins(branch)
+    off = '"SurfacePlugin off for now"'
+    old = external_list_text(branch, stock)
+    mine = old.replace("SurfacePlugin", off)
     assert old in vmmaker.read_text()
     vmmaker.write_text(vmmaker.read_text().replace(old, mine))
     git(checkout, "commit", "-qam", "SurfacePlugin off for now", "--no-verify")
 
     result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "#(FilePlugin FloatArrayPlugin) -> #(FilePlugin FloatArrayPlugin HelloWorldPlugin)" in (
-        result.stdout
-    )
+    on = " ".join(name for name in stock if name != "SurfacePlugin")
+    assert f"#({on}) -> #({on} HelloWorldPlugin)" in result.stdout
     assert (
         "is listed but no plugin class" not in result.stdout
     )  # "off", "for", "now" are not taken for plugins
-    wanted = 'external: #(FilePlugin "SurfacePlugin off for now" FloatArrayPlugin HelloWorldPlugin)'
+    wanted = external_list_text(branch, (*stock, "HelloWorldPlugin")).replace("SurfacePlugin", off)
     assert wanted in vmmaker.read_text()
-    assert wanted in git(checkout, "show", f"HEAD:{LIST}")
+    assert wanted in git(checkout, "show", f"HEAD:{PHARO_VM_MAKER_ON[branch]}")
     again = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
     assert dict(headers(again.stdout))["plugin-list"] == "skipped"
 
@@ -71,7 +80,8 @@ def test_a_real_hand_edit_is_still_refused(fake_origin, workspace):
     assert wizard("--replay", str(profile), "--until", "commit", cwd=workspace).returncode == 0
     checkout = workspace / "pharo-vm"
     vmmaker = checkout / LIST
-    vmmaker.write_text(vmmaker.read_text().replace("HelloWorldPlugin)", "HelloWorldPlugin X)"))
+    assert vmmaker.read_text().count("HelloWorldPlugin") == 1, "only in the list"
+    vmmaker.write_text(vmmaker.read_text().replace("HelloWorldPlugin", "HelloWorldPlugin X"))
     data = yaml.safe_load(profile.read_text())
     data["external_plugins"] = ["FilePlugin", "HelloWorldPlugin"]  # the list must change
     profile.write_text(yaml.safe_dump(data, sort_keys=False))

@@ -12,9 +12,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from tests.fakevm import PHARO_VM_MAKER_ON, PLUGIN_LIST_ON
 from tests.helpers import headers, wizard, write_profile
 
-LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
 CLASS = "smalltalksrc/VMMaker/HelloWorldPlugin.class.st"
 EXPERIMENT = '"my experiment: not for the plugin branch"\n'
 
@@ -25,11 +25,12 @@ def git(checkout: Path, *args: str) -> str:
     ).stdout
 
 
-def test_an_experiment_in_a_shared_file_stays_uncommitted(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
+def test_an_experiment_in_a_shared_file_stays_uncommitted(fake_origin, workspace, layout_branch):
+    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
     assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
     checkout = workspace / "pharo-vm"
-    vmmaker = checkout / LIST
+    maker = PHARO_VM_MAKER_ON[layout_branch]  # wherever the shape keeps PharoVMMaker
+    vmmaker = checkout / maker
     vmmaker.write_text(EXPERIMENT + vmmaker.read_text())  # far from the external list
     cmakelists = checkout / "CMakeLists.txt"
     cmakelists.write_text(cmakelists.read_text() + "# staged, mine\n")
@@ -39,28 +40,31 @@ def test_an_experiment_in_a_shared_file_stays_uncommitted(fake_origin, workspace
     assert result.returncode == 0, result.stdout + result.stderr
     assert dict(headers(result.stdout))["commit"] == "ok"
 
-    committed = git(checkout, "show", f"HEAD:{LIST}")
-    assert "HelloWorldPlugin)" in committed  # the wizard's change is committed
+    committed = git(checkout, "show", f"HEAD:{maker}")
+    assert "HelloWorldPlugin" in committed  # the wizard's change is committed
     assert "my experiment" not in committed  # the user's line is not
     assert vmmaker.read_text().startswith(EXPERIMENT)  # and is still in the working tree
     assert sorted(git(checkout, "show", "--name-only", "--format=", "HEAD").split()) == sorted(
-        [CLASS, LIST]
+        [CLASS, maker]
     )
     status = git(checkout, "status", "--porcelain")
-    assert f" M {LIST}" in status.splitlines()  # the experiment: unstaged, uncommitted
+    assert f" M {maker}" in status.splitlines()  # the experiment: unstaged, uncommitted
     assert "M  CMakeLists.txt" in status.splitlines()  # still staged, not committed
-    assert "+" + EXPERIMENT.strip() in git(checkout, "diff", "--", LIST)
+    assert "+" + EXPERIMENT.strip() in git(checkout, "diff", "--", maker)
 
     again = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
     assert again.returncode == 0
     assert dict(headers(again.stdout))["commit"] == "skipped"
 
 
-def test_an_edit_of_the_wizards_own_line_is_refused_with_the_line(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
+def test_an_edit_of_the_wizards_own_line_is_refused_with_the_line(
+    fake_origin, workspace, layout_branch
+):
+    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
     assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
     checkout = workspace / "pharo-vm"
-    vmmaker = checkout / LIST
+    maker = PHARO_VM_MAKER_ON[layout_branch]  # wherever the shape keeps PharoVMMaker
+    vmmaker = checkout / maker
     text = vmmaker.read_text()
     assert "SurfacePlugin" in text
     vmmaker.write_text(text.replace("SurfacePlugin", "SurfacePlugin MyOwnPlugin", 1))
@@ -73,7 +77,7 @@ def test_an_edit_of_the_wizards_own_line_is_refused_with_the_line(fake_origin, w
 
     result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
     assert result.returncode == 1
-    assert f"FAILED: commit: {LIST}: your uncommitted change touches the line {line + 1}" in (
+    assert f"FAILED: commit: {maker}: your uncommitted change touches the line {line + 1}" in (
         result.stdout
     )
     assert git(checkout, "rev-parse", "HEAD") == head  # nothing committed
@@ -86,7 +90,7 @@ def test_single_pass_commits_plugins_cmake_without_the_users_lines(
     profile = write_profile(workspace, fake_origin, mode="single-pass", base_branch=layout_branch)
     assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
     checkout = workspace / "pharo-vm"
-    plugin_list = "cmake/plugins.cmake" if layout_branch == "pharo-12" else "plugins.cmake"
+    plugin_list = PLUGIN_LIST_ON[layout_branch]
     plugins = checkout / plugin_list
     plugins.write_text("# my local plugin experiment\n" + plugins.read_text())
 

@@ -1,9 +1,11 @@
 """VMMaker's external-plugin list, and which Tonel classes are plugins.
 
-``smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st`` holds, on every
-branch, one cascade part ``internal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);``
+The class ``PharoVMMaker`` (``smalltalksrc/VMMakerCompatibilityForPharo6/`` until 2025,
+``smalltalksrc/VMMaker/`` on the pharo-12 of 2026: the wizard finds it by its definition)
+holds one cascade part ``internal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);``
 (inside ``generate:memoryManager:`` on pharo-9, ``...compilerClass:options:`` on pharo-10,
-``...compilerClass:`` on pharo-12).  VMMaker generates C only for the plugins named there, and
+``...compilerClass:`` on pharo-12), written over three lines since 2026:
+``internal: #(  )`` / ``external:`` / ``#( NewFilePlugin FilePlugin SurfacePlugin FloatArrayPlugin );``.  VMMaker generates C only for the plugins named there, and
 silently drops a name whose class is not loaded (notes 1.2), so the wizard both rewrites the
 list and checks the names against the classes it can see.
 
@@ -75,9 +77,11 @@ def find_external_list(text: str) -> ExternalList:
 def with_external_plugins(text: str, names: Sequence[str]) -> str:
     """``text`` with the external literal array naming ``names``, in that order.
 
-    Only names change: comments and spacing inside the array stay where they are. A name no
-    longer wanted goes with the blank before it; the wanted names fill the remaining places
-    in order, and those left over go after the last name (or after whatever the array holds).
+    Only names change: comments, spacing and line breaks inside the array and around it stay
+    where they are (pharo-12 writes the list over three lines since 2026). A name no longer
+    wanted goes with the blank before it; the wanted names fill the remaining places in
+    order, and those left over go after the last name (or after whatever the array holds; an
+    array of spaces only, ``#(  )``, is filled as Pharo's formatter writes it, ``#( A B )``).
     """
     found = find_external_list(text)
     kept = [slot for slot, name in zip(found.slots, found.external, strict=True) if name in names]
@@ -101,6 +105,8 @@ def with_external_plugins(text: str, names: Sequence[str]) -> str:
     tail = text[cursor : found.end]
     if rest and found.slots:  # after the last name, before any comment that follows it
         done += (" " if done.strip() else "") + rest
+    elif rest and tail.strip(" ") == "" and tail:  # `#( )`, `#(  )`: padded as `#( A B )`
+        tail = f" {rest} "
     elif rest:  # no name yet: after whatever the array holds
         body = tail.rstrip()
         tail = body + (" " if body.strip() else "") + rest + tail[len(body) :]

@@ -18,8 +18,8 @@ from wizard.actions import Action, Check, Command, Unknown, WriteFile, WriteOwne
 from wizard.artifacts import find_library, inspect_library, library_candidates
 from wizard.checkout import (
     checkout_layout,
-    class_file,
     generated_c,
+    plugin_class_file,
     read_checkout_file,
     read_text,
 )
@@ -367,7 +367,7 @@ class Generate(Step):
 
     def detect(self, ctx: Context) -> Status:
         c_file = generated_path(ctx)
-        source = ctx.in_checkout(class_file(ctx.plugin))
+        source = ctx.in_checkout(plugin_class_file(ctx))
         if not c_file.exists():
             return Status(False, f"{generated_c(module_of(ctx))} does not exist yet")
         if is_placeholder(c_file):
@@ -388,19 +388,6 @@ class Generate(Step):
             return "plugin"
         return "image"
 
-    def regenerate_action(self, ctx: Context) -> Command:
-        """The Slang loop's command: the checkout's class, regenerated in the build's image."""
-        from wizard.slang_loop import regenerate_command, vmmaker_folder, vmmaker_vm
-
-        vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
-        source = ctx.in_checkout(class_file(ctx.plugin))
-        command = regenerate_command(ctx.build_dir, vm, source, ctx.plugin)
-        return Command(
-            tuple(command),
-            ctx.workspace,
-            says="regenerate the plugin alone in the build's VMMaker image:",
-        )
-
     def actions(self, ctx: Context) -> list[Action]:
         from wizard.vmmaker_cache import uses_cache
 
@@ -409,10 +396,24 @@ class Generate(Step):
             return [self.regenerate_action(ctx)]
         install = Command(tuple(cmake_install_args(ctx)), ctx.workspace)
         if way == "image":
-            return [ForgetImage(ctx.build_dir, module_of(ctx)), install]
+            return [ForgetImage(ctx.build_dir), install]
         if uses_cache(ctx.build_dir):  # the cached image may hold an older class: load ours
             return [install, self.regenerate_action(ctx)]
         return [install]
+
+    @staticmethod
+    def regenerate_action(ctx: Context) -> Command:
+        """``regenerate-plugin.st`` in the build's VMMaker image: the plugin alone."""
+        from wizard.slang_loop import regenerate_command, vmmaker_folder, vmmaker_vm
+
+        vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
+        source = ctx.in_checkout(plugin_class_file(ctx))
+        command = regenerate_command(ctx.build_dir, vm, source, ctx.plugin)
+        return Command(
+            tuple(command),
+            ctx.workspace,
+            says="regenerate the plugin alone in the build's VMMaker image:",
+        )
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.slang_loop import PreviousC
@@ -437,12 +438,21 @@ class Generate(Step):
                     f"{ctx.plugin}: regenerating it from the checkout's class"
                 )
                 self.regenerate_in_image(ctx, command, out, announce=False)
+            if way == "image" and is_generated(ctx) and not self.detect(ctx).done:
+                # The image is new but the generation did not run again: on a branch whose
+                # generation depends on the image target, not its file (pharo-9), only a
+                # missing output re-runs it. The new image holds the changed class.
+                out.line(
+                    "the build made the VMMaker image again but did not regenerate the "
+                    "plugin: regenerating it alone in the new image"
+                )
+                self.regenerate_in_image(ctx, self.regenerate_action(ctx), out)
             if not is_generated(ctx):
                 raise StepFailed(
                     f"the build ran but VMMaker did not write {generated_c(module_of(ctx))}",
                     hint=(
                         "VMMaker silently skips a listed plugin whose class it did not load: "
-                        f"check that {class_file(ctx.plugin)} exists, that the plugin-list step "
+                        f"check that {plugin_class_file(ctx)} exists, that the plugin-list step "
                         f"put {ctx.plugin} in external: #(...), and that the superclass is a "
                         "plugin class"
                     ),
@@ -468,7 +478,7 @@ class Generate(Step):
                 "(build.regenerate: plugin; the image is not saved)"
             )
         previous = PreviousC.keep(ctx.build_dir, module_of(ctx))
-        source = ctx.in_checkout(class_file(ctx.plugin))
+        source = ctx.in_checkout(plugin_class_file(ctx))
         try:
             status = run_tool(ctx, command, out)
         except BaseException:  # Ctrl-C: VMMaker may have deleted a C file, put the pair back
@@ -517,16 +527,18 @@ def _failure_hint(errors: list[str], plugin: str) -> str:
 
 @dataclass(frozen=True)
 class ForgetImage(Action):
-    """The slow way (pharo-vm-notes §2.3–2.4): remove the VMMaker image, its step stamps and
-    the plugin's C, so that cmake builds the image again (:func:`wizard.slang_loop.forget_image`)."""
+    """The slow way (pharo-vm-notes §2.3–2.4): remove the VMMaker image and its step stamps,
+    so that cmake builds the image again (:func:`wizard.slang_loop.forget_image`). The
+    plugin's C stays until VMMaker writes a new one: cmake may run again on the way and, when
+    the plugin list declares the plugin, needs that file."""
 
     build_dir: Path
-    plugin: str
 
     def lines(self) -> list[str]:
         return [
-            "remove the VMMaker image, its step stamps and the plugin's C (kept aside), "
-            "so that cmake builds the image again (needs the network)"
+            "remove the VMMaker image and its step stamps, so that cmake builds the image "
+            "again and regenerates from it (needs the network); the plugin's C stays until "
+            "a new one is written"
         ]
 
     def perform(self, ctx: Context, out: StepOutput) -> None:
@@ -536,7 +548,7 @@ class ForgetImage(Action):
             "build.regenerate: image: the VMMaker image is rebuilt so that it loads the changed "
             "class, and the whole VM is generated again (this needs the network)"
         )
-        for path in forget_image(self.build_dir, self.plugin):
+        for path in forget_image(self.build_dir):
             out.line(f"removed {path.relative_to(self.build_dir)}")
 
 

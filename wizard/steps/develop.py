@@ -16,16 +16,18 @@ from wizard.actions import Action, Check, Unknown, WriteOwned
 from wizard.checkout import (
     CLASS_DIR,
     VMMAKER_CMAKE,
-    VMMAKER_LIST,
+    VMMAKER_LIST_NAME,
     CheckoutFacts,
     checkout_layout,
-    class_file,
+    plugin_class_file,
     read_checkout_file,
     read_text,
+    vmmaker_list,
 )
 from wizard.errors import StepFailed
 from wizard.plan import Context, Status, Step
 from wizard.repository import uncommitted
+from wizard.smalltalksrc import SMALLTALKSRC
 from wizard.steps.setup import checkout_repo, cloned
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ def rendered_class(ctx: Context) -> str:
 
     key = "rendered_class"
     if key not in ctx.cache:
-        style = detect_style_in(ctx.in_checkout(CLASS_DIR))
+        style = detect_style_in(_style_sample(ctx))
         ctx.cache[key] = render_class(ctx.profile.plugin, style)
     return ctx.cache[key]
 
@@ -64,6 +66,13 @@ def refuse_a_clash(ctx: Context) -> None:
             clash.sentence(),
             hint=f"rename plugin.name in {ctx.profile.path}; nothing was written",
         )
+
+
+def _style_sample(ctx: Context) -> Path:
+    """The folder whose class files say the Tonel style: the plugin's package folder, or
+    the default package's when that package has no class yet."""
+    folder = ctx.in_checkout(plugin_class_file(ctx)).parent
+    return folder if any(folder.glob("*.class.st")) else ctx.in_checkout(CLASS_DIR)
 
 
 def plugin_sources(ctx: Context) -> list[tuple[str, Path]]:
@@ -97,8 +106,8 @@ def read_source(path: Path) -> str:
 
 
 def _no_checkout(ctx: Context) -> Status | None:
-    if not ctx.in_checkout(CLASS_DIR).is_dir():
-        return Status(False, f"no {CLASS_DIR} in {ctx.checkout} yet")
+    if not ctx.in_checkout(SMALLTALKSRC).is_dir():
+        return Status(False, f"no {SMALLTALKSRC} in {ctx.checkout} yet")
     return None
 
 
@@ -126,7 +135,7 @@ class PluginSource(Step):
         unknown = _unknown_layout(ctx)
         if unknown:
             return unknown
-        relative = class_file(ctx.plugin)
+        relative = plugin_class_file(ctx)
         current = read_text(ctx.in_checkout(relative))
         if current is None:
             return Status(False, f"{relative} does not exist yet")
@@ -139,7 +148,7 @@ class PluginSource(Step):
 
     def actions(self, ctx: Context) -> list[Action]:
         methods = len(ctx.profile.plugin.methods)
-        relative = class_file(ctx.plugin)
+        relative = plugin_class_file(ctx)
         actions: list[Action] = [
             Check(f"check the {methods} Slang methods (as --lint does)"),
             WriteOwned(
@@ -218,11 +227,12 @@ class PluginList(Step):
     def _lists(self, ctx: Context) -> tuple[str, list[str], list[str]]:
         from wizard.formats.vmmaker_list import find_external_list, wanted_external_plugins
 
-        text = read_checkout_file(ctx, VMMAKER_LIST)
+        relative = vmmaker_list(ctx)
+        text = read_checkout_file(ctx, relative)
         try:
             current = find_external_list(text).external
         except ValueError as error:
-            raise StepFailed(f"{VMMAKER_LIST}: {error}") from None
+            raise StepFailed(f"{relative}: {error}") from None
         wanted = wanted_external_plugins(current, ctx.plugin, ctx.profile.external_plugins)
         return text, current, wanted
 
@@ -253,13 +263,16 @@ class PluginList(Step):
     def actions(self, ctx: Context) -> list[Action]:
         from wizard.formats.vmmaker_list import with_external_plugins
 
-        rewrite = f"rewrite the external: #(...) literal array in {VMMAKER_LIST}"
+        rewrite = "rewrite the external: #(...) literal array in {}"
         add_c = f"add the plugin's generated C to PLUGIN_GENERATED_FILES in {VMMAKER_CMAKE}"
         if _no_checkout(ctx):  # before the clone: the files to edit are not there yet
-            return [Unknown(rewrite), *([Unknown(add_c)] if self.lists_generated_c else [])]
+            unknown = rewrite.format(f"{VMMAKER_LIST_NAME} (found by its definition)")
+            return [Unknown(unknown), *([Unknown(add_c)] if self.lists_generated_c else [])]
+        relative = vmmaker_list(ctx)
         text, _, wanted = self._lists(ctx)
         edited = with_external_plugins(text, wanted)
-        actions: list[Action] = [WriteOwned(self.id, VMMAKER_LIST, edited, says=(rewrite,))]
+        says = (rewrite.format(relative),)
+        actions: list[Action] = [WriteOwned(self.id, relative, edited, says=says)]
         cmake = self._vmmaker_cmake(ctx)
         if cmake:
             actions.append(WriteOwned(self.id, VMMAKER_CMAKE, cmake[1], says=(add_c,)))
@@ -288,7 +301,7 @@ class PluginList(Step):
 def owned_files(ctx: Context, with_build_files: bool) -> list[str]:
     """The checkout files the develop commit contains; ``with_build_files`` (single pass)
     adds the plugin list and vmmaker.cmake."""
-    files = [class_file(ctx.plugin), VMMAKER_LIST]
+    files = [plugin_class_file(ctx), vmmaker_list(ctx)]
     files += [target for target, _ in plugin_sources(ctx)]
     if with_build_files:
         files += [checkout_layout(ctx).plugin_list, VMMAKER_CMAKE]
@@ -307,7 +320,7 @@ def wizards_edit(ctx: Context, relative: str, text: str) -> str | None:
     from wizard.formats.vmmaker_list import find_external_list, wanted_external_plugins
 
     try:
-        if relative == VMMAKER_LIST:
+        if relative == vmmaker_list(ctx):
             from wizard.formats.vmmaker_list import with_external_plugins
 
             current = find_external_list(text).external
@@ -324,23 +337,34 @@ def wizards_edit(ctx: Context, relative: str, text: str) -> str | None:
     return None
 
 
-#: The files the wizard edits but does not own: VMMaker's list, vmmaker.cmake, and the plugin
-#: list of either layout (``plugins.cmake``, ``cmake/plugins.cmake``).
-SHARED_FILES = (VMMAKER_LIST, VMMAKER_CMAKE, "plugins.cmake", "cmake/plugins.cmake")
+#: The build files the wizard edits but does not own: vmmaker.cmake and the plugin list of
+#: either layout (``plugins.cmake``, ``cmake/plugins.cmake``). VMMaker's list is the third
+#: kind, found where the checkout defines PharoVMMaker: :func:`shared_files`.
+SHARED_FILES = (VMMAKER_CMAKE, "plugins.cmake", "cmake/plugins.cmake")
+
+
+def shared_files(ctx: Context) -> tuple[str, ...]:
+    """Every checkout file the wizard edits but does not own: :data:`SHARED_FILES` and the
+    file defining PharoVMMaker (where this checkout keeps it)."""
+    return (vmmaker_list(ctx), *SHARED_FILES)
+
 
 #: The user's git hooks are not run for the wizard's commit: see README "Security".
 COMMIT_OPTIONS = ("--no-verify",)
 
 
-def commit_commands(paths: list[str], message: str) -> list[str]:
-    """The exact git commands :func:`commit_files` runs, for ``--dry-run``."""
+def commit_commands(
+    paths: list[str], message: str, shared: tuple[str, ...] = SHARED_FILES
+) -> list[str]:
+    """The exact git commands :func:`commit_files` runs, for ``--dry-run``; ``shared`` are the
+    files of which only the wizard's change is committed."""
     title = message.splitlines()[0]
     index = "GIT_INDEX_FILE=<temporary index>"
     lines = [f"{index} git read-tree HEAD"]
     for path in paths:
         what = (
             "HEAD's version with only the wizard's change"
-            if path in SHARED_FILES
+            if path in shared
             else "the file as written"
         )
         lines.append(f"git hash-object -w --stdin < ({what} of {path})")
@@ -361,9 +385,10 @@ class CommitPaths(Action):
 
     paths: tuple[str, ...]
     message: str
+    shared: tuple[str, ...] = SHARED_FILES
 
     def lines(self) -> list[str]:
-        return commit_commands(list(self.paths), self.message)
+        return commit_commands(list(self.paths), self.message, self.shared)
 
     def perform(self, ctx: Context, out: StepOutput) -> str:
         return commit_files(ctx, list(self.paths), self.message, out)
@@ -373,7 +398,7 @@ def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) 
     """Commit the wizard's change to ``paths`` on the plugin branch; nothing else of yours.
 
     A file the wizard owns (the plugin class) is committed as it is in the working tree. In
-    a file it only edits (:data:`SHARED_FILES`) the commit holds HEAD's version with only the
+    a file it only edits (:func:`shared_files`) the commit holds HEAD's version with only the
     wizard's edit applied, so your other uncommitted lines there stay uncommitted; when your
     change touches the very lines the wizard changes, the step refuses, naming them. The
     commit is made from a temporary index: what you staged stays staged and uncommitted,
@@ -408,13 +433,14 @@ def _blobs_to_commit(ctx: Context, git, paths: list[str]) -> dict[str, str]:
     from wizard.partial_commit import conflict
 
     blobs: dict[str, str] = {}
+    shared = shared_files(ctx)
     for path in paths:
         worktree = read_text(ctx.in_checkout(path))
         if worktree is None:
             raise StepFailed(f"{path} is missing from the checkout")
         committed = git.committed_text(path)
         wanted = worktree
-        if committed is not None and path in SHARED_FILES:
+        if committed is not None and path in shared:
             wanted = wizards_edit(ctx, path, committed) or committed
             clash = conflict(committed, worktree, wanted)
             if clash:
@@ -470,11 +496,12 @@ class Commit(Step):
 
         git = GitPlumbing(ctx.checkout)
         pending = []
+        shared = shared_files(ctx)
         for path in files:
             committed = git.committed_text(path)
             if committed is None:
                 pending.append(path)
-            elif path in SHARED_FILES:
+            elif path in shared:
                 try:
                     if wizards_edit(ctx, path, committed) != committed:
                         pending.append(path)
@@ -490,13 +517,14 @@ class Commit(Step):
         try:
             files = owned_files(ctx, self.with_build_files)
         except StepFailed:  # before the clone: where sources and the plugin list go is unknown
-            files = [class_file(ctx.plugin), VMMAKER_LIST]
+            files = [plugin_class_file(ctx), VMMAKER_LIST_NAME]
             if ctx.profile.plugin.sources:
                 files.append("<the plugin's sources in the layout's plugins folder>")
             if self.with_build_files:
                 files += ["<the layout's plugin list>", VMMAKER_CMAKE]
-            return [Unknown(line) for line in commit_commands(files, self.message(ctx))]
-        return [CommitPaths(tuple(files), self.message(ctx))]
+            shared = (VMMAKER_LIST_NAME, *SHARED_FILES)
+            return [Unknown(line) for line in commit_commands(files, self.message(ctx), shared)]
+        return [CommitPaths(tuple(files), self.message(ctx), shared_files(ctx))]
 
     @staticmethod
     def message(ctx: Context) -> str:
