@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -230,6 +231,8 @@ def _one_run_after_build_vmmaker_is_removed(
     first = wizard("--replay", str(profile), cwd=workspace)
     assert first.returncode == 0, first.stdout[-3000:]
     shutil.rmtree(workspace / "build/build/vmmaker")
+    # No image kept from the first build either: the image is made again (the network way).
+    shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "pharo-plugin-wizard")
 
     change_plugin(profile, "Hello from your", "Greetings from your", add=NEW_PRIMITIVE)
     result = wizard("--replay", str(profile), cwd=workspace)
@@ -243,6 +246,31 @@ def _one_run_after_build_vmmaker_is_removed(
     ], "the image made again, the plugin generated again, in this one run"
     generated = (workspace / GENERATED).read_text()
     assert "EXPORT(sqInt) primitiveAnswerSeventeen(void)" in generated
+    assert "primitiveAnswerSeventeen" in exported_symbols(workspace / INSTALLED)
+    again = wizard("--replay", str(profile), cwd=workspace)
+    assert again.returncode == 0
+    verdicts = dict(headers(again.stdout))
+    assert verdicts.pop("verify") == "ok"
+    assert set(verdicts.values()) == {"skipped"}, "nothing left to do"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
+def test_after_build_vmmaker_is_removed_the_cached_image_serves(fake_origin, workspace, mode):
+    """``rm -rf <B>/build/vmmaker`` with the image the first build kept in the wizard's cache:
+    configure switches to the cached image, whose make install regenerates every file from
+    the cache's (older) class; the plugin is then regenerated from the checkout's class, so
+    the changed method is in the library, and no image is built."""
+    profile = write_profile(workspace, fake_origin, mode=mode, base_branch="pharo-12")
+    first = wizard("--replay", str(profile), cwd=workspace)
+    assert first.returncode == 0, first.stdout[-3000:]
+    shutil.rmtree(workspace / "build/build/vmmaker")
+
+    change_plugin(profile, "Hello from your", "Greetings from your", add=NEW_PRIMITIVE)
+    result = wizard("--replay", str(profile), cwd=workspace)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "using the VMMaker image kept from an earlier build" in result.stdout
+    assert not (workspace / "build/build/vmmaker").exists(), "no image was built"
     assert "primitiveAnswerSeventeen" in exported_symbols(workspace / INSTALLED)
     again = wizard("--replay", str(profile), cwd=workspace)
     assert again.returncode == 0

@@ -19,7 +19,6 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from wizard.checkout import SMALLTALKSRC
 from wizard.errors import ProfileError, UsageError
 from wizard.formats.tonel import TonelStyle, read_class, render_class, to_plugin
 from wizard.profile import (
@@ -31,6 +30,7 @@ from wizard.profile import (
     parse_yaml,
     validate,
 )
+from wizard.smalltalksrc import SMALLTALKSRC
 
 #: The keys of a class definition a profile expresses; any other one cannot be imported.
 EXPRESSIBLE_KEYS = (

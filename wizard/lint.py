@@ -69,8 +69,8 @@ def lint_profile(profile: Profile) -> LintReport:
 def _package_problems(profile: Profile) -> list[Diagnostic]:
     """The category's package must be a package folder of the checkout: the build loads
     those (``VMMaker``, ``FileAttributesPlugin``…), and a class anywhere else is never seen."""
-    from wizard.checkout import SMALLTALKSRC
     from wizard.slang import Diagnostic
+    from wizard.smalltalksrc import SMALLTALKSRC
 
     package = profile.plugin.package
     if (profile.checkout_dir / SMALLTALKSRC / package).is_dir():

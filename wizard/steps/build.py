@@ -379,11 +379,17 @@ class Generate(Step):
     def way(self, ctx: Context) -> str:
         """``first`` (no C yet), ``plugin`` (the loop) or ``image`` (rebuild the image)."""
         from wizard.slang_loop import vmmaker_image, vmmaker_vm
+        from wizard.vmmaker_cache import uses_cache
 
         if not is_generated(ctx):
             return "first"
         if ctx.profile.build.regenerate == "image":
             return "image"
+        if uses_cache(ctx.build_dir) and not installed_since_configure(ctx):
+            # cmake ran since the last make install (it switched to the cached image, say):
+            # that make install regenerates every file from the cached image, whose class
+            # may be older, so it runs first and the loop regenerates the plugin after it.
+            return "first"
         if vmmaker_image(ctx.build_dir).is_file() and vmmaker_vm(ctx.build_dir) is not None:
             return "plugin"
         return "image"
@@ -682,13 +688,18 @@ class PluginsCmake(Step):
 # --------------------------------------------------------------------------- compile
 
 
+def installed_since_configure(ctx: Context) -> bool:
+    """Whether a ``make install`` finished after the last configure."""
+    manifest = ctx.build_dir / "install_manifest.txt"
+    cache = ctx.build_dir / "CMakeCache.txt"
+    return manifest.is_file() and _newer(manifest, cache)
+
+
 def plugin_only(ctx: Context) -> bool:
     """Whether a ``make install`` finished after the last configure and the plugin has a
     target: then rebuilding the plugin's target and installing is all a change needs."""
-    manifest = ctx.build_dir / "install_manifest.txt"
-    cache = ctx.build_dir / "CMakeCache.txt"
     has_target = (ctx.build_dir / "CMakeFiles" / f"{ctx.plugin}.dir").is_dir()
-    return has_target and manifest.is_file() and _newer(manifest, cache)
+    return has_target and installed_since_configure(ctx)
 
 
 class Compile(Step):
