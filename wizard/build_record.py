@@ -15,7 +15,6 @@ no longer wanted is unset with ``cmake -U NAME`` (cmake's own default comes back
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,12 +50,11 @@ def read_record(build_dir: Path) -> BuildRecord:
 
 
 def write_record(build_dir: Path, record: BuildRecord) -> None:
-    """Write the record atomically (temporary file, then rename)."""
-    build_dir.mkdir(parents=True, exist_ok=True)
+    """Write the record atomically (a new temporary file, then rename), never through a link."""
+    from wizard.safe_files import write_text
+
     text = json.dumps(
         {"plugin": record.plugin, "profile": record.profile, "options": record.options},
         indent=1,
     )
-    temporary = build_dir / f".{RECORD_NAME}.tmp"
-    temporary.write_text(text + "\n", encoding="utf-8")
-    os.replace(temporary, build_dir / RECORD_NAME)
+    write_text(build_dir, RECORD_NAME, text + "\n")

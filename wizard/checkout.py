@@ -153,9 +153,9 @@ def write_owned(
     if current != text:
         if current is not None and not ctx.force:
             _refuse_hand_edit(ctx, relative, current, text, new_file)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        from wizard.safe_files import write_text
+
+        write_text(ctx.checkout, relative, text)
         out.line(f"wrote {relative}")
     files = ctx.step_state.setdefault(step_id, {}).setdefault("files", {})
     files[relative] = digest(text)

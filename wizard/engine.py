@@ -98,7 +98,8 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
         if status.done:
             return Outcome("skipped", status.reason)
         log_path = ctx.log_path(step.id)
-        log_file = open_log(log_path)
+        relative = ctx.profile.logs_dir.relative_to(ctx.workspace) / f"{step.id}.log"
+        log_file = open_log(ctx.workspace, relative)
     except StepFailed as failure:
         return _failed(step, ctx, failure, None)
     except OSError as error:  # the logs folder is a file, not writable…: the machine, not a bug

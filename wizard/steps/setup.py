@@ -104,6 +104,24 @@ def overwritten_files(message: str) -> list[str]:
     return files
 
 
+def git_reason(tail: list[str]) -> str | None:
+    """git's own reason in the last lines of a failed command (its ``fatal:``/``error:``)."""
+    lines = [line.strip() for line in tail if line.strip()]
+    reasons = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (reasons or lines or [None])[-1]
+
+
+def git_refused(what: str, tail: list[str]) -> StepFailed:
+    """A failure that says git's own reason, never a guess at it."""
+    reason = git_reason(tail)
+    return StepFailed(
+        f"{what}: {reason}" if reason else what,
+        hint="fix what git says (run the same git command in the checkout to see it), then "
+        "run the same command again",
+        details=[line for line in tail if line.strip()][-5:],
+    )
+
+
 # --------------------------------------------------------------------------- clone
 
 
@@ -337,22 +355,29 @@ class Branch(Step):
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.git_plumbing import GitPlumbing
+
         repo = checkout_repo(ctx)
         name = ctx.profile.plugin_branch
+        GitPlumbing(ctx.checkout).refuse_during_an_operation("switch branches")
         create, checkout = self.actions(ctx)
         if name not in repo.heads:
             self._start_point(ctx, repo)  # a missing base branch is refused here, named
-            if ctx.perform(create, out).returncode != 0:
-                raise StepFailed(f"git could not create the branch {name}")
+            completed = ctx.perform(create, out)
+            if completed.returncode != 0:
+                raise git_refused(f"git could not create the branch {name}", completed.tail)
             out.line(f"created branch {name} from {create.args[-1]}")
         completed = ctx.perform(checkout, out)
         if completed.returncode != 0:
             files = overwritten_files("\n".join(completed.tail))
-            raise StepFailed(
-                f"cannot check out {name}: uncommitted changes would be overwritten",
-                hint="commit or stash them (the wizard never discards changes), then run again",
-                details=files or [line for line in completed.tail if line][-3:],
-            )
+            if files:
+                raise StepFailed(
+                    f"cannot check out {name}: uncommitted changes would be overwritten "
+                    f"(git says so of {', '.join(files)})",
+                    hint="commit or stash them (the wizard never discards changes), then run again",
+                    details=files,
+                )
+            raise git_refused(f"cannot check out {name}", completed.tail)
         out.line(f"checked out {name}")
 
     @staticmethod
