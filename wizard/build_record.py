@@ -37,9 +37,11 @@ class BuildRecord:
 
 def read_record(build_dir: Path) -> BuildRecord:
     """The build folder's record; an empty one when there is none (or it is unreadable)."""
+    from wizard.safe_files import UnsafePath, read_regular
+
     try:
-        data = json.loads((build_dir / RECORD_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular(build_dir / RECORD_NAME, 1 << 20).decode("utf-8"))
+    except (OSError, ValueError, UnsafePath):  # a link or FIFO there: writing it is refused
         return BuildRecord()
     if not isinstance(data, dict) or not isinstance(data.get("options"), dict):
         return BuildRecord()

@@ -213,9 +213,26 @@ def write_bytes(
                 raise
             with contextlib.suppress(OSError):
                 os.fsync(where)  # the rename itself reaches the disk
+            _forget_leftovers(where, name)
     except OSError as error:
         raise _named(error, shown) from None
     return shown
+
+
+def _forget_leftovers(where: int, name: str) -> None:
+    """Remove what a crashed earlier write of ``name`` left: its temporary files (only the
+    wizard makes that name, and only one wizard works in a folder at a time)."""
+    prefix, suffix = f".{name}.", ".tmp"
+    for entry in os.listdir(where):
+        middle = entry[len(prefix) : -len(suffix)]
+        if (
+            entry.startswith(prefix)
+            and entry.endswith(suffix)
+            and len(middle) == 8
+            and all(c in "0123456789abcdef" for c in middle)
+        ):
+            with contextlib.suppress(OSError):
+                os.unlink(entry, dir_fd=where)
 
 
 def write_text(root: Path, relative: PurePath | str, text: str, **options: object) -> Path:
@@ -257,6 +274,29 @@ def new_stream(root: Path, relative: PurePath | str) -> IO[bytes]:
     except OSError as error:
         raise _named(error, shown) from None
     return os.fdopen(descriptor, "wb", buffering=0)
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The first ``limit`` bytes of the regular file ``path``; a link, FIFO or device there
+    raises :class:`UnsafePath` at once (never a read that blocks or has no end)."""
+    flags = os.O_RDONLY | _NOFOLLOW | _CLOEXEC | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafePath(path, "is a symbolic link") from None
+        raise
+    try:
+        facts = os.fstat(descriptor)
+        if not stat.S_ISREG(facts.st_mode):
+            raise UnsafePath(path, _kind(facts.st_mode))
+        chunks, left = [], limit
+        while left > 0 and (chunk := os.read(descriptor, min(left, _CHUNK))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def make_folder(root: Path, relative: PurePath | str) -> Path:
