@@ -114,8 +114,9 @@ def folder(root: Path, relative: PurePath | str, *, create: bool) -> Iterator[in
             except OSError as error:
                 if error.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
                     mode = os.stat(part, dir_fd=descriptor, follow_symlinks=False).st_mode
-                    raise UnsafePath(walked, _kind(mode)) from None
-                raise
+                    if not stat.S_ISREG(mode):  # a file there is the machine's, not an attack
+                        raise UnsafePath(walked, _kind(mode)) from None
+                raise OSError(error.errno, error.strerror, str(walked)) from None
             os.close(descriptor)
             descriptor = child
         yield descriptor
