@@ -248,3 +248,39 @@ def test_a_crash_mid_write_leaves_the_old_file_and_no_hand_edit(fake_origin, wor
     assert again.returncode == 0, again.stdout
     assert "Greetings from a changed comment." in cls.read_text()
     assert not list(cls.parent.glob(".HelloWorldPlugin.class.st.*")), "the crash's temporary"
+
+
+def test_a_full_disk_while_recording_a_step_names_the_step_and_the_file(
+    workspace, fake_origin, monkeypatch
+):
+    """ENOSPC, simulated in-process, when ``state:`` is saved after a step ran."""
+    from wizard import engine
+    from wizard.errors import StepFailed
+    from wizard.plan import Status, Step
+    from wizard.profile import save_state
+
+    class Touch(Step):
+        id = "touch"
+        phase = "setup"
+        title = "a step that writes nothing"
+
+        def detect(self, ctx):
+            return Status(False, "never done")
+
+        def run(self, ctx, out):
+            out.line("ran")
+
+    ctx = context_for(workspace, fake_origin)
+    before = ctx.profile.path.read_text()
+
+    def full(profile):
+        raise OSError(errno.ENOSPC, "No space left on device", str(profile.path))
+
+    monkeypatch.setattr(engine, "save_state", full)
+    with pytest.raises(StepFailed) as caught:
+        engine.run_one(Touch(), ctx, RecordingSink())
+    message = caught.value.message
+    assert message.startswith("touch: cannot record the step (done)"), message
+    assert f"No space left on device: {ctx.profile.path}" in message
+    monkeypatch.setattr(engine, "save_state", save_state)
+    assert ctx.profile.path.read_text() == before

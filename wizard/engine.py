@@ -181,7 +181,14 @@ def _remember(ctx: Context, step: Step, status: str, log_path, started, extra=No
     record.facts.update(extra or {})
     ctx.step_state[step.id] = record.as_entry()
     if not ctx.dry_run:
-        save_state(ctx.profile)
+        try:
+            save_state(ctx.profile)
+        except OSError as error:  # a full disk while recording: the step and the file named
+            problem = environment_problem(error)
+            raise StepFailed(
+                f"{step.id}: cannot record the step ({status}) in the profile: {problem.message}",
+                hint=problem.hint,
+            ) from None
 
 
 def _stop_children() -> None:
