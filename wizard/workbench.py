@@ -104,10 +104,13 @@ class Workbench:
         lock.acquire()
         self._lock = lock
         try:
+            workspace = self.profile.workspace_dir
             for folder, what in (
                 (self.profile.checkout_dir, "checkout"),
                 (self.profile.build_dir, "build folder"),
             ):
+                if workspace not in folder.resolve().parents:
+                    continue  # a link out of the workspace: the steps refuse it, named
                 folder_lock = FolderLock(folder, self.profile.path, what)
                 folder_lock.path.parent.mkdir(parents=True, exist_ok=True)
                 folder_lock.acquire()
