@@ -252,3 +252,25 @@ def test_the_wizards_commit_runs_none_of_the_users_hooks(fake_origin, workspace,
     result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
     assert headers(result.stdout)[-1] == ("commit", "ok"), result.stdout
     assert sorted(p.name for p in marks.iterdir()) == []
+
+
+def test_an_operation_in_a_linked_worktree_is_seen(fake_origin, workspace, tmp_path):
+    """The checkout is a linked worktree (git's folder is elsewhere): a merge in it is seen."""
+    main = tmp_path / "main-clone"
+    subprocess.run(["git", "clone", "-q", str(fake_origin), str(main)], check=True)
+    checkout = workspace / "pharo-vm"
+    git(main, "worktree", "add", "-q", "-b", "pharo-12", str(checkout), "origin/pharo-12")
+    profile = write_profile(workspace, fake_origin)
+    start_merge(checkout)
+    marker = git(checkout, "rev-parse", "--git-path", "MERGE_HEAD").stdout.strip()
+    assert not marker.startswith(".git/"), "git's folder of a linked worktree is elsewhere"
+    before = git_state_of_worktree(checkout)
+    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    assert result.returncode == 1, result.stdout
+    assert "a merge is in progress" in result.stdout
+    assert git_state_of_worktree(checkout) == before
+
+
+def git_state_of_worktree(checkout: Path) -> tuple[str, str]:
+    head = git(checkout, "symbolic-ref", "-q", "HEAD", check=False).stdout.strip()
+    return head, git(checkout, "ls-files", "-s").stdout
