@@ -159,6 +159,47 @@ def _named(error: OSError, shown: Path) -> OSError:
     return named
 
 
+def _exchange(where: int, first: str, second: str) -> bool:
+    """Swap two names in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``); False
+    where the system or the file system has no such call."""
+    import ctypes
+
+    try:
+        call = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    exchange = 2  # RENAME_EXCHANGE
+    if call(where, first.encode(), where, second.encode(), exchange) == 0:
+        return True
+    number = ctypes.get_errno()
+    if number in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(number, os.strerror(number), second)
+
+
+def _checked_exchange(
+    where: int, temporary: str, name: str, before_replace: Callable[[os.stat_result | None], None]
+) -> bool:
+    """Put the new file in place by swapping it with the old one, then show ``before_replace``
+    exactly the file that was replaced; when it refuses, the replaced file goes back
+    (unless yet another one took the place meanwhile, which is then left there). A check
+    before the swap sees most changes without swapping at all. False when swapping is not
+    possible here (the caller checks, then renames)."""
+    before_replace(_existing(where, name))  # most changes are seen here, nothing swapped
+    ours = os.stat(temporary, dir_fd=where, follow_symlinks=False).st_ino
+    if not _exchange(where, temporary, name):
+        return False
+    try:
+        before_replace(os.stat(temporary, dir_fd=where, follow_symlinks=False))
+    except BaseException:
+        now = _existing(where, name)
+        if now is not None and now.st_ino == ours:
+            _exchange(where, temporary, name)
+        raise
+    os.unlink(temporary, dir_fd=where)
+    return True
+
+
 def _write_all(descriptor: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -205,9 +246,11 @@ def write_bytes(
                         os.utime(descriptor, ns=times)
                 finally:
                     os.close(descriptor)
-                if before_replace is not None:
+                if before_replace is None or old is None:
+                    os.replace(temporary, name, src_dir_fd=where, dst_dir_fd=where)
+                elif not _checked_exchange(where, temporary, name, before_replace):
                     before_replace(_existing(where, name))
-                os.replace(temporary, name, src_dir_fd=where, dst_dir_fd=where)
+                    os.replace(temporary, name, src_dir_fd=where, dst_dir_fd=where)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary, dir_fd=where)
