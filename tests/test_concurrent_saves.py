@@ -90,3 +90,32 @@ def test_a_save_between_read_and_rename_is_kept(tmp_path: Path, monkeypatch):
     text = profile_path.read_text()
     assert text.startswith("# saved by the editor\n")
     assert load_profile(profile_path).state["steps"]["clone"]["status"] == "done"
+
+
+def test_a_save_between_the_last_look_and_the_rename_is_put_back(tmp_path: Path, monkeypatch):
+    """The narrowest moment: the editor saves after the writer's last look, just before the
+    new file is swapped in. The swapped-out file is checked, put back, and merged."""
+    from wizard import safe_files
+
+    profile_path = write_profile(tmp_path, "https://example.org/pharo-vm.git")
+    profile = load_profile(profile_path)
+    real = safe_files._exchange
+    saved = []
+
+    def editor_saves_first(where, first, second):
+        if not saved:
+            saved.append(True)
+            edited = "# saved by the editor\n" + profile_path.read_text()
+            temporary = profile_path.with_name(".editor")
+            temporary.write_text(edited)
+            temporary.replace(profile_path)
+        return real(where, first, second)
+
+    monkeypatch.setattr(safe_files, "_exchange", editor_saves_first)
+    profile.state["steps"] = {"clone": {"status": "done"}}
+    save_state(profile)
+    assert saved, "the writer swapped the file in"
+    text = profile_path.read_text()
+    assert text.startswith("# saved by the editor\n"), "the editor's save is kept"
+    assert load_profile(profile_path).state["steps"]["clone"]["status"] == "done"
+    assert sorted(p.name for p in profile_path.parent.iterdir()) == [profile_path.name]
