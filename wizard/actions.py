@@ -18,7 +18,6 @@ The executor is the one place where a side effect happens; a test substitutes a
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +38,12 @@ class Action:
     def perform(self, ctx: Context, out: StepOutput) -> Any:
         """Do it; answer what the step needs back (an exit status, a commit id…)."""
         raise NotImplementedError
+
+
+def own_roots(ctx: Context) -> tuple[Path, ...]:
+    """The folders the wizard's own paths are reached from (each resolved once per run):
+    the checkout, the build folder, the workspace."""
+    return (ctx.checkout, ctx.build_dir, ctx.workspace)
 
 
 def conditional(line: str, when: str) -> str:
@@ -128,8 +133,9 @@ class WriteFile(Action):
         return [conditional(self.says or f"write {self.path}", self.when)]
 
     def perform(self, ctx: Context, out: StepOutput) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(self.text, encoding="utf-8")
+        from wizard.safe_files import split, write_text
+
+        write_text(*split(self.path, own_roots(ctx)), self.text)
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,9 @@ class RemoveFolder(Action):
         return [conditional(f"remove {self.path}", self.when)]
 
     def perform(self, ctx: Context, out: StepOutput) -> None:
-        shutil.rmtree(self.path)
+        from wizard.safe_files import remove, split
+
+        remove(*split(self.path, own_roots(ctx)))
 
 
 @dataclass(frozen=True)

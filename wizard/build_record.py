@@ -20,7 +20,6 @@ no longer wanted is unset with ``cmake -U NAME`` (cmake's own default comes back
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,9 +47,11 @@ class BuildRecord:
 
 def read_record(build_dir: Path) -> BuildRecord:
     """The build folder's record; an empty one when there is none (or it is unreadable)."""
+    from wizard.safe_files import UnsafePath, read_regular
+
     try:
-        data = json.loads((build_dir / RECORD_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular(build_dir / RECORD_NAME, 1 << 20).decode("utf-8"))
+    except (OSError, ValueError, UnsafePath):  # a link or FIFO there: writing it is refused
         return BuildRecord()
     if not isinstance(data, dict) or not isinstance(data.get("options"), dict):
         return BuildRecord()
@@ -62,8 +63,9 @@ def read_record(build_dir: Path) -> BuildRecord:
 
 
 def write_record(build_dir: Path, record: BuildRecord) -> None:
-    """Write the record atomically (temporary file, then rename)."""
-    build_dir.mkdir(parents=True, exist_ok=True)
+    """Write the record atomically (a new temporary file, then rename), never through a link."""
+    from wizard.safe_files import write_text
+
     text = json.dumps(
         {
             "plugin": record.plugin,
@@ -73,6 +75,4 @@ def write_record(build_dir: Path, record: BuildRecord) -> None:
         },
         indent=1,
     )
-    temporary = build_dir / f".{RECORD_NAME}.tmp"
-    temporary.write_text(text + "\n", encoding="utf-8")
-    os.replace(temporary, build_dir / RECORD_NAME)
+    write_text(build_dir, RECORD_NAME, text + "\n")

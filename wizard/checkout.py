@@ -194,20 +194,96 @@ def write_owned(
     """Write ``text`` to a checkout file the wizard owns; answer whether it changed.
 
     Refuses (unless ``--force``) when the file was changed by hand since the wizard last
-    wrote it, or when ``new_file`` and the file exists but the wizard never wrote it.
+    wrote it, or when ``new_file`` and the file exists but the wizard never wrote it. In a
+    file the wizard edits but does not own wholly, only a change of the very lines it must
+    change counts: the user's lines elsewhere in it are theirs, and stay.
     """
     path = ctx.in_checkout(relative)
     current = read_text(path)
+    shared = is_shared(relative)
     if current != text:
         if current is not None and not ctx.force:
-            _refuse_hand_edit(ctx, relative, current, text, new_file)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+            if shared:
+                _refuse_edit_of_wizards_lines(ctx, relative, current, text)
+            else:
+                _refuse_hand_edit(ctx, relative, current, text, new_file)
+        from wizard.safe_files import write_text
+
+        write_text(ctx.checkout, relative, text)
         out.line(f"wrote {relative}")
-    files = ctx.step_state.setdefault(step_id, {}).setdefault("files", {})
-    files[relative] = digest(text)
+    entry = ctx.step_state.setdefault(step_id, {})
+    entry.setdefault("files", {})[relative] = digest(text)
+    if shared and current is not None and current != text:
+        lines = entry.setdefault("lines", {})
+        lines[relative] = wizards_lines(current, text, recorded_lines(ctx, relative))
     return current != text
+
+
+def is_shared(relative: str) -> bool:
+    """Whether the wizard edits ``relative`` but does not own it (VMMaker's list, the
+    plugin lists, vmmaker.cmake): a user's lines in it are not the wizard's to refuse."""
+    from wizard.steps.develop import SHARED_FILES
+
+    return relative in SHARED_FILES
+
+
+def line_digest(line: str) -> str:
+    """A short digest of one line, as ``state:`` keeps the lines the wizard wrote."""
+    return digest(line)[:16]
+
+
+def wizards_lines(current: str, text: str, before: set[str]) -> list[str]:
+    """The digests of the lines the wizard has written in a shared file, once ``current``
+    becomes ``text``: what it writes now, and what it wrote before that is still there."""
+    from wizard.partial_commit import hunks
+
+    kept = {line_digest(line) for line in text.splitlines(keepends=True)}
+    written = {line_digest(line) for hunk in hunks(current, text) for line in hunk.lines}
+    return sorted(written | (before & kept))
+
+
+def recorded_lines(ctx: Context, relative: str) -> set[str]:
+    """The digests of the lines the wizard wrote in a shared file, from ``state:``."""
+    found: set[str] = set()
+    for record in ctx.records.values():
+        lines = record.facts.get("lines")
+        if isinstance(lines, dict) and isinstance(lines.get(relative), list):
+            found.update(str(value) for value in lines[relative])
+    return found
+
+
+def _refuse_edit_of_wizards_lines(ctx: Context, relative: str, current: str, text: str) -> None:
+    """In a shared file, refuse only when a line the wizard must change now is neither one it
+    wrote nor one the checkout has committed: the user changed that very line."""
+    recorded = recorded_digest(ctx, relative)
+    if recorded is None or recorded == digest(current):
+        return  # never written by the wizard yet, or just as it left it
+    from wizard.partial_commit import hunks
+
+    mine = recorded_lines(ctx, relative)
+    committed = _committed_text(ctx, relative) or ""
+    as_committed = set(committed.splitlines(keepends=True))
+    lines = current.splitlines(keepends=True)
+    touched = [
+        hunk.describe()
+        for hunk in hunks(current, text)
+        if not all(
+            line_digest(line) in mine or line in as_committed
+            for line in lines[hunk.start : hunk.end]
+        )
+    ]
+    if not touched:
+        return
+    from wizard.formats.tonel import unified_diff
+
+    diff = unified_diff(current, text, relative).splitlines()
+    raise StepFailed(
+        f"{relative}: {', '.join(touched)}, which the wizard must change, "
+        "were changed by hand since the wizard wrote them; not overwriting them",
+        hint="your other lines in this file are kept either way; move this edit into the "
+        "profile, undo it, or run again with --force to replace those lines",
+        details=["diff (current file → what the profile renders):", *diff[:80]],
+    )
 
 
 def _refuse_hand_edit(ctx: Context, relative: str, current: str, text: str, new_file: bool) -> None:
@@ -236,9 +312,14 @@ def _refuse_hand_edit(ctx: Context, relative: str, current: str, text: str, new_
 
 def _is_committed(ctx: Context, relative: str, current: str) -> bool:
     """Whether ``current`` is exactly the file as the checkout's HEAD commit has it."""
+    return _committed_text(ctx, relative) == current
+
+
+def _committed_text(ctx: Context, relative: str) -> str | None:
+    """The file as the checkout's HEAD commit has it (None: no such file, or no commit)."""
     from wizard.git_plumbing import GitPlumbing
 
     try:
-        return GitPlumbing(ctx.checkout).committed_text(relative) == current
+        return GitPlumbing(ctx.checkout).committed_text(relative)
     except StepFailed:
-        return False
+        return None

@@ -100,7 +100,8 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
         if status.done:
             return Outcome("skipped", status.reason)
         log_path = ctx.log_path(step.id)
-        log_file = open_log(log_path)
+        relative = ctx.profile.logs_dir.relative_to(ctx.workspace) / f"{step.id}.log"
+        log_file = open_log(ctx.workspace, relative)
     except StepFailed as failure:
         return _failed(step, ctx, failure, None)
     except OSError as error:  # the logs folder is a file, not writable…: the machine, not a bug
@@ -187,7 +188,14 @@ def _remember(ctx: Context, step: Step, status: str, log_path, started, extra=No
     record.facts.update(extra or {})
     ctx.step_state[step.id] = record.as_entry()
     if not ctx.dry_run:
-        save_state(ctx.profile)
+        try:
+            save_state(ctx.profile)
+        except OSError as error:  # a full disk while recording: the step and the file named
+            problem = environment_problem(error)
+            raise StepFailed(
+                f"{step.id}: cannot record the step ({status}) in the profile: {problem.message}",
+                hint=problem.hint,
+            ) from None
 
 
 def _stop_children() -> None:

@@ -16,18 +16,55 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.errors import StepFailed
 
 _ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-_OPERATIONS = (
-    ("MERGE_HEAD", "a merge"),
-    ("CHERRY_PICK_HEAD", "a cherry-pick"),
-    ("REVERT_HEAD", "a revert"),
-    ("rebase-merge", "a rebase"),
-    ("rebase-apply", "a rebase or git am"),
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A git operation the user is in the middle of, and git's own ways out of it."""
+
+    name: str  # "a rebase"
+    ways_out: str  # "git rebase --continue / git rebase --abort"
+
+    def refusal(self, checkout: Path, what: str) -> StepFailed:
+        return StepFailed(
+            f"{self.name} is in progress in {checkout}; the wizard does not {what} now",
+            hint=f"finish it or undo it first ({self.ways_out}), then run the same command again",
+        )
+
+
+def _ways(command: str, *options: str) -> str:
+    return " / ".join(f"git {command} {option}" for option in options)
+
+
+#: What git keeps in its folder during each operation (``git rev-parse --git-path``), in
+#: the order they are asked: ``rebase-apply/`` is ``git am``'s unless it says it rebases.
+_MARKERS: tuple[tuple[str, Operation], ...] = (
+    ("rebase-merge", Operation("a rebase", _ways("rebase", "--continue", "--abort"))),
+    ("rebase-apply/rebasing", Operation("a rebase", _ways("rebase", "--continue", "--abort"))),
+    ("rebase-apply", Operation("a git am", _ways("am", "--continue", "--skip", "--abort"))),
+    ("MERGE_HEAD", Operation("a merge", _ways("merge", "--continue", "--abort"))),
+    ("CHERRY_PICK_HEAD", Operation("a cherry-pick", _ways("cherry-pick", "--continue", "--abort"))),
+    ("REVERT_HEAD", Operation("a revert", _ways("revert", "--continue", "--abort"))),
+    ("BISECT_LOG", Operation("a bisect", "git bisect reset")),
 )
+
+#: No hook of the user's runs for the wizard's commit: git looks for them in this folder
+#: (made empty for each commit), and ``--no-verify`` says the same for the checking ones.
+HOOKS_OPTION = "core.hooksPath"
+
+
+def _subcommand(args: Sequence[str]) -> str:
+    """The git command in ``args`` (after any ``-c NAME=VALUE``)."""
+    rest = list(args)
+    while len(rest) > 1 and rest[0] == "-c":
+        rest = rest[2:]
+    return rest[0] if rest else "git"
 
 
 class GitPlumbing:
@@ -60,7 +97,7 @@ class GitPlumbing:
             reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
             shown = next((line for line in reason if line.startswith(("fatal:", "error:"))), None)
             raise StepFailed(
-                f"git {args[0]} refused in {self.checkout}: "
+                f"git {_subcommand(args)} refused in {self.checkout}: "
                 + (shown or (reason[-1] if reason else f"exit status {result.returncode}")),
                 hint="fix what git says (run the same git command there to see it), then run "
                 "the same command again",
@@ -68,20 +105,23 @@ class GitPlumbing:
             )
         return result
 
-    def refuse_during_an_operation(self) -> None:
-        """A merge, cherry-pick, revert or rebase in progress: no commit of the wizard's now.
-
-        ``git commit`` would make a merge commit (or a cherry-pick's) out of the wizard's
-        change; the user is in the middle of something, and finishes it first.
-        """
-        for name, what in _OPERATIONS:
-            where = self.git("rev-parse", "--git-path", name).stdout.decode().strip()
+    def operation_in_progress(self) -> Operation | None:
+        """The rebase, merge, cherry-pick, revert, bisect or ``git am`` the user is in the
+        middle of, from git's own folder (a linked worktree's too), or None."""
+        args = [arg for marker, _ in _MARKERS for arg in ("--git-path", marker)]
+        paths = self.git("rev-parse", *args).stdout.decode("utf-8", "surrogateescape")
+        for (_, operation), where in zip(_MARKERS, paths.splitlines(), strict=False):
             if (self.checkout / where).exists():
-                raise StepFailed(
-                    f"{what} is in progress in {self.checkout}; the wizard does not commit now",
-                    hint="finish it or abort it (git status says how), then run the same "
-                    "command again",
-                )
+                return operation
+        return None
+
+    def refuse_during_an_operation(self, what: str = "commit") -> None:
+        """Refuse (a failure naming the operation and git's ways out) while the user is in
+        the middle of one: ``git commit`` would make the wizard's change part of their
+        merge, and a checkout would carry their rebase onto the plugin branch."""
+        operation = self.operation_in_progress()
+        if operation is not None:
+            raise operation.refusal(self.checkout, what)
 
     def head(self) -> str:
         return self.git("rev-parse", "HEAD").stdout.decode().strip()
@@ -128,7 +168,12 @@ class GitPlumbing:
             self.git("read-tree", "HEAD", env=index)
             for path, (mode, sha) in blobs.items():
                 self.git("update-index", "--add", "--cacheinfo", f"{mode},{sha},{path}", env=index)
-            self.git("commit", "--quiet", *options, "-m", message, env={**index, **environment})
+            hooks = Path(folder) / "no-hooks"
+            hooks.mkdir()
+            self.git(
+                "-c", f"{HOOKS_OPTION}={hooks}", "commit", "--quiet", *options, "-m", message,
+                env={**index, **environment},
+            )  # fmt: skip
         for path, (mode, sha) in blobs.items():
             if staged[path] == before[path]:  # nothing of the user's staged there
                 self.git("update-index", "--add", "--cacheinfo", f"{mode},{sha},{path}")

@@ -9,7 +9,6 @@ temporary file beside it, then a rename), and never with a text that would not l
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -1326,24 +1325,17 @@ def _key_line(source: list[str], key: str) -> int:
     raise ValueError(f"top-level key {key} not found")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: old or new, never a mix."""
-    import tempfile  # a save, not every start, needs it
+def write_atomically(path: Path, text: str, before_replace=None) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: old or new, never a mix.
 
-    path = path.resolve()  # through a symlink: the link stays, the real file is written
-    directory = path.parent
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    Through a symlinked profile the real file is written (the link stays); nothing else on
+    the way is followed, and a FIFO or a device at the path is refused
+    (:mod:`wizard.safe_files`). ``before_replace`` may refuse at the last moment.
+    """
+    from wizard.safe_files import write_text
+
+    path = path.resolve()
+    write_text(path.parent, path.name, text, before_replace=before_replace)
 
 
 def with_plugin(profile: Profile, **changes: Any) -> Profile:

@@ -155,7 +155,9 @@ def silence(stream: IO[str]) -> None:
         os.close(devnull)
 
 
-def open_log(path: Path) -> IO[bytes]:
-    """Open a step's log for writing, creating its folder; the previous run's log is replaced."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.open("wb", buffering=0)
+def open_log(root: Path, relative: Path) -> IO[bytes]:
+    """Open a step's log ``root/relative`` for writing, creating its folder; the previous
+    run's log is replaced by a new file at once, never written through a link."""
+    from wizard.safe_files import new_stream
+
+    return new_stream(root, relative)

@@ -12,9 +12,8 @@ cmake stops at a C that is not there ("Cannot find source file").
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from wizard.checkout import generated_c
 
@@ -23,6 +22,8 @@ IMAGE_STAMP_FOLDERS = ("vmmaker-stamp", "build_vmmaker_get_image-stamp")
 #: The VM that runs VMMaker, per platform (pharo-vm-notes §3, §10), under build/vmmaker/vm.
 VMMAKER_VMS = ("pharo", "Contents/MacOS/Pharo", "PharoConsole.exe")
 WORD_SIZES = (64, 32)
+#: Where the previous C is kept, in the build folder (the wizard's own folder there).
+PREVIOUS_C = "pharo-plugin-wizard/previous-c"
 
 
 def vmmaker_folder(build_dir: Path) -> Path:
@@ -107,23 +108,23 @@ class PreviousC:
 
     @classmethod
     def keep(cls, build_dir: Path, plugin: str) -> PreviousC:
-        folder = build_dir / "pharo-plugin-wizard" / "previous-c"
-        if folder.exists():
-            shutil.rmtree(folder)
+        from wizard.safe_files import copy_file, remove
+
+        folder = PurePath(PREVIOUS_C)
+        remove(build_dir, folder)  # never through a link: it is the wizard's own folder
         saved = {}
         for path in plugin_c_files(build_dir, plugin):
             if path.is_file():
-                copy = folder / path.relative_to(build_dir)
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, copy)
-                saved[path] = copy
+                relative = folder / path.relative_to(build_dir)
+                saved[path] = copy_file(path, build_dir, relative)
         return cls(build_dir, plugin, saved)
 
     def restore(self) -> list[Path]:
         """Put every saved file back (with its old time); answer what was restored."""
+        from wizard.safe_files import copy_file
+
         for path, copy in self.saved.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(copy, path)
+            copy_file(copy, self.build_dir, path.relative_to(self.build_dir))
         return list(self.saved)
 
 
@@ -152,13 +153,6 @@ def forget_image(build_dir: Path) -> list[Path]:
     then regenerates the plugin alone in the new image. Keep a :class:`PreviousC` first.
     """
     doomed = [own_vmmaker_image(build_dir).parent, *image_step_stamps(build_dir)]
-    removed = []
-    for path in doomed:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-        else:
-            continue
-        removed.append(path)
-    return removed
+    from wizard.safe_files import remove
+
+    return [path for path in doomed if remove(build_dir, path.relative_to(build_dir))]

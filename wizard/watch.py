@@ -2,9 +2,10 @@
 
 Each save of the profile (or of a file it lists under ``plugin.sources``) starts a round:
 the whole plan, in which every step already done is skipped, so a changed method costs the
-Slang loop only (SPEC "The Slang loop"). Each round ends with one summary line. The wizard
-writes ``state:`` into the profile itself, so the files are read again after each round and
-only a later change counts. Ctrl-C (or SIGTERM) stops it: the runner stops the round's
+Slang loop only (the Slang loop of the README). Each round ends with one summary line. What
+is compared is taken before each round, so a save made while a round runs starts another
+round after it; the wizard's own ``state:`` writes are left out of it, so they start none.
+The profile is read as ``--replay`` reads it: a FIFO or a device is refused, never read. Ctrl-C (or SIGTERM) stops it: the runner stops the round's
 children first, the command line exits 130.
 """
 
@@ -66,14 +67,39 @@ def watched_files(profile_path: Path) -> list[Path]:
     return files
 
 
+#: The most of a ``plugin.sources`` file the fingerprint reads (a C file is far smaller).
+MAX_SOURCE_BYTES = 16 << 20
+
+
 def fingerprint(files: list[Path]) -> str:
-    """One digest of the files' contents (a missing file counts as empty)."""
+    """One digest of what the files say: the profile's meaning apart from ``state:`` (the
+    wizard's own record, which each round writes), and each source file's bytes.
+
+    Everything is read as the loader reads it: a FIFO, a device or a file that never ends
+    counts as its refusal, never as a read that blocks or fills the memory.
+    """
+    from dataclasses import replace
+
+    from wizard.profile import read_profile_text
+    from wizard.safe_files import UnsafePath, read_regular
+    from wizard.writer import _load_text
+
     digest = hashlib.sha256()
-    for path in files:
+    profile_path, *sources = files
+    digest.update(str(profile_path).encode())
+    try:
+        text = read_profile_text(profile_path)
+        try:
+            digest.update(repr(replace(_load_text(text, profile_path), state={})).encode())
+        except ProfileError:
+            digest.update(text.encode())
+    except ProfileError as error:
+        digest.update(f"\0refused: {error}".encode())
+    for path in sources:
         digest.update(str(path).encode())
         try:
-            digest.update(path.read_bytes())
-        except OSError:
+            digest.update(read_regular(path, MAX_SOURCE_BYTES))
+        except (OSError, UnsafePath):
             digest.update(b"\0missing")
     return digest.hexdigest()
 
@@ -133,14 +159,13 @@ def watch(
     number = 0
     while True:
         time.sleep(POLL_SECONDS)
-        files = watched_files(profile_path)
-        now = fingerprint(files)
-        if now == last:
+        if fingerprint(watched_files(profile_path)) == last:
             continue
         time.sleep(POLL_SECONDS)  # let an editor finish writing
         number += 1
-        sink.message(summary_line(number, profile_path, sink, overrides, force, trust))
+        # Taken before the round: a save while it runs is a change the next look sees.
         last = fingerprint(watched_files(profile_path))
+        sink.message(summary_line(number, profile_path, sink, overrides, force, trust))
 
 
 def summary_line(

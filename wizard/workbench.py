@@ -26,7 +26,7 @@ from wizard.state import StepRecord, step_records
 
 if TYPE_CHECKING:
     from wizard.engine import OrderProblem, RunResult
-    from wizard.lock import ProfileLock
+    from wizard.lock import FolderLock, ProfileLock
     from wizard.plan import Step
     from wizard.profile import Profile
     from wizard.sink import Sink
@@ -54,6 +54,7 @@ class Workbench:
     profile: Profile
     locking: bool = True
     _lock: ProfileLock | None = field(default=None, init=False, repr=False)
+    _folder_locks: list[FolderLock] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def load(cls, path: Path, overrides: list[str] | None = None) -> Workbench:
@@ -92,22 +93,40 @@ class Workbench:
         return self._lock
 
     def hold(self) -> None:
-        """Take the profile's lock (``LockedError`` names the wizard that has it); the only
-        place a lock is taken. Holding it already changes nothing."""
+        """Take the profile's lock, then those of its checkout and build folder
+        (``LockedError`` names the wizard that has one, and its profile); the only place a
+        lock is taken. Holding them already changes nothing."""
         if self._lock is not None or not self.locking:
             return
-        from wizard.lock import ProfileLock
+        from wizard.lock import FolderLock, ProfileLock
 
         lock = ProfileLock(self.profile.path)
         lock.acquire()
         self._lock = lock
+        try:
+            workspace = self.profile.workspace_dir
+            for folder, what in (
+                (self.profile.checkout_dir, "checkout"),
+                (self.profile.build_dir, "build folder"),
+            ):
+                if workspace not in folder.resolve().parents:
+                    continue  # a link out of the workspace: the steps refuse it, named
+                folder_lock = FolderLock(folder, self.profile.path, what)
+                folder_lock.path.parent.mkdir(parents=True, exist_ok=True)
+                folder_lock.acquire()
+                self._folder_locks.append(folder_lock)
+        except BaseException:
+            self.release()
+            raise
 
     def release(self) -> None:
-        """Let go of the lock; safe when not held."""
-        lock, self._lock = self._lock, None
-        if lock is not None:
-            with contextlib.suppress(Exception):
-                lock.release()
+        """Let go of the locks; safe when not held."""
+        held = [*reversed(self._folder_locks), self._lock]
+        self._lock, self._folder_locks = None, []
+        for lock in held:
+            if lock is not None:
+                with contextlib.suppress(Exception):
+                    lock.release()
 
     @contextlib.contextmanager
     def held(self) -> Iterator[Workbench]:

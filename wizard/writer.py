@@ -21,6 +21,7 @@ program while the TUI is open is noticed instead of overwritten by the next auto
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -98,14 +99,23 @@ class ProfileWriter:
         """Write ``profile.state`` into the file, every other character as it is.
 
         The file is read again under the lock so that edits saved since are kept; a file
-        that no longer loads is left alone and its problem raised.
+        that no longer loads is left alone and its problem raised. Another program (an
+        editor) may save between that read and the rename: the rename then does not happen,
+        and the state is spliced again into what that program saved, so its save is never
+        reverted.
         """
         with self._lock:
-            text = self._read()
-            found = _load_text(text, self.path)
             state = _copy(profile.state)
-            new_text = _with_state(text, found, state)
-            self._write(new_text)
+            for _ in range(_ATTEMPTS):
+                text, seen = self._read_as_seen()
+                found = _load_text(text, self.path)
+                new_text = _with_state(text, found, state)
+                try:
+                    self._write(new_text, seen)
+                    return
+                except ChangedMeanwhile:
+                    continue
+            raise _still_changing(self.path)
 
     def save_edit(self, wanted: Profile, overwrite: bool = False) -> bool:
         """Write the values of ``wanted`` that differ from the file; keep the file's ``state:``.
@@ -115,27 +125,43 @@ class ProfileWriter:
         (it would not load back, or it is over 1 MiB). Answers whether anything was written.
         """
         with self._lock:
-            text = self._read()
-            if self.changed_outside and not overwrite:
-                raise OutsideEdit(str(self.path))
-            found = _load_text(text, self.path)
-            if replace(found, state={}) == replace(wanted, path=found.path, state={}):
+            for _ in range(_ATTEMPTS):
+                text, seen = self._read_as_seen()
+                if self.changed_outside and not overwrite:
+                    raise OutsideEdit(str(self.path))
+                found = _load_text(text, self.path)
+                if replace(found, state={}) == replace(wanted, path=found.path, state={}):
+                    self.changed_outside = False
+                    return False
+                goal = replace(wanted, path=found.path, state=found.state)
+                try:
+                    self._write(_edited_text(text, found, goal), seen)
+                except ChangedMeanwhile:
+                    if overwrite:
+                        continue
+                    raise OutsideEdit(str(self.path)) from None
                 self.changed_outside = False
-                return False
-            goal = replace(wanted, path=found.path, state=found.state)
-            self._write(_edited_text(text, found, goal))
-            self.changed_outside = False
-            return True
+                return True
+            raise _still_changing(self.path)
 
     # -- reading and writing under the lock
 
     def _read(self) -> str:
-        text = read_profile_text(self.path)
+        return self._read_as_seen()[0]
+
+    def _read_as_seen(self) -> tuple[str, Seen]:
+        """The file's text and what identifies that version of it (taken around the read:
+        a save that lands during the read is read again)."""
+        for _ in range(_ATTEMPTS):
+            before = _seen(self.path)
+            text = read_profile_text(self.path)
+            if _seen(self.path) == before:
+                break
         if self.known_text is not None and text != self.known_text:
             self.changed_outside = True
-        return text
+        return text, before
 
-    def _write(self, text: str) -> None:
+    def _write(self, text: str, seen: Seen | None = None) -> None:
         size = len(text.encode("utf-8"))
         if size > MAX_PROFILE_BYTES:
             raise ProfileError(
@@ -145,8 +171,45 @@ class ProfileWriter:
                 f"would be {size} bytes; a profile is at most 1 MiB and nothing could open it "
                 "again: not written",
             )
-        write_atomically(self.path, text)
+
+        def unchanged(now: os.stat_result | None) -> None:
+            if seen is not None and _identity(now) != seen:
+                raise ChangedMeanwhile(str(self.path))
+
+        write_atomically(self.path, text, before_replace=unchanged)
         self.known_text = text
+
+
+#: How often a save starts again when another program saved meanwhile.
+_ATTEMPTS = 50
+
+#: A version of the file: inode, size and modification time (ns); None when there is none.
+Seen = tuple[int, int, int] | None
+
+
+class ChangedMeanwhile(Exception):
+    """Another program saved the file between the writer's read and its rename."""
+
+
+def _identity(facts: os.stat_result | None) -> Seen:
+    return None if facts is None else (facts.st_ino, facts.st_size, facts.st_mtime_ns)
+
+
+def _seen(path: Path) -> Seen:
+    try:
+        return _identity(os.stat(path, follow_symlinks=False))
+    except FileNotFoundError:
+        return None
+
+
+def _still_changing(path: Path) -> ProfileError:
+    return ProfileError(
+        path,
+        None,
+        None,
+        "kept changing while the wizard saved it (another program saves it again and "
+        "again); nothing of the other program's was overwritten: stop it, then run again",
+    )
 
 
 _writers: dict[Path, ProfileWriter] = {}

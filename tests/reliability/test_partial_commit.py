@@ -106,6 +106,9 @@ def test_dry_run_shows_the_exact_git_commands(fake_origin, workspace):
     profile = write_profile(workspace, fake_origin)
     result = wizard("--replay", str(profile), "--dry-run", "--until", "commit", cwd=workspace)
     assert result.returncode == 0
-    assert "git commit --no-verify -m 'Add the HelloWorldPlugin external plugin'" in result.stdout
+    assert (
+        "git -c core.hooksPath=<an empty folder> commit --no-verify -m 'Add the HelloWorldPlugin external plugin'"
+        in result.stdout
+    )
     assert "git update-index --add --cacheinfo" in result.stdout
     assert "git add" not in result.stdout

@@ -349,7 +349,8 @@ def shared_files(ctx: Context) -> tuple[str, ...]:
     return (vmmaker_list(ctx), *SHARED_FILES)
 
 
-#: The user's git hooks are not run for the wizard's commit: see README "Security".
+#: The user's git hooks are not run for the wizard's commit (none of them: git also looks
+#: for them in an empty folder, see :data:`wizard.git_plumbing.HOOKS_OPTION`).
 COMMIT_OPTIONS = ("--no-verify",)
 
 
@@ -370,7 +371,8 @@ def commit_commands(
         lines.append(f"git hash-object -w --stdin < ({what} of {path})")
         lines.append(f"{index} git update-index --add --cacheinfo 100644,<blob>,{path}")
     options = " ".join(COMMIT_OPTIONS)
-    lines.append(f"{index} git commit {options} -m {title!r}")
+    hooks = "-c core.hooksPath=<an empty folder>"
+    lines.append(f"{index} git {hooks} commit {options} -m {title!r}")
     lines.append(
         "git update-index --cacheinfo 100644,<blob>,<path>  (each path not staged by you: "
         "the index follows the commit; your working tree is left alone)"
@@ -409,13 +411,14 @@ def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) 
 
     repo = checkout_repo(ctx)
     branch = ctx.profile.plugin_branch
+    git = GitPlumbing(ctx.checkout)
+    git.refuse_during_an_operation("commit")
     if repo.head.is_detached or repo.active_branch.name != branch:
         current = "a detached HEAD" if repo.head.is_detached else repo.active_branch.name
         raise StepFailed(
             f"the checkout is on {current}, not on the plugin branch {branch}",
             hint="run the branch step (pharo-plugin-wizard --replay PROFILE --from branch)",
         )
-    git = GitPlumbing(ctx.checkout)
     blobs = _blobs_to_commit(ctx, git, paths)
     if not blobs:
         return git.head()

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING
 from wizard.actions import Action, Command, RemoveFolder, Rename
 from wizard.errors import Interrupted, StepFailed
 from wizard.plan import Context, Status, Step
-from wizard.repository import current_branch, default_branch, has_branch, is_clone, origin_urls
+from wizard.repository import (
+    ask_git,
+    current_branch,
+    default_branch,
+    has_branch,
+    is_clone,
+    origin_urls,
+)
 
 if TYPE_CHECKING:
     import git
@@ -80,6 +87,16 @@ def cloned(ctx: Context) -> bool:
     return ctx.cache["cloned"]
 
 
+def fetches_branch(ctx: Context, branch: str) -> bool:
+    """Whether ``git fetch origin`` brings ``branch`` (a single-branch clone's does not: git
+    then refuses to make a branch that tracks it)."""
+    if not cloned(ctx):
+        return True
+    specs = ask_git(ctx.checkout, "config", "--get-all", "remote.origin.fetch") or ""
+    sources = [spec.lstrip("+").split(":", 1)[0] for spec in specs.split()]
+    return any(source in ("refs/heads/*", f"refs/heads/{branch}") for source in sources)
+
+
 def base_branch(ctx: Context) -> str | None:
     """The profile's base branch, else the remote's default branch (origin/HEAD)."""
     if ctx.profile.repository.base_branch:
@@ -102,6 +119,24 @@ def overwritten_files(message: str) -> list[str]:
         elif collecting and files:
             collecting = False
     return files
+
+
+def git_reason(tail: list[str]) -> str | None:
+    """git's own reason in the last lines of a failed command (its ``fatal:``/``error:``)."""
+    lines = [line.strip() for line in tail if line.strip()]
+    reasons = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (reasons or lines or [None])[-1]
+
+
+def git_refused(what: str, tail: list[str]) -> StepFailed:
+    """A failure that says git's own reason, never a guess at it."""
+    reason = git_reason(tail)
+    return StepFailed(
+        f"{what}: {reason}" if reason else what,
+        hint="fix what git says (run the same git command in the checkout to see it), then "
+        "run the same command again",
+        details=[line for line in tail if line.strip()][-5:],
+    )
 
 
 # --------------------------------------------------------------------------- clone
@@ -261,13 +296,14 @@ class Checkout(Step):
 
     def actions(self, ctx: Context) -> list[Action]:
         base = base_branch(ctx) or "<the remote's default branch>"
+        track = "--track" if fetches_branch(ctx, base) else "--no-track"
         return [
             Command(
-                ("git", "fetch", "origin", f"refs/heads/{base}:refs/remotes/origin/{base}"),
+                ("git", "fetch", "origin", f"+refs/heads/{base}:refs/remotes/origin/{base}"),
                 ctx.checkout,
                 when=f"only when origin/{base} is missing",
             ),
-            Command(("git", "branch", "--track", base, f"origin/{base}"), ctx.checkout),
+            Command(("git", "branch", track, base, f"origin/{base}"), ctx.checkout),
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
@@ -281,9 +317,10 @@ class Checkout(Step):
         fetch, track = self.actions(ctx)
         remote_ref = f"origin/{base}"
         if remote_ref not in repo.refs:
-            out.line(f"fetching {base} from origin")
-            # A failed fetch is reported as "origin has no branch", with the branches it has.
-            ctx.perform(fetch, out)
+            out.line(f"fetching {base} from origin (this clone does not have it)")
+            fetched = ctx.perform(fetch, out)
+            if fetched.returncode != 0:
+                self._fetch_failed(ctx, base, fetched.tail)
         if remote_ref not in repo.refs:
             known = sorted(
                 ref.remote_head for ref in repo.remotes.origin.refs if ref.remote_head != "HEAD"
@@ -294,12 +331,31 @@ class Checkout(Step):
             )
         completed = ctx.perform(track, out)
         if completed.returncode != 0:
-            raise StepFailed(
-                f"git could not create the local branch {base}",
-                details=[line for line in completed.tail if line.strip()][-3:],
-            )
+            raise git_refused(f"git could not create the local branch {base}", completed.tail)
         head = repo.heads[base]
         out.line(f"created local branch {base} from {remote_ref} ({head.commit.hexsha[:10]})")
+        if "--no-track" in track.args:
+            out.line(
+                f"note: origin is fetched for some branches only (a single-branch clone), so "
+                f"{base} does not track origin/{base}; git remote set-branches --add origin "
+                f"{base} makes git fetch it too"
+            )
+
+    @staticmethod
+    def _fetch_failed(ctx: Context, base: str, tail: list[str]) -> None:
+        """git's reason for a failed fetch; a shallow clone is named, with how to deepen it.
+        A branch origin does not have is said below, with the branches it has."""
+        reason = git_reason(tail) or ""
+        if "couldn't find remote ref" in reason:
+            return
+        if ask_git(ctx.checkout, "rev-parse", "--is-shallow-repository") == "true\n":
+            raise StepFailed(
+                f"{ctx.checkout} is a shallow clone and git could not fetch {base} into it: "
+                f"{reason}",
+                hint="deepen it with git fetch --unshallow (in the checkout), or clone again "
+                "without --depth, then run the same command again",
+            )
+        raise git_refused(f"git could not fetch {base} from origin", tail)
 
     def record(self, ctx: Context) -> dict[str, str]:
         return {"base_branch": base_branch(ctx) or ""}
@@ -337,22 +393,29 @@ class Branch(Step):
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.git_plumbing import GitPlumbing
+
         repo = checkout_repo(ctx)
         name = ctx.profile.plugin_branch
+        GitPlumbing(ctx.checkout).refuse_during_an_operation("switch branches")
         create, checkout = self.actions(ctx)
         if name not in repo.heads:
             self._start_point(ctx, repo)  # a missing base branch is refused here, named
-            if ctx.perform(create, out).returncode != 0:
-                raise StepFailed(f"git could not create the branch {name}")
+            completed = ctx.perform(create, out)
+            if completed.returncode != 0:
+                raise git_refused(f"git could not create the branch {name}", completed.tail)
             out.line(f"created branch {name} from {create.args[-1]}")
         completed = ctx.perform(checkout, out)
         if completed.returncode != 0:
             files = overwritten_files("\n".join(completed.tail))
-            raise StepFailed(
-                f"cannot check out {name}: uncommitted changes would be overwritten",
-                hint="commit or stash them (the wizard never discards changes), then run again",
-                details=files or [line for line in completed.tail if line][-3:],
-            )
+            if files:
+                raise StepFailed(
+                    f"cannot check out {name}: uncommitted changes would be overwritten "
+                    f"(git says so of {', '.join(files)})",
+                    hint="commit or stash them (the wizard never discards changes), then run again",
+                    details=files,
+                )
+            raise git_refused(f"cannot check out {name}", completed.tail)
         out.line(f"checked out {name}")
 
     @staticmethod

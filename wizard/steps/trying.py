@@ -11,7 +11,6 @@ linker (pharo-vm-notes §11).
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -128,9 +127,12 @@ class CopyImage(Action):
         ]
 
     def perform(self, ctx: Context, out: StepOutput) -> None:
-        self.folder.mkdir(parents=True)
+        from wizard.safe_files import copy_file, make_folder, split
+
+        root, relative = split(self.folder, (ctx.build_dir, ctx.workspace))
+        make_folder(root, relative)
         for source in (self.image, *image_companions(self.image)):
-            shutil.copy2(source, self.folder / source.name)
+            copy_file(source, root, relative / source.name)
         out.line(f"image: a copy of {self.image.name} in {self.folder}")
 
 
