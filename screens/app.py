@@ -421,6 +421,9 @@ class WizardApp(App[int]):
 
     @work(group="quit", exit_on_error=False)
     async def _stop_and_quit(self) -> None:
+        """ctrl+q, "Stop and quit": the step ends interrupted (its record says so), then the
+        app leaves with 0: quitting is what the user asked for, not a failure. Only a stop
+        signal (SIGINT, SIGTERM, SIGHUP) leaves with 130."""
         self.runs.stop()
         worker = self.runs.handle.worker
         if worker is not None:
@@ -428,7 +431,7 @@ class WizardApp(App[int]):
                 await worker.wait()
         self.runs.drain()
         self.finish()
-        self.exit(return_code=130 if self.runs.model.exit_code == 130 else 0)
+        self.exit(return_code=0)
 
     def _install_stop_signals(self) -> None:
         """SIGINT, SIGTERM and SIGHUP arrive on the event loop, as calls of :meth:`_stop_signal`.
