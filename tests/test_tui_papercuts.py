@@ -105,7 +105,7 @@ async def test_stopping_a_run_says_stopping_and_no_headless_hint(tmp_path):
         if app.runs.model.running:
             assert guide.startswith("stopping ") and "starting" not in guide, guide
         await wait_for(pilot, lambda: not app.runs.model.running, timeout=15)
-        failure = str(screen.query_one("#failure").render())
+        failure = str(screen.query_one("#failure-text").render())
         assert "compile interrupted" in failure
         assert "run the same command again" not in failure
         assert "r retries this step" in failure
