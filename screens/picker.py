@@ -94,7 +94,7 @@ class ProfilesScreen(Screen[None]):
             Text("+ New plugin", style="bold"),
             "",
             "",
-            Text("the article's HelloWorld plugin under your name (n)", style="dim"),
+            Text("from a template, or a class in a checkout (n)", style="dim"),
             "",
             key=NEW_ROW,
         )
@@ -144,20 +144,12 @@ class ProfilesScreen(Screen[None]):
             app.open_profile(load_profile(Path(key)))
 
     def action_new_plugin(self) -> None:
-        from screens.dialogs import AskName
+        """n: the New plugin dialog writes the profile (from a template, or imported); open it."""
+        from screens.dialogs import NewPlugin
 
-        def named(name: str | None) -> None:
-            if not name:
-                return
-            from wizard.errors import UsageError
-            from wizard.template import write_new_profile
+        def created(path: Path | None) -> None:
+            if path is not None:
+                app = cast("WizardApp", self.app)
+                app.open_profile(load_profile(path))
 
-            try:
-                path = write_new_profile(name, self.folder)
-            except UsageError as error:
-                self.query_one("#picker-problem", Static).update(f"[$error]{error}[/]")
-                return
-            app = cast("WizardApp", self.app)
-            app.open_profile(load_profile(path))
-
-        self.app.push_screen(AskName(), named)
+        self.app.push_screen(NewPlugin(self.folder), created)

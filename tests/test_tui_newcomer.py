@@ -153,3 +153,80 @@ async def test_after_ctrl_x_the_guide_says_how_to_resume_in_the_tui(tmp_path):
         assert "run the same command again" not in output
         assert "ctrl+n on F5 Build resumes from this step" in output
         assert "interrupted" in str(screen.query_one("#guide-run-text").render())
+
+
+async def open_new_plugin_dialog(pilot, name: str):
+    from screens.dialogs import NewPlugin
+
+    app = pilot.app
+    await wait_for(pilot, lambda: mounted_through(app.screen))
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(app.screen, NewPlugin))
+    await wait_for(pilot, lambda: mounted_through(app.screen))
+    await pilot.press(*name)
+    return app.screen
+
+
+async def test_the_new_plugin_dialog_takes_a_template_and_the_repository(tmp_path):
+    folder = tmp_path / "MyPlugins" / "profiles"
+    folder.mkdir(parents=True)
+    app = app_on(None, profiles_dir=folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_new_plugin_dialog(pilot, "CrcPlugin")
+        assert dialog.query_one("#new-url").value == "https://github.com/pharo-project/pharo-vm.git"
+        assert dialog.query_one("#new-base").value == "pharo-12"  # the template's, shown
+        await pilot.click("#start-library")
+        await wait_for(pilot, lambda: dialog.start == "library")
+        dialog.query_one("#new-url").value = "../pharo-vm-mirror"
+        dialog.query_one("#new-base").value = "pharo-10"
+        await pilot.click("#create")
+        await wait_for(pilot, lambda: app.session is not None)
+        assert app.session.profile.plugin.name == "CrcPlugin"
+    text = (folder / "CrcPlugin.yml").read_text()
+    data = yaml.safe_load(text)
+    assert data["repository"]["url"] == "../pharo-vm-mirror"
+    assert data["repository"]["base_branch"] == "pharo-10"
+    assert data["plugin"]["link"], "the library template's profile"
+    assert (folder / "CrcPlugin" / "crcHelper.c").is_file()
+    assert "\n  # " in text, "the template's comments are kept"
+
+
+async def test_the_new_plugin_dialog_says_why_it_cannot_import_and_stays_open(tmp_path):
+    from screens.dialogs import NewPlugin
+
+    folder = tmp_path / "MyPlugins" / "profiles"
+    folder.mkdir(parents=True)
+    app = app_on(None, profiles_dir=folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_new_plugin_dialog(pilot, "CrcPlugin")
+        await pilot.click("#start-import")
+        await wait_for(pilot, lambda: dialog.query_one("#from-checkout").display)
+        assert not dialog.query_one("#from-template").display
+        dialog.query_one("#checkout").value = str(tmp_path / "nowhere")
+        await pilot.click("#create")
+        problem = dialog.query_one("#name-problem")
+        await wait_for(pilot, lambda: "no plugin class" in str(problem.render()))
+        assert isinstance(app.screen, NewPlugin) and app.session is None
+    assert not (folder / "CrcPlugin.yml").exists()
+
+
+async def test_the_new_plugin_dialog_imports_a_class_from_a_checkout(fake_origin, tmp_path):
+    from tests.test_import import NEW_STYLE, checkout_with
+
+    checkout = checkout_with(tmp_path, fake_origin, "pharo-12", NEW_STYLE)
+    folder = tmp_path / "ws" / "profiles"
+    app = app_on(None, profiles_dir=folder)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_new_plugin_dialog(pilot, "CrcPlugin")
+        await pilot.click("#start-import")
+        dialog.query_one("#checkout").value = str(checkout)
+        await pilot.click("#create")
+        await wait_for(pilot, lambda: app.session is not None)
+        profile = app.session.profile
+        assert [m.selector for m in profile.plugin.methods] == [
+            "moduleName",
+            "primitiveCrc:from:to:",
+            "reset",
+        ]
+        assert profile.repository.base_branch == "pharo-12"
+        assert profile.checkout_dir == checkout.resolve()
