@@ -28,6 +28,7 @@ from textual.timer import Timer
 
 from screens.build import BuildScreen
 from screens.develop import DevelopScreen
+from screens.fit import BREAKPOINTS_TALL, BREAKPOINTS_WIDE
 from screens.help import HelpScreen
 from screens.phases import PHASES, first_open_phase, phase_states, recorded_views, step_views
 from screens.picker import ProfilesScreen
@@ -52,6 +53,9 @@ class WizardApp(App[int]):
     """pharo-plugin-wizard's TUI on one profile (or the list of profiles, to choose one)."""
 
     CSS_PATH = "wizard.tcss"
+    # Size classes every screen gets: the layout in wizard.tcss follows them (80×24 and up).
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS_WIDE
+    VERTICAL_BREAKPOINTS = BREAKPOINTS_TALL
     TITLE = "pharo-plugin-wizard"
     MODES = {
         "setup": SetupScreen,

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
 
+from screens.fit import FitsTheTerminal
 from screens.memory import settle_long_lived
 from screens.phases import NEXT, TITLES, phase_steps
 from screens.widgets.footer import KeyFooter
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from screens.run import RunUpdate
 
 
-class PhaseScreen(Screen[None]):
+class PhaseScreen(FitsTheTerminal, Screen[None]):
     """A phase of the wizard: subclasses set PHASE and compose their body."""
 
     PHASE: ClassVar[str] = ""

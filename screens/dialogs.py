@@ -13,10 +13,11 @@ from textual.screen import ModalScreen
 from textual.validation import Regex
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from screens.fit import FitsTheTerminal
 from wizard.profile import CLASS_NAME, DEFAULT_URL, Profile
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(FitsTheTerminal, ModalScreen[bool]):
     """A yes/no question; escape answers no."""
 
     BINDINGS = [
@@ -47,7 +48,7 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class NewPlugin(ModalScreen[Path | None]):
+class NewPlugin(FitsTheTerminal, ModalScreen[Path | None]):
     """A new plugin: its class name, what it starts from, and where pharo-vm comes from.
 
     It starts from a template (``hello``, the article's plugin; ``library``, a primitive

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from screens.fit import FitsTheTerminal
 from screens.phases import TITLES, phase_states, screen_phase_of, step_views
 from screens.widgets.footer import KeyFooter
 from wizard.errors import ProfileError
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 NEW_ROW = "+new"
 
 
-class ProfilesScreen(Screen[None]):
+class ProfilesScreen(FitsTheTerminal, Screen[None]):
     """Choose a profile to work on, or start a new plugin."""
 
     BINDINGS = [Binding("n", "new_plugin", "New plugin")]

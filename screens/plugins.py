@@ -67,7 +67,7 @@ class PluginsScreen(PhaseScreen):
     rows: var[tuple[tuple[str, str, bool], ...]] = var(())
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal():
+        with Horizontal(id="plugins-body"):
             plugins = PluginToggles(id="plugins")
             plugins.border_title = "External plugins (space toggles)"
             yield plugins

@@ -15,7 +15,8 @@ COLOURS = {
     "failed": "$error",
     "running": "$accent",
 }
-# When the long words do not fit (120 columns and a long plugin name), these are used.
+# When the long words do not fit (120 columns and a long plugin name), these are used; when
+# even they do not, the marks stand alone.
 SHORT = {"not started": "to do"}
 
 
@@ -43,10 +44,10 @@ class PhaseBar(Static):
 
     def _draw(self) -> None:
         width = self.size.width or 120
-        for words in ({}, SHORT):
+        for words in ({}, SHORT, None):  # None: the marks alone (an 80-column terminal)
             labels = [self._label(phase, words) for phase in PHASES]
             used = sum(len(plain) for plain, _ in labels) + 3 * len(labels)
-            if used + len(self._name) + 2 <= width or words:
+            if used + len(self._name) + 2 <= width or words is None:
                 break
         room = max(0, width - used - 2)
         name = self._name if len(self._name) <= room else self._name[: max(0, room - 1)] + "…"
@@ -55,10 +56,11 @@ class PhaseBar(Static):
             self._markup = markup
             self.update(markup)
 
-    def _label(self, phase: str, words: Mapping[str, str]) -> tuple[str, str]:
+    def _label(self, phase: str, words: Mapping[str, str] | None) -> tuple[str, str]:
         state = self._states.get(phase, "not started")
-        word = words.get(state, state)
-        plain = f"{KEYS[phase].upper()} {TITLES[phase]} {PHASE_MARKS.get(state, '?')} {word}"
+        plain = f"{KEYS[phase].upper()} {TITLES[phase]} {PHASE_MARKS.get(state, '?')}"
+        if words is not None:
+            plain += f" {words.get(state, state)}"
         colour = COLOURS.get(state, "$foreground-muted")
         if phase == self.active:
             marked = f"[reverse][b] {plain} [/b][/reverse]"

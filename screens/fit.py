@@ -1,0 +1,53 @@
+"""Every screen fits the terminal, from 80×24 up: compact controls when rows are few.
+
+The layout itself follows the screen's size classes (``-narrow`` below 100 columns,
+``-short`` below 32 rows; see ``wizard.tcss``). What CSS cannot do is choose Textual's
+compact form of a control (one row, no border): :class:`FitsTheTerminal` does that for
+the inputs, selects, buttons, checkboxes and radio sets of a screen when it mounts, comes
+back into view, or the terminal is resized. The footer is compact on a narrow terminal,
+without the command palette's key (ctrl+p still opens it), so that more keys fit.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Footer
+
+NARROW_COLUMNS = 100
+SHORT_ROWS = 32
+BREAKPOINTS_WIDE = [(0, "-narrow"), (NARROW_COLUMNS, "-wide")]
+BREAKPOINTS_TALL = [(0, "-short"), (SHORT_ROWS, "-tall")]
+#: The controls that have a compact form.
+COMPACTABLE = "Input, Select, Button, Checkbox, RadioSet"
+
+
+def fit(screen: Widget, width: int, height: int) -> None:
+    """Compact controls on a short terminal, a compact footer on a narrow one."""
+    short = height < SHORT_ROWS
+    for widget in screen.query(COMPACTABLE):
+        if getattr(widget, "compact", short) != short:
+            widget.compact = short  # type: ignore[attr-defined]
+    narrow = width < NARROW_COLUMNS
+    for footer in screen.query(Footer):
+        if footer.compact != narrow:
+            footer.compact = narrow
+        if footer.show_command_palette == narrow:  # ctrl+p still opens it
+            footer.show_command_palette = not narrow
+
+
+class FitsTheTerminal:
+    """A Screen mixin: :func:`fit` on mount, on resume and on every resize."""
+
+    def _fit(self) -> None:
+        size = self.app.size  # type: ignore[attr-defined]
+        fit(self, size.width, size.height)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        self._fit()
+
+    def on_screen_resume(self) -> None:
+        self._fit()
+
+    def on_resize(self, event: events.Resize) -> None:
+        fit(self, event.size.width, event.size.height)  # type: ignore[arg-type]
