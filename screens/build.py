@@ -266,7 +266,8 @@ class BuildScreen(PhaseScreen):
             return None
         word = "interrupted" if outcome.kind == "interrupted" else "failed"
         workspace = self._workspace()
-        lines = [f"[$error]✗ {step} {word}:[/] {escape(shorten(outcome.reason, workspace))}"]
+        reason = outcome.reason.removeprefix(f"{step}: ")  # the step is named already
+        lines = [f"[$error]✗ {step} {word}:[/] {escape(shorten(reason, workspace))}"]
         lines += [f"  {escape(shorten(detail, workspace))}" for detail in outcome.details[:12]]
         if outcome.log is not None:
             shown = relative_to_workspace(outcome.log, self._workspace())

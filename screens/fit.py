@@ -26,10 +26,14 @@ def fit(screen: Widget, width: int, height: int) -> None:
     """Compact controls on a short terminal, a compact footer on a narrow one."""
     short = height < SHORT_ROWS
     for widget in screen.query(COMPACTABLE):
-        if getattr(widget, "compact", short) != short:
+        # Reading a reactive of a widget not mounted yet would run its watchers too early
+        # (a Select then looks for parts it has not made): those wait for the next call.
+        if widget.is_mounted and getattr(widget, "compact", short) != short:
             widget.compact = short  # type: ignore[attr-defined]
     narrow = width < NARROW_COLUMNS
     for footer in screen.query(Footer):
+        if not footer.is_mounted:
+            continue
         if footer.compact != narrow:
             footer.compact = narrow
         if footer.show_command_palette == narrow:  # ctrl+p still opens it
@@ -44,10 +48,10 @@ class FitsTheTerminal:
         fit(self, size.width, size.height)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
-        self._fit()
+        self.call_after_refresh(self._fit)  # type: ignore[attr-defined]  # parts mounted
 
     def on_screen_resume(self) -> None:
-        self._fit()
+        self.call_after_refresh(self._fit)  # type: ignore[attr-defined]
 
     def on_resize(self, event: events.Resize) -> None:
         fit(self, event.size.width, event.size.height)  # type: ignore[arg-type]
