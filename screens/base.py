@@ -133,8 +133,8 @@ class PhaseScreen(FitsTheTerminal, Screen[None]):
         where = "below" if on_build else "on F5 Build"
         then = "r retries it" if on_build else "r there retries it"
         return (
-            f"[$error]{step} failed[/]: the reason and the first errors are {where}. "
-            f"Next: fix the cause, then {then} (ctrl+n runs every remaining step)."
+            f"[$error]{step} failed[/] (why: {where}). Next: fix the cause, then {then}; "
+            "ctrl+n runs every remaining step."
         )
 
     def draw_body(self) -> None:

@@ -5,7 +5,7 @@ The layout itself follows the screen's size classes (``-narrow`` below 100 colum
 compact form of a control (one row, no border): :class:`FitsTheTerminal` does that for
 the inputs, selects, buttons, checkboxes and radio sets of a screen when it mounts, comes
 back into view, or the terminal is resized. The footer is compact on a narrow terminal,
-without the command palette's key (ctrl+p still opens it), so that more keys fit.
+without the command palette's key (ctrl+p still opens it), below 130 columns, so that the wizard's own keys fit.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from textual.widgets import Footer
 
 NARROW_COLUMNS = 100
 SHORT_ROWS = 32
+PALETTE_COLUMNS = 130  # below this, the footer's room goes to the wizard's own keys
 BREAKPOINTS_WIDE = [(0, "-narrow"), (NARROW_COLUMNS, "-wide")]
 BREAKPOINTS_TALL = [(0, "-short"), (SHORT_ROWS, "-tall")]
 #: The controls that have a compact form.
@@ -36,8 +37,9 @@ def fit(screen: Widget, width: int, height: int) -> None:
             continue
         if footer.compact != narrow:
             footer.compact = narrow
-        if footer.show_command_palette == narrow:  # ctrl+p still opens it
-            footer.show_command_palette = not narrow
+        palette = width >= PALETTE_COLUMNS  # ctrl+p opens it all the same
+        if footer.show_command_palette != palette:
+            footer.show_command_palette = palette
 
 
 class FitsTheTerminal:

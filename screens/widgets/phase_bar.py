@@ -46,10 +46,10 @@ class PhaseBar(Static):
         width = self.size.width or 120
         for words in ({}, SHORT, None):  # None: the marks alone (an 80-column terminal)
             labels = [self._label(phase, words) for phase in PHASES]
-            used = sum(len(plain) for plain, _ in labels) + 3 * len(labels)
-            if used + len(self._name) + 2 <= width or words is None:
+            used = sum(len(plain) for plain, _ in labels) + 3 * (len(labels) - 1)
+            if used + 3 + len(self._name) <= width or words is None:
                 break
-        room = max(0, width - used - 2)
+        room = max(0, width - used - 3)
         name = self._name if len(self._name) <= room else self._name[: max(0, room - 1)] + "…"
         markup = " │ ".join(marked for _, marked in labels) + f"   [b]{name}[/b]"
         if markup != self._markup:
@@ -57,13 +57,15 @@ class PhaseBar(Static):
             self.update(markup)
 
     def _label(self, phase: str, words: Mapping[str, str] | None) -> tuple[str, str]:
+        """(what it shows, as plain text; its markup): a link to the phase."""
         state = self._states.get(phase, "not started")
         plain = f"{KEYS[phase].upper()} {TITLES[phase]} {PHASE_MARKS.get(state, '?')}"
         if words is not None:
             plain += f" {words.get(state, state)}"
         colour = COLOURS.get(state, "$foreground-muted")
+        pad = "" if words is None and phase != self.active else " "  # tight when narrow
         if phase == self.active:
             marked = f"[reverse][b] {plain} [/b][/reverse]"
         else:
-            marked = f" [{colour}]{plain}[/] "
-        return plain + "  ", f"[@click=app.phase('{phase}')]{marked}[/]"
+            marked = f"{pad}[{colour}]{plain}[/]{pad}"
+        return f"{pad}{plain}{pad}", f"[@click=app.phase('{phase}')]{marked}[/]"
