@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from textual import events
 
@@ -230,3 +231,64 @@ async def test_the_new_plugin_dialog_imports_a_class_from_a_checkout(fake_origin
         ]
         assert profile.repository.base_branch == "pharo-12"
         assert profile.checkout_dir == checkout.resolve()
+
+
+#: The least room a control needs to be used: an input shows a path's worth of text, a
+#: list shows its lines.
+MIN_WIDTH = {"Input": 12, "OptionList": 20, "SelectionList": 40, "TextArea": 30, "Log": 30}
+
+
+def unusable(screen) -> list[str]:
+    """The controls on show that are cut by the screen's edge or too small to use."""
+    from textual.containers import ScrollableContainer
+
+    bounds = screen.region
+    found = []
+    for widget in screen.query("Input, Button, Select, Checkbox, OptionList, TextArea, Log"):
+        region = widget.region
+        if not widget.display or not widget.visible or region.area == 0:
+            continue
+        if any(not ancestor.display for ancestor in widget.ancestors_with_self):
+            continue
+        scrolled = any(isinstance(a, ScrollableContainer) for a in widget.ancestors)
+        if not scrolled and (region.right > bounds.right or region.bottom > bounds.bottom):
+            found.append(f"{widget!r} goes past the screen's edge: {region}")
+        kind = None
+        for base in type(widget).__mro__:
+            if base.__name__ in MIN_WIDTH:
+                kind = base.__name__
+                break
+        least = MIN_WIDTH.get(kind or "", 0)
+        if kind == "Input" and widget.type == "integer":
+            least = 4  # a number of jobs
+        if region.width < least:
+            found.append(f"{widget!r} is {region.width} columns wide")
+    return found
+
+
+@pytest.mark.slow
+async def test_a_walk_at_80x24_reaches_a_built_plugin(tmp_path, fake_origin):
+    """One ctrl+n per phase on an 80x24 terminal, every control on each screen usable."""
+    from screens.build import BuildScreen
+    from screens.develop import DevelopScreen
+    from screens.plugins import PluginsScreen
+    from screens.setup import SetupScreen
+    from tests.test_tui_flow import run_phase
+    from tests.test_tui_support import point_at
+
+    profile = point_at(make_workspace(tmp_path), fake_origin)
+    app = app_on(profile)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        for screen_type in (SetupScreen, DevelopScreen, PluginsScreen, BuildScreen):
+            assert isinstance(app.screen, screen_type)
+            await wait_for(pilot, lambda: mounted_through(app.screen))
+            await pilot.pause()
+            assert unusable(app.screen) == [], screen_type.__name__
+            await run_phase(pilot, timeout=300)
+            assert app.runs.model.exit_code == 0, app.runs.model.failure
+        assert all(view.finished for view in app.views().values())
+        await wait_for(pilot, lambda: app.screen.query_one("#bottom").current == "result")
+        assert unusable(app.screen) == []
+        assert "libHelloWorldPlugin" in str(app.screen.query_one("#result-facts").render())
+        await pilot.press("ctrl+q")
