@@ -250,7 +250,9 @@ def test_small_develop(tmp_path, snap_compare):
         await pilot.press("f3")
         await wait_for(pilot, lambda: app.screen.query_one("#diagnostics").border_title)
         await wait_for(pilot, lambda: mounted_through(app.screen))
-        app.screen.query_one("#editor").focus()  # the footer shows escape and ctrl+l
+        editor = app.screen.query_one("#editor")
+        editor.cursor_blink = False  # a blinking cursor would make two pictures
+        editor.focus()  # the footer shows escape and ctrl+l
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SMALL, run_before=develop)
