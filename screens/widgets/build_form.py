@@ -85,6 +85,9 @@ class BuildForm(Vertical):
         self.profile = profile
         build = profile.build
         mode = self.query_one("#build-mode", Select)
+        if not mode.is_mounted:  # its value waits until it has made its parts
+            self.call_after_refresh(self.show, profile)
+            return
         if mode.value != build.mode:
             with mode.prevent(Select.Changed):
                 mode.value = build.mode
