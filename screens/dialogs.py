@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -14,7 +13,7 @@ from textual.validation import Regex
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from screens.fit import FitsTheTerminal
-from wizard.profile import CLASS_NAME, DEFAULT_URL, Profile
+from wizard.profile import CLASS_NAME
 
 
 class Confirm(FitsTheTerminal, ModalScreen[bool]):
@@ -102,6 +101,8 @@ class NewPlugin(FitsTheTerminal, ModalScreen[Path | None]):
 
     def _show_template(self, template: str) -> None:
         """The template's repository values, as the profile would have them."""
+        from wizard.template import template_repository
+
         url, base = template_repository(template)
         self.query_one("#new-url", Input).value = url
         self.query_one("#new-base", Input).value = base
@@ -164,10 +165,7 @@ class NewPlugin(FitsTheTerminal, ModalScreen[Path | None]):
         base = self.query_one("#new-base", Input).value.strip() or None
         if not url:
             raise UsageError("type where pharo-vm comes from (a URL or a local path)")
-        check_repository(name, self.start, url, base, self.folder)
-        path = write_new_profile(name, self.folder, self.start)
-        set_repository(path, url, base)
-        return path
+        return write_new_profile(name, self.folder, self.start, url=url, base_branch=base)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -179,46 +177,3 @@ STARTS = {
     "library": "library: a primitive calling zlib's crc32 through C helpers",
     "import": "import: a plugin class already in a pharo-vm checkout",
 }
-
-
-def template_repository(template: str) -> tuple[str, str]:
-    """The URL and base branch a template's profile has."""
-    import yaml
-
-    from wizard.template import template_text
-
-    repository = yaml.safe_load(template_text("MyPlugin", template)).get("repository") or {}
-    return str(repository.get("url", DEFAULT_URL)), str(repository.get("base_branch") or "")
-
-
-def _with_repository(profile: Profile, url: str, base: str | None) -> Profile:
-    return replace(profile, repository=replace(profile.repository, url=url, base_branch=base))
-
-
-def check_repository(name: str, template: str, url: str, base: str | None, folder: Path) -> None:
-    """Raise the profile's own error when the template's profile with ``url`` and ``base``
-    would not load (nothing is written then)."""
-    from wizard.profile import parse_yaml, validate
-    from wizard.template import template_text
-
-    path = folder / f"{name}.yml"
-    data = parse_yaml(template_text(name, template), path)[0]
-    data["plugin"].pop("sources", None)  # its C files are written with the profile, later
-    data["repository"] = {**(data.get("repository") or {}), "url": url, "base_branch": base}
-    if base is None:
-        del data["repository"]["base_branch"]
-    validate(data, path)
-
-
-def set_repository(path: Path, url: str, base: str | None) -> None:
-    """Change the new profile's URL and base branch through the profile's one writer, so
-    the template's comments stay; nothing is written when they are the template's."""
-    from wizard.profile import load_profile
-    from wizard.writer import writer_for
-
-    profile = load_profile(path)
-    wanted = _with_repository(profile, url, base)
-    if wanted != profile:
-        writer = writer_for(path)
-        writer.remember()
-        writer.save_edit(wanted)
