@@ -157,7 +157,7 @@ class NewPlugin(FitsTheTerminal, ModalScreen[Path | None]):
         return import_plugin(name, Path(checkout).expanduser(), self.folder)
 
     def _from_template(self, name: str) -> Path:
-        """The template's profile, with the URL and base branch typed here (checked first)."""
+        """The template's profile, with the URL and base branch typed here."""
         from wizard.errors import UsageError
         from wizard.template import write_new_profile
 
