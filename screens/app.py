@@ -28,6 +28,7 @@ from textual.timer import Timer
 
 from screens.build import BuildScreen
 from screens.develop import DevelopScreen
+from screens.fit import BREAKPOINTS_TALL, BREAKPOINTS_WIDE
 from screens.help import HelpScreen
 from screens.phases import PHASES, first_open_phase, phase_states, recorded_views, step_views
 from screens.picker import ProfilesScreen
@@ -52,6 +53,9 @@ class WizardApp(App[int]):
     """pharo-plugin-wizard's TUI on one profile (or the list of profiles, to choose one)."""
 
     CSS_PATH = "wizard.tcss"
+    # Size classes every screen gets: the layout in wizard.tcss follows them (80×24 and up).
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS_WIDE
+    VERTICAL_BREAKPOINTS = BREAKPOINTS_TALL
     TITLE = "pharo-plugin-wizard"
     MODES = {
         "setup": SetupScreen,
@@ -421,6 +425,9 @@ class WizardApp(App[int]):
 
     @work(group="quit", exit_on_error=False)
     async def _stop_and_quit(self) -> None:
+        """ctrl+q, "Stop and quit": the step ends interrupted (its record says so), then the
+        app leaves with 0: quitting is what the user asked for, not a failure. Only a stop
+        signal (SIGINT, SIGTERM, SIGHUP) leaves with 130."""
         self.runs.stop()
         worker = self.runs.handle.worker
         if worker is not None:
@@ -428,7 +435,7 @@ class WizardApp(App[int]):
                 await worker.wait()
         self.runs.drain()
         self.finish()
-        self.exit(return_code=130 if self.runs.model.exit_code == 130 else 0)
+        self.exit(return_code=0)
 
     def _install_stop_signals(self) -> None:
         """SIGINT, SIGTERM and SIGHUP arrive on the event loop, as calls of :meth:`_stop_signal`.

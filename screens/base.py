@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
 
+from screens.fit import FitsTheTerminal
 from screens.memory import settle_long_lived
 from screens.phases import NEXT, TITLES, phase_steps
 from screens.widgets.footer import KeyFooter
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from screens.run import RunUpdate
 
 
-class PhaseScreen(Screen[None]):
+class PhaseScreen(FitsTheTerminal, Screen[None]):
     """A phase of the wizard: subclasses set PHASE and compose their body."""
 
     PHASE: ClassVar[str] = ""
@@ -108,9 +109,33 @@ class PhaseScreen(Screen[None]):
         views = app.views()
         self.query_one(PhaseBar).show(app.session.profile.plugin.name, app.phase_states(views))
         guide = self.query_one(Guide)
-        guide.show_next(self.next_text(views))
+        guide.show_next(self.after_run_text() or self.next_text(views))
         guide.show_saved(f"[dim]profile:[/dim] {app.session.status()}")
-        guide.show_run(app.runs.model)
+        guide.show_run(app.runs.model, on_build=self.PHASE == "build")
+
+    def after_run_text(self) -> str | None:
+        """After a run that failed or was stopped: what to do now, with this TUI's keys.
+
+        It comes before the phase's own next step: until the next run starts, the last run's
+        end is what the user has to deal with.
+        """
+        model = self.wizard.runs.model
+        if model.running or model.failure is None:
+            return None
+        step, outcome = model.failure
+        on_build = self.PHASE == "build"
+        if outcome.kind == "interrupted":
+            where = "ctrl+n" if on_build else "F5, then ctrl+n,"
+            return (
+                f"[$warning]{step} was stopped[/] before it finished (recorded as interrupted). "
+                f"Next: {where} resumes the run from it; r runs it alone."
+            )
+        where = "below" if on_build else "on F5 Build"
+        then = "r retries it" if on_build else "r there retries it"
+        return (
+            f"[$error]{step} failed[/] (why: {where}). Next: fix the cause, then {then}; "
+            "ctrl+n runs every remaining step."
+        )
 
     def draw_body(self) -> None:
         """The screen's own widgets; subclasses override."""

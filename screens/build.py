@@ -22,13 +22,13 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import ContentSwitcher, Log, OptionList, ProgressBar, Static, TextArea
 
 from screens.base import PhaseScreen
 from screens.phases import StepView
-from screens.run import MAX_LINES, Lines, Problem, RunUpdate, clock_text
+from screens.run import MAX_LINES, Lines, Problem, RunUpdate, clock_text, tui_hint
 from screens.widgets.process_monitor import ProcessMonitor
 from screens.widgets.step_list import StepList
 from wizard.plan import step_ids
@@ -78,9 +78,9 @@ class BuildScreen(PhaseScreen):
                     problems = OptionList(id="problems")
                     problems.border_title = "Errors and warnings"
                     yield problems
-                    failure = Static("", id="failure")
-                    failure.border_title = "Failed"
-                    yield failure
+                    with VerticalScroll(id="failure") as failure:
+                        failure.border_title = "Failed"
+                        yield Static("", id="failure-text")
                     with Vertical(id="result"):
                         yield Static("", id="result-facts")
                         yield TextArea("", read_only=True, id="snippet")
@@ -237,10 +237,12 @@ class BuildScreen(PhaseScreen):
         if model.running:
             switcher.current = "problems"
         elif failure is not None:
-            panel = self.query_one("#failure", Static)
-            panel.update(failure)
-            interrupted = model.failure is not None and model.failure[1].kind == "interrupted"
-            panel.border_title = "Interrupted" if interrupted else "Failed"
+            self.query_one("#failure-text", Static).update(failure)
+            if model.failure is not None:
+                interrupted = model.failure[1].kind == "interrupted"
+            else:
+                interrupted = any(view.state == "interrupted" for view in views.values())
+            self.query_one("#failure").border_title = "Interrupted" if interrupted else "Failed"
             switcher.current = "failure"
         elif views.get("verify") and views["verify"].finished:
             self._show_result()
@@ -258,32 +260,45 @@ class BuildScreen(PhaseScreen):
             recorded = [v for v in views.values() if v.state in ("failed", "interrupted")]
             if not recorded:
                 return None
-            view = recorded[0]
-            log = self._log_of(view.id)
-            return "\n".join(
-                [
-                    f"[$error]✗ {view.id} {view.state}[/] (recorded by an earlier run)",
-                    escape(view.reason),
-                    f"log: {escape(log)}  [dim](e: $EDITOR, l: pager)[/dim]" if log else "",
-                    "next: r retries it; ctrl+n runs every remaining step",
-                ]
-            )
+            return self._recorded_failure(recorded[0])
         step, outcome = failed
         if views.get(step) and views[step].finished:
             return None
         word = "interrupted" if outcome.kind == "interrupted" else "failed"
         workspace = self._workspace()
-        lines = [f"[$error]✗ {step} {word}:[/] {escape(shorten(outcome.reason, workspace))}"]
+        reason = outcome.reason.removeprefix(f"{step}: ")  # the step is named already
+        lines = [f"[$error]✗ {step} {word}:[/] {escape(shorten(reason, workspace))}"]
         lines += [f"  {escape(shorten(detail, workspace))}" for detail in outcome.details[:12]]
         if outcome.log is not None:
             shown = relative_to_workspace(outcome.log, self._workspace())
             lines.append(f"log: {escape(shown)}  [dim](e: $EDITOR, l: pager)[/dim]")
-        hint = tui_hint(outcome)
+        hint = tui_hint(outcome) if outcome.kind == "failed" else None
         if hint:
             lines.append(f"[b]next:[/b] {escape(shorten(hint, workspace))}")
         if step == "plugin-source":
             lines.append("[b]F3[/b] Develop shows the methods, with the diagnostics")
-        lines.append("[dim]r retries this step; ctrl+n runs every remaining step[/dim]")
+        if outcome.kind == "interrupted":
+            lines.append("[b]next:[/b] r retries this step; ctrl+n resumes the run from it")
+        else:
+            lines.append("[dim]r retries this step; ctrl+n runs every remaining step[/dim]")
+        return "\n".join(lines)
+
+    def _recorded_failure(self, view: StepView) -> str:
+        """A failure or interruption an earlier run recorded: its reason from ``state:``,
+        what the disk says now, the log, and the keys."""
+        assert self.wizard.session is not None
+        record = self.wizard.session.records.get(view.id)
+        why = record.reason if record is not None and record.reason else None
+        head = f"[$error]✗ {view.id} {view.state}[/] (recorded by an earlier run)"
+        survey = self.wizard.survey
+        status = survey.statuses.get(view.id) if survey is not None else None
+        now = f"the disk now: {escape(status.reason)}" if status is not None else ""
+        lines = [f"{head}: {escape(why)}" if why else head, now or escape(view.reason)]
+        log = self._log_of(view.id)
+        if log:
+            lines.append(f"log: {escape(log)}  [dim](e: $EDITOR, l: pager)[/dim]")
+        word = "retries" if view.state == "failed" else "resumes"
+        lines.append(f"[b]next:[/b] r {word} it; ctrl+n runs every remaining step")
         return "\n".join(lines)
 
     def _show_result(self) -> None:
@@ -459,18 +474,3 @@ def _viewer(how: str) -> list[str] | None:
         if found:
             return [found]
     return None
-
-
-#: The engine's hints speak to the command line; in the TUI the way on is a key.
-_HEADLESS_AGAIN = "run the same command again"
-
-
-def tui_hint(outcome) -> str | None:
-    """An outcome's hint as the TUI says it: no "run the same command again".
-
-    An interrupted step needs no hint beyond the keys line (r resumes it); a failure's
-    "…, then run the same command again" becomes "…, then press r".
-    """
-    if outcome.kind == "interrupted" or not outcome.hint:
-        return None
-    return outcome.hint.replace(_HEADLESS_AGAIN, "press r")

@@ -61,7 +61,11 @@ class DevelopScreen(PhaseScreen):
     """The class definition, the method panes, the diagnostics and the Tonel preview."""
 
     PHASE = "develop"
-    BINDINGS = [Binding("ctrl+b", "build_loop", "Build loop")]
+    BINDINGS = [
+        Binding("ctrl+b", "build_loop", "Build loop"),
+        # From the editor (where tab is a tab) or anywhere else, straight to the list.
+        Binding("ctrl+l", "focus_methods", "Methods", priority=True),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -88,7 +92,7 @@ class DevelopScreen(PhaseScreen):
                             yield Checkbox("class side", id="side")
                             yield Label("protocol")
                             yield Input(placeholder="(none)", id="protocol")
-                        yield SmalltalkEditor(id="editor")
+                        yield SmalltalkEditor(id="editor", leave_to="#methods")
                     with TabPane("Class", id="class-tab"):
                         yield from self._compose_class()
                     with TabPane("Tonel file", id="tonel-tab"):
@@ -120,6 +124,10 @@ class DevelopScreen(PhaseScreen):
         """A ctrl+b round ended: its summary replaces the "running…" line."""
         if report is not None:
             self.query_one("#loop-report", Static).update(loop_report_text(report))
+
+    def action_focus_methods(self) -> None:
+        """ctrl+l: the method list, with the method in the editor highlighted."""
+        self.query_one(MethodList).focus()
 
     def _compose_class(self) -> ComposeResult:
         with VerticalScroll(id="class-form"):

@@ -1,18 +1,22 @@
-"""Small questions: yes or no, and a new plugin's name."""
+"""Small questions: yes or no, and a new plugin (its name, template, repository, or import)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.validation import Regex
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from screens.fit import FitsTheTerminal
 from wizard.profile import CLASS_NAME
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(FitsTheTerminal, ModalScreen[bool]):
     """A yes/no question; escape answers no."""
 
     BINDINGS = [
@@ -43,23 +47,78 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class AskName(ModalScreen[str | None]):
-    """The name of a new plugin: a Smalltalk class name such as MyPlugin."""
+class NewPlugin(FitsTheTerminal, ModalScreen[Path | None]):
+    """A new plugin: its class name, what it starts from, and where pharo-vm comes from.
+
+    It starts from a template (``hello``, the article's plugin; ``library``, a primitive
+    calling a C library through C helpers), with the repository's URL and base branch
+    shown with the template's values; or from a plugin class that already exists in a
+    pharo-vm checkout (the profile then says that checkout's origin and branch). The
+    profile is written here, the way ``--new`` and ``--import`` write it, and the dialog
+    answers its path; a problem is shown in the dialog, to be fixed there.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("New plugin: its class name (a capital letter, then letters and digits)")
+        from wizard.template import TEMPLATES
+
+        with VerticalScroll(classes="dialog", id="new-plugin"):
+            yield Label(
+                "[b]New plugin[/b]: its class name (a capital letter, then letters and digits)"
+            )
             yield Input(
                 placeholder="MyPlugin",
                 validators=[Regex(CLASS_NAME.pattern, failure_description="not a class name")],
                 id="name",
             )
+            yield Label("Start from")
+            with RadioSet(id="start"):
+                for name in TEMPLATES:
+                    yield RadioButton(STARTS[name], value=name == "hello", id=f"start-{name}")
+                yield RadioButton(STARTS["import"], id="start-import")
+            with Vertical(id="from-template"):
+                yield Label("pharo-vm URL, or a local path")
+                yield Input(id="new-url")
+                yield Label("Base branch")
+                yield Input(id="new-base")
+            with Vertical(id="from-checkout"):
+                yield Label("The pharo-vm checkout that has the class (its folder)")
+                yield Input(placeholder="../pharo-vm", id="checkout")
             yield Static("", id="name-problem", classes="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", variant="primary", id="create")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self._show_template("hello")
+        self.query_one("#from-checkout").display = False
+        self.query_one("#name", Input).focus()
+
+    def _show_template(self, template: str) -> None:
+        """The template's repository values, as the profile would have them."""
+        from wizard.template import template_repository
+
+        url, base = template_repository(template)
+        self.query_one("#new-url", Input).value = url
+        self.query_one("#new-base", Input).value = base
+
+    @property
+    def start(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        return (pressed.id or "start-hello").removeprefix("start-") if pressed else "hello"
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        start = self.start
+        importing = start == "import"
+        self.query_one("#from-template").display = not importing
+        self.query_one("#from-checkout").display = importing
+        if not importing:
+            self._show_template(start)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._create()
@@ -71,13 +130,50 @@ class AskName(ModalScreen[str | None]):
             self.dismiss(None)
 
     def _create(self) -> None:
+        from wizard.errors import ProfileError, UsageError
+
         name = self.query_one("#name", Input).value.strip()
+        problem = self.query_one("#name-problem", Static)
         if not CLASS_NAME.fullmatch(name):
-            self.query_one("#name-problem", Static).update(
+            problem.update(
                 f"{name!r} is not a class name: e.g. MyPlugin" if name else "type a name first"
             )
             return
-        self.dismiss(name)
+        make = self._import if self.start == "import" else self._from_template
+        try:
+            path = make(name)
+        except (UsageError, ProfileError) as error:
+            problem.update(escape(str(error)))
+            return
+        self.dismiss(path)
+
+    def _import(self, name: str) -> Path:
+        from wizard.errors import UsageError
+        from wizard.importer import import_plugin
+
+        checkout = self.query_one("#checkout", Input).value.strip()
+        if not checkout:
+            raise UsageError("type the folder of the pharo-vm checkout that has the class")
+        return import_plugin(name, Path(checkout).expanduser(), self.folder)
+
+    def _from_template(self, name: str) -> Path:
+        """The template's profile, with the URL and base branch typed here."""
+        from wizard.errors import UsageError
+        from wizard.template import write_new_profile
+
+        url = self.query_one("#new-url", Input).value.strip()
+        base = self.query_one("#new-base", Input).value.strip() or None
+        if not url:
+            raise UsageError("type where pharo-vm comes from (a URL or a local path)")
+        return write_new_profile(name, self.folder, self.start, url=url, base_branch=base)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+#: What each choice of "Start from" says.
+STARTS = {
+    "hello": "hello: the article's HelloWorld plugin",
+    "library": "library: a primitive calling zlib's crc32 through C helpers",
+    "import": "import: a plugin class already in a pharo-vm checkout",
+}

@@ -176,7 +176,8 @@ def step_views(
             views[step] = StepView(step, title, word, status.reason)
         elif record is not None and record.broken:
             why = status.reason if status else "as last recorded"
-            views[step] = StepView(step, title, last, f"last run: {last}; {why}")
+            said = f"last run {last}: {record.reason}" if record.reason else f"last run: {last}"
+            views[step] = StepView(step, title, last, f"{said}; {why}")
         elif status is None:
             word = "done" if last == "done" else "pending"
             views[step] = StepView(step, title, word, "as last recorded; checking the disk…")

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from screens.fit import FitsTheTerminal
 from screens.phases import TITLES, phase_states, screen_phase_of, step_views
 from screens.widgets.footer import KeyFooter
 from wizard.errors import ProfileError
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 NEW_ROW = "+new"
 
 
-class ProfilesScreen(Screen[None]):
+class ProfilesScreen(FitsTheTerminal, Screen[None]):
     """Choose a profile to work on, or start a new plugin."""
 
     BINDINGS = [Binding("n", "new_plugin", "New plugin")]
@@ -94,7 +95,7 @@ class ProfilesScreen(Screen[None]):
             Text("+ New plugin", style="bold"),
             "",
             "",
-            Text("the article's HelloWorld plugin under your name (n)", style="dim"),
+            Text("from a template, or a class in a checkout (n)", style="dim"),
             "",
             key=NEW_ROW,
         )
@@ -144,20 +145,12 @@ class ProfilesScreen(Screen[None]):
             app.open_profile(load_profile(Path(key)))
 
     def action_new_plugin(self) -> None:
-        from screens.dialogs import AskName
+        """n: the New plugin dialog writes the profile (from a template, or imported); open it."""
+        from screens.dialogs import NewPlugin
 
-        def named(name: str | None) -> None:
-            if not name:
-                return
-            from wizard.errors import UsageError
-            from wizard.template import write_new_profile
+        def created(path: Path | None) -> None:
+            if path is not None:
+                app = cast("WizardApp", self.app)
+                app.open_profile(load_profile(path))
 
-            try:
-                path = write_new_profile(name, self.folder)
-            except UsageError as error:
-                self.query_one("#picker-problem", Static).update(f"[$error]{error}[/]")
-                return
-            app = cast("WizardApp", self.app)
-            app.open_profile(load_profile(path))
-
-        self.app.push_screen(AskName(), named)
+        self.app.push_screen(NewPlugin(self.folder), created)

@@ -67,7 +67,7 @@ class PluginsScreen(PhaseScreen):
     rows: var[tuple[tuple[str, str, bool], ...]] = var(())
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal():
+        with Horizontal(id="plugins-body"):
             plugins = PluginToggles(id="plugins")
             plugins.border_title = "External plugins (space toggles)"
             yield plugins
@@ -102,9 +102,12 @@ class PluginsScreen(PhaseScreen):
         checkout = app.checkout_survey
         current = checkout.external if checkout else None
         wanted = external_plugins_after(profile.external_plugins, current, profile.plugin.name)
+        names = self._names(checkout, wanted)
+        # The names' column is as wide as the longest name (at most 24): on an 80-column
+        # terminal the status words after it still fit.
+        width = min(24, max((len(name) for name in names), default=0) + 2)
         self.rows = tuple(
-            (name, self._prompt(name, checkout), name in wanted)
-            for name in self._names(checkout, wanted)
+            (name, self._prompt(name, checkout, width), name in wanted) for name in names
         )
         self.query_one("#notes", Static).update(self._notes(checkout, wanted))
 
@@ -119,7 +122,7 @@ class PluginsScreen(PhaseScreen):
             highlighted if highlighted is not None and highlighted < len(rows) else 0
         )
 
-    def _prompt(self, name: str, checkout: CheckoutSurvey | None) -> str:
+    def _prompt(self, name: str, checkout: CheckoutSurvey | None, width: int = 24) -> str:
         assert self.wizard.session is not None
         marks: list[str] = []
         if name == self.wizard.session.profile.plugin.name:
@@ -132,7 +135,7 @@ class PluginsScreen(PhaseScreen):
         mine = name == self.wizard.session.profile.plugin.name
         if classes is not None and name not in classes and not mine:
             marks.append("[$warning]⚠ no class in smalltalksrc[/]")
-        return f"{escape(name):<24} [dim]{' · '.join(marks)}[/dim]"
+        return f"{escape(name):<{width}} [dim]{' · '.join(marks)}[/dim]"
 
     def _notes(self, checkout: CheckoutSurvey | None, wanted: list[str]) -> str:
         assert self.wizard.session is not None

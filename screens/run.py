@@ -17,7 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from screens.phases import RunMarks
@@ -217,7 +217,11 @@ class TuiSink:
         self.feed.put_progress(percent)
 
     def step_finished(self, step: Step, outcome: Outcome) -> None:
-        self.feed.put_text(self._short(outcome.summary()) + "\n")
+        """The step's verdict in the output, with the TUI's way on (a key, not a command)."""
+        shown = outcome
+        if outcome.kind in ("failed", "interrupted"):
+            shown = replace(outcome, hint=tui_hint(outcome, on_build=False))
+        self.feed.put_text(self._short(shown.summary()) + "\n")
         self.feed.put_event(StepFinished(step.id, outcome))
 
     def message(self, text: str) -> None:
@@ -325,3 +329,22 @@ def clock_text(seconds: float | None) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+#: The engine's hints speak to the command line; in the TUI the way on is a key.
+_HEADLESS_AGAIN = "run the same command again"
+
+
+def tui_hint(outcome: Outcome, *, on_build: bool = True) -> str | None:
+    """An outcome's hint as the TUI says it, never "run the same command again".
+
+    A failure's "…, then run the same command again" becomes "…, then press r" (on the
+    Build screen; "press r on F5 Build" elsewhere). An interrupted step is resumed with a key.
+    """
+    key = "press r" if on_build else "press r on F5 Build"
+    if outcome.kind == "interrupted":
+        where = "" if on_build else " on F5 Build"
+        return f"ctrl+n{where} resumes from this step; r runs it alone"
+    if not outcome.hint:
+        return None
+    return outcome.hint.replace(_HEADLESS_AGAIN, key)

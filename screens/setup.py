@@ -131,6 +131,11 @@ class SetupScreen(PhaseScreen):
             switcher.current = "base-input"
             return
         select = self.query_one("#base-select", Select)
+        if not select.is_mounted or not select.query("#label"):
+            # The screen is drawn before the Select has made its parts (a profile opened
+            # on a clone the disk already has): set its value once it has them.
+            self.call_after_refresh(self._base_choices)
+            return
         options = [(name, name) for name in branches]
         wanted = app.session.profile.repository.base_branch
         if wanted and wanted not in branches:

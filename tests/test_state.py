@@ -48,3 +48,44 @@ def test_a_word_that_is_no_status_is_pending():
     assert StepRecord.read({"status": "green"}).status == "pending"
     assert StepRecord.read("not a mapping") == StepRecord()
     assert StepRecord().as_entry() == {}
+
+
+class _Flaky:
+    """A step that fails with a one-line reason while ``failing`` is set, else succeeds."""
+
+    id = "configure"
+    title = "a step that fails once"
+    always_runs = True
+    failing = True
+
+    def detect(self, ctx):  # always_runs: never asked
+        raise AssertionError
+
+    def run(self, ctx, out) -> None:
+        from wizard.errors import StepFailed
+
+        if self.failing:
+            raise StepFailed("cmake could not configure the build", details=["CMake Error"])
+
+    def record(self, ctx) -> dict:
+        return {}
+
+
+def test_a_failure_keeps_its_reason_and_a_later_success_forgets_it(tmp_path):
+    import io
+
+    from wizard.engine import run_steps
+    from wizard.sink import ConsoleSink
+
+    path = write(tmp_path, MINIMAL)
+    step = _Flaky()
+    result = run_steps([step], Context(load_profile(path)), ConsoleSink(io.StringIO()))
+    assert result.exit_code == 1
+    record = record_of(load_profile(path).state, "configure")
+    assert record.status == "failed"
+    assert record.reason == "cmake could not configure the build"
+    step.failing = False
+    run_steps([step], Context(load_profile(path)), ConsoleSink(io.StringIO()))
+    record = record_of(load_profile(path).state, "configure")
+    assert record.status == "done" and record.reason is None
+    assert "reason" not in load_profile(path).state["steps"]["configure"]

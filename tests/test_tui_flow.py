@@ -196,7 +196,7 @@ async def test_retry_a_failed_step_after_fixing_its_cause(profile):
         await run_phase(pilot, timeout=120)
         assert app.runs.model.exit_code == 1
         assert app.runs.model.failure[0] == "plugin-source"
-        failure = str(app.screen.query_one("#failure").render())
+        failure = str(app.screen.query_one("#failure-text").render())
         assert "plugin-source failed" in failure
         assert "logs/HelloWorldPlugin/plugin-source.log" in failure
         assert app.views()["plugin-source"].state == "failed"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from screens.help import HelpScreen
+from screens.help import HelpScreen, help_text
 from screens.widgets.smalltalk import SmalltalkEditor, indent_after
 from tests.test_tui_develop import open_develop
 from tests.test_tui_support import app_on, make_workspace, wait_for
@@ -34,9 +34,10 @@ async def test_escape_leaves_the_editor_and_says_so(tmp_path):
         assert "escape" not in footer_keys(app)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one(Static).render())
+        text = help_text()
         assert "Close this help: escape, F1 or q." in text
-        assert "escape leaves the editor" in text.replace("\n  ", " ")
+        assert "escape  leaves the editor" in text
+        assert "ctrl+l  the method list" in text
         await pilot.press("q")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
 
@@ -105,7 +106,7 @@ async def test_stopping_a_run_says_stopping_and_no_headless_hint(tmp_path):
         if app.runs.model.running:
             assert guide.startswith("stopping ") and "starting" not in guide, guide
         await wait_for(pilot, lambda: not app.runs.model.running, timeout=15)
-        failure = str(screen.query_one("#failure").render())
+        failure = str(screen.query_one("#failure-text").render())
         assert "compile interrupted" in failure
         assert "run the same command again" not in failure
         assert "r retries this step" in failure

@@ -1,4 +1,4 @@
-"""Snapshots of every screen at 120×40 (accept changes with ``pytest --snapshot-update``).
+"""Snapshots of every screen at 120×40 and at 80×24 (accept changes with ``pytest --snapshot-update``).
 
 Deterministic on purpose: the workspace is always ``<tmp>/MyPlugins`` and every path on
 screen is relative to it, the clock is fixed, the process monitor is off, and each test
@@ -15,7 +15,7 @@ import pytest
 import pytest_textual_snapshot
 
 from screens.run import RunFinished, TuiSink
-from tests.test_tui_support import app_on, make_workspace, settled, wait_for
+from tests.test_tui_support import app_on, make_workspace, mounted_through, settled, wait_for
 from wizard.plan import Outcome
 
 SIZE = (120, 40)
@@ -229,3 +229,133 @@ def test_develop_shows_the_articles_mistake(tmp_path, fake_origin, snap_compare)
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=develop)
+
+
+# -- 80x24: every screen and the help fit a small terminal (issue 29, 5)
+
+SMALL = (80, 24)
+
+
+def test_small_setup(tmp_path, snap_compare):
+    """The Setup screen's cmake-option fields get the row; the controls are one row each."""
+    app = app_on(make_workspace(tmp_path))
+    assert snap_compare(app, terminal_size=SMALL, run_before=settled)
+
+
+def test_small_develop(tmp_path, snap_compare):
+    app = app_on(make_workspace(tmp_path))
+
+    async def develop(pilot):
+        await settled(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: app.screen.query_one("#diagnostics").border_title)
+        await wait_for(pilot, lambda: mounted_through(app.screen))
+        editor = app.screen.query_one("#editor")
+        editor.cursor_blink = False  # a blinking cursor would make two pictures
+        editor.focus()  # the footer shows escape and ctrl+l
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=develop)
+
+
+def test_small_plugins(tmp_path, fake_origin, snap_compare):
+    """With a clone: every plugin class, each with its status column."""
+    from tests.helpers import wizard
+    from tests.test_tui_support import point_at
+
+    profile = point_at(make_workspace(tmp_path), fake_origin)
+    setup = wizard("--replay", str(profile), "--until", "branch", cwd=profile.parent.parent)
+    assert setup.returncode == 0, setup.stdout
+    app = app_on(profile)
+
+    async def plugins(pilot):
+        await settled(pilot)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: mounted_through(app.screen))
+        await wait_for(pilot, lambda: app.screen.query_one("#plugins").option_count > 3)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=plugins)
+
+
+def test_small_build(tmp_path, snap_compare):
+    app = app_on(make_workspace(tmp_path))
+
+    async def build(pilot):
+        await settled(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: mounted_through(app.screen))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=build)
+
+
+def test_small_build_after_a_failure(tmp_path, snap_compare):
+    """The step pane, the failure panel (it scrolls) and the guide's words on what to do."""
+    from tests.test_tui_newcomer import failing_job
+
+    profile = make_workspace(tmp_path)
+    app = app_on(profile)
+
+    async def failed(pilot):
+        await settled(pilot)
+        await pilot.press("f5")
+        app.runs.start_job(("configure",), failing_job(profile.parent.parent))
+        await wait_for(pilot, lambda: not app.runs.model.running)
+        await wait_for(pilot, lambda: app.surveyed_since_run)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=failed)
+
+
+def test_small_profiles_list(tmp_path, snap_compare):
+    make_workspace(tmp_path)
+    app = app_on(None, profiles_dir=Path("profiles"))
+
+    async def ready(pilot):
+        table = app.screen.query_one("DataTable")
+        await wait_for(pilot, lambda: "steps" in str(table.get_row_at(0)[2]))
+        await pilot.pause()
+
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(tmp_path / "MyPlugins")
+    try:
+        assert snap_compare(app, terminal_size=SMALL, run_before=ready)
+    finally:
+        os.chdir(cwd)
+
+
+def test_small_new_plugin_dialog(tmp_path, snap_compare, monkeypatch):
+    folder = tmp_path / "MyPlugins" / "profiles"
+    folder.mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "MyPlugins")  # the list's title shows the folder as given
+    app = app_on(None, profiles_dir=Path("profiles"))
+
+    async def dialog(pilot):
+        from screens.dialogs import NewPlugin
+
+        await wait_for(pilot, lambda: mounted_through(app.screen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewPlugin))
+        await wait_for(pilot, lambda: mounted_through(app.screen))
+        await pilot.press(*"MyPlugin")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=dialog)
+
+
+def test_small_help(tmp_path, snap_compare):
+    app = app_on(make_workspace(tmp_path))
+
+    async def help_shown(pilot):
+        from screens.help import HelpScreen
+
+        await settled(pilot)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_for(pilot, lambda: mounted_through(app.screen))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=help_shown)

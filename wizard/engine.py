@@ -161,7 +161,7 @@ def _stopping(ctx: Context) -> bool:
 
 
 def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
-    _remember(ctx, step, "failed", log_path, None)
+    _remember(ctx, step, "failed", log_path, None, reason=failure.message.partition("\n")[0])
     hint = failure.hint or "fix the cause, then run the same command again"
     return Outcome(
         "failed",
@@ -173,13 +173,17 @@ def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
     )
 
 
-def _remember(ctx: Context, step: Step, status: str, log_path, started, extra=None) -> None:
+def _remember(
+    ctx: Context, step: Step, status: str, log_path, started, extra=None, reason=None
+) -> None:
     """Write the step's record into ``state:`` and save it, keeping the rest of the file.
 
-    The record keeps what the step wrote during its run (the files' digests, the try table).
+    The record keeps what the step wrote during its run (the files' digests, the try table)
+    and, after a failure, its one-line reason (any other end forgets an older reason).
     """
     record = StepRecord.read(ctx.step_state.get(step.id))
     record.status = status
+    record.reason = reason
     record.time = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
     if started is not None:
         record.seconds = round(time.monotonic() - started, 1)

@@ -1,6 +1,6 @@
 """``state:``, the profile's record of each step's last run, as typed records.
 
-The file keeps ``state: steps: <id>: {status, time, seconds, log, files, …}``; the wizard
+The file keeps ``state: steps: <id>: {status, time, seconds, log, reason, files, …}``; the wizard
 reads it here, once per use, into :class:`StepRecord` values with one status vocabulary:
 ``done``, ``failed``, ``interrupted`` (a step never recorded is ``pending``). A word an
 earlier version or a hand edit used for ``done`` (``ok``) is read as ``done``, and written
@@ -23,7 +23,7 @@ SYNONYMS = {"ok": "done"}
 #: What a step never recorded is.
 PENDING = "pending"
 
-_KNOWN = ("status", "time", "seconds", "log", "files")
+_KNOWN = ("status", "time", "seconds", "log", "reason", "files")
 
 
 def status_word(value: object) -> str | None:
@@ -37,12 +37,14 @@ def status_word(value: object) -> str | None:
 @dataclass
 class StepRecord:
     """What ``state:`` says of one step: how its last run ended, when, where its log is,
-    the digests of the files it wrote, and the facts it added."""
+    the digests of the files it wrote, and the facts it added. A failed run keeps its
+    one-line reason, so that a later start can say why without the log."""
 
     status: str = PENDING
     time: str | None = None
     seconds: float | None = None
     log: str | None = None
+    reason: str | None = None
     files: dict[str, str] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -66,6 +68,7 @@ class StepRecord:
             time=entry.get("time") if isinstance(entry.get("time"), str) else None,
             seconds=entry.get("seconds") if isinstance(entry.get("seconds"), int | float) else None,
             log=entry.get("log") if isinstance(entry.get("log"), str) else None,
+            reason=entry.get("reason") if isinstance(entry.get("reason"), str) else None,
             files=dict(files) if isinstance(files, Mapping) else {},
             facts={key: value for key, value in entry.items() if key not in _KNOWN},
         )
@@ -75,7 +78,7 @@ class StepRecord:
         entry: dict[str, Any] = {}
         if self.status != PENDING:
             entry["status"] = self.status
-        for key in ("time", "seconds", "log"):
+        for key in ("time", "seconds", "log", "reason"):
             value = getattr(self, key)
             if value is not None:
                 entry[key] = value

@@ -56,8 +56,28 @@ def template_c_files(template: str) -> dict[str, str]:
     return {name: folder.joinpath(name).read_text("utf-8") for name in chosen.c_files}
 
 
-def write_new_profile(name: str, folder: Path, template: str = DEFAULT_TEMPLATE) -> Path:
-    """Write ``folder/name.yml`` (and the template's C to ``folder/name/``); never overwrite."""
+def template_repository(template: str = DEFAULT_TEMPLATE) -> tuple[str, str]:
+    """The pharo-vm URL and base branch a template's profile has ("" when it has none)."""
+    import yaml
+
+    data = yaml.safe_load(template_text(TEMPLATE_NAME, template)) or {}
+    repository = data.get("repository") or {}
+    return str(repository.get("url", "")), str(repository.get("base_branch") or "")
+
+
+def write_new_profile(
+    name: str,
+    folder: Path,
+    template: str = DEFAULT_TEMPLATE,
+    *,
+    url: str | None = None,
+    base_branch: str | None = None,
+) -> Path:
+    """Write ``folder/name.yml`` (and the template's C to ``folder/name/``); never overwrite.
+
+    ``url`` and ``base_branch`` (the TUI's New plugin dialog) replace the template's
+    repository values in the text, its comments kept; they are checked with the rest.
+    """
     if not CLASS_NAME.fullmatch(name):
         raise UsageError(
             f"--new {name!r}: a plugin name is a Smalltalk class name: a capital letter, "
@@ -69,7 +89,7 @@ def write_new_profile(name: str, folder: Path, template: str = DEFAULT_TEMPLATE)
     if problem:
         raise UsageError(f"--new {name}: {problem}")
     path = folder / f"{name}.yml"
-    text = template_text(name, template)
+    text = _with_repository(template_text(name, template), template, url, base_branch)
     c_files = {folder / name / file: body for file, body in template_c_files(template).items()}
     for existing in [path, *c_files]:
         if existing.exists() or existing.is_symlink():
@@ -88,6 +108,20 @@ def write_new_profile(name: str, folder: Path, template: str = DEFAULT_TEMPLATE)
             done.unlink(missing_ok=True)
         raise
     return path
+
+
+def _with_repository(text: str, template: str, url: str | None, base: str | None) -> str:
+    """The template's text with another URL or base branch, edited in place (the template's
+    comments stay); an empty base branch is left out (the remote's default branch)."""
+    from wizard.yaml_edit import DELETE, Edit, apply_edits
+
+    old_url, old_base = template_repository(template)
+    edits = []
+    if url is not None and url != old_url:
+        edits.append(Edit(("repository", "url"), url))
+    if url is not None and (base or "") != old_base:
+        edits.append(Edit(("repository", "base_branch"), base or DELETE))
+    return apply_edits(text, edits)
 
 
 def _write_new(path: Path, text: str) -> None:

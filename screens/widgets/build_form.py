@@ -64,15 +64,18 @@ class BuildForm(Vertical):
             yield Label("Jobs", classes="build-label")
             yield Input(type="integer", id="build-jobs", placeholder="0 = all cores")
         yield OptionList(id="build-options")
-        with Horizontal(classes="build-row"):
-            yield Input(
-                placeholder="NAME",
-                id="option-name",
-                suggester=SuggestFromList(KNOWN_OPTIONS, case_sensitive=False),
-            )
-            yield Input(placeholder="value", id="option-value")
-            yield Button("Set", id="option-set", variant="primary")
-            yield Button("Remove", id="option-remove")
+        # One row when there is room; on a narrow terminal the buttons go under the fields.
+        with Horizontal(classes="build-row", id="option-edit"):
+            with Horizontal(id="option-fields"):
+                yield Input(
+                    placeholder="NAME",
+                    id="option-name",
+                    suggester=SuggestFromList(KNOWN_OPTIONS, case_sensitive=False),
+                )
+                yield Input(placeholder="value", id="option-value")
+            with Horizontal(id="option-buttons"):
+                yield Button("Set", id="option-set", variant="primary")
+                yield Button("Remove", id="option-remove")
         yield Static("", id="build-problem", classes="problem")
 
     # -- drawing
@@ -82,6 +85,9 @@ class BuildForm(Vertical):
         self.profile = profile
         build = profile.build
         mode = self.query_one("#build-mode", Select)
+        if not mode.is_mounted:  # its value waits until it has made its parts
+            self.call_after_refresh(self.show, profile)
+            return
         if mode.value != build.mode:
             with mode.prevent(Select.Changed):
                 mode.value = build.mode

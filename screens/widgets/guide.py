@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.widgets import ProgressBar, Static
 
 from screens.run import RunModel, clock_text
@@ -35,8 +36,9 @@ class Guide(Vertical):
     def show_saved(self, text: str) -> None:
         self._put("guide-saved", text)
 
-    def show_run(self, model: RunModel) -> None:
-        """The run in one line: running which step for how long, or how the last one ended."""
+    def show_run(self, model: RunModel, *, on_build: bool = False) -> None:
+        """The run in one line: running which step for how long, or how the last one ended
+        (``on_build``: the Build screen, where the failure panel is in view)."""
         bar = self.query_one("#guide-progress", ProgressBar)
         if model.running and model.cancelling:
             self._put(
@@ -55,8 +57,13 @@ class Guide(Vertical):
             self._put("guide-run-text", f"[$warning]not started:[/] {model.refused}")
         elif model.failure is not None:
             step, outcome = model.failure
-            word = "interrupted" if outcome.kind == "interrupted" else "failed"
-            self._put("guide-run-text", f"[$error]{step} {word}[/] [dim]F5 shows why[/dim]")
+            if outcome.kind == "interrupted":
+                text = f"[$warning]{step} interrupted[/] [dim](stopped before it finished)[/dim]"
+            else:
+                why = escape(outcome.reason.removeprefix(f"{step}: "))
+                where = "" if on_build else " [dim]· F5 shows why[/dim]"
+                text = f"[$error]{step} failed:[/] {why}{where}"
+            self._put("guide-run-text", text)
         elif model.exit_code == 0:
             self._put(
                 "guide-run-text", f"[$success]last run finished[/] ({clock_text(model.elapsed())})"

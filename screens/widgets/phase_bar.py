@@ -15,7 +15,8 @@ COLOURS = {
     "failed": "$error",
     "running": "$accent",
 }
-# When the long words do not fit (120 columns and a long plugin name), these are used.
+# When the long words do not fit (120 columns and a long plugin name), these are used; when
+# even they do not, the marks stand alone.
 SHORT = {"not started": "to do"}
 
 
@@ -43,25 +44,28 @@ class PhaseBar(Static):
 
     def _draw(self) -> None:
         width = self.size.width or 120
-        for words in ({}, SHORT):
+        for words in ({}, SHORT, None):  # None: the marks alone (an 80-column terminal)
             labels = [self._label(phase, words) for phase in PHASES]
-            used = sum(len(plain) for plain, _ in labels) + 3 * len(labels)
-            if used + len(self._name) + 2 <= width or words:
+            used = sum(len(plain) for plain, _ in labels) + 3 * (len(labels) - 1)
+            if used + 3 + len(self._name) <= width or words is None:
                 break
-        room = max(0, width - used - 2)
+        room = max(0, width - used - 3)
         name = self._name if len(self._name) <= room else self._name[: max(0, room - 1)] + "…"
         markup = " │ ".join(marked for _, marked in labels) + f"   [b]{name}[/b]"
         if markup != self._markup:
             self._markup = markup
             self.update(markup)
 
-    def _label(self, phase: str, words: Mapping[str, str]) -> tuple[str, str]:
+    def _label(self, phase: str, words: Mapping[str, str] | None) -> tuple[str, str]:
+        """(what it shows, as plain text; its markup): a link to the phase."""
         state = self._states.get(phase, "not started")
-        word = words.get(state, state)
-        plain = f"{KEYS[phase].upper()} {TITLES[phase]} {PHASE_MARKS.get(state, '?')} {word}"
+        plain = f"{KEYS[phase].upper()} {TITLES[phase]} {PHASE_MARKS.get(state, '?')}"
+        if words is not None:
+            plain += f" {words.get(state, state)}"
         colour = COLOURS.get(state, "$foreground-muted")
+        pad = "" if words is None and phase != self.active else " "  # tight when narrow
         if phase == self.active:
             marked = f"[reverse][b] {plain} [/b][/reverse]"
         else:
-            marked = f" [{colour}]{plain}[/] "
-        return plain + "  ", f"[@click=app.phase('{phase}')]{marked}[/]"
+            marked = f"{pad}[{colour}]{plain}[/]{pad}"
+        return f"{pad}{plain}{pad}", f"[@click=app.phase('{phase}')]{marked}[/]"

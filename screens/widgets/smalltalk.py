@@ -77,12 +77,26 @@ class SmalltalkEditor(TextArea):
     """A TextArea set up as a code editor for one Slang method (pattern line first).
 
     Tab inserts a tab, as in any code editor, so Escape is the way out: it moves the focus
-    on, and the footer says so. Enter keeps the indentation (see :func:`indent_after`).
+    to ``leave_to`` (the Develop screen's method list) or on to the next widget, and the
+    footer says so. Enter keeps the indentation (see :func:`indent_after`).
+
+    Every key of the editor's own bindings (backspace, delete, the arrows, undo…) is acted
+    on here, in the order the keys arrived. Left to Textual, such a key is not handled by
+    the widget: it bubbles up through every container to the app, which only then runs the
+    binding, while a letter typed a few milliseconds later goes straight to the editor and
+    is inserted first. A backspace then deleted the letter typed after it.
     """
 
     BINDINGS = [Binding("escape", "leave", "Leave editor")]
 
-    def __init__(self, text: str = "", *, id: str | None = None, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        id: str | None = None,
+        read_only: bool = False,
+        leave_to: str | None = None,
+    ) -> None:
         super().__init__(
             text,
             soft_wrap=False,
@@ -91,6 +105,7 @@ class SmalltalkEditor(TextArea):
             read_only=read_only,
             id=id,
         )
+        self.leave_to = leave_to
         self.indent_type = "tabs"
         self.register_language(LANGUAGE, _language(), _query())
         self.register_theme(smalltalk_theme())
@@ -98,7 +113,12 @@ class SmalltalkEditor(TextArea):
         self.theme = THEME
 
     def action_leave(self) -> None:
-        """Escape: give the focus to the next widget (Tab stays a tab inside the editor)."""
+        """Escape: focus ``leave_to`` (else the next widget); Tab stays a tab in the editor."""
+        if self.leave_to is not None:
+            for target in self.screen.query(self.leave_to):
+                if target.focusable:
+                    target.focus()
+                    return
         self.screen.focus_next()
 
     async def _on_key(self, event: events.Key) -> None:
@@ -110,9 +130,10 @@ class SmalltalkEditor(TextArea):
             start, end = self.selection
             self._replace_via_keyboard("\n" + indent, start, end)
             return
-        if not self.read_only and event.key == "escape":
-            event.stop()
-            event.prevent_default()
-            self.action_leave()
-            return
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority:  # priority keys never get here: the app took them
+                event.stop()
+                event.prevent_default()
+                await self.run_action(binding.action)
+                return
         await super()._on_key(event)

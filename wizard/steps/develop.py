@@ -531,8 +531,9 @@ class Commit(Step):
 
     @staticmethod
     def message(ctx: Context) -> str:
+        """The first commit adds the plugin; every later round says what it changed."""
         return (
-            f"Add the {ctx.plugin} external plugin\n\n"
+            f"{commit_title(ctx)}\n\n"
             f"The plugin class in Tonel and its entry in VMMaker's external plugins, "
             f"written by pharo-plugin-wizard from {ctx.profile.path.name}."
         )
@@ -543,3 +544,84 @@ class Commit(Step):
 
     def record(self, ctx: Context) -> dict[str, object]:
         return {"commit": ctx.cache.get("commit", "")}
+
+
+TITLE_WIDTH = 72  # git's one-line summary
+DEFINITION = "the class definition"
+
+
+def commit_title(ctx: Context) -> str:
+    """``Add the MyPlugin external plugin`` when the branch has no class file yet, else what
+    this round changed in the class: ``MyPlugin: change primitiveX, add primitiveY``."""
+    plugin = ctx.plugin
+    path = class_file(plugin)
+    committed = None
+    if cloned(ctx):
+        from wizard.git_plumbing import GitPlumbing
+
+        committed = GitPlumbing(ctx.checkout).committed_text(path)
+    if committed is None:
+        return f"Add the {plugin} external plugin"
+    current = read_text(ctx.in_checkout(path))
+    if current is None or current == committed:
+        return f"Update the {plugin} external plugin"
+    try:
+        changes = class_changes(committed, current)
+    except ValueError:  # a class file the wizard cannot read back: say less, not wrong
+        return f"Update the {plugin} plugin class"
+    return round_title(plugin, changes)
+
+
+def class_changes(old: str, new: str) -> dict[str, list[str]]:
+    """What changed between two texts of a class file: methods changed, added and removed
+    (class-side ones as ``class>>selector``), and ``the class definition``."""
+    from wizard.formats.tonel import read_class
+
+    before, after = read_class(old), read_class(new)
+
+    def methods(tonel) -> dict[str, tuple[str, str | None]]:
+        return {
+            (f"class>>{m.selector}" if m.is_class_side else m.selector): (
+                m.source.strip(),
+                m.protocol,
+            )
+            for m in tonel.methods
+        }
+
+    old_methods, new_methods = methods(before), methods(after)
+    changes = {
+        "change": [k for k in new_methods if k in old_methods and new_methods[k] != old_methods[k]],
+        "add": [k for k in new_methods if k not in old_methods],
+        "remove": [k for k in old_methods if k not in new_methods],
+    }
+    definition = ("superclass", "category", "comment", "instance_variables")
+    if any(getattr(before, key) != getattr(after, key) for key in definition):
+        changes["change"].insert(0, DEFINITION)
+    return changes
+
+
+def round_title(plugin: str, changes: dict[str, list[str]]) -> str:
+    """``MyPlugin: change a, add b, remove c``; when that is too long, the longest lists
+    are counted instead (``add 6 methods``) until it fits."""
+    verbs = [verb for verb, names in changes.items() if names]
+    if not verbs:
+        return f"Update the {plugin} plugin class"
+    parts = {verb: f"{verb} {', '.join(changes[verb])}" for verb in verbs}
+
+    def title() -> str:
+        return f"{plugin}: {', '.join(parts[verb] for verb in verbs)}"
+
+    for verb in sorted(verbs, key=lambda v: len(parts[v]), reverse=True):
+        if len(title()) <= TITLE_WIDTH:
+            break
+        parts[verb] = _counted(verb, changes[verb])
+    return title()
+
+
+def _counted(verb: str, names: list[str]) -> str:
+    """``change the class definition and 3 methods``: a verb with counts, not names."""
+    methods = [name for name in names if name != DEFINITION]
+    words = [DEFINITION] if len(methods) != len(names) else []
+    if methods:
+        words.append(f"{len(methods)} method" + ("" if len(methods) == 1 else "s"))
+    return f"{verb} {' and '.join(words)}"
