@@ -819,6 +819,27 @@ class Compile(Step):
             fail_build(ctx, self.id)
         Generate().regenerate_in_image(ctx, regenerate, out, announce=False)
 
+    def refresh_installed_copy(self, ctx: Context, out: StepOutput) -> None:
+        """Install the library again when the installed copy is not the one just built.
+
+        ``cmake --install`` takes a file whose modification time equals, to the second, the
+        one it installed before for up to date; a library built twice within one second (a
+        make install, then the plugin's target a moment later) keeps the older copy
+        installed. The stale copy is removed and the install run again.
+        """
+        from wizard.safe_files import remove
+
+        built, installed = library_candidates(ctx.build_dir, ctx.plugin)[:2]
+        if not (built.is_file() and installed.is_file()):
+            return
+        if built.read_bytes() == installed.read_bytes():
+            return
+        out.line(f"{installed.name} was installed before this build: installing it again")
+        remove(ctx.build_dir, installed.relative_to(ctx.build_dir))
+        install = Command(("cmake", "--install", str(ctx.build_dir)), ctx.workspace)
+        if run_tool(ctx, install, out) != 0:
+            fail_build(ctx, self.id)
+
     @staticmethod
     def inputs(ctx: Context) -> list[str]:
         """What else the library is built from: the plugin's own C and, for its links and
@@ -857,6 +878,7 @@ class Compile(Step):
         for command in self.actions(ctx):
             if run_tool(ctx, command, out) != 0:
                 fail_build(ctx, self.id)
+        self.refresh_installed_copy(ctx, out)
         if self.regenerates:
             from wizard.vmmaker_cache import keep_image
 

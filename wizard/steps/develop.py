@@ -554,7 +554,7 @@ def commit_title(ctx: Context) -> str:
     """``Add the MyPlugin external plugin`` when the branch has no class file yet, else what
     this round changed in the class: ``MyPlugin: change primitiveX, add primitiveY``."""
     plugin = ctx.plugin
-    path = class_file(plugin)
+    path = plugin_class_file(ctx)
     committed = None
     if cloned(ctx):
         from wizard.git_plumbing import GitPlumbing
