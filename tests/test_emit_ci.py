@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from tests.helpers import wizard, write_profile
+from wizard import __version__
 from wizard.ci_workflow import DIGEST_PREFIX, WorkflowFacts, ownership, render_workflow
 from wizard.prerequisites import apt_packages, brew_packages
 from wizard.profile import load_profile
@@ -156,7 +157,10 @@ def test_the_replay_lines_the_cache_and_the_artifacts(workspace):
     save = steps["Save the VMMaker image"]
     assert restore["uses"] == "actions/cache/restore@v4"
     assert save["uses"] == "actions/cache/save@v4"
-    assert restore["with"]["path"] == save["with"]["path"] == "build/build/vmmaker"
+    # The wizard's own image cache, in the workspace (hashFiles sees only the workspace);
+    # never the build folder, which a run refuses when the wizard did not make it.
+    assert restore["with"]["path"] == save["with"]["path"] == ".cache/pharo-plugin-wizard"
+    assert data["env"]["XDG_CACHE_HOME"] == "${{ github.workspace }}/.cache"
     assert restore["with"]["key"] == (
         "vmmaker-HelloWorldPlugin-${{ runner.os }}-${{ runner.arch }}-${{ hashFiles("
         "'pharo-vm/smalltalksrc/**', 'pharo-vm/scripts/**', 'pharo-vm/cmake/vmmaker.cmake') }}"
@@ -313,6 +317,9 @@ def test_a_second_emit_without_change_leaves_the_file_alone(workspace):
     first = emit(profile, cwd=workspace)
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith(f"wrote {WORKFLOW}")
+    # It says where the workflow installs the wizard from, and how to change that.
+    assert f"installs pharo-plugin-wizard=={__version__} from PyPI" in first.stdout
+    assert "PHARO_PLUGIN_WIZARD" in first.stdout
     path = workspace / WORKFLOW
     before = path.read_bytes()
     old = os.stat(path).st_mtime_ns - 10_000_000_000  # ten seconds back: any write shows
@@ -458,7 +465,7 @@ def test_the_note_when_the_workspace_is_not_a_repository_root(workspace):
     subprocess.run(["git", "init", "-q", str(workspace)], check=True)
     (workspace / WORKFLOW).unlink()
     result = emit(profile, cwd=workspace)
-    assert result.returncode == 0 and "note:" not in result.stdout
+    assert result.returncode == 0 and "not the top of a git repository" not in result.stdout
 
 
 # --------------------------------------------------------------------------- the runner's way
@@ -481,11 +488,19 @@ def key_files_digest(root: Path, patterns: list[str]) -> str:
     return digest.hexdigest()
 
 
-def run_step(step: dict, profile_env: str, cwd: Path) -> subprocess.CompletedProcess:
+def run_step(
+    step: dict, profile_env: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """A wizard step of the workflow, as its runner would run it, from the repository root."""
     argv = [profile_env if word == "$PROFILE" else word for word in command(step)]
     assert argv[0] == PROG
-    return wizard(*argv[1:], cwd=cwd)
+    return wizard(*argv[1:], cwd=cwd, env=env)
+
+
+def runner_env(data: dict, workspace: Path) -> dict[str, str]:
+    """The workflow's environment the wizard reads (its image cache's home), on this runner."""
+    home = data["env"]["XDG_CACHE_HOME"].replace("${{ github.workspace }}", str(workspace))
+    return {"XDG_CACHE_HOME": home}
 
 
 @pytest.mark.slow
@@ -505,7 +520,8 @@ def test_the_workflow_steps_build_on_the_test_repository(fake_origin, tmp_path):
         data = load_workflow(root / WORKFLOW)
         steps = steps_by_name(data)
         env = data["env"]["PROFILE"]
-        setup = run_step(steps["Clone pharo-vm and create the plugin branch"], env, root)
+        runner = runner_env(data, root)
+        setup = run_step(steps["Clone pharo-vm and create the plugin branch"], env, root, runner)
         assert setup.returncode == 0, setup.stdout[-2000:]
 
         restore = steps["Restore the VMMaker image"]["with"]
@@ -517,10 +533,11 @@ def test_the_workflow_steps_build_on_the_test_repository(fake_origin, tmp_path):
         cache = root / restore["path"]
         if key in store:
             shutil.copytree(store[key], cache)
-        build = run_step(steps["Build HelloWorldPlugin"], env, root)
+        build = run_step(steps["Build HelloWorldPlugin"], env, root, runner)
         assert build.returncode == 0, build.stdout[-3000:]
         # The restored image is used as it is: only the first runner bootstraps one.
         assert ("Building the VMMaker image" in build.stdout) == (run == "first")
+        assert ("using the VMMaker image kept" in build.stdout) == (run == "second")
         assert key_files_digest(root, patterns) != key
 
         condition = steps["Save the VMMaker image"]["if"]

@@ -8,12 +8,17 @@ Everything in the workflow is relative to the workspace, which is the repository
 CI: the workflow lives in ``<workspace>/.github/workflows/``, and GitHub reads workflows
 only from the root of a repository.
 
-Order of the steps, and why: the cache of the VMMaker image (``<B>/build/vmmaker``) is
-keyed on pharo-vm's own files (``smalltalksrc``, ``scripts``, ``cmake/vmmaker.cmake``),
-which exist only once the wizard has cloned pharo-vm. So the workflow runs the setup phase
-first (``--until branch``), then restores the cache, then runs the rest, then saves the
-cache under the key computed at restore time (the plugin's own class, written after the
-key was computed, changes ``smalltalksrc``, and must not change the key).
+Order of the steps, and why: what the workflow caches is the wizard's own VMMaker image
+cache (``$XDG_CACHE_HOME/pharo-plugin-wizard``, with ``XDG_CACHE_HOME`` set to a folder of
+the runner's workspace so that ``hashFiles`` can see it), which the wizard fills after a
+build made the image and uses, through pharo-vm's own options, in a build folder that has
+none: the build folder itself is never restored (a ``build/`` the wizard did not make is
+refused). Its key is pharo-vm's own files (``smalltalksrc``, ``scripts``,
+``cmake/vmmaker.cmake``), which exist only once the wizard has cloned pharo-vm. So the
+workflow runs the setup phase first (``--until branch``), then restores the cache, then runs
+the rest, then saves the cache under the key computed at restore time (the plugin's own
+class, written after the key was computed, changes ``smalltalksrc``, and must not change
+the key).
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ WIZARD_VARIABLE = "PHARO_PLUGIN_WIZARD"
 ICEBERG = "ICEBERG_DEFAULT_REMOTE"
 PYTHON_VERSION = "3.12"
 RUNNERS = ("ubuntu-latest", "macos-latest")
+#: The runner's XDG_CACHE_HOME, relative to the workspace: the wizard's image cache lives there.
+CI_CACHE_HOME = ".cache"
+
 #: What pharo-vm's cache key hashes, inside the checkout (pharo-vm-notes §1.3, §2.4).
 CACHE_KEY_FILES = ("smalltalksrc/**", "scripts/**", "cmake/vmmaker.cmake")
 
@@ -188,7 +196,6 @@ def _header(facts: WorkflowFacts, version: str) -> str:
 
 def _body(facts: WorkflowFacts, version: str) -> str:
     build = facts.build_dir
-    vmmaker = f"{build}/build/vmmaker"
     key_files = ", ".join(
         _expression_string(f"{facts.checkout}/{name}") for name in CACHE_KEY_FILES
     )
@@ -201,8 +208,7 @@ def _body(facts: WorkflowFacts, version: str) -> str:
         for platform in ("linux", "darwin")
         for path in library_candidates(Path(build), facts.plugin, platform)
     ]
-    image = _expression_string(f"{vmmaker}/image/VMMaker.image")
-    generated = _expression_string(f"{build}/generated/*/vm/src/*.c")
+    kept = _expression_string(f"{CI_CACHE_HOME}/pharo-plugin-wizard/vmmaker/*/entry.json")
     return _lines(
         "",
         f"name: {facts.plugin}",
@@ -226,6 +232,9 @@ def _body(facts: WorkflowFacts, version: str) -> str:
         "  # (Settings > Secrets and variables > Actions > Variables) to a pip requirement,",
         "  # e.g. git+https://github.com/you/pharo-plugin-wizard@main",
         f"  WIZARD: ${{{{ vars.{WIZARD_VARIABLE} || '{PROG}=={version}' }}}}",
+        "  # The wizard keeps the VMMaker image it builds in $XDG_CACHE_HOME/pharo-plugin-wizard;",
+        "  # here a folder of the workspace, so that the cache steps below can hash and save it.",
+        f"  XDG_CACHE_HOME: ${{{{ github.workspace }}}}/{CI_CACHE_HOME}",
         "",
         "jobs:",
         "  build:",
@@ -272,12 +281,14 @@ def _body(facts: WorkflowFacts, version: str) -> str:
         "      # The VMMaker image depends only on pharo-vm's own Smalltalk, scripts and",
         "      # vmmaker.cmake, hashed here, right after the clone and before the wizard writes",
         "      # the plugin into smalltalksrc. No restore-keys: an image built from other",
-        "      # sources would generate C that does not match this checkout.",
+        "      # sources would generate C that does not match this checkout. What is cached is",
+        "      # the wizard's own image cache: it configures a new build folder to use it (no",
+        "      # download, no image build) and loads the plugin's class from the checkout.",
         "      - name: Restore the VMMaker image",
         "        id: vmmaker",
         "        uses: actions/cache/restore@v4",
         "        with:",
-        f"          path: {_quoted(vmmaker)}",
+        f"          path: {_quoted(CI_CACHE_HOME + '/pharo-plugin-wizard')}",
         "          key: "
         + _quoted(
             f"vmmaker-{facts.plugin}-${{{{ runner.os }}}}-${{{{ runner.arch }}}}-"
@@ -288,16 +299,15 @@ def _body(facts: WorkflowFacts, version: str) -> str:
         f"        run: {replay_line}",
         "",
         "      # Saved under the key computed before the build (the plugin's class has changed",
-        "      # smalltalksrc since), also when a later step failed, but only an image that",
-        "      # generated the VM's C at least once: a half-bootstrapped one would stick.",
+        "      # smalltalksrc since), also when a later step failed, but only once the wizard",
+        "      # kept an image (it keeps one only after it generated the VM's C with it).",
         "      - name: Save the VMMaker image",
         "        if: >-",
         "          ${{ !cancelled() && steps.vmmaker.outputs.cache-hit != 'true'",
-        f"          && hashFiles({image}) != ''",
-        f"          && hashFiles({generated}) != '' }}}}",
+        f"          && hashFiles({kept}) != '' }}}}",
         "        uses: actions/cache/save@v4",
         "        with:",
-        f"          path: {_quoted(vmmaker)}",
+        f"          path: {_quoted(CI_CACHE_HOME + '/pharo-plugin-wizard')}",
         "          key: ${{ steps.vmmaker.outputs.cache-primary-key }}",
         "",
         "      # Where pharo-vm's build puts the library (the .so on Linux, the .dylib inside",

@@ -43,6 +43,7 @@ def emit_ci_command(provider: str, profile_path: Path) -> int:
         print(f"{shown} is up to date (nothing written)")
     else:
         print(f"{'wrote' if emitted.outcome == 'written' else 'rewrote'} {shown}")
+    print(install_note())
     workspace = emitted.path.parents[2]
     if not (workspace / ".git").exists():
         print(
@@ -50,6 +51,21 @@ def emit_ci_command(provider: str, profile_path: Path) -> int:
             "workflows only from .github/workflows at a repository's root"
         )
     return EXIT_OK
+
+
+def install_note() -> str:
+    """Where the workflow installs the wizard from, and how to change it: a version that is
+    not on PyPI (a development copy, a fork) would fail the workflow's install step."""
+    from wizard import __version__
+    from wizard.ci_workflow import PROG, WIZARD_VARIABLE
+
+    return (
+        f"note: the workflow installs {PROG}=={__version__} from PyPI; to install it from "
+        f"elsewhere (a fork, a branch, a version not published there), set the repository "
+        f"variable {WIZARD_VARIABLE} to a pip requirement, e.g. "
+        f"git+https://github.com/you/{PROG}@main (Settings > Secrets and variables > "
+        "Actions > Variables)"
+    )
 
 
 def emit_workflow(provider: str, profile_path: Path) -> Emitted:
