@@ -8,9 +8,9 @@ from pathlib import Path
 
 import yaml
 
+from tests.fakevm import PHARO_VM_MAKER_ON, external_list_text
 from tests.helpers import headers, wizard, write_profile
 
-LIST = "smalltalksrc/VMMakerCompatibilityForPharo6/PharoVMMaker.class.st"
 MINE = '\n"my own note, not for the wizard"\n'
 
 
@@ -26,8 +26,11 @@ def git(checkout: Path, *args: str) -> str:
     ).stdout
 
 
-def test_a_users_line_elsewhere_never_blocks_the_list_change(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
+def test_a_users_line_elsewhere_never_blocks_the_list_change(fake_origin, workspace, layout_branch):
+    """In every shape: PharoVMMaker wherever the checkout keeps it, its list as it writes it."""
+    LIST = PHARO_VM_MAKER_ON[layout_branch]
+    wanted = external_list_text(layout_branch, ["FilePlugin", "HelloWorldPlugin"])
+    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
     assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
     checkout = workspace / "pharo-vm"
     listed = checkout / LIST
@@ -45,15 +48,17 @@ def test_a_users_line_elsewhere_never_blocks_the_list_change(fake_origin, worksp
     assert headers(second.stdout)[-2:] == [("plugin-list", "ok"), ("commit", "ok")]
     now = listed.read_text()
     assert now.startswith('"my first line"\n') and now.endswith(MINE), "the user's lines stay"
-    assert "external: #(FilePlugin HelloWorldPlugin)" in now
+    assert wanted in now
     committed = git(checkout, "show", f"HEAD:{LIST}")
-    assert "external: #(FilePlugin HelloWorldPlugin)" in committed
+    assert wanted in committed
     assert "my first line" not in committed and MINE.strip() not in committed
     assert "changed by hand" not in second.stdout
 
 
-def test_an_edit_of_the_very_lines_refuses_naming_them(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
+def test_an_edit_of_the_very_lines_refuses_naming_them(fake_origin, workspace, layout_branch):
+    LIST = PHARO_VM_MAKER_ON[layout_branch]
+    wanted = external_list_text(layout_branch, ["FilePlugin", "HelloWorldPlugin"])
+    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
     assert wizard("--replay", str(profile), "--until", "plugin-list", cwd=workspace).returncode == 0
     checkout = workspace / "pharo-vm"
     listed = checkout / LIST
@@ -61,9 +66,9 @@ def test_an_edit_of_the_very_lines_refuses_naming_them(fake_origin, workspace):
     line = next(
         number
         for number, content in enumerate(text.splitlines(), start=1)
-        if "external: #(" in content
+        if "HelloWorldPlugin" in content
     )
-    edited = text.replace("HelloWorldPlugin)", "HelloWorldPlugin MyHandPlugin)")
+    edited = text.replace("HelloWorldPlugin", "HelloWorldPlugin MyHandPlugin", 1)
     listed.write_text(edited + MINE)
     set_external_plugins(profile, ["FilePlugin", "HelloWorldPlugin"])
     result = wizard("--replay", str(profile), "--until", "plugin-list", cwd=workspace)
@@ -73,5 +78,5 @@ def test_an_edit_of_the_very_lines_refuses_naming_them(fake_origin, workspace):
     assert listed.read_text() == edited + MINE, "nothing overwritten"
     forced = wizard("--replay", str(profile), "--until", "plugin-list", "--force", cwd=workspace)
     assert forced.returncode == 0
-    assert "external: #(FilePlugin HelloWorldPlugin)" in listed.read_text()
+    assert wanted in listed.read_text()
     assert listed.read_text().endswith(MINE)

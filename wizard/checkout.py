@@ -13,11 +13,12 @@ overwritten without ``--force``; the step fails with the file's name and a diff.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from wizard.errors import StepFailed
 from wizard.smalltalksrc import (
+    SMALLTALKSRC,
     VMMAKER_CLASS,
     ClassLookupError,
     class_path,
@@ -221,10 +222,15 @@ def write_owned(
 
 def is_shared(relative: str) -> bool:
     """Whether the wizard edits ``relative`` but does not own it (VMMaker's list, the
-    plugin lists, vmmaker.cmake): a user's lines in it are not the wizard's to refuse."""
+    plugin lists, vmmaker.cmake): a user's lines in it are not the wizard's to refuse.
+
+    VMMaker's list is PharoVMMaker's class file in whichever package folder the checkout
+    keeps it (the step found it by its definition before it asked to write it)."""
     from wizard.steps.develop import SHARED_FILES
 
-    return relative in SHARED_FILES
+    path = PurePosixPath(relative)
+    is_vmmaker_list = path.name == f"{VMMAKER_CLASS}.class.st" and path.parts[0] == SMALLTALKSRC
+    return relative in SHARED_FILES or is_vmmaker_list
 
 
 def line_digest(line: str) -> str:
