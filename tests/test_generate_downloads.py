@@ -22,7 +22,7 @@ def test_a_repeated_download_failure_is_one_failure_naming_the_host() -> None:
     assert failure.message == (
         "could not download from files.pharo.org (Couldn't resolve host name, curl status 6)"
     )
-    assert "Offline builds" in (failure.hint or "")
+    assert "docs/offline.md" in (failure.hint or "")
 
 
 def test_a_log_without_downloads_has_no_download_failure(tmp_path: Path) -> None:

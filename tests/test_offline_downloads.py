@@ -68,7 +68,7 @@ def test_each_kind_of_download_failure_is_one_failure_naming_the_host(log, host,
     assert [(f.host, f.url) for f in failures] == [(host, url)]
     failure = download_failure(failures)
     assert failure.message == f"could not download from {host} ({reason})"
-    assert "Offline builds" in (failure.hint or "")
+    assert "docs/offline.md" in (failure.hint or "")
 
 
 def test_a_build_log_without_a_download_is_not_a_download_failure(tmp_path: Path) -> None:
@@ -176,7 +176,7 @@ def test_a_host_that_does_not_resolve_fails_in_one_line_naming_it() -> None:
         check_downloads(downloads, environ={})
     message = caught.value.message
     assert message.startswith("files.pharo.invalid does not resolve (")
-    assert '; offline, see README "Offline builds"' in message
+    assert "; offline, see docs/offline.md" in message
     assert "\n" not in message
     check_downloads(Downloads("generate", "x", ("localhost",)), environ={})  # resolves
     check_downloads(None, environ={})  # nothing to download: nothing asked
@@ -215,7 +215,7 @@ def test_configure_with_the_bundle_fails_before_cmake_runs(fake_origin, workspac
         "FAILED: configure: files.pharo.invalid does not resolve ("
         + failed[0].split(" does not resolve (", 1)[1]
     ]
-    assert "Offline builds" in failed[0]
+    assert "docs/offline.md" in failed[0]
     assert not (workspace / "build" / "CMakeCache.txt").exists()  # cmake never ran
     offline = wizard(
         "--replay", str(profile), "--until", "configure",

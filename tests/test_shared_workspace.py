@@ -20,7 +20,7 @@ def test_two_profiles_on_one_checkout_and_build_are_warned(fake_origin, workspac
     assert out.splitlines()[0] == (
         "warning: SecondPlugin.yml (SecondPlugin) uses the same pharo-vm/ and build/: each run "
         "checks out its own branch and builds over the other's; give each plugin its own "
-        'workspace, or its own repository.path and build.dir (README "Several plugins")'
+        "workspace, or its own repository.path and build.dir (docs/command-line.md, Several plugins)"
     )
     result = wizard("--replay", str(mine), "--until", "clone", cwd=workspace)
     assert result.returncode == 0 and result.stdout.startswith("warning: SecondPlugin.yml")

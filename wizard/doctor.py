@@ -170,8 +170,8 @@ def check_host(host: str) -> Finding:
         return Finding(
             False,
             host,
-            f"does not resolve ({problem}) — check the network or proxy; offline, see the "
-            'README\'s "Offline builds"',
+            f"does not resolve ({problem}) — check the network or proxy; offline, see "
+            "docs/offline.md",
         )
     return Finding(True, host, "resolves")
 
@@ -187,7 +187,7 @@ def check_profile_paths(profile_path: Path) -> list[Finding]:
             f"{entry.value} exists" if entry.problem is None else f"{entry.value} {entry.problem}"
         )
         if entry.problem is not None:
-            what += f' — set it to {PATH_OPTIONS[entry.name]} (README "Offline builds")'
+            what += f" — set it to {PATH_OPTIONS[entry.name]} (docs/offline.md)"
         findings.append(Finding(entry.problem is None, f"build.cmake_options.{entry.name}", what))
     if not findings:
         names = " or ".join(PATH_OPTIONS)

@@ -41,8 +41,8 @@ _STATUS_PAIR = re.compile(r'\b(?P<code>\d{1,3});"(?P<text>[^"]+)"')
 _ADDRESS = re.compile(r"(?:https?|git|ssh)://[^\s'\"]+")
 
 OFFLINE_HINT = (
-    "check the network (or https_proxy), or build without downloads: README "
-    '"Offline builds" (BUILD_BUNDLE: false for configure; for the generation, the '
+    "check the network (or https_proxy), or build without downloads: docs/offline.md "
+    "(BUILD_BUNDLE: false for configure; for the generation, the "
     "VMMaker image kept by an earlier build (--doctor lists them), or GENERATE_VMMAKER: "
     "false with VMMAKER_IMAGE and GENERATE_PHARO_VM; pharo-10 and pharo-12)"
 )

@@ -37,7 +37,7 @@ from wizard.errors import StepFailed
 
 #: Seconds each host may take to resolve; the hosts are asked at the same time.
 RESOLVE_TIMEOUT = 1.0
-OFFLINE_ROUTE = 'README "Offline builds"'
+OFFLINE_ROUTE = "docs/offline.md"
 
 _URL = re.compile(r"https?://(?P<host>[A-Za-z0-9.-]+)")
 _GITHUB = re.compile(r"github://[^\s'\"]+")

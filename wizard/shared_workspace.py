@@ -22,7 +22,7 @@ from wizard.profile import Profile, load_profile
 
 ADVICE = (
     "give each plugin its own workspace, or its own repository.path and build.dir "
-    '(README "Several plugins")'
+    "(docs/command-line.md, Several plugins)"
 )
 
 

@@ -314,7 +314,7 @@ class Configure(Step):
         if failures:
             raise download_failure(failures)
         errors = first_matches(log, CMAKE_ERROR, limit=12, after=3)
-        hint = "read the CMake errors above; the README lists the offline cmake options"
+        hint = "read the CMake errors above; docs/offline.md lists the offline cmake options"
         if any("Cannot find source file" in line for line in errors):
             hint = (
                 "cmake cannot find a generated plugin C file: the generate step must run "
