@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,14 @@ def test_class_definitions_lists_every_class_with_its_files(tmp_path: Path) -> N
         "InterpreterPlugin": [one],
         "FileAttributesPlugin": [two],
     }
+
+
+def test_a_link_or_a_fifo_defines_no_class_and_is_never_read(tmp_path: Path) -> None:
+    """A checkout someone shared may hold a link to ``/dev/zero`` or a FIFO named like a
+    class: the finder answers at once instead of reading without end or blocking."""
+    package = tmp_path / "smalltalksrc" / "VMMaker"
+    package.mkdir(parents=True)
+    (package / "PharoVMMaker.class.st").symlink_to("/dev/zero")
+    os.mkfifo(package / "InterpreterProxy.class.st")
+    assert find_class(tmp_path, "PharoVMMaker") is None
+    assert find_class(tmp_path, "InterpreterProxy") is None

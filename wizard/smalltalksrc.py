@@ -16,6 +16,7 @@ a checkout the wizard cannot edit safely; :class:`ClassLookupError` says so in o
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 
 #: The folder of a pharo-vm checkout that holds the Tonel packages.
@@ -29,6 +30,8 @@ _DEFINITION = re.compile(
     re.MULTILINE,
 )
 _HEAD = 4096  # the definition comes after the class comment; comments are rarely longer
+#: No class file is read further than this (the largest of pharo-vm is about 300 KB).
+MAX_CLASS_CHARACTERS = 1024 * 1024
 
 
 class ClassLookupError(LookupError):
@@ -44,13 +47,20 @@ def defined_name(text: str) -> str | None:
 
 
 def _definition_of(path: Path) -> str | None:
-    """The class ``path`` defines, reading only as much of the file as the definition needs."""
+    """The class ``path`` defines, reading only as much of the file as the definition needs.
+
+    Only a plain file is read, and at most 1 MiB of it: a link (to ``/dev/zero``, say), a
+    FIFO or a device in a checkout someone shared defines no class (``--import`` names such
+    a file when asked for it).
+    """
     try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
         with path.open(encoding="utf-8", errors="replace") as stream:
             head = stream.read(_HEAD)
             name = defined_name(head)
-            if name is None and len(head) == _HEAD:  # a long class comment: read the rest
-                name = defined_name(head + stream.read())
+            if name is None and len(head) == _HEAD:  # a long class comment: read on
+                name = defined_name(head + stream.read(MAX_CLASS_CHARACTERS - _HEAD))
     except OSError:
         return None
     return name
