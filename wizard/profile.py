@@ -757,19 +757,13 @@ class _Validator:
     def names(
         self, value: Any, where: Field, pattern: re.Pattern[str], what: str
     ) -> tuple[str, ...]:
-        """A list of variable or pool names of the class definition, each once."""
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            raise self.fail(where, f"must be a list, not {_kind(value)}")
-        for index, item in enumerate(value):
-            if not isinstance(item, str) or not pattern.fullmatch(item):
-                raise self.fail((*where, index), f"{_short(item)} is not {what}")
+        """A list of variable or pool names of the class definition, each once, none of them
+        a reserved word."""
+        names = self.words(value, where, pattern, what)
+        for index, item in enumerate(names):
             if item in RESERVED_WORDS:
                 raise self.fail((*where, index), f"{item} is a reserved word of Smalltalk")
-        if len(set(value)) != len(value):
-            raise self.fail(where, "names the same entry twice")
-        return tuple(value)
+        return names
 
     def examples(self, value: Any, plugin: Plugin) -> tuple[Example, ...]:
         """``plugin.examples``: each calls an exported primitive of this very plugin.
