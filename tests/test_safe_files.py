@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +73,15 @@ def test_a_fifo_at_the_build_record_is_refused_named(fake_origin, workspace):
     build = workspace / "build"
     build.mkdir()
     os.mkfifo(build / "pharo-plugin-wizard.json")
-    result = wizard("--replay", str(profile), "--until", "configure", cwd=workspace, timeout=60)
+    # A build folder with something in it and no record of the wizard's is refused first
+    # (the trust gate), and nothing is written ...
+    refused = wizard("--replay", str(profile), "--until", "configure", cwd=workspace, timeout=60)
+    assert refused.returncode == 2, refused.stdout[-2000:] + refused.stderr
+    assert stat.S_ISFIFO((build / "pharo-plugin-wizard.json").lstat().st_mode)
+    # ... and with --trust, the FIFO at the wizard's own path is still never written.
+    result = wizard(
+        "--replay", str(profile), "--until", "configure", "--trust", cwd=workspace, timeout=60
+    )
     assert result.returncode == 1
     failed = next(line for line in result.stdout.splitlines() if line.startswith("FAILED:"))
     assert "configure" in failed and "pharo-plugin-wizard.json is a FIFO" in failed, failed

@@ -206,7 +206,7 @@ async def test_the_new_plugin_dialog_says_why_it_cannot_import_and_stays_open(tm
         dialog.query_one("#checkout").value = str(tmp_path / "nowhere")
         await pilot.click("#create")
         problem = dialog.query_one("#name-problem")
-        await wait_for(pilot, lambda: "no plugin class" in str(problem.render()))
+        await wait_for(pilot, lambda: "no such folder" in str(problem.render()))
         assert isinstance(app.screen, NewPlugin) and app.session is None
     assert not (folder / "CrcPlugin.yml").exists()
 

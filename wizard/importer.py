@@ -227,6 +227,12 @@ def import_plugin(name: str, checkout: Path, folder: Path) -> Path:
 
     if not CLASS_NAME.fullmatch(name):
         raise UsageError(f"--import {name!r}: a plugin name is a Smalltalk class name")
+    if not checkout.is_dir():
+        raise UsageError(f"--from-checkout {checkout}: no such folder")
+    if not (checkout / SMALLTALKSRC).is_dir():
+        raise UsageError(
+            f"--from-checkout {checkout}: not a pharo-vm checkout (no {SMALLTALKSRC}/ in it)"
+        )
     source = find_class_file(checkout, name)
     if source is None:
         raise UsageError(
