@@ -27,7 +27,6 @@ import re
 import socket
 import threading
 import time
-import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,6 +148,8 @@ def generate_downloads(
 
 def proxy_host(host: str, environ: Mapping[str, str] | None = None) -> str | None:
     """The proxy host curl and git would connect to for ``https://host``, or None."""
+    import urllib.request  # here, not at load: 13 ms that --dry-run and start-up need not pay
+
     proxies = urllib.request.getproxies_environment() if environ is None else _proxies_from(environ)
     proxy = proxies.get("https") or proxies.get("all")
     if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
