@@ -819,26 +819,19 @@ class Compile(Step):
             fail_build(ctx, self.id)
         Generate().regenerate_in_image(ctx, regenerate, out, announce=False)
 
-    def refresh_installed_copy(self, ctx: Context, out: StepOutput) -> None:
-        """Install the library again when the installed copy is not the one just built.
+    @staticmethod
+    def forget_installed_copy(ctx: Context) -> None:
+        """Remove the installed copy of the plugin's library before ``cmake --install``.
 
-        ``cmake --install`` takes a file whose modification time equals, to the second, the
-        one it installed before for up to date; a library built twice within one second (a
-        make install, then the plugin's target a moment later) keeps the older copy
-        installed. The stale copy is removed and the install run again.
+        cmake takes a file whose modification time equals, to the second, the one it
+        installed before for up to date: a library rebuilt within a second of the previous
+        install (a make install, then the plugin's target) kept the older copy installed.
+        Without a copy, cmake installs the library it has just built.
         """
         from wizard.safe_files import remove
 
-        built, installed = library_candidates(ctx.build_dir, ctx.plugin)[:2]
-        if not (built.is_file() and installed.is_file()):
-            return
-        if built.read_bytes() == installed.read_bytes():
-            return
-        out.line(f"{installed.name} was installed before this build: installing it again")
+        installed = library_candidates(ctx.build_dir, ctx.plugin)[1]
         remove(ctx.build_dir, installed.relative_to(ctx.build_dir))
-        install = Command(("cmake", "--install", str(ctx.build_dir)), ctx.workspace)
-        if run_tool(ctx, install, out) != 0:
-            fail_build(ctx, self.id)
 
     @staticmethod
     def inputs(ctx: Context) -> list[str]:
@@ -866,7 +859,12 @@ class Compile(Step):
         return [
             *first,
             Command((*build, "-j", str(ctx.jobs)), ctx.workspace),
-            Command(("cmake", "--install", str(ctx.build_dir)), ctx.workspace),
+            Command(
+                ("cmake", "--install", str(ctx.build_dir)),
+                ctx.workspace,
+                says="install, the plugin's installed copy removed first (cmake takes a copy "
+                "made in the same second for up to date):",
+            ),
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
@@ -876,9 +874,10 @@ class Compile(Step):
             check_generate_downloads(ctx)
             self.generate_with_cached_image(ctx, out)
         for command in self.actions(ctx):
+            if isinstance(command, Command) and command.args[:2] == ("cmake", "--install"):
+                self.forget_installed_copy(ctx)
             if run_tool(ctx, command, out) != 0:
                 fail_build(ctx, self.id)
-        self.refresh_installed_copy(ctx, out)
         if self.regenerates:
             from wizard.vmmaker_cache import keep_image
 
