@@ -14,7 +14,6 @@ so is a class file over 1 MiB or one reached through a link leading out of the c
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,7 +29,7 @@ from wizard.profile import (
     parse_yaml,
     validate,
 )
-from wizard.smalltalksrc import SMALLTALKSRC
+from wizard.smalltalksrc import SMALLTALKSRC, ClassLookupError, find_class
 
 #: The keys of a class definition a profile expresses; any other one cannot be imported.
 EXPRESSIBLE_KEYS = (
@@ -148,28 +147,18 @@ def _first_difference(original: str, rendered: str) -> str:
 def find_class_file(checkout: Path, name: str) -> Path | None:
     """The file of ``smalltalksrc/*/`` whose Tonel definition names class ``name``, or None.
 
-    ``<package>/<name>.class.st`` is tried first (Pharo names files after their class), then
-    every class file is read for its ``#name``. A file named after the class that is not a
-    plain file of the checkout (a link out of it, a FIFO) is answered unread, for
-    :func:`read_class_file` to refuse by name; other such files are passed over unread.
-    Kept small here: the checkout's own class finder does the same for the build steps.
+    The checkout's class finder (:func:`wizard.smalltalksrc.find_class`) does the looking;
+    first, a file named after the class that is not a plain file of the checkout (a link
+    out of it, a FIFO) is answered unread, for :func:`read_class_file` to refuse by name.
     """
     inside = checkout.resolve()
-    root = checkout / SMALLTALKSRC
-    named = sorted(root.glob(f"*/{name}.class.st"))
-    others = [p for p in sorted(root.glob("*/*.class.st")) if p not in named]
-    for path in [*named, *others]:
+    for path in sorted((checkout / SMALLTALKSRC).glob(f"*/{name}.class.st")):
         if not _plain_file_inside(path, inside):
-            if path in named:
-                return path
-            continue
-        if _defined_name(_head(path)) == name:
             return path
-    return None
-
-
-_DEFINED = re.compile(r"^Class\s*\{\s*#name\s*:\s*#?'?([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
-_HEAD_BYTES = 64 * 1024
+    try:
+        return find_class(checkout, name)
+    except ClassLookupError as error:
+        raise UsageError(f"--from-checkout {checkout}: {error}") from None
 
 
 def _plain_file_inside(path: Path, inside: Path) -> bool:
@@ -177,20 +166,6 @@ def _plain_file_inside(path: Path, inside: Path) -> bool:
         return path.resolve().is_relative_to(inside) and stat.S_ISREG(path.stat().st_mode)
     except OSError:
         return False
-
-
-def _defined_name(text: str) -> str | None:
-    found = _DEFINED.search(text)
-    return found.group(1) if found else None
-
-
-def _head(path: Path) -> str:
-    """The start of a class file, enough to hold its comment and its definition."""
-    try:
-        with path.open("rb") as stream:
-            return stream.read(_HEAD_BYTES).decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 def read_class_file(checkout: Path, source: Path) -> str:

@@ -49,12 +49,12 @@ def defined_name(text: str) -> str | None:
 def _definition_of(path: Path) -> str | None:
     """The class ``path`` defines, reading only as much of the file as the definition needs.
 
-    Only a plain file is read, and at most 1 MiB of it: a link (to ``/dev/zero``, say), a
-    FIFO or a device in a checkout someone shared defines no class (``--import`` names such
-    a file when asked for it).
+    Only a plain file (or a link to one) is read, and at most 1 MiB of it: a FIFO or a
+    device, or a link to one (``/dev/zero``, say), in a checkout someone shared defines no
+    class (``--import`` names such a file when asked for it).
     """
     try:
-        if not stat.S_ISREG(path.lstat().st_mode):
+        if not stat.S_ISREG(path.stat().st_mode):
             return None
         with path.open(encoding="utf-8", errors="replace") as stream:
             head = stream.read(_HEAD)
