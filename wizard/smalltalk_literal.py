@@ -104,6 +104,8 @@ class Value:
 
 def read_value(text: str) -> Value:
     """The value ``text`` holds; raises :class:`NotAValue` saying why it is not one."""
+    if "\x00" in text:  # as in a method's source: Smalltalk parsers stop at a NUL
+        raise NotAValue("must not contain NUL characters")
     reader = _Reader(text)
     reader.blanks()
     if reader.at_end():
