@@ -1,6 +1,6 @@
 """The TUI application: the profile in memory, the four phase screens, the engine in a thread.
 
-The app drives one :class:`wizard.workbench.Workbench` (the profile's lock, its writer,
+The app drives one :class:`wizard.engine.workbench.Workbench` (the profile's lock, its writer,
 its plan, its runs, what its steps detect) and owns the three things every screen draws:
 the :class:`Session` (the profile being edited, kept on the workbench), the latest
 :class:`Survey` of the disk, and the :class:`RunModel` of the current run. Screens listen
@@ -36,12 +36,12 @@ from screens.plugins import PluginsScreen
 from screens.runs import RunControl
 from screens.session import Session
 from screens.setup import SetupScreen
-from wizard.lock import ProfileLock
-from wizard.plan import step_ids
-from wizard.profile import Profile
-from wizard.survey import CheckoutSurvey, Survey
-from wizard.watch import RoundSummary
-from wizard.workbench import Workbench
+from wizard.commands.watch import RoundSummary
+from wizard.engine.lock import ProfileLock
+from wizard.engine.plan import step_ids
+from wizard.engine.survey import CheckoutSurvey, Survey
+from wizard.engine.workbench import Workbench
+from wizard.profile.model import Profile
 
 DRAIN_SECONDS = 0.05
 SAVE_DELAY = 1.0
@@ -446,7 +446,7 @@ class WizardApp(App[int]):
         """
         import asyncio
 
-        from wizard.signals import STOP_SIGNALS
+        from wizard.engine.signals import STOP_SIGNALS
 
         loop = asyncio.get_running_loop()
         for number in STOP_SIGNALS:
@@ -454,7 +454,7 @@ class WizardApp(App[int]):
 
     def _stop_signal(self, number: int) -> None:
         """The first stop signal stops the run and leaves with 130; later ones change nothing."""
-        from wizard import signals
+        from wizard.engine import signals
 
         if signals.note(number):
             self.call_later(self._stop_and_leave)
@@ -475,7 +475,7 @@ class WizardApp(App[int]):
         self.finish()
         if not self.is_headless and _terminal_gone():
             # A hang-up took the terminal: nothing to restore on it, nor to wait for.
-            from wizard.runner import stop_children
+            from wizard.engine.runner import stop_children
 
             with contextlib.suppress(Exception):
                 stop_children()
@@ -557,12 +557,12 @@ def run_app(profile: Path | None) -> int:
     try:
         app.run()
     finally:
-        from wizard import signals
+        from wizard.engine import signals
 
         signals.install_headless()  # the loop's handlers left with it: a late signal waits
 
         app.finish()
-        from wizard.runner import stop_children
+        from wizard.engine.runner import stop_children
 
         with contextlib.suppress(Exception):
             stop_children()

@@ -31,9 +31,9 @@ from screens.phases import StepView
 from screens.run import MAX_LINES, Lines, Problem, RunUpdate, clock_text, tui_hint
 from screens.widgets.process_monitor import ProcessMonitor
 from screens.widgets.step_list import StepList
-from wizard.plan import step_ids
-from wizard.state import StepRecord
-from wizard.survey import relative_to_workspace, shorten
+from wizard.engine.plan import step_ids
+from wizard.engine.state import StepRecord
+from wizard.engine.survey import relative_to_workspace, shorten
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -303,7 +303,7 @@ class BuildScreen(PhaseScreen):
 
     def _show_result(self) -> None:
         """The library: where it is, its size, its exports, and the snippet for an image."""
-        from wizard.snippet import image_snippet
+        from wizard.slang.snippet import image_snippet
 
         app = self.wizard
         assert app.session is not None
@@ -426,7 +426,7 @@ class BuildScreen(PhaseScreen):
         return highlighted
 
     def action_copy_snippet(self) -> None:
-        from wizard.snippet import image_snippet
+        from wizard.slang.snippet import image_snippet
 
         assert self.wizard.session is not None
         self.app.copy_to_clipboard(image_snippet(self.wizard.session.profile.plugin))
@@ -436,7 +436,7 @@ class BuildScreen(PhaseScreen):
 def try_facts(record: StepRecord | None) -> list[str]:
     """The last try, from its ``state:`` record: its verdict and its table (markup-escaped
     lines)."""
-    from wizard.try_table import TryRow, table_lines
+    from wizard.vm.try_table import TryRow, table_lines
 
     table = record.facts.get("table") if record is not None else None
     if record is None or not isinstance(table, list) or not table:

@@ -38,9 +38,9 @@ from screens.base import PhaseScreen
 from screens.phases import StepView
 from screens.widgets.diagnostics import DiagnosticsList
 from screens.widgets.smalltalk import SmalltalkEditor
-from wizard.profile import Method, Plugin, Profile
-from wizard.survey import CheckoutSurvey
-from wizard.watch import RoundSummary
+from wizard.commands.watch import RoundSummary
+from wizard.engine.survey import CheckoutSurvey
+from wizard.profile.model import Method, Plugin, Profile
 
 LINT_DELAY = 0.15
 PREVIEW_DELAY = 0.3
@@ -340,7 +340,8 @@ class DevelopScreen(PhaseScreen):
     def _edit_class(self) -> None:
         """Change the class definition; a value the profile would refuse is shown, not kept."""
         from wizard.errors import ProfileError
-        from wizard.profile import to_data, validate
+        from wizard.profile.save import to_data
+        from wizard.profile.validate import validate
 
         comment = self.query_one("#comment", TextArea).text
         changes = {
@@ -379,14 +380,14 @@ class DevelopScreen(PhaseScreen):
         proxy = checkout.proxy_api if checkout else None
         classes = checkout.plugin_classes if checkout and checkout.proxy_api is not None else None
         if checkout is not None and proxy is None:
-            from wizard.shipped_proxy import shipped_proxy
+            from wizard.slang.shipped_proxy import shipped_proxy
 
             proxy = shipped_proxy(self.profile.repository.base_branch).selectors
         self._lint(self.profile.plugin, proxy, classes, self._lint_generation)
 
     @work(thread=True, exclusive=True, group="lint", exit_on_error=False)
     def _lint(self, plugin: Plugin, proxy, classes, generation: int) -> None:
-        from wizard import slang
+        from wizard.slang import syntax as slang
 
         found = slang.lint(plugin, proxy, classes)
         self.app.call_from_thread(self._show_diagnostics, found, generation)
@@ -404,7 +405,7 @@ class DevelopScreen(PhaseScreen):
         if checkout is None:
             return "reading the checkout…"
         if checkout.proxy_api is None:
-            from wizard.shipped_proxy import shipped_proxy
+            from wizard.slang.shipped_proxy import shipped_proxy
 
             shipped = shipped_proxy(self.profile.repository.base_branch)
             return f"no clone yet (F2): proxy sends checked against {shipped.branch}'s shipped list"
@@ -448,7 +449,7 @@ class DevelopScreen(PhaseScreen):
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, plugin: Plugin, checkout: CheckoutSurvey | None) -> None:
-        from wizard.survey import class_preview
+        from wizard.engine.survey import class_preview
 
         shown = class_preview(plugin, checkout)
         self.app.call_from_thread(
@@ -538,7 +539,7 @@ def loop_report_text(report: RoundSummary) -> Text:
     if report.tried != "not in the plan":
         text.append(f"\ntry: {report.tried}")
     if report.tries:
-        from wizard.try_table import table_lines
+        from wizard.vm.try_table import table_lines
 
         bench = any(row.calls_per_second is not None for row in report.tries)
         for line in table_lines(report.tries, bench):

@@ -13,7 +13,7 @@ from textual.validation import Regex
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from screens.fit import FitsTheTerminal
-from wizard.profile import CLASS_NAME
+from wizard.profile.model import CLASS_NAME
 
 
 class Confirm(FitsTheTerminal, ModalScreen[bool]):
@@ -65,7 +65,7 @@ class NewPlugin(FitsTheTerminal, ModalScreen[Path | None]):
         self.folder = folder
 
     def compose(self) -> ComposeResult:
-        from wizard.template import TEMPLATES
+        from wizard.profile.template import TEMPLATES
 
         with VerticalScroll(classes="dialog", id="new-plugin"):
             yield Label(
@@ -101,7 +101,7 @@ class NewPlugin(FitsTheTerminal, ModalScreen[Path | None]):
 
     def _show_template(self, template: str) -> None:
         """The template's repository values, as the profile would have them."""
-        from wizard.template import template_repository
+        from wizard.profile.template import template_repository
 
         url, base = template_repository(template)
         self.query_one("#new-url", Input).value = url
@@ -148,8 +148,8 @@ class NewPlugin(FitsTheTerminal, ModalScreen[Path | None]):
         self.dismiss(path)
 
     def _import(self, name: str) -> Path:
+        from wizard.commands.importer import import_plugin
         from wizard.errors import UsageError
-        from wizard.importer import import_plugin
 
         checkout = self.query_one("#checkout", Input).value.strip()
         if not checkout:
@@ -159,7 +159,7 @@ class NewPlugin(FitsTheTerminal, ModalScreen[Path | None]):
     def _from_template(self, name: str) -> Path:
         """The template's profile, with the URL and base branch typed here."""
         from wizard.errors import UsageError
-        from wizard.template import write_new_profile
+        from wizard.profile.template import write_new_profile
 
         url = self.query_one("#new-url", Input).value.strip()
         base = self.query_one("#new-base", Input).value.strip() or None

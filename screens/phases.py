@@ -9,7 +9,7 @@ slice of the plan, so "run this phase" never runs a step out of order:
 - Plugins: from plugin-list to commit (in single-pass mode plugins-cmake sits in between)
 - Build: everything after the commit
 
-Everything here is pure: step statuses (a :class:`wizard.survey.Survey`, the run's marks,
+Everything here is pure: step statuses (a :class:`wizard.engine.survey.Survey`, the run's marks,
 ``state:``) in, words for the screen out.
 """
 
@@ -19,13 +19,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wizard.plan import phase_of, step_ids, title_of
-from wizard.state import PENDING
+from wizard.engine.plan import phase_of, step_ids, title_of
+from wizard.engine.state import PENDING
 
 if TYPE_CHECKING:
-    from wizard.plan import Outcome
-    from wizard.state import StepRecord
-    from wizard.survey import Survey
+    from wizard.engine.plan import Outcome
+    from wizard.engine.state import StepRecord
+    from wizard.engine.survey import Survey
 
 PHASES: tuple[str, ...] = ("setup", "develop", "plugins", "build")
 TITLES = {"setup": "Setup", "develop": "Develop", "plugins": "Plugins", "build": "Build"}

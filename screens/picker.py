@@ -20,10 +20,11 @@ from textual.widgets import DataTable, Static
 from screens.fit import FitsTheTerminal
 from screens.phases import TITLES, phase_states, screen_phase_of, step_views
 from screens.widgets.footer import KeyFooter
+from wizard.engine.plan import step_ids
+from wizard.engine.workbench import Workbench
 from wizard.errors import ProfileError
-from wizard.plan import step_ids
-from wizard.profile import Profile, load_profile
-from wizard.workbench import Workbench
+from wizard.profile.load import load_profile
+from wizard.profile.model import Profile
 
 if TYPE_CHECKING:
     from screens.app import WizardApp

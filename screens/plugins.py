@@ -25,7 +25,7 @@ from textual.widgets.selection_list import Selection
 
 from screens.base import PhaseScreen
 from screens.phases import StepView
-from wizard.survey import CheckoutSurvey, external_plugins_after
+from wizard.engine.survey import CheckoutSurvey, external_plugins_after
 
 # The roots of the plugin hierarchy: classes to inherit from, never plugins to build.
 ABSTRACT_PLUGINS = frozenset({"InterpreterPlugin", "SmartSyntaxInterpreterPlugin"})

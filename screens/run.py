@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from screens.phases import RunMarks
 
 if TYPE_CHECKING:
-    from wizard.plan import Outcome, Step
+    from wizard.engine.plan import Outcome, Step
 
 MAX_LINES = 10_000  # what the screen's Log and the model keep
 BATCH_LINES = 4_000  # at most this many lines reach the screen per 50 ms (80,000 lines/s)
@@ -188,7 +188,7 @@ class RunFeed:
 
 
 class TuiSink:
-    """The engine's :class:`wizard.sink.Sink` for the TUI: everything goes into a feed.
+    """The engine's :class:`wizard.engine.sink.Sink` for the TUI: everything goes into a feed.
 
     Paths inside the workspace are shown relative to it (``$ cmake -S pharo-vm -B build``),
     as everywhere else on screen; the step's log file keeps the tools' own words.

@@ -25,18 +25,18 @@ from textual.signal import Signal
 
 from screens.phases import KEYS, TITLES, screen_phase_of
 from screens.run import RunFeed, RunFinished, RunModel, RunUpdate, TuiSink
+from wizard.engine.plan import Context, step_ids
+from wizard.engine.workbench import OutOfOrder
 from wizard.errors import EXIT_FAILED
-from wizard.plan import Context, step_ids
-from wizard.workbench import OutOfOrder
 
 if TYPE_CHECKING:
     from textual.worker import Worker
 
     from screens.app import WizardApp
-    from wizard.engine import OrderProblem
-    from wizard.runner import CancelToken
-    from wizard.trust import Grant
-    from wizard.watch import RoundSummary
+    from wizard.commands.watch import RoundSummary
+    from wizard.engine.run import OrderProblem
+    from wizard.engine.runner import CancelToken
+    from wizard.profile.trust import Grant
 
 CANCEL_WAIT_SECONDS = 15.0
 
@@ -119,7 +119,7 @@ class RunControl:
         """
         if not self._ready() or not self.trusted(ids, then=then, guard=guard):
             return False
-        from wizard.runner import CancelToken
+        from wizard.engine.runner import CancelToken
 
         workbench = self.app.workbench
         assert workbench is not None
@@ -147,8 +147,8 @@ class RunControl:
             return False
         import time
 
-        from wizard.runner import CancelToken
-        from wizard.watch import summarize
+        from wizard.commands.watch import summarize
+        from wizard.engine.runner import CancelToken
 
         workbench = self.app.workbench
         assert workbench is not None
@@ -168,21 +168,21 @@ class RunControl:
 
     def grant(self) -> Grant:
         """What the user said yes to in this session, for a run's context."""
-        from wizard.trust import Grant
+        from wizard.profile.trust import Grant
 
         return Grant(keys=frozenset(self.trusted_keys))
 
     def trusted(self, ids: tuple[str, ...] | list[str], *, then: str | None, guard: bool) -> bool:
         """Whether the run may start as far as trust goes; when something needs it, ask first.
 
-        The same assessment as ``--replay`` (:func:`wizard.trust.assess`): cmake options that
+        The same assessment as ``--replay`` (:func:`wizard.profile.trust.assess`): cmake options that
         are not plain data and a build folder's cache the wizard did not write are shown in
         a dialog, each with why; the run starts only when the user says yes, and the answer
         holds for these exact options and that cache in this session (a change asks again).
         """
         app = self.app
         assert app.session is not None
-        from wizard.trust import assess
+        from wizard.profile.trust import assess
 
         left = assess(app.session.profile).ungranted(self.grant())
         if not left.needs_trust:

@@ -2,7 +2,7 @@
 
 Every edit replaces ``session.profile`` (profiles are immutable values) and marks the
 session dirty; the app saves it shortly after typing stops, on ``ctrl+s``, before a run,
-on quit and on a crash. The profile itself lives on the :class:`wizard.workbench.Workbench`
+on quit and on a crash. The profile itself lives on the :class:`wizard.engine.workbench.Workbench`
 the runs use, so a run starts on what was typed. Saving goes through the workbench's writer,
 the file's one writer, the same object the engine's ``state:`` saves use: it
 changes only the values that differ from the file (comments, order and quoting stay), is
@@ -20,11 +20,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from wizard.engine.state import StepRecord
+from wizard.engine.workbench import Workbench
 from wizard.errors import ProfileError
-from wizard.profile import Method, Profile, with_plugin
-from wizard.state import StepRecord
-from wizard.workbench import Workbench
-from wizard.writer import OutsideEdit, ProfileWriter
+from wizard.profile.model import Method, Profile, with_plugin
+from wizard.profile.writer import OutsideEdit, ProfileWriter
 
 
 class Session:

@@ -21,7 +21,8 @@ from screens.phases import StepView
 from screens.run import Lines, RunUpdate
 from screens.widgets.build_form import BuildForm
 from screens.widgets.workspace_tree import WorkspaceTree
-from wizard.profile import DEFAULT_URL, validate
+from wizard.profile.model import DEFAULT_URL
+from wizard.profile.validate import validate
 
 DEFAULT_BASE = "(the remote's default branch)"
 
@@ -187,7 +188,7 @@ class SetupScreen(PhaseScreen):
         app = self.wizard
         assert app.session is not None
         from wizard.errors import ProfileError
-        from wizard.profile import to_data
+        from wizard.profile.save import to_data
 
         profile = app.session.profile
         candidate = replace(profile, repository=replace(profile.repository, **changes))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from wizard.template import template_text
+from wizard.profile.template import template_text
 
 
 def wizard(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 600):

@@ -18,13 +18,13 @@ import pytest
 
 from tests.helpers import edit_methods
 from tests.test_try_step import EXAMPLES, echo_profile
-from wizard.actions import RecordingExecutor, lines_of
-from wizard.engine import run_one
-from wizard.plan import Context, Step, build_plan
-from wizard.profile import load_profile
-from wizard.sink import ConsoleSink
+from wizard.engine.actions import RecordingExecutor, lines_of
+from wizard.engine.plan import Context, Step, build_plan
+from wizard.engine.run import run_one
+from wizard.engine.sink import ConsoleSink
+from wizard.profile.load import load_profile
 
-#: The mark :func:`wizard.actions.conditional` puts on an action done only when needed.
+#: The mark :func:`wizard.engine.actions.conditional` puts on an action done only when needed.
 CONDITION = re.compile(r"   \((only when|unless) [^)]*\)$")
 
 

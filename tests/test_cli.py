@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.plan import STEP_TABLE
+from wizard.engine.plan import STEP_TABLE
 
 
 def wizard(*args: str, cwd: Path, stdin=subprocess.DEVNULL) -> subprocess.CompletedProcess:

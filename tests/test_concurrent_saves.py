@@ -15,7 +15,8 @@ import textwrap
 from pathlib import Path
 
 from tests.helpers import write_profile
-from wizard.profile import load_profile, save_state
+from wizard.profile.load import load_profile
+from wizard.profile.writer import save_state
 
 EDITOR = textwrap.dedent(
     """
@@ -68,7 +69,7 @@ def test_state_saves_never_revert_an_editors_saves(workspace, fake_origin):
 
 def test_a_save_between_read_and_rename_is_kept(tmp_path: Path, monkeypatch):
     """The exact moment, made deterministic: the editor saves while the wizard splices."""
-    from wizard import writer as writer_module
+    from wizard.profile import writer as writer_module
 
     profile_path = write_profile(tmp_path, "https://example.org/pharo-vm.git")
     profile = load_profile(profile_path)
@@ -95,7 +96,7 @@ def test_a_save_between_read_and_rename_is_kept(tmp_path: Path, monkeypatch):
 def test_a_save_between_the_last_look_and_the_rename_is_put_back(tmp_path: Path, monkeypatch):
     """The narrowest moment: the editor saves after the writer's last look, just before the
     new file is swapped in. The swapped-out file is checked, put back, and merged."""
-    from wizard import safe_files
+    from wizard.checkout import safe_files
 
     profile_path = write_profile(tmp_path, "https://example.org/pharo-vm.git")
     profile = load_profile(profile_path)

@@ -8,7 +8,7 @@ own default comes back. Real cmake on the test repository.
 from __future__ import annotations
 
 from tests.helpers import headers, wizard, write_profile
-from wizard.steps.build import read_cache
+from wizard.formats.cmake_cache import read_cache
 
 
 def _configure(profile, workspace, *overrides: str, trust: bool = False):

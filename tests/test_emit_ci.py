@@ -22,9 +22,9 @@ import yaml
 
 from tests.helpers import wizard, write_profile
 from wizard import __version__
-from wizard.ci_workflow import DIGEST_PREFIX, WorkflowFacts, ownership, render_workflow
-from wizard.prerequisites import apt_packages, brew_packages
-from wizard.profile import load_profile
+from wizard.commands.prerequisites import apt_packages, brew_packages
+from wizard.formats.ci_workflow import DIGEST_PREFIX, WorkflowFacts, ownership, render_workflow
+from wizard.profile.load import load_profile
 
 WORKFLOW = ".github/workflows/helloworldplugin.yml"
 PROG = "pharo-plugin-wizard"
@@ -81,7 +81,7 @@ def command(step: dict) -> list[str]:
 
 def facts_of(profile_path: Path, *, examples: tuple[dict, ...] = ()) -> WorkflowFacts:
     """The workflow's facts for the profile, with ``plugin.examples`` set to ``examples``."""
-    from wizard.emit_ci import profile_in_workspace
+    from wizard.commands.emit_ci import profile_in_workspace
 
     data = yaml.safe_load(profile_path.read_text())
     data["plugin"]["examples"] = list(examples)
@@ -561,7 +561,7 @@ def test_the_workflow_steps_build_on_the_test_repository(fake_origin, tmp_path):
 
 
 def test_a_profile_path_in_the_workspace_is_posix(workspace):
-    from wizard.emit_ci import profile_in_workspace
+    from wizard.commands.emit_ci import profile_in_workspace
 
     profile = load_profile(
         write_profile(workspace, "https://github.com/pharo-project/pharo-vm.git")

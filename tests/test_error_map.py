@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from wizard.error_map import map_errors
+from wizard.slang.error_map import map_errors
 
 GENERATED = """/* HelloWorldPlugin.c, as the VMMaker stand-in writes it */
 typedef long sqInt;

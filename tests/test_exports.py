@@ -1,5 +1,5 @@
-"""The exported primitives read without a parser (wizard.exports) agree with ``--lint``'s
-full grammar (wizard.slang) on every plugin class we have: the test repository's, the
+"""The exported primitives read without a parser (wizard.slang.exports) agree with ``--lint``'s
+full grammar (wizard.slang.syntax) on every plugin class we have: the test repository's, the
 templates', hand-made edge cases and, when a pharo-vm git folder is given in PHARO_VM_GIT,
 every class of its pharo-10 and pharo-12 branches."""
 
@@ -12,10 +12,11 @@ import pytest
 import yaml
 
 from tests.fakevm.smalltalk import smalltalk_files
-from wizard import exports, slang
 from wizard.formats.tonel import read_class, to_plugin
-from wizard.profile import Method, Plugin
-from wizard.template import template_text
+from wizard.profile.model import Method, Plugin
+from wizard.profile.template import template_text
+from wizard.slang import exports
+from wizard.slang import syntax as slang
 
 EDGE_CASES = (
     Method("moduleName\n\t<export: true>\n\t^ 'X'\n", side="class"),

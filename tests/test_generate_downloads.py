@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import tree_snapshot, wizard, write_profile
-from wizard.download_failures import download_failure, download_failures
+from wizard.vm.download_failures import download_failure, download_failures
 
 OFFLINE_LOG = Path(__file__).parent / "data" / "cmake-download-offline.log"
 STABLE_VM = "https://files.pharo.org/vm/pharo-spur64/Linux-x86_64/stable.zip"

@@ -21,11 +21,13 @@ import pytest
 
 from tests.fakevm.recipes import clone
 from tests.helpers import wizard
-from wizard import slang
-from wizard.checkout import CheckoutFacts
+from wizard.checkout.facts import CheckoutFacts
+from wizard.commands.importer import find_class_file, profile_for_class, read_class_file
 from wizard.formats.tonel import TonelStyle, detect_style_in, render_class
-from wizard.importer import find_class_file, profile_for_class, read_class_file
-from wizard.profile import load_profile, parse_yaml, validate
+from wizard.profile.load import load_profile
+from wizard.profile.parse import parse_yaml
+from wizard.profile.validate import validate
+from wizard.slang import syntax as slang
 
 NEW_STYLE = """\
 "

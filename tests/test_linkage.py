@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.fakevm.recipes import run
 from wizard.formats.elf import read_elf
-from wizard.linkage import check_linkage
+from wizard.vm.linkage import check_linkage
 
 
 def shared(folder: Path, name: str, code: str, *links: str) -> Path:

@@ -7,7 +7,7 @@ import pytest
 from tests.fakevm import branch_files
 from wizard.formats.layout import LAYOUT_2024, LAYOUT_2025
 from wizard.formats.plugins_cmake import block_end, block_start, links_block
-from wizard.profile import Link
+from wizard.profile.model import Link
 
 LISTS = {2024: (LAYOUT_2024, "pharo-10"), 2025: (LAYOUT_2025, "pharo-12")}
 FULL = Link(

@@ -10,14 +10,14 @@ import textwrap
 
 import pytest
 
+from wizard.engine.lock import ProfileLock
 from wizard.errors import LockedError
-from wizard.lock import ProfileLock
 
 HOLD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from wizard.lock import ProfileLock
+    from wizard.engine.lock import ProfileLock
     lock = ProfileLock(Path(sys.argv[1]))
     lock.acquire()
     print("held", flush=True)

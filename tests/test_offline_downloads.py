@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import headers, wizard, write_profile
-from wizard.download_failures import download_failure, download_failures
-from wizard.download_hosts import (
+from wizard.errors import StepFailed
+from wizard.vm.download_failures import download_failure, download_failures
+from wizard.vm.download_hosts import (
     Downloads,
     check_downloads,
     cmake_true,
@@ -23,7 +24,6 @@ from wizard.download_hosts import (
     hosts_in,
     proxy_host,
 )
-from wizard.errors import StepFailed
 
 DATA = Path(__file__).parent / "data"
 

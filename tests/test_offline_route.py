@@ -13,9 +13,10 @@ from screens.setup import SetupScreen
 from tests.helpers import wizard, write_profile
 from tests.test_tui_build_form import set_option
 from tests.test_tui_support import app_on, make_workspace, settled, wait_for
-from wizard.profile import cmake_option_text, load_profile
-from wizard.template import template_text
-from wizard.writer import writer_for
+from wizard.profile.load import load_profile
+from wizard.profile.overrides import cmake_option_text
+from wizard.profile.template import template_text
+from wizard.profile.writer import writer_for
 
 TEMPLATE_LINE = (
     "    # BUILD_BUNDLE: false              # no SDL2/Cairo/Freetype/libgit2 downloads\n"

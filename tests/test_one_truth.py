@@ -1,12 +1,12 @@
 """One truth: the TUI and ``--replay --dry-run`` report the same state for every step.
 
-Both faces ask the :class:`wizard.workbench.Workbench`, so the Setup tree, the Build step
+Both faces ask the :class:`wizard.engine.workbench.Workbench`, so the Setup tree, the Build step
 list and the dry-run's "would skip"/"would run" must agree step by step, on a real
 workspace of the test repository (real git, cmake, make and cc; the VMMaker stand-in
 writes the C). The placeholder case is the one that used to disagree: with only the
 placeholder C on disk, ``generate`` says it is not done, and the Setup tree said
 "generated C present". The steps that run each time (verify, try) agree too: both faces
-ask each step's ``standing`` (``wizard.plan.standings``), which for them means "the last
+ask each step's ``standing`` (``wizard.engine.plan.standings``), which for them means "the last
 run passed and nothing before it changed" ("would run again" in the dry-run).
 """
 
@@ -24,7 +24,7 @@ from screens.widgets.step_list import StepList
 from screens.widgets.workspace_tree import WorkspaceTree
 from tests.helpers import wizard, write_profile
 from tests.test_tui_support import app_on, settled, wait_for
-from wizard.plan import step_ids
+from wizard.engine.plan import step_ids
 from wizard.steps.build import PLACEHOLDER_MARK
 
 GENERATED = "build/generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c"

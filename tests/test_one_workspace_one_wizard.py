@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import tree_snapshot, wizard, write_profile
+from wizard.engine.workbench import Workbench
 from wizard.errors import LockedError
-from wizard.profile import load_profile
-from wizard.workbench import Workbench
+from wizard.profile.load import load_profile
 
 HOLD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from wizard.workbench import Workbench
+    from wizard.engine.workbench import Workbench
     workbench = Workbench.load(Path(sys.argv[1]))
     workbench.hold()
     print("held", flush=True)

@@ -10,15 +10,13 @@ import pytest
 import yaml
 
 from wizard.errors import ProfileError
-from wizard.profile import (
-    Method,
-    dump_profile,
-    load_profile,
-    parse_yaml,
-    save_state,
-    validate,
-)
-from wizard.template import template_text
+from wizard.profile.load import load_profile
+from wizard.profile.model import Method
+from wizard.profile.parse import parse_yaml
+from wizard.profile.save import dump_profile
+from wizard.profile.template import template_text
+from wizard.profile.validate import validate
+from wizard.profile.writer import save_state
 
 MINIMAL = """\
 version: 1
@@ -428,10 +426,10 @@ def test_loading_a_profile_with_examples_loads_no_parser(tmp_path):
     )
     code = (
         "import sys\n"
-        "from wizard.profile import load_profile\n"
+        "from wizard.profile.load import load_profile\n"
         f"profile = load_profile(__import__('pathlib').Path({str(path)!r}))\n"
         "assert profile.plugin.examples[0].receiver\n"
-        "heavy = sorted(m for m in sys.modules if m.startswith(('tree_sitter', 'wizard.slang')))\n"
+        "heavy = sorted(m for m in sys.modules if m.startswith(('tree_sitter', 'wizard.slang.syntax')))\n"
         "print(heavy)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

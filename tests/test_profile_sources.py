@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from wizard.errors import ProfileError
-from wizard.profile import dump_profile, load_profile
+from wizard.profile.load import load_profile
+from wizard.profile.save import dump_profile
 
 HEAD = """\
 version: 1

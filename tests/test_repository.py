@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from wizard.repository import (
+from wizard.checkout.git import (
     commits_ahead,
     current_branch,
     default_branch,

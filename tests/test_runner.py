@@ -9,9 +9,9 @@ import time
 import psutil
 import pytest
 
+from wizard.engine.runner import CancelToken, run_command, stop_tree
+from wizard.engine.sink import StepOutput
 from wizard.errors import Interrupted, StepFailed
-from wizard.runner import CancelToken, run_command, stop_tree
-from wizard.sink import StepOutput
 
 
 class RecordingSink:

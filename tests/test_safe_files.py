@@ -18,10 +18,10 @@ import yaml
 
 from tests.helpers import headers, wizard, write_profile
 from tests.test_runner import RecordingSink
-from wizard.actions import RemoveFolder, WriteFile
-from wizard.plan import Context
-from wizard.profile import load_profile
-from wizard.sink import StepOutput
+from wizard.engine.actions import RemoveFolder, WriteFile
+from wizard.engine.plan import Context
+from wizard.engine.sink import StepOutput
+from wizard.profile.load import load_profile
 
 SECRET = "ssh-ed25519 AAAA... the colleague must not touch this\n"
 
@@ -48,7 +48,7 @@ def test_a_shipped_lock_link_is_refused_and_its_target_untouched(fake_origin, wo
 
 def test_a_shipped_lock_link_beside_the_checkout_is_refused(fake_origin, workspace, outside):
     profile = write_profile(workspace, fake_origin)
-    (workspace / ".pharo-vm.pharo-plugin-wizard.lock").symlink_to(outside)
+    (workspace / ".pharo-vm.pharo-plugin-wizard.engine.lock").symlink_to(outside)
     result = wizard("--replay", str(profile), "--until", "clone", cwd=workspace)
     assert result.returncode == 2
     assert not (workspace / "pharo-vm").exists(), "refused before it changed anything"
@@ -130,8 +130,8 @@ def test_try_and_the_loop_never_reach_through_a_linked_own_folder(fake_origin, w
     c_file.parent.mkdir(parents=True)
     c_file.write_text("/* generated */\n")
     out = StepOutput(RecordingSink(), None)
-    from wizard.safe_files import UnsafePath
-    from wizard.slang_loop import PreviousC
+    from wizard.checkout.safe_files import UnsafePath
+    from wizard.slang.loop import PreviousC
 
     attempts = [
         lambda: RemoveFolder(ctx.build_dir / "pharo-plugin-wizard/try").perform(ctx, out),
@@ -156,7 +156,7 @@ def test_try_and_the_loop_never_reach_through_a_linked_own_folder(fake_origin, w
 
 def test_a_full_disk_leaves_the_old_file_and_names_the_new_one(tmp_path, monkeypatch):
     """ENOSPC, simulated in-process: the disk fills up while the new file is flushed."""
-    from wizard import safe_files
+    from wizard.checkout import safe_files
 
     (tmp_path / "a").mkdir()
     target = tmp_path / "a" / "file.txt"
@@ -188,7 +188,7 @@ def big_source_profile(workspace: Path, fake_origin: Path) -> tuple[Path, Path]:
 LIMITED = (
     "import resource, sys\n"
     "resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), resource.RLIM_INFINITY))\n"
-    "from wizard.cli import main\n"
+    "from wizard.commands.cli import main\n"
     "main(sys.argv[2:])\n"
 )
 
@@ -230,7 +230,7 @@ CRASH = (
     "        os._exit(9)\n"
     "    real(fd)\n"
     "os.fsync = crash\n"
-    "from wizard.cli import main\n"
+    "from wizard.commands.cli import main\n"
     "main(sys.argv[1:])\n"
 )
 
@@ -263,10 +263,10 @@ def test_a_full_disk_while_recording_a_step_names_the_step_and_the_file(
     workspace, fake_origin, monkeypatch
 ):
     """ENOSPC, simulated in-process, when ``state:`` is saved after a step ran."""
-    from wizard import engine
+    from wizard.engine import run as engine
+    from wizard.engine.plan import Status, Step
     from wizard.errors import StepFailed
-    from wizard.plan import Status, Step
-    from wizard.profile import save_state
+    from wizard.profile.writer import save_state
 
     class Touch(Step):
         id = "touch"

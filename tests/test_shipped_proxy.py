@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import wizard, write_profile
-from wizard.shipped_proxy import DEFAULT_BRANCH, shipped_branches, shipped_proxy
+from wizard.slang.shipped_proxy import DEFAULT_BRANCH, shipped_branches, shipped_proxy
 
 REPO = Path(__file__).resolve().parent.parent
 MIRROR = Path("/work/.mirror/pharo-project+pharo-vm/repo")
@@ -83,7 +83,7 @@ def test_lint_before_the_clone_passes_the_template(workspace: Path) -> None:
 
 
 def test_the_shipped_helloworld_profile_targets_a_branch_that_configures_offline() -> None:
-    from wizard.profile import load_profile
+    from wizard.profile.load import load_profile
 
     path = REPO / "profiles" / "HelloWorldPlugin.yml"
     profile = load_profile(path)

@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 
 from wizard.formats.proxy_api import proxy_selectors, understood_by_proxy
-from wizard.profile import Method, Plugin
-from wizard.selectors import selector_of_pattern
-from wizard.slang import (
+from wizard.profile.model import Method, Plugin
+from wizard.slang.selectors import selector_of_pattern
+from wizard.slang.syntax import (
     Diagnostic,
     _parse,
     _position,
@@ -374,7 +374,7 @@ def test_trojan_source_in_a_comment_is_reported_at_each_control() -> None:
 
 
 def test_invisible_characters_in_comment_protocol_and_examples_are_errors() -> None:
-    from wizard.try_protocol import Example
+    from wizard.formats.try_protocol import Example
 
     plugin = Plugin(
         name="TrojanPlugin",

@@ -1,4 +1,4 @@
-"""Example values (wizard.smalltalk_literal): one literal, perhaps one conversion, never code.
+"""Example values (wizard.slang.literal): one literal, perhaps one conversion, never code.
 
 A corpus of values and of code, properties over generated literals, and a cross-check with
 an independent Smalltalk grammar (tree-sitter-pharo): whatever the reader accepts is one
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.smalltalk_literal import CONVERSIONS, NotAValue, is_value, read_value
+from wizard.slang.literal import CONVERSIONS, NotAValue, is_value, read_value
 
 VALUES = {
     "3": "integer",
@@ -246,7 +246,7 @@ def test_any_text_is_read_or_refused_never_crashes(text: str) -> None:
 def _expression_kind(text: str) -> str | None:
     """What tree-sitter-pharo makes of ``^ <text>`` in a method: the returned node's type,
     or None when it does not parse as one expression."""
-    from wizard.slang import _parse
+    from wizard.slang.syntax import _parse
 
     data, root = _parse("m\n\t^ " + text + "\n")
     if root.has_error:

@@ -205,8 +205,8 @@ def test_every_message_sent_was_looked_up_in_the_sources(name: str) -> None:
 def test_try_runs_no_code_from_the_examples_file() -> None:
     """No evaluation, no perform: of text: values are parsed as literals, conversions sent
     from a fixed table that matches the wizard's own list."""
-    from wizard.smalltalk_literal import CONVERSIONS
-    from wizard.try_protocol import EXAMPLES_HEADER
+    from wizard.formats.try_protocol import EXAMPLES_HEADER
+    from wizard.slang.literal import CONVERSIONS
 
     sent = sends("try-plugin.st")
     assert not {s for s in sent if s.startswith(("perform", "evaluate", "compiler"))}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.smalltalksrc import (
+from wizard.checkout.smalltalksrc import (
     ClassLookupError,
     class_definitions,
     class_path,

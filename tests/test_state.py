@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from tests.test_profile import MINIMAL, write
-from wizard.plan import Context
-from wizard.profile import load_profile, save_state
-from wizard.state import StepRecord, record_of, step_records
+from wizard.engine.plan import Context
+from wizard.engine.state import StepRecord, record_of, step_records
+from wizard.profile.load import load_profile
+from wizard.profile.writer import save_state
 
 OLD_STATE = """state:
   steps:
@@ -74,8 +75,8 @@ class _Flaky:
 def test_a_failure_keeps_its_reason_and_a_later_success_forgets_it(tmp_path):
     import io
 
-    from wizard.engine import run_steps
-    from wizard.sink import ConsoleSink
+    from wizard.engine.run import run_steps
+    from wizard.engine.sink import ConsoleSink
 
     path = write(tmp_path, MINIMAL)
     step = _Flaky()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 from tests.helpers import wizard
-from wizard.profile import load_profile
+from wizard.profile.load import load_profile
 
 
 def test_hello_stays_the_default_and_the_articles_plugin(tmp_path):

@@ -21,7 +21,7 @@ from wizard.formats.tonel import (
     to_plugin,
     unified_diff,
 )
-from wizard.profile import Method, Plugin
+from wizard.profile.model import Method, Plugin
 
 HELLO = Plugin(
     name="HelloWorldPlugin",

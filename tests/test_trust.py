@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from wizard.trust import ALLOWED, NEEDS_TRUST, PENDING, declared_switches, flags_problem, judge
+from wizard.profile.trust import (
+    ALLOWED,
+    NEEDS_TRUST,
+    PENDING,
+    declared_switches,
+    flags_problem,
+    judge,
+)
 
 SWITCHES = frozenset({"BUILD_BUNDLE", "FEATURE_LIB_SDL2", "GENERATE_VMMAKER"})
 

@@ -1,4 +1,4 @@
-"""The examples file and the TRY/BENCH lines shared with try-plugin.st (wizard.try_protocol)."""
+"""The examples file and the TRY/BENCH lines shared with try-plugin.st (wizard.formats.try_protocol)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard.try_protocol import (
+from wizard.formats.try_protocol import (
     BenchResult,
     Example,
     Outcome,

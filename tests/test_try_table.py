@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from wizard.formats.try_protocol import Example, Outcome, Verdict
 from wizard.steps.trying import built_vm, library_path_variable
-from wizard.try_protocol import Example, Outcome, Verdict
-from wizard.try_table import TryRow, rows_of, table_lines
+from wizard.vm.try_table import TryRow, rows_of, table_lines
 
 ECHO = Example("primitiveEcho", "'a\tb'", ("'a\tb'",))
 ANSWER = Example("primitiveAnswer", "42")

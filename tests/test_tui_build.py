@@ -17,9 +17,9 @@ from screens.build import BuildScreen
 from screens.dialogs import Confirm
 from screens.run import RunFinished, TuiSink
 from tests.test_tui_support import app_on, make_workspace, settled, wait_for
-from wizard.engine import run_steps
-from wizard.plan import Context, Status, Step
-from wizard.runner import CancelToken
+from wizard.engine.plan import Context, Status, Step
+from wizard.engine.run import run_steps
+from wizard.engine.runner import CancelToken
 
 SLEEPER = (
     "import subprocess, sys, time\n"
@@ -45,7 +45,7 @@ class SleepyCompile(Step):
         return ["python -c SLEEPER"]
 
     def run(self, ctx: Context, out) -> None:
-        from wizard.runner import run_command
+        from wizard.engine.runner import run_command
 
         run_command([sys.executable, "-c", SLEEPER], out, cwd=ctx.workspace, token=ctx.token)
 

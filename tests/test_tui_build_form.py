@@ -7,8 +7,8 @@ import re
 from screens.setup import SetupScreen
 from screens.widgets.build_form import TRUST_MARK
 from tests.test_tui_support import app_on, make_workspace, settled, wait_for
-from wizard.profile import load_profile
-from wizard.template import template_text
+from wizard.profile.load import load_profile
+from wizard.profile.template import template_text
 
 SIZE = (120, 40)
 OPTIONS = """  cmake_options:

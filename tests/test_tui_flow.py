@@ -30,7 +30,8 @@ from tests.test_tui_support import (
     settled,
     wait_for,
 )
-from wizard.profile import load_profile, to_data
+from wizard.profile.load import load_profile
+from wizard.profile.save import to_data
 
 SIZE = (120, 40)
 CLASS = "smalltalksrc/VMMaker/HelloWorldPlugin.class.st"

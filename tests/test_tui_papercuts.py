@@ -77,7 +77,7 @@ async def test_the_editor_shows_a_method_at_80x24(tmp_path):
 
 def test_the_order_guard_on_its_own_screen_names_the_step_not_the_screen() -> None:
     from screens.runs import _tui_words
-    from wizard.engine import OrderProblem
+    from wizard.engine.run import OrderProblem
 
     problem = OrderProblem("reconfigure", "generate", "its C does not exist yet")
     on_build = _tui_words(problem, "two-pass", "build")

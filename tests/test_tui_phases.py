@@ -15,8 +15,8 @@ from screens.phases import (
     recorded_views,
 )
 from screens.run import RunFeed, RunModel, StepFinished, StepStarted, TuiSink, problem_lines
-from wizard.plan import Outcome, step_ids
-from wizard.state import step_records
+from wizard.engine.plan import Outcome, step_ids
+from wizard.engine.state import step_records
 
 
 def test_phases_cover_each_plan_once_and_in_order():

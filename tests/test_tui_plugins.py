@@ -7,7 +7,7 @@ from textual.widgets import SelectionList
 from screens.plugins import PluginsScreen
 from tests.fakevm import BRANCH_LAYOUT
 from tests.test_tui_support import app_on, make_workspace, profile_data, settled, wait_for
-from wizard.profile import load_profile
+from wizard.profile.load import load_profile
 
 
 async def test_without_a_clone_the_list_is_the_profile_and_says_so(tmp_path):

@@ -139,7 +139,7 @@ async def test_an_edit_that_does_not_validate_is_kept_beside_the_profile(tmp_pat
 
 
 def test_a_profile_that_does_not_load_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
-    from wizard.cli import dispatch
+    from wizard.commands.cli import dispatch
 
     bad = tmp_path / "Bad.yml"
     bad.write_text("version: 1\nplugin:\n  name: helloWorld\n")
@@ -178,7 +178,7 @@ async def test_without_a_profile_the_list_offers_a_new_plugin(tmp_path):
 
 
 async def test_a_second_wizard_on_the_profile_is_refused(tmp_path):
-    from wizard.lock import ProfileLock
+    from wizard.engine.lock import ProfileLock
 
     profile = make_workspace(tmp_path)
     folder = profile.parent

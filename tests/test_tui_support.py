@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from screens.app import WizardApp, make_app
-from wizard.profile import load_profile
-from wizard.template import template_text
+from wizard.profile.load import load_profile
+from wizard.profile.template import template_text
 
 
 def make_workspace(root: Path, name: str = "HelloWorldPlugin", **changes: object) -> Path:

@@ -22,7 +22,7 @@ from screens.build import BuildScreen
 from screens.develop import DevelopScreen
 from screens.widgets.smalltalk import SmalltalkEditor
 from tests.test_tui_support import app_on, make_workspace, profile_data, settled, wait_for
-from wizard.template import template_text
+from wizard.profile.template import template_text
 
 SIZE = (120, 40)
 
@@ -278,7 +278,7 @@ async def test_a_stop_signal_keeps_an_edit_the_profile_cannot_take(tmp_path, mon
     import subprocess
 
     import screens.app
-    from wizard import signals
+    from wizard.engine import signals
 
     monkeypatch.setattr(signals, "_received", [])  # this process's record of stop signals
     monkeypatch.setattr(screens.app, "_leave_anyway_after", lambda seconds: None)

@@ -17,7 +17,7 @@ import yaml
 
 from tests.fakevm.recipes import exported_symbols
 from tests.helpers import wizard, write_profile
-from wizard.vmmaker_cache import cache_root, entries, is_cache_path
+from wizard.vm.vmmaker_cache import cache_root, entries, is_cache_path
 
 LIBRARY = "build/build/vm/libHelloWorldPlugin.so"
 OWN_RECORD = "build/build/vmmaker/vmmaker-standin-record.jsonl"
@@ -123,7 +123,7 @@ def test_only_complete_entries_of_the_cache_are_cache_paths(tmp_path, own_cache)
 
 
 def test_trust_knows_the_cache(own_cache):
-    from wizard.trust import is_wizard_cache_path
+    from wizard.profile.trust import is_wizard_cache_path
 
     entry = cache_root() / "linux-x86_64-00000000000000000000"
     (entry / "vm").mkdir(parents=True)

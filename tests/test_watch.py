@@ -100,7 +100,7 @@ def test_watch_goes_with_replay_and_not_with_dry_run(workspace):
 
 def test_the_sources_files_are_watched_too(tmp_path):
     """A save of a ``plugin.sources`` file starts a round as a save of the profile does."""
-    from wizard.watch import fingerprint, watched_files
+    from wizard.commands.watch import fingerprint, watched_files
 
     made = wizard("--new", "CrcPlugin", "--template", "library", cwd=tmp_path)
     assert made.returncode == 0, made.stderr

@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 from tests.helpers import write_profile
-from wizard import watch as watch_module
-from wizard.profile import load_profile, save_state
+from wizard.commands import watch as watch_module
+from wizard.profile.load import load_profile
+from wizard.profile.writer import save_state
 
 
 def change_comment(profile: Path, comment: str) -> None:
@@ -68,7 +69,7 @@ PROBE = textwrap.dedent(
     import resource, sys
     from pathlib import Path
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, resource.RLIM_INFINITY))
-    from wizard.watch import fingerprint, watched_files
+    from wizard.commands.watch import fingerprint, watched_files
     for name in sys.argv[1:]:
         fingerprint(watched_files(Path(name)))
     print("done", flush=True)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import write_profile
+from wizard.engine.sink import ConsoleSink
+from wizard.engine.workbench import OutOfOrder, Workbench
 from wizard.errors import LockedError
-from wizard.sink import ConsoleSink
-from wizard.workbench import OutOfOrder, Workbench
 
 
 def test_held_takes_the_lock_for_the_block_and_keeps_one_already_held(workspace):
@@ -51,17 +51,17 @@ def test_a_slice_after_a_step_not_done_is_refused_before_anything_runs(workspace
 
 
 #: What the TUI must not do itself: git, YAML, the file formats of pharo-vm, the steps'
-#: work. It asks the workbench (and wizard.survey) instead.
+#: work. It asks the workbench (and wizard.engine.survey) instead.
 ENGINE_ONLY = (
     "git",
     "yaml",
     "wizard.formats",
-    "wizard.repository",
-    "wizard.git_plumbing",
-    "wizard.checkout",
+    "wizard.checkout.git",
+    "wizard.checkout.git_plumbing",
+    "wizard.checkout.facts",
     "wizard.steps",
-    "wizard.partial_commit",
-    "wizard.yaml_edit",
+    "wizard.checkout.partial_commit",
+    "wizard.profile.yaml_edit",
 )
 
 

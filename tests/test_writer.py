@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from tests.test_tui_writer import every_version
 from wizard.errors import ProfileError
-from wizard.profile import MAX_PROFILE_BYTES, Method, load_profile, save_state, with_plugin
-from wizard.template import template_text
-from wizard.writer import OutsideEdit, writer_for
+from wizard.profile.load import load_profile
+from wizard.profile.model import MAX_PROFILE_BYTES, Method, with_plugin
+from wizard.profile.template import template_text
+from wizard.profile.writer import OutsideEdit, save_state, writer_for
 
 OPTIONS = """  cmake_options:
     ICEBERG_DEFAULT_REMOTE: httpsUrl   # the user's note

@@ -12,7 +12,7 @@ from functools import reduce
 import pytest
 import yaml
 
-from wizard.yaml_edit import DELETE, Edit, apply_edit, apply_edits
+from wizard.profile.yaml_edit import DELETE, Edit, apply_edit, apply_edits
 
 PROFILE = """\
 version: 1

@@ -1,5 +1,5 @@
 """``python -m wizard``: the same as the ``pharo-plugin-wizard`` command."""
 
-from wizard.cli import main
+from wizard.commands.cli import main
 
 main()

@@ -4,7 +4,7 @@ Offline builds need cmake options (``GENERATE_PHARO_VM``, ``VMMAKER_IMAGE``,
 ``BUILD_BUNDLE``…); here they are added, changed and removed without editing YAML. Each
 change is checked the way loading checks the profile, then handed to the session, which
 saves it through the profile's one writer (only the changed values are written). Options
-that are not plain data (:mod:`wizard.trust`) are marked, with why: a run asks before it uses
+that are not plain data (:mod:`wizard.profile.trust`) are marked, with why: a run asks before it uses
 them.
 """
 
@@ -22,8 +22,11 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from wizard.errors import ProfileError
-from wizard.profile import BUILD_MODES, Build, Profile, cmake_option_text, to_data, validate
-from wizard.trust import declared_switches, option_mark
+from wizard.profile.model import BUILD_MODES, Build, Profile
+from wizard.profile.overrides import cmake_option_text
+from wizard.profile.save import to_data
+from wizard.profile.trust import declared_switches, option_mark
+from wizard.profile.validate import validate
 
 #: Options a Pharo VM build commonly sets, offered as the name is typed.
 KNOWN_OPTIONS = (

@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from wizard.slang import Diagnostic
+from wizard.slang.syntax import Diagnostic
 
 
 class DiagnosticsList(OptionList):

@@ -15,8 +15,8 @@ from textual.widgets import Tree
 
 from screens.phases import StepView
 from screens.widgets.step_list import STATE_COLOURS
-from wizard.profile import Profile
-from wizard.survey import Survey, relative_to_workspace
+from wizard.engine.survey import Survey, relative_to_workspace
+from wizard.profile.model import Profile
 
 CHECKOUT_STEPS = ("clone", "checkout", "branch", "plugin-source", "plugin-list", "commit")
 BUILD_STEPS = ("configure", "generate", "plugins-cmake", "reconfigure", "compile", "verify")

@@ -18,8 +18,8 @@ import pytest
 
 from tests.helpers import wizard
 from wizard.errors import ProfileError
-from wizard.profile import load_profile
-from wizard.template import template_text
+from wizard.profile.load import load_profile
+from wizard.profile.template import template_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "bad_profiles"
 

@@ -22,7 +22,8 @@ import psutil
 import pytest
 
 from tests.helpers import headers, wizard
-from wizard.profile import load_profile, write_atomically
+from wizard.profile.load import load_profile
+from wizard.profile.save import write_atomically
 
 
 def start(profile: Path, workspace: Path, *args: str) -> subprocess.Popen:

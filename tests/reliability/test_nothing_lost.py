@@ -114,7 +114,7 @@ FORMS = list(_forms({"version": 1}))
 
 @pytest.mark.parametrize("form", FORMS)
 def test_saving_state_never_breaks_a_profile(fake_origin, workspace, form):
-    from wizard.profile import load_profile
+    from wizard.profile.load import load_profile
 
     profile = write_profile(workspace, fake_origin)
     profile.write_text(_forms(yaml.safe_load(profile.read_text()))[form], encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from tests.helpers import headers, wizard, write_profile
-from wizard.lock import ProfileLock
+from wizard.engine.lock import ProfileLock
 
 
 def test_a_symlinked_path_shares_the_lock(fake_origin, workspace, tmp_path):

@@ -10,18 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wizard.errors import ProfileError
-from wizard.profile import (
-    Build,
-    Method,
-    Plugin,
-    Profile,
-    Repository,
-    dump_profile,
-    load_profile,
-    parse_yaml,
-    save_state,
-    validate,
-)
+from wizard.profile.load import load_profile
+from wizard.profile.model import Build, Method, Plugin, Profile, Repository
+from wizard.profile.parse import parse_yaml
+from wizard.profile.save import dump_profile
+from wizard.profile.validate import validate
+from wizard.profile.writer import save_state
 
 SETTINGS = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

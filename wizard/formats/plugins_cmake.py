@@ -33,7 +33,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from wizard.profile import Link
+    from wizard.profile.model import Link
 
 GENERATED_PREFIX = "${PHARO_CURRENT_GENERATED}/plugins/src/"
 

@@ -31,7 +31,7 @@ import difflib
 import re
 from collections.abc import Mapping
 
-from wizard.selectors import argument_count
+from wizard.slang.selectors import argument_count
 
 _KEYWORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*:)\s*[A-Za-z_][A-Za-z0-9_]*")
 _UNARY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

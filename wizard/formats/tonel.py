@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.profile import Method, Plugin
+from wizard.profile.model import Method, Plugin
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
@@ -166,7 +166,7 @@ def _render_exact_method(class_name: str, method: Method, style: TonelStyle) -> 
     """A method of a verbatim plugin: the source's text after its pattern goes after ``[``
     as it is (so a comment or spaces on the pattern line stay there), trailing blank lines
     and spaces included; the pattern too is written as it is, over several lines if so."""
-    from wizard.selectors import pattern_span
+    from wizard.slang.selectors import pattern_span
 
     default = DEFAULT_CLASS_PROTOCOL if method.is_class_side else DEFAULT_INSTANCE_PROTOCOL
     protocol = method.protocol or default
@@ -183,12 +183,12 @@ def split_source(source: str) -> tuple[str, list[str]]:
     """A method source split into its pattern (on one line) and its body lines.
 
     The pattern may span lines (``primitiveAdd: a\n\tto: b``) and the body may start on
-    its last line (``primitiveAnswer ^ 42``): what :func:`wizard.selectors.pattern_span`
+    its last line (``primitiveAnswer ^ 42``): what :func:`wizard.slang.selectors.pattern_span`
     reads as the pattern is joined into one line, the rest of that line becomes the first
     body line. Body lines are kept exactly as written, and trailing blank lines are
     dropped. CR and CRLF become LF.
     """
-    from wizard.selectors import pattern_span
+    from wizard.slang.selectors import pattern_span
 
     text = source.replace("\r\n", "\n").replace("\r", "\n")
     found = pattern_span(text)

@@ -14,20 +14,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.actions import Action, Check, Command, Unknown, WriteFile, WriteOwned
-from wizard.artifacts import find_library, inspect_library, library_candidates
-from wizard.checkout import (
+from wizard.checkout.facts import (
     checkout_layout,
     generated_c,
     plugin_class_file,
     read_checkout_file,
     read_text,
 )
+from wizard.engine.actions import Action, Check, Command, Unknown, WriteFile, WriteOwned
+from wizard.engine.plan import Context, Status, Step, earlier_stand
 from wizard.errors import StepFailed
-from wizard.plan import Context, Status, Step, earlier_stand
+from wizard.formats.cmake_cache import read_cache, same_value
+from wizard.steps.develop import plugin_links
+from wizard.vm.artifacts import find_library, inspect_library, library_candidates
 
 if TYPE_CHECKING:
-    from wizard.sink import StepOutput
+    from wizard.engine.sink import StepOutput
 
 CMAKE_ERROR = re.compile(r"^CMake Error")
 COMPILER_ERROR = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(\d+:)? (fatal )?error: ")
@@ -39,8 +41,8 @@ MAKE_ERROR = re.compile(r"(\*\*\* .*Error \d+|No rule to make target|error:)")
 
 def configure_options(ctx: Context) -> tuple[tuple[str, str], ...]:
     """The options configure passes: the profile's, then those that make the build use the
-    wizard's VMMaker image cache when it has this checkout's image (:mod:`wizard.vmmaker_cache`)."""
-    from wizard.vmmaker_cache import cache_options
+    wizard's VMMaker image cache when it has this checkout's image (:mod:`wizard.vm.vmmaker_cache`)."""
+    from wizard.vm.vmmaker_cache import cache_options
 
     return (*ctx.profile.build.cmake_options, *cache_options(ctx))
 
@@ -61,7 +63,7 @@ def cmake_configure_args(ctx: Context) -> list[str]:
 
 def stale_options(ctx: Context) -> list[str]:
     """Options an earlier configure set in this build folder that it no longer sets."""
-    from wizard.build_record import read_record
+    from wizard.vm.build_record import read_record
 
     return read_record(ctx.build_dir).no_longer_wanted(configure_options(ctx))
 
@@ -73,7 +75,7 @@ def record_options(ctx: Context, *, keep_previous: bool) -> None:
     half-way still knows what it may have left in the cache; rewritten after success with
     exactly the options set now.
     """
-    from wizard.build_record import BuildRecord, read_record, write_record
+    from wizard.vm.build_record import BuildRecord, read_record, write_record
 
     options = dict(read_record(ctx.build_dir).options) if keep_previous else {}
     options.update(configure_options(ctx))
@@ -86,7 +88,7 @@ def check_configure_downloads(ctx: Context) -> None:
     Only a first configure (or one that turns ``BUILD_BUNDLE`` on, or follows one that did
     not finish) downloads the bundle's libraries: a later one finds them in the build folder.
     """
-    from wizard.download_hosts import check_downloads, cmake_true, configure_downloads
+    from wizard.vm.download_hosts import check_downloads, cmake_true, configure_downloads
 
     cache = read_cache(ctx.build_dir)
     finished = any((ctx.build_dir / name).exists() for name in ("Makefile", "build.ninja"))
@@ -98,7 +100,7 @@ def check_configure_downloads(ctx: Context) -> None:
 
 def say_cache_use(ctx: Context, out: StepOutput) -> None:
     """Say when configure points the build at the wizard's cached VMMaker image."""
-    from wizard.vmmaker_cache import cache_options
+    from wizard.vm.vmmaker_cache import cache_options
 
     options = dict(cache_options(ctx))
     if options:
@@ -111,8 +113,8 @@ def say_cache_use(ctx: Context, out: StepOutput) -> None:
 def check_generate_downloads(ctx: Context, forgetting: bool = False) -> None:
     """Before a ``make install`` that may download the image or its VM: do the hosts resolve?
     ``forgetting``: the image is about to be removed (``build.regenerate: image``)."""
-    from wizard.download_hosts import check_downloads, generate_downloads
-    from wizard.slang_loop import vmmaker_image, vmmaker_vm
+    from wizard.slang.loop import vmmaker_image, vmmaker_vm
+    from wizard.vm.download_hosts import check_downloads, generate_downloads
 
     cache = {name: value for name, (_, value) in read_cache(ctx.build_dir).items()}
     has_image = vmmaker_image(ctx.build_dir).is_file() and not forgetting
@@ -123,26 +125,6 @@ def check_generate_downloads(ctx: Context, forgetting: bool = False) -> None:
 
 def cmake_install_args(ctx: Context) -> list[str]:
     return ["cmake", "--build", str(ctx.build_dir), "--target", "install", "-j", str(ctx.jobs)]
-
-
-def read_cache(build_dir: Path) -> dict[str, tuple[str, str]]:
-    """CMakeCache.txt as ``{NAME: (TYPE, VALUE)}``; empty when there is none."""
-    text = read_text(build_dir / "CMakeCache.txt") or ""
-    entries = {}
-    for line in text.splitlines():
-        match = re.match(r"^([A-Za-z_][A-Za-z0-9_.+-]*):([A-Z]+)=(.*)$", line)
-        if match:
-            entries[match.group(1)] = (match.group(2), match.group(3))
-    return entries
-
-
-_TRUE = {"1", "ON", "YES", "TRUE", "Y"}
-
-
-def _same_value(kind: str, cached: str, wanted: str) -> bool:
-    if kind == "BOOL":
-        return (cached.upper() in _TRUE) == (wanted.upper() in _TRUE)
-    return cached == wanted
 
 
 def configured_status(ctx: Context) -> Status:
@@ -156,12 +138,12 @@ def configured_status(ctx: Context) -> Status:
     profile_sets = dict(ctx.profile.build.cmake_options)
     for name, value in configure_options(ctx):
         kind, cached = cache.get(name, ("", None))
-        if cached is None or not _same_value(kind, cached, value):
+        if cached is None or not same_value(kind, cached, value):
             who = "the profile says" if name in profile_sets else "the image cache wants"
             return Status(False, f"{name} is {cached!r} in the cache, {who} {value!r}")
     stale = stale_options(ctx)
     if stale:
-        from wizard.build_record import read_record
+        from wizard.vm.build_record import read_record
 
         value = read_record(ctx.build_dir).options.get(stale[0], "")
         return Status(
@@ -201,7 +183,7 @@ def run_tool(ctx: Context, command: Command, out: StepOutput) -> int:
 
 def module_of(ctx: Context) -> str:
     """The plugin's module name: VMMaker names its C file after the class's ``moduleName``."""
-    from wizard.exports import module_name
+    from wizard.slang.exports import module_name
 
     return module_name(ctx.profile.plugin)
 
@@ -238,7 +220,7 @@ def placeholder_action(ctx: Context) -> Action:
     writes the real C over it, and ``generate`` is not done until it has. Performed only
     when :func:`placeholder_needed`.
     """
-    from wizard.checkout import read_layout
+    from wizard.checkout.facts import read_layout
     from wizard.formats.layout import UnknownLayout
 
     when = "only when the plugin list declares the plugin and its C does not exist yet"
@@ -284,7 +266,7 @@ class Configure(Step):
         return [placeholder_action(ctx), Command(tuple(cmake_configure_args(ctx)), ctx.workspace)]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        from wizard.trust import step_gate
+        from wizard.profile.trust import step_gate
 
         step_gate(ctx.profile, ctx.trust)  # the checkout is here now: its switches are known
         ctx.build_dir.mkdir(parents=True, exist_ok=True)
@@ -307,7 +289,7 @@ class Configure(Step):
         record_options(ctx, keep_previous=False)
 
     def fail(self, ctx: Context) -> None:
-        from wizard.download_failures import download_failure, download_failures
+        from wizard.vm.download_failures import download_failure, download_failures
 
         log = ctx.log_path(self.id)
         failures = download_failures(log)
@@ -378,8 +360,8 @@ class Generate(Step):
 
     def way(self, ctx: Context) -> str:
         """``first`` (no C yet), ``plugin`` (the loop) or ``image`` (rebuild the image)."""
-        from wizard.slang_loop import vmmaker_image, vmmaker_vm
-        from wizard.vmmaker_cache import uses_cache
+        from wizard.slang.loop import vmmaker_image, vmmaker_vm
+        from wizard.vm.vmmaker_cache import uses_cache
 
         if not is_generated(ctx):
             return "first"
@@ -395,7 +377,7 @@ class Generate(Step):
         return "image"
 
     def actions(self, ctx: Context) -> list[Action]:
-        from wizard.vmmaker_cache import uses_cache
+        from wizard.vm.vmmaker_cache import uses_cache
 
         way = self.way(ctx)
         if way == "plugin":
@@ -410,7 +392,7 @@ class Generate(Step):
     @staticmethod
     def regenerate_action(ctx: Context) -> Command:
         """``regenerate-plugin.st`` in the build's VMMaker image: the plugin alone."""
-        from wizard.slang_loop import regenerate_command, vmmaker_folder, vmmaker_vm
+        from wizard.slang.loop import regenerate_command, vmmaker_folder, vmmaker_vm
 
         vm = vmmaker_vm(ctx.build_dir) or vmmaker_folder(ctx.build_dir) / "vm" / "pharo"
         source = ctx.in_checkout(plugin_class_file(ctx))
@@ -422,7 +404,7 @@ class Generate(Step):
         )
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        from wizard.slang_loop import PreviousC
+        from wizard.slang.loop import PreviousC
 
         way = self.way(ctx)
         actions = self.actions(ctx)
@@ -468,7 +450,7 @@ class Generate(Step):
                 for path in previous.restore():
                     out.line(f"put the previous {path.relative_to(ctx.build_dir)} back")
             raise
-        from wizard.vmmaker_cache import keep_image
+        from wizard.vm.vmmaker_cache import keep_image
 
         keep_image(ctx, out)
 
@@ -476,7 +458,7 @@ class Generate(Step):
         self, ctx: Context, command: Command, out: StepOutput, announce: bool = True
     ) -> None:
         """The Slang loop: ``regenerate-plugin.st`` in the build's VMMaker image."""
-        from wizard.slang_loop import PreviousC
+        from wizard.slang.loop import PreviousC
 
         if announce:
             out.line(
@@ -514,7 +496,7 @@ class Generate(Step):
 
 def _failure_said(errors: list[str]) -> str:
     """``: <what regenerate-plugin.st said>`` from its failure line, or nothing."""
-    from wizard.error_map import REGENERATE_FAILURE
+    from wizard.slang.error_map import REGENERATE_FAILURE
 
     line = next((line for line in errors if REGENERATE_FAILURE.match(line)), None)
     return f": {line.removeprefix('regenerate-plugin: ')}" if line else ""
@@ -522,7 +504,7 @@ def _failure_said(errors: list[str]) -> str:
 
 def _failure_hint(errors: list[str], plugin: str) -> str:
     """Point at the profile's method the failure line names, when it names one."""
-    from wizard.error_map import method_of_failure
+    from wizard.slang.error_map import method_of_failure
 
     method = next(filter(None, (method_of_failure(line, plugin) for line in errors)), None)
     unchanged = "the previous C and library are unchanged"
@@ -534,7 +516,7 @@ def _failure_hint(errors: list[str], plugin: str) -> str:
 @dataclass(frozen=True)
 class ForgetImage(Action):
     """The slow way (pharo-vm-notes §2.3–2.4): remove the VMMaker image and its step stamps,
-    so that cmake builds the image again (:func:`wizard.slang_loop.forget_image`). The
+    so that cmake builds the image again (:func:`wizard.slang.loop.forget_image`). The
     plugin's C stays until VMMaker writes a new one: cmake may run again on the way and, when
     the plugin list declares the plugin, needs that file."""
 
@@ -548,7 +530,7 @@ class ForgetImage(Action):
         ]
 
     def perform(self, ctx: Context, out: StepOutput) -> None:
-        from wizard.slang_loop import forget_image
+        from wizard.slang.loop import forget_image
 
         out.line(
             "build.regenerate: image: the VMMaker image is rebuilt so that it loads the changed "
@@ -560,7 +542,7 @@ class ForgetImage(Action):
 
 def fail_build(ctx: Context, step_id: str) -> None:
     """Raise the failure of a ``make install``: downloads, the first compiler errors, or make's."""
-    from wizard.download_failures import download_failure, download_failures
+    from wizard.vm.download_failures import download_failure, download_failures
 
     log = ctx.log_path(step_id)
     failures = download_failures(log)
@@ -646,14 +628,6 @@ def _one_line(text: str, width: int = 160) -> str:
 # --------------------------------------------------------------------------- plugins.cmake
 
 
-def plugin_links(ctx: Context) -> str:
-    """The block the wizard owns after the declaration: the profile's links and definitions."""
-    from wizard.formats.plugins_cmake import links_block
-
-    plugin = ctx.profile.plugin
-    return links_block(ctx.plugin, plugin.link, plugin.compile_definitions)
-
-
 class PluginsCmake(Step):
     """Declare the plugin in the checkout's plugin list, in its layout's form, once."""
 
@@ -665,7 +639,7 @@ class PluginsCmake(Step):
         self.commits = commits  # single pass: the develop commit takes the plugin list
 
     def detect(self, ctx: Context) -> Status:
-        from wizard.checkout import read_layout
+        from wizard.checkout.facts import read_layout
         from wizard.formats.layout import UnknownLayout
 
         if not ctx.checkout.is_dir():
@@ -685,14 +659,14 @@ class PluginsCmake(Step):
         if read_layout(ctx.checkout).declare(text, ctx.plugin, plugin_links(ctx)) != text:
             return Status(False, f"{plugin_list} does not have {ctx.plugin}'s links yet")
         if self.commits:
-            from wizard.repository import uncommitted
+            from wizard.checkout.git import uncommitted
 
             if uncommitted(ctx.checkout, [plugin_list]):
                 return Status(False, f"{plugin_list} declares {ctx.plugin}, not committed yet")
         return Status(True, f"{plugin_list} declares {ctx.plugin} once")
 
     def actions(self, ctx: Context) -> list[Action]:
-        from wizard.checkout import read_layout
+        from wizard.checkout.facts import read_layout
         from wizard.formats.layout import UnknownLayout
 
         try:
@@ -801,7 +775,7 @@ class Compile(Step):
         """Single pass in a build folder that uses the wizard's cached image, before its
         first C: generate the sources, then the plugin from the checkout's class (the cached
         image may hold an older one), so that the ``make install`` compiles the checkout's."""
-        from wizard.vmmaker_cache import uses_cache
+        from wizard.vm.vmmaker_cache import uses_cache
 
         if not self.regenerates or not uses_cache(ctx.build_dir) or is_generated(ctx):
             return []
@@ -828,7 +802,7 @@ class Compile(Step):
         install (a make install, then the plugin's target) kept the older copy installed.
         Without a copy, cmake installs the library it has just built.
         """
-        from wizard.safe_files import remove
+        from wizard.checkout.safe_files import remove
 
         installed = library_candidates(ctx.build_dir, ctx.plugin)[1]
         remove(ctx.build_dir, installed.relative_to(ctx.build_dir))
@@ -837,7 +811,7 @@ class Compile(Step):
     def inputs(ctx: Context) -> list[str]:
         """What else the library is built from: the plugin's own C and, for its links and
         definitions, the plugin list (a changed ``link:`` must rebuild it)."""
-        from wizard.checkout import read_layout
+        from wizard.checkout.facts import read_layout
         from wizard.formats.layout import UnknownLayout
         from wizard.steps.develop import plugin_sources
 
@@ -879,7 +853,7 @@ class Compile(Step):
             if run_tool(ctx, command, out) != 0:
                 fail_build(ctx, self.id)
         if self.regenerates:
-            from wizard.vmmaker_cache import keep_image
+            from wizard.vm.vmmaker_cache import keep_image
 
             keep_image(ctx, out)
         if find_library(ctx.build_dir, ctx.plugin) is None:
@@ -936,7 +910,7 @@ class Verify(Step):
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        from wizard.slang import exported_primitives
+        from wizard.slang.syntax import exported_primitives
 
         look, symbols, linkage = self.actions(ctx)
         ctx.perform(look, out)
@@ -965,7 +939,7 @@ class Verify(Step):
         if ctx.profile.plugin.examples:
             out.line("next: the try step calls plugin.examples in the built VM")
             return
-        from wizard.snippet import image_snippet
+        from wizard.slang.snippet import image_snippet
 
         out.line("")
         out.line("Try it: list calls under plugin.examples and the try step makes them; or paste")
@@ -981,7 +955,7 @@ class Verify(Step):
         if not is_elf(path):
             out.line("undefined symbols: not checked (only ELF libraries are read for them)")
             return
-        from wizard.linkage import check_linkage
+        from wizard.vm.linkage import check_linkage
 
         linkage = check_linkage(path)
         out.line(f"needs: {', '.join(linkage.needed) or 'no library'}")

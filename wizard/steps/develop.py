@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.actions import Action, Check, Unknown, WriteOwned
-from wizard.checkout import (
+from wizard.checkout.facts import (
     CLASS_DIR,
+    SHARED_FILES,
     VMMAKER_CMAKE,
     VMMAKER_LIST_NAME,
     CheckoutFacts,
@@ -24,16 +24,14 @@ from wizard.checkout import (
     read_text,
     vmmaker_list,
 )
+from wizard.checkout.git import checkout_repo, cloned, commit_identity, uncommitted
+from wizard.checkout.smalltalksrc import SMALLTALKSRC
+from wizard.engine.actions import Action, Check, Unknown, WriteOwned
+from wizard.engine.plan import Context, Status, Step
 from wizard.errors import StepFailed
-from wizard.plan import Context, Status, Step
-from wizard.repository import uncommitted
-from wizard.smalltalksrc import SMALLTALKSRC
-from wizard.steps.setup import checkout_repo, cloned
 
 if TYPE_CHECKING:
-    import git
-
-    from wizard.sink import StepOutput
+    from wizard.engine.sink import StepOutput
 
 
 def rendered_class(ctx: Context) -> str:
@@ -49,9 +47,9 @@ def rendered_class(ctx: Context) -> str:
 
 def refuse_a_clash(ctx: Context) -> None:
     """Refuse, before anything is written, a plugin named after a class of the base branch."""
+    from wizard.checkout.git import base_branch
+    from wizard.checkout.name_clash import checkout_clash
     from wizard.errors import StepRefused
-    from wizard.name_clash import checkout_clash
-    from wizard.steps.setup import base_branch
 
     repository = ctx.profile.repository
     clash = checkout_clash(
@@ -113,7 +111,7 @@ def _no_checkout(ctx: Context) -> Status | None:
 
 def _unknown_layout(ctx: Context) -> Status | None:
     """Not done, and why, when the checkout's layout is not one the wizard knows."""
-    from wizard.checkout import read_layout
+    from wizard.checkout.facts import read_layout
     from wizard.formats.layout import UnknownLayout
 
     try:
@@ -177,7 +175,7 @@ class PluginSource(Step):
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.formats.tonel import check_tonel
-        from wizard.lint import lint_profile
+        from wizard.slang.lint import lint_profile
 
         # Nothing is written into a checkout whose build the wizard could not declare.
         out.line(f"checkout: {checkout_layout(ctx).describe()}")
@@ -204,7 +202,7 @@ class PluginSource(Step):
             ctx.perform(action, out)
 
     def record(self, ctx: Context) -> dict[str, object]:
-        from wizard.slang import exported_primitives
+        from wizard.slang.syntax import exported_primitives
 
         return {
             "exports": exported_primitives(ctx.profile.plugin),
@@ -329,18 +327,12 @@ def wizards_edit(ctx: Context, relative: str, text: str) -> str | None:
         if relative == VMMAKER_CMAKE:
             return add_generated_file(text, ctx.plugin)
         if relative in LAYOUTS:  # plugins.cmake or cmake/plugins.cmake: that layout's form
-            from wizard.steps.build import plugin_links
+            from wizard.steps.develop import plugin_links
 
             return LAYOUTS[relative].declare(text, ctx.plugin, plugin_links(ctx))
     except ValueError as error:
         raise StepFailed(f"{relative} (as committed): {error}") from None
     return None
-
-
-#: The build files the wizard edits but does not own: vmmaker.cmake and the plugin list of
-#: either layout (``plugins.cmake``, ``cmake/plugins.cmake``). VMMaker's list is the third
-#: kind, found where the checkout defines PharoVMMaker: :func:`shared_files`.
-SHARED_FILES = (VMMAKER_CMAKE, "plugins.cmake", "cmake/plugins.cmake")
 
 
 def shared_files(ctx: Context) -> tuple[str, ...]:
@@ -350,7 +342,7 @@ def shared_files(ctx: Context) -> tuple[str, ...]:
 
 
 #: The user's git hooks are not run for the wizard's commit (none of them: git also looks
-#: for them in an empty folder, see :data:`wizard.git_plumbing.HOOKS_OPTION`).
+#: for them in an empty folder, see :data:`wizard.checkout.git_plumbing.HOOKS_OPTION`).
 COMMIT_OPTIONS = ("--no-verify",)
 
 
@@ -407,7 +399,7 @@ def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) 
     and the working tree is never touched. The author comes from git config; without one a
     clearly named fallback is used and reported.
     """
-    from wizard.git_plumbing import GitPlumbing
+    from wizard.checkout.git_plumbing import GitPlumbing
 
     repo = checkout_repo(ctx)
     branch = ctx.profile.plugin_branch
@@ -422,7 +414,7 @@ def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) 
     blobs = _blobs_to_commit(ctx, git, paths)
     if not blobs:
         return git.head()
-    environment = _identity(repo, out)
+    environment = commit_identity(repo, out)
     sha = git.commit_blobs(blobs, message, COMMIT_OPTIONS, environment)
     out.line(f"committed {', '.join(blobs)} on {branch} as {sha[:10]}")
     left = uncommitted(ctx.checkout, list(blobs))
@@ -433,7 +425,7 @@ def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) 
 
 def _blobs_to_commit(ctx: Context, git, paths: list[str]) -> dict[str, str]:
     """``{path: text}`` for each path whose committed text is not already what it should be."""
-    from wizard.partial_commit import conflict
+    from wizard.checkout.partial_commit import conflict
 
     blobs: dict[str, str] = {}
     shared = shared_files(ctx)
@@ -457,28 +449,6 @@ def _blobs_to_commit(ctx: Context, git, paths: list[str]) -> dict[str, str]:
     return blobs
 
 
-FALLBACK_NAME = "pharo-plugin-wizard"
-FALLBACK_EMAIL = "pharo-plugin-wizard@localhost"
-
-
-def _identity(repo: git.Repo, out: StepOutput) -> dict[str, str]:
-    reader = repo.config_reader()
-    name = reader.get_value("user", "name", default="")
-    email = reader.get_value("user", "email", default="")
-    if name and email:
-        return {}
-    out.line(
-        f"note: git has no user.name/user.email; committing as {FALLBACK_NAME} "
-        f"<{FALLBACK_EMAIL}> (set them with git config to commit as yourself)"
-    )
-    return {
-        "GIT_AUTHOR_NAME": str(name or FALLBACK_NAME),
-        "GIT_AUTHOR_EMAIL": str(email or FALLBACK_EMAIL),
-        "GIT_COMMITTER_NAME": str(name or FALLBACK_NAME),
-        "GIT_COMMITTER_EMAIL": str(email or FALLBACK_EMAIL),
-    }
-
-
 class Commit(Step):
     id = "commit"
     phase = "develop"
@@ -495,7 +465,7 @@ class Commit(Step):
         files = owned_files(ctx, self.with_build_files)
         if not ctx.in_checkout(files[0]).exists():
             return Status(False, f"{files[0]} is not written yet")
-        from wizard.git_plumbing import GitPlumbing
+        from wizard.checkout.git_plumbing import GitPlumbing
 
         git = GitPlumbing(ctx.checkout)
         pending = []
@@ -557,7 +527,7 @@ def commit_title(ctx: Context) -> str:
     path = plugin_class_file(ctx)
     committed = None
     if cloned(ctx):
-        from wizard.git_plumbing import GitPlumbing
+        from wizard.checkout.git_plumbing import GitPlumbing
 
         committed = GitPlumbing(ctx.checkout).committed_text(path)
     if committed is None:
@@ -625,3 +595,11 @@ def _counted(verb: str, names: list[str]) -> str:
     if methods:
         words.append(f"{len(methods)} method" + ("" if len(methods) == 1 else "s"))
     return f"{verb} {' and '.join(words)}"
+
+
+def plugin_links(ctx: Context) -> str:
+    """The block the wizard owns after the declaration: the profile's links and definitions."""
+    from wizard.formats.plugins_cmake import links_block
+
+    plugin = ctx.profile.plugin
+    return links_block(ctx.plugin, plugin.link, plugin.compile_definitions)

@@ -1,7 +1,7 @@
 """Setup phase: clone pharo-vm, get the base branch, create and check out the plugin branch.
 
-Detection asks the ``git`` command (:mod:`wizard.repository`); the work is planned as
-actions (:mod:`wizard.actions`): ``git`` commands, and the clone through GitPython for its
+Detection asks the ``git`` command (:mod:`wizard.checkout.git`); the work is planned as
+actions (:mod:`wizard.engine.actions`): ``git`` commands, and the clone through GitPython for its
 progress. Nothing here ever deletes, resets or force-checks-out the user's work: when the
 folder holds something else, or uncommitted changes would be overwritten, the step refuses
 and says what it found. The only folder the wizard removes is its own half-finished clone,
@@ -10,100 +10,34 @@ which never carries the checkout's name.
 
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.actions import Action, Command, RemoveFolder, Rename
-from wizard.errors import Interrupted, StepFailed
-from wizard.plan import Context, Status, Step
-from wizard.repository import (
+from wizard.checkout.git import (
+    CloneFailed,
     ask_git,
+    base_branch,
+    checkout_repo,
+    clone_with_progress,
+    cloned,
     current_branch,
-    default_branch,
+    fetches_branch,
     has_branch,
-    is_clone,
     origin_urls,
+    same_source,
 )
+from wizard.engine.actions import Action, Command, RemoveFolder, Rename
+from wizard.engine.plan import Context, Status, Step
+from wizard.errors import Interrupted, StepFailed
 
 if TYPE_CHECKING:
     import git
 
-    from wizard.sink import StepOutput
+    from wizard.engine.sink import StepOutput
 
 
 # --------------------------------------------------------------------------- shared
-
-
-def open_repo(path: Path) -> git.Repo | None:
-    """The git repository at ``path`` (its top level), or None when there is none."""
-    if not (path / ".git").exists():
-        return None  # not a clone's top level; and GitPython need not be loaded to say so
-    import git  # only the steps that change the clone load GitPython
-
-    try:
-        repo = git.Repo(path)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None
-    if Path(repo.working_tree_dir or "").resolve() != path.resolve():
-        return None  # a folder inside some other repository
-    return repo
-
-
-def checkout_repo(ctx: Context) -> git.Repo:
-    """The checkout's repository, or a failure that points to the ``clone`` step."""
-    repo = ctx.cache.get("repo")
-    if repo is None:
-        repo = open_repo(ctx.checkout)
-        if repo is None:
-            raise StepFailed(
-                f"{ctx.checkout} is not a git clone yet", hint="run the plan from the clone step"
-            )
-        ctx.cache["repo"] = repo
-    return repo
-
-
-def same_source(remote_url: str, wanted: str) -> bool:
-    """Whether an ``origin`` URL names the repository the profile asks for."""
-
-    def normal(url: str) -> str:
-        if os.path.isabs(url) or url.startswith("file://"):
-            return str(Path(url.removeprefix("file://")).resolve()).rstrip("/")
-        url = url.rstrip("/").removesuffix(".git")
-        return re.sub(r"^(\w+://)?(git@)?([^/:]+)[:/]", lambda m: m.group(3).lower() + "/", url)
-
-    return normal(remote_url) == normal(wanted)
-
-
-def cloned(ctx: Context) -> bool:
-    """Whether the checkout is a clone; once git said yes, not asked again in this run.
-
-    No step undoes a clone, and every step of the setup and develop phases asks first.
-    """
-    if not ctx.cache.get("cloned"):
-        ctx.cache["cloned"] = is_clone(ctx.checkout)
-    return ctx.cache["cloned"]
-
-
-def fetches_branch(ctx: Context, branch: str) -> bool:
-    """Whether ``git fetch origin`` brings ``branch`` (a single-branch clone's does not: git
-    then refuses to make a branch that tracks it)."""
-    if not cloned(ctx):
-        return True
-    specs = ask_git(ctx.checkout, "config", "--get-all", "remote.origin.fetch") or ""
-    sources = [spec.lstrip("+").split(":", 1)[0] for spec in specs.split()]
-    return any(source in ("refs/heads/*", f"refs/heads/{branch}") for source in sources)
-
-
-def base_branch(ctx: Context) -> str | None:
-    """The profile's base branch, else the remote's default branch (origin/HEAD)."""
-    if ctx.profile.repository.base_branch:
-        return ctx.profile.repository.base_branch
-    if not cloned(ctx):
-        return None
-    return default_branch(ctx.checkout)
 
 
 def overwritten_files(message: str) -> list[str]:
@@ -142,44 +76,6 @@ def git_refused(what: str, tail: list[str]) -> StepFailed:
 # --------------------------------------------------------------------------- clone
 
 
-class _CloneProgress:
-    """GitPython progress: one line per stage and ten-percent mark, and the progress bar."""
-
-    def __init__(self, out: StepOutput) -> None:
-        import git
-
-        class Progress(git.RemoteProgress):
-            def update(inner, op_code, cur_count, max_count=None, message=""):  # noqa: N805
-                self.update(inner, op_code, cur_count, max_count, message)
-
-        self.out = out
-        self.handler = Progress()
-        self.last: tuple[str, int] | None = None
-
-    def update(self, handler, op_code, cur_count, max_count, message) -> None:
-        stage = (handler._cur_line or "").split(":")[0].strip() or "cloning"
-        percent = int(100 * float(cur_count) / float(max_count)) if max_count else 0
-        self.out.progress(percent)
-        mark = (stage, percent // 10)
-        if mark != self.last:
-            self.last = mark
-            self.out.line(
-                f"{stage}: {percent}% ({int(float(cur_count))}/{int(float(max_count or 0))})"
-            )
-
-
-def git_reasons(stderr: str, handler) -> list[str]:
-    """git's own reason for a failed clone (its ``fatal:``/``error:`` lines), last five.
-
-    The progress handler reads git's stderr as it comes, so the error's ``stderr`` is often
-    empty: the reason is in the lines the handler kept aside, not in the exception.
-    """
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    kept = [*getattr(handler, "error_lines", []), *getattr(handler, "other_lines", [])]
-    reasons = [line.strip() for line in kept if line.strip().startswith(("fatal:", "error:"))]
-    return (reasons or lines or [line.strip() for line in kept if line.strip()])[-5:]
-
-
 @dataclass(frozen=True)
 class CloneRepo(Action):
     """``git clone --progress SOURCE INTO`` through GitPython, its progress on the bar.
@@ -198,22 +94,19 @@ class CloneRepo(Action):
     def perform(self, ctx: Context, out: StepOutput) -> None:
         import shutil
 
-        import git
-
-        progress = _CloneProgress(out)
         try:
-            git.Repo.clone_from(self.source, self.into, progress=progress.handler)
+            clone_with_progress(self.source, self.into, out)
         except (KeyboardInterrupt, Interrupted):
-            from wizard.runner import stop_children
+            from wizard.engine.runner import stop_children
 
             stop_children()
             shutil.rmtree(self.into, ignore_errors=True)
             raise Interrupted("clone interrupted; the unfinished clone was removed") from None
-        except git.GitCommandError as error:
+        except CloneFailed as failure:
             shutil.rmtree(self.into, ignore_errors=True)
             if ctx.token is not None and ctx.token.cancelled:
                 raise Interrupted("clone cancelled; the unfinished clone was removed") from None
-            details = git_reasons(str(error.stderr), progress.handler)
+            details = failure.reasons
             raise StepFailed(
                 f"git clone of {self.url} failed" + (f": {details[-1]}" if details else ""),
                 hint="check repository.url and your network",
@@ -393,7 +286,7 @@ class Branch(Step):
         ]
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        from wizard.git_plumbing import GitPlumbing
+        from wizard.checkout.git_plumbing import GitPlumbing
 
         repo = checkout_repo(ctx)
         name = ctx.profile.plugin_branch

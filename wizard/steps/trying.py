@@ -18,15 +18,15 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.actions import Action, Check, Command, RemoveFolder, WriteFile
-from wizard.artifacts import find_library, library_candidates
+from wizard.engine.actions import Action, Check, Command, RemoveFolder, WriteFile
+from wizard.engine.plan import Context, Status, Step, earlier_stand
 from wizard.errors import StepFailed
-from wizard.plan import Context, Status, Step, earlier_stand
-from wizard.try_protocol import Outcome, Verdict, compare, parse_try_output, write_examples
-from wizard.try_table import rows_of, table_lines
+from wizard.formats.try_protocol import Outcome, Verdict, compare, parse_try_output, write_examples
+from wizard.vm.artifacts import find_library, library_candidates
+from wizard.vm.try_table import rows_of, table_lines
 
 if TYPE_CHECKING:
-    from wizard.sink import StepOutput
+    from wizard.engine.sink import StepOutput
 
 TRY_FOLDER = "pharo-plugin-wizard/try"
 IMAGE_FOLDER = "build/vmmaker/image"
@@ -67,7 +67,7 @@ def library_path_variable(platform: str = sys.platform) -> str:
 def image_folder(build_dir: Path) -> Path:
     """The folder of the build's VMMaker image: ``<B>/build/vmmaker/image``, or the wizard's
     cached one when the build was configured to use it."""
-    from wizard.slang_loop import vmmaker_image
+    from wizard.slang.loop import vmmaker_image
 
     return vmmaker_image(build_dir).parent
 
@@ -127,7 +127,7 @@ class CopyImage(Action):
         ]
 
     def perform(self, ctx: Context, out: StepOutput) -> None:
-        from wizard.safe_files import copy_file, make_folder, split
+        from wizard.checkout.safe_files import copy_file, make_folder, split
 
         root, relative = split(self.folder, (ctx.build_dir, ctx.workspace))
         make_folder(root, relative)
