@@ -23,8 +23,8 @@ from wizard.engine.plan import phase_of, step_ids, title_of
 from wizard.engine.state import PENDING
 
 if TYPE_CHECKING:
-    from wizard.engine.plan import Outcome
     from wizard.engine.state import StepRecord
+    from wizard.engine.step import Outcome
     from wizard.engine.survey import Survey
 
 PHASES: tuple[str, ...] = ("setup", "develop", "plugins", "build")

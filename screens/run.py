@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from screens.phases import RunMarks
 
 if TYPE_CHECKING:
-    from wizard.engine.plan import Outcome, Step
+    from wizard.engine.step import Outcome, Step
 
 MAX_LINES = 10_000  # what the screen's Log and the model keep
 BATCH_LINES = 4_000  # at most this many lines reach the screen per 50 ms (80,000 lines/s)

@@ -25,7 +25,8 @@ from textual.signal import Signal
 
 from screens.phases import KEYS, TITLES, screen_phase_of
 from screens.run import RunFeed, RunFinished, RunModel, RunUpdate, TuiSink
-from wizard.engine.plan import Context, step_ids
+from wizard.engine.plan import step_ids
+from wizard.engine.step import Context
 from wizard.engine.workbench import OutOfOrder
 from wizard.errors import EXIT_FAILED
 

@@ -19,9 +19,10 @@ import pytest
 from tests.helpers import edit_methods
 from tests.test_try_step import EXAMPLES, echo_profile
 from wizard.engine.actions import RecordingExecutor, lines_of
-from wizard.engine.plan import Context, Step, build_plan
+from wizard.engine.plan import build_plan
 from wizard.engine.run import run_one
 from wizard.engine.sink import ConsoleSink
+from wizard.engine.step import Context, Step
 from wizard.profile.load import load_profile
 
 #: The mark :func:`wizard.engine.actions.conditional` puts on an action done only when needed.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.engine.plan import STEP_TABLE
+from wizard.engine.plan import every_step
 
 
 def wizard(*args: str, cwd: Path, stdin=subprocess.DEVNULL) -> subprocess.CompletedProcess:
@@ -28,7 +28,7 @@ def test_version_and_list_steps(tmp_path):
     assert version.stdout.startswith("pharo-plugin-wizard ")
     steps = wizard("--list-steps", cwd=tmp_path)
     assert [line.split()[0] for line in steps.stdout.splitlines()] == [
-        spec.id for spec in STEP_TABLE
+        spec.id for spec in every_step()
     ]
 
 

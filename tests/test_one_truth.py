@@ -6,7 +6,7 @@ workspace of the test repository (real git, cmake, make and cc; the VMMaker stan
 writes the C). The placeholder case is the one that used to disagree: with only the
 placeholder C on disk, ``generate`` says it is not done, and the Setup tree said
 "generated C present". The steps that run each time (verify, try) agree too: both faces
-ask each step's ``standing`` (``wizard.engine.plan.standings``), which for them means "the last
+ask each step's ``standing`` (``wizard.engine.step.standings``), which for them means "the last
 run passed and nothing before it changed" ("would run again" in the dry-run).
 """
 

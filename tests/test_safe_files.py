@@ -19,8 +19,8 @@ import yaml
 from tests.helpers import headers, wizard, write_profile
 from tests.test_runner import RecordingSink
 from wizard.engine.actions import RemoveFolder, WriteFile
-from wizard.engine.plan import Context
 from wizard.engine.sink import StepOutput
+from wizard.engine.step import Context
 from wizard.profile.load import load_profile
 
 SECRET = "ssh-ed25519 AAAA... the colleague must not touch this\n"
@@ -264,7 +264,7 @@ def test_a_full_disk_while_recording_a_step_names_the_step_and_the_file(
 ):
     """ENOSPC, simulated in-process, when ``state:`` is saved after a step ran."""
     from wizard.engine import run as engine
-    from wizard.engine.plan import Status, Step
+    from wizard.engine.step import Status, Step
     from wizard.errors import StepFailed
     from wizard.profile.writer import save_state
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.test_profile import MINIMAL, write
-from wizard.engine.plan import Context
 from wizard.engine.state import StepRecord, record_of, step_records
+from wizard.engine.step import Context
 from wizard.profile.load import load_profile
 from wizard.profile.writer import save_state
 

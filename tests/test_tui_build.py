@@ -17,9 +17,9 @@ from screens.build import BuildScreen
 from screens.dialogs import Confirm
 from screens.run import RunFinished, TuiSink
 from tests.test_tui_support import app_on, make_workspace, settled, wait_for
-from wizard.engine.plan import Context, Status, Step
 from wizard.engine.run import run_steps
 from wizard.engine.runner import CancelToken
+from wizard.engine.step import Context, Status, Step
 
 SLEEPER = (
     "import subprocess, sys, time\n"

@@ -87,7 +87,7 @@ async def test_after_reopening_the_failed_panel_says_why_the_step_failed(tmp_pat
 def failing_job(workspace):
     """A configure that fails with the engine's headless hint, as the engine words it."""
     from screens.run import RunFinished
-    from wizard.engine.plan import Outcome
+    from wizard.engine.step import Outcome
 
     class Step:
         id = "configure"

@@ -15,8 +15,9 @@ from screens.phases import (
     recorded_views,
 )
 from screens.run import RunFeed, RunModel, StepFinished, StepStarted, TuiSink, problem_lines
-from wizard.engine.plan import Outcome, step_ids
+from wizard.engine.plan import step_ids
 from wizard.engine.state import step_records
+from wizard.engine.step import Outcome
 
 
 def test_phases_cover_each_plan_once_and_in_order():

@@ -16,7 +16,7 @@ import pytest_textual_snapshot
 
 from screens.run import RunFinished, TuiSink
 from tests.test_tui_support import app_on, make_workspace, mounted_through, settled, wait_for
-from wizard.engine.plan import Outcome
+from wizard.engine.step import Outcome
 
 SIZE = (120, 40)
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -15,11 +15,10 @@ from textual.widgets import Tree
 
 from screens.phases import StepView
 from screens.widgets.step_list import STATE_COLOURS
+from wizard.engine.plan import phase_of
 from wizard.engine.survey import Survey, relative_to_workspace
 from wizard.profile.model import Profile
 
-CHECKOUT_STEPS = ("clone", "checkout", "branch", "plugin-source", "plugin-list", "commit")
-BUILD_STEPS = ("configure", "generate", "plugins-cmake", "reconfigure", "compile", "verify")
 
 
 class WorkspaceTree(Tree[str]):
@@ -51,12 +50,12 @@ class WorkspaceTree(Tree[str]):
         self.clear()
         self.root.set_label(f"[b]{escape(workspace.name)}/[/b]  [dim]the workspace[/dim]")
         repo_node = self.root.add(_checkout_label(profile, survey), expand=True)
-        for step in CHECKOUT_STEPS:
-            if step in views:
+        for step in views:
+            if phase_of(step) != "build":
                 repo_node.add_leaf(_step_label(views[step]))
         build_node = self.root.add(_build_label(profile, survey, views), expand=True)
-        for step in BUILD_STEPS:
-            if step in views:
+        for step in views:
+            if phase_of(step) == "build":
                 build_node.add_leaf(_step_label(views[step]))
         logs = survey.logs if survey else ()
         logs_dir = relative_to_workspace(profile.logs_dir, workspace)

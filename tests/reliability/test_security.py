@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.engine.plan import inside
+from wizard.engine.step import inside
 
 PACKAGES = [Path(__file__).resolve().parents[2] / name for name in ("wizard", "screens")]
 

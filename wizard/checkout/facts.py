@@ -27,8 +27,8 @@ from wizard.checkout.smalltalksrc import (
 from wizard.errors import StepFailed
 
 if TYPE_CHECKING:
-    from wizard.engine.plan import Context
     from wizard.engine.sink import StepOutput
+    from wizard.engine.step import Context
     from wizard.formats.layout import Layout
 
 #: The package a new plugin class goes into by default: the one the build's image loads.

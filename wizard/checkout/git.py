@@ -24,8 +24,8 @@ from wizard.errors import StepFailed
 if TYPE_CHECKING:
     import git
 
-    from wizard.engine.plan import Context
     from wizard.engine.sink import StepOutput
+    from wizard.engine.step import Context
 
 _QUIET_GIT = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 

@@ -273,10 +273,10 @@ def _check_combinations(args: argparse.Namespace) -> None:
 
 
 def _list_steps() -> int:
-    from wizard.engine.plan import STEP_TABLE
+    from wizard.engine.plan import every_step
 
-    width = max(len(spec.id) for spec in STEP_TABLE)
-    for spec in STEP_TABLE:
+    width = max(len(spec.id) for spec in every_step())
+    for spec in every_step():
         print(f"{spec.id:<{width}}  {spec.title}")
     return EXIT_OK
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from wizard.engine.plan import Context, Status, Step, standings
 from wizard.engine.sink import ConsoleSink
+from wizard.engine.step import Context, Status, Step, standings
 from wizard.engine.workbench import Workbench
 from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed, UsageError
 from wizard.profile.trust import Grant, assess, gate, switch_defaults

@@ -21,9 +21,9 @@ from wizard.errors import ProfileError
 from wizard.slang.error_map import MappedError, map_errors
 
 if TYPE_CHECKING:
-    from wizard.engine.plan import Context
     from wizard.engine.run import RunResult
     from wizard.engine.sink import ConsoleSink
+    from wizard.engine.step import Context
     from wizard.vm.try_table import TryRow
 
 #: How often the watched files are looked at, in seconds.

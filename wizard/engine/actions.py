@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from wizard.engine.plan import Context
     from wizard.engine.sink import StepOutput
+    from wizard.engine.step import Context
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ import contextlib
 import time
 from dataclasses import dataclass, field
 
-from wizard.engine.plan import Context, Outcome, Status, Step
 from wizard.engine.sink import Sink, StepOutput, open_log
 from wizard.engine.state import StepRecord
+from wizard.engine.step import Context, Outcome, Status, Step
 from wizard.errors import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,

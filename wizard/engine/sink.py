@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 from wizard.errors import OutputClosed, OutputFailed
 
 if TYPE_CHECKING:
-    from wizard.engine.plan import Outcome, Step
+    from wizard.engine.step import Outcome, Step
 
 PROGRESS = re.compile(rb"\[\s*(\d{1,3})%\]")
 

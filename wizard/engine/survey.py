@@ -23,7 +23,8 @@ from wizard.checkout.git import (
     remote_branches,
     uncommitted,
 )
-from wizard.engine.plan import Context, Status, build_plan, standings
+from wizard.engine.plan import build_plan
+from wizard.engine.step import Context, Status, standings
 from wizard.errors import StepFailed
 from wizard.profile.model import Profile
 

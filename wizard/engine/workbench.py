@@ -20,15 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.engine.plan import Context, build_plan, slice_plan, step_ids
+from wizard.engine.plan import build_plan, slice_plan, step_ids
 from wizard.engine.state import StepRecord, step_records
+from wizard.engine.step import Context
 from wizard.errors import UsageError
 
 if TYPE_CHECKING:
     from wizard.engine.lock import FolderLock, ProfileLock
-    from wizard.engine.plan import Step
     from wizard.engine.run import OrderProblem, RunResult
     from wizard.engine.sink import Sink
+    from wizard.engine.step import Step
     from wizard.engine.survey import CheckoutSurvey, Survey
     from wizard.profile.model import Profile
     from wizard.profile.writer import ProfileWriter

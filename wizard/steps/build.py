@@ -22,7 +22,7 @@ from wizard.checkout.facts import (
     read_text,
 )
 from wizard.engine.actions import Action, Check, Command, Unknown, WriteFile, WriteOwned
-from wizard.engine.plan import Context, Status, Step, earlier_stand
+from wizard.engine.step import Context, Status, Step, earlier_stand
 from wizard.errors import StepFailed
 from wizard.formats.cmake_cache import read_cache, same_value
 from wizard.steps.develop import plugin_links

@@ -27,7 +27,7 @@ from wizard.checkout.facts import (
 from wizard.checkout.git import checkout_repo, cloned, commit_identity, uncommitted
 from wizard.checkout.smalltalksrc import SMALLTALKSRC
 from wizard.engine.actions import Action, Check, Unknown, WriteOwned
-from wizard.engine.plan import Context, Status, Step
+from wizard.engine.step import Context, Status, Step
 from wizard.errors import StepFailed
 
 if TYPE_CHECKING:

@@ -28,7 +28,7 @@ from wizard.checkout.git import (
     same_source,
 )
 from wizard.engine.actions import Action, Command, RemoveFolder, Rename
-from wizard.engine.plan import Context, Status, Step
+from wizard.engine.step import Context, Status, Step
 from wizard.errors import Interrupted, StepFailed
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.engine.actions import Action, Check, Command, RemoveFolder, WriteFile
-from wizard.engine.plan import Context, Status, Step, earlier_stand
+from wizard.engine.step import Context, Status, Step, earlier_stand
 from wizard.errors import StepFailed
 from wizard.formats.try_protocol import Outcome, Verdict, compare, parse_try_output, write_examples
 from wizard.vm.artifacts import find_library, library_candidates

@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from wizard.engine.plan import Context
     from wizard.engine.sink import StepOutput
+    from wizard.engine.step import Context
 
 #: What the key hashes, inside the checkout (the CI workflow's ``hashFiles`` uses the same).
 KEY_PATHS = ("smalltalksrc", "scripts", "cmake/vmmaker.cmake")
