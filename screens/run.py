@@ -220,7 +220,7 @@ class TuiSink:
         """The step's verdict in the output, with the TUI's way on (a key, not a command)."""
         shown = outcome
         if outcome.kind in ("failed", "interrupted"):
-            shown = replace(outcome, hint=tui_hint(outcome, on_build=False))
+            shown = replace(outcome, hint=tui_hint(outcome, on_build=False), again=False)
         self.feed.put_text(self._short(shown.summary()) + "\n")
         self.feed.put_event(StepFinished(step.id, outcome))
 
@@ -331,10 +331,6 @@ def clock_text(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-#: The engine's hints speak to the command line; in the TUI the way on is a key.
-_HEADLESS_AGAIN = "run the same command again"
-
-
 def tui_hint(outcome: Outcome, *, on_build: bool = True) -> str | None:
     """An outcome's hint as the TUI says it, never "run the same command again".
 
@@ -345,6 +341,4 @@ def tui_hint(outcome: Outcome, *, on_build: bool = True) -> str | None:
     if outcome.kind == "interrupted":
         where = "" if on_build else " on F5 Build"
         return f"ctrl+n{where} resumes from this step; r runs it alone"
-    if not outcome.hint:
-        return None
-    return outcome.hint.replace(_HEADLESS_AGAIN, key)
+    return outcome.advice(key)

@@ -28,7 +28,7 @@ from screens.run import RunFeed, RunFinished, RunModel, RunUpdate, TuiSink
 from wizard.engine.plan import step_ids
 from wizard.engine.step import Context
 from wizard.engine.workbench import OutOfOrder
-from wizard.errors import EXIT_FAILED
+from wizard.errors import EXIT_BAD_INPUT, EXIT_FAILED, UsageError
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -134,6 +134,8 @@ class RunControl:
             except OutOfOrder as refused:
                 mode = ctx.profile.build.mode
                 return RunFinished(EXIT_FAILED, _tui_words(refused.problem, mode, here))
+            except UsageError as refused:  # the workbench's checks: trust, option paths
+                return RunFinished(EXIT_BAD_INPUT, str(refused))
 
         return self.start_job(wanted, job, ctx, then=then)
 
@@ -161,7 +163,10 @@ class RunControl:
 
         def job(sink: TuiSink) -> RunFinished:
             started = time.monotonic()
-            result = workbench.run(ids, ctx, sink, guard=False)
+            try:
+                result = workbench.run(ids, ctx, sink, guard=False)
+            except UsageError as refused:  # the workbench's checks: trust, option paths
+                return RunFinished(EXIT_BAD_INPUT, str(refused))
             loop.finished = summarize(number, time.monotonic() - started, result, ctx)
             return RunFinished(result.exit_code)
 
@@ -176,16 +181,15 @@ class RunControl:
     def trusted(self, ids: tuple[str, ...] | list[str], *, then: str | None, guard: bool) -> bool:
         """Whether the run may start as far as trust goes; when something needs it, ask first.
 
-        The same assessment as ``--replay`` (:func:`wizard.profile.trust.assess`): cmake options that
-        are not plain data and a build folder's cache the wizard did not write are shown in
+        The workbench's assessment, as for ``--replay`` (:meth:`Workbench.trust_needed`):
+        cmake options that are not plain data and a build folder's cache the wizard did not write are shown in
         a dialog, each with why; the run starts only when the user says yes, and the answer
         holds for these exact options and that cache in this session (a change asks again).
         """
         app = self.app
         assert app.session is not None
-        from wizard.profile.trust import assess
-
-        left = assess(app.session.profile).ungranted(self.grant())
+        assert app.workbench is not None
+        left = app.workbench.trust_needed(self.grant())
         if not left.needs_trust:
             return True
         from screens.dialogs import Confirm

@@ -51,14 +51,43 @@ class LockedError(WizardError):
     """Another wizard holds the profile's lock (exit status 2)."""
 
 
-class StepFailed(WizardError):
-    """A step could not do its work; ``hint`` says what to do next."""
+#: How the command line says "do it again": each face words the way on (the TUI: a key).
+AGAIN = "run the same command again"
 
-    def __init__(self, message: str, hint: str | None = None, details: list[str] | None = None):
+
+def next_step(hint: str | None, again: bool, again_words: str = AGAIN) -> str | None:
+    """A hint as a face says it: what to do, then (when ``again``) the face's way to run
+    the same steps again. The engine keeps the two apart, as data, so that no face rewrites
+    another's sentence."""
+    if hint and again:
+        return f"{hint}, then {again_words}"
+    if again:
+        return f"fix the cause, then {again_words}"
+    return hint
+
+
+class StepFailed(WizardError):
+    """A step could not do its work; ``hint`` says what to do next, and ``again`` whether
+    running the same steps again after it is the way on (every face words that its way)."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        details: list[str] | None = None,
+        *,
+        again: bool = False,
+    ):
         self.message = message
         self.hint = hint
+        self.again = again
         self.details = details or []
         super().__init__(message)
+
+    @property
+    def advice(self) -> str | None:
+        """The hint as the command line says it."""
+        return next_step(self.hint, self.again)
 
 
 class StepRefused(StepFailed):
@@ -101,8 +130,8 @@ def environment_problem(error: OSError) -> StepFailed:
     reason = error.strerror or type(error).__name__
     where = [str(name) for name in (error.filename, error.filename2) if name]
     message = f"{reason}: {' -> '.join(where)}" if where else reason
-    hint = _ENVIRONMENT_HINTS.get(error.errno or 0, "fix that, then run the same command again")
-    return StepFailed(message, hint=hint)
+    hint = _ENVIRONMENT_HINTS.get(error.errno or 0)
+    return StepFailed(message, hint=hint or "fix that", again=hint is None)
 
 
 def _display(path: Path) -> str:

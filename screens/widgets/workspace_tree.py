@@ -20,7 +20,6 @@ from wizard.engine.survey import Survey, relative_to_workspace
 from wizard.profile.model import Profile
 
 
-
 class WorkspaceTree(Tree[str]):
     """The folders of the workspace with their state, redrawn from each survey."""
 

@@ -34,7 +34,8 @@ class Operation:
     def refusal(self, checkout: Path, what: str) -> StepFailed:
         return StepFailed(
             f"{self.name} is in progress in {checkout}; the wizard does not {what} now",
-            hint=f"finish it or undo it first ({self.ways_out}), then run the same command again",
+            hint=f"finish it or undo it first ({self.ways_out})",
+            again=True,
         )
 
 
@@ -99,8 +100,8 @@ class GitPlumbing:
             raise StepFailed(
                 f"git {_subcommand(args)} refused in {self.checkout}: "
                 + (shown or (reason[-1] if reason else f"exit status {result.returncode}")),
-                hint="fix what git says (run the same git command there to see it), then run "
-                "the same command again",
+                hint="fix what git says (run the same git command there to see it)",
+                again=True,
                 details=reason[-10:],
             )
         return result

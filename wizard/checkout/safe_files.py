@@ -43,8 +43,8 @@ class UnsafePath(StepFailed):
     def __init__(self, path: Path | str, what: str) -> None:
         super().__init__(
             f"{path} {what}; the wizard does not write through it",
-            hint="move it away (it is not the wizard's: a shared workspace may have brought "
-            "it), then run the same command again",
+            hint="move it away (it is not the wizard's: a shared workspace may have brought it)",
+            again=True,
         )
         self.path = Path(path)
 

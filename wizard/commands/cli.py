@@ -203,7 +203,7 @@ def dispatch(argv: list[str]) -> int:
     except (KeyboardInterrupt, Interrupted):
         return _interrupted()
     except StepFailed as error:  # outside a step: one line, and what to do
-        hint = f" ({error.hint})" if error.hint else ""
+        hint = f" ({error.advice})" if error.advice else ""
         print(f"{PROG}: {error.message}{hint}", file=sys.stderr)
         return EXIT_FAILED
     except WizardError as error:

@@ -6,10 +6,10 @@ from collections.abc import Collection
 from pathlib import Path
 
 from wizard.engine.sink import ConsoleSink
-from wizard.engine.step import Context, Status, Step, standings
+from wizard.engine.step import Context
 from wizard.engine.workbench import Workbench
-from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed, UsageError
-from wizard.profile.trust import Grant, assess, gate, switch_defaults
+from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed
+from wizard.profile.trust import Grant
 
 
 def replay(
@@ -30,27 +30,17 @@ def replay(
     them either way, and what waits for the checkout's own switches.
     """
     workbench = Workbench.load(profile_path, overrides)
-    profile = workbench.profile
     grant = Grant(everything=trust)
-    assessment = assess(profile) if dry_run else gate(profile, grant, str(profile_path))
-    from wizard.profile.option_paths import missing_option_paths
-
-    missing = missing_option_paths(profile)
-    if missing and not dry_run:
-        raise UsageError(f"{profile_path}: " + "; ".join(entry.line() for entry in missing))
+    if not dry_run:
+        workbench.check(grant)  # refused here, before a word is printed
     chosen = workbench.slice(start, stop)
     ctx = workbench.context(force=force, dry_run=dry_run, bench=bench, trust=grant)
     sink = ConsoleSink()
-    from wizard.profile.shared_workspace import sharing_warnings
-
-    for warning in sharing_warnings(profile):
-        sink.message(warning)
-    from wizard.profile.load import override_notes
-
-    defaults = switch_defaults(ctx.checkout) or {}
-    for note in override_notes(profile_path, overrides or [], defaults):
-        sink.message(note)
+    preflight = workbench.preflight()
+    for line in (*preflight.warnings, *preflight.notes):
+        sink.message(line)
     if dry_run:
+        assessment = preflight.assessment
         if assessment.needs_trust:
             verdict = "allowed by --trust" if trust else "a run needs --trust"
             sink.message(f"not plain data ({verdict}): " + "; ".join(assessment.lines()))
@@ -60,9 +50,9 @@ def replay(
         clash = _name_clash(ctx)
         if clash:
             sink.message(f"a run would refuse at plugin-source: {clash}")
-        for entry in missing:
+        for entry in preflight.missing_paths:
             sink.message(f"a run would refuse: {entry.line()}")
-        return _print_plan(workbench.plan(), chosen, ctx, sink)
+        return print_preview(workbench, chosen, ctx, sink)
     import shutil
 
     from wizard.engine.runner import install_hint
@@ -77,44 +67,30 @@ def replay(
     return result.exit_code
 
 
-def _print_plan(plan: list[Step], chosen: Collection[str], ctx: Context, sink: ConsoleSink) -> int:
-    """``--dry-run``: each chosen step's standing (as the TUI shows it) and the exact
-    commands of the work it would do; nothing changes. The steps before the slice are
-    asked too: a step that runs each time stands only when every earlier one does."""
-    steps = [step for step in plan if step.id in chosen]
+#: How ``--dry-run`` words each verdict of :meth:`Workbench.preview`.
+VERDICTS = {
+    "fail": "would fail: {}",
+    "skip": "would skip: already done ({})",
+    "skip-pending": "would skip, not done yet: {}",
+    "again": "would run again: {}; it runs each time",
+    "run": "would run: {}",
+}
+
+
+def print_preview(
+    workbench: Workbench, chosen: Collection[str], ctx: Context, sink: ConsoleSink
+) -> int:
+    """``--dry-run``: the Workbench's preview, one header per step, then its verdict and
+    the exact commands of the work it would do; nothing changes."""
     sink.message(f"plan for {ctx.plugin} ({ctx.profile.build.mode}), nothing will be changed:")
     sink.message(f"checkout: {layout_line(ctx)}")
-    earlier: dict[str, Status] = {}
-    for step in plan:
-        if step.id not in chosen:
-            earlier = standings([step], ctx, earlier)
-            continue
-        sink.step_started(steps.index(step) + 1, len(steps), step)
-        try:
-            status = earlier[step.id] = step.standing(ctx, earlier)
-            again = status.done and step.runs_each_time(ctx)
-        except StepFailed as failure:
-            earlier[step.id] = Status(False, failure.message)
-            sink.message(f"would fail: {failure.message}")
-            continue
-        if status.done and not again:
-            sink.message(f"would skip: already done ({status.reason})")
-            continue
-        if not status.done and not step.always_runs and _run_skips(step, ctx):
-            sink.message(f"would skip, not done yet: {status.reason}")
-            continue
-        if again:
-            sink.message(f"would run again: {status.reason}; it runs each time")
-        else:
-            sink.message(f"would run: {status.reason}")
-        try:
-            lines = step.describe(ctx)  # the lines of the very actions its run performs
-        except StepFailed as failure:
-            sink.message(f"would fail: {failure.message}")
-            continue
-        for line in lines:
+    entries = workbench.preview(chosen, ctx)
+    for number, entry in enumerate(entries, 1):
+        sink.step_started(number, len(entries), entry.step)
+        sink.message(VERDICTS[entry.verdict].format(entry.reason))
+        for line in entry.lines:
             sink.message(f"    {line}")
-    return EXIT_OK if steps else EXIT_BAD_INPUT
+    return EXIT_OK if entries else EXIT_BAD_INPUT
 
 
 def _name_clash(ctx: Context) -> str | None:
@@ -129,15 +105,6 @@ def _name_clash(ctx: Context) -> str | None:
     except StepFailed as refused:
         return refused.message
     return None
-
-
-def _run_skips(step: Step, ctx: Context) -> bool:
-    """Whether a run would skip a step that does not stand yet (try without examples,
-    before verify: a run finds nothing to call)."""
-    try:
-        return step.detect(ctx).done
-    except StepFailed:
-        return False
 
 
 def layout_line(ctx: Context) -> str:

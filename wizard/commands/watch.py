@@ -179,19 +179,14 @@ def summary_line(
     """Run one round of the whole plan; answer its summary line."""
     from wizard.engine.workbench import Workbench
     from wizard.errors import LockedError, UsageError
-    from wizard.profile.trust import Grant, NeedsTrust, gate
+    from wizard.profile.trust import Grant
 
     started = time.monotonic()
     try:
         workbench = Workbench.load(profile_path, overrides)
     except ProfileError as error:
         return f"round {number}: the profile does not load, waiting for the next save: {error}"
-    grant = Grant(everything=trust)
-    try:
-        gate(workbench.profile, grant, str(profile_path))
-    except NeedsTrust as refused:
-        return f"round {number}: {refused}"
-    ctx = workbench.context(force=force, trust=grant)
+    ctx = workbench.context(force=force, trust=Grant(everything=trust))
     try:
         result = workbench.run(workbench.step_ids(), ctx, sink)
     except (UsageError, LockedError) as error:

@@ -58,7 +58,7 @@ class _HeldFile:
             try:
                 descriptor = open_lock(self.path)
             except UnsafePath as error:
-                raise LockedError(f"{error.message}; {error.hint}") from None
+                raise LockedError(f"{error.message}; {error.advice}") from None
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -148,7 +148,7 @@ def _interrupted(step: Step, ctx: Context, out: StepOutput, log_path, started) -
         "interrupted",
         f"{step.id} was interrupted",
         log_path,
-        "run the same command again to resume from this step",
+        again=True,
     )
 
 
@@ -162,14 +162,14 @@ def _stopping(ctx: Context) -> bool:
 
 def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
     _remember(ctx, step, "failed", log_path, None, reason=failure.message.partition("\n")[0])
-    hint = failure.hint or "fix the cause, then run the same command again"
     return Outcome(
         "failed",
         f"{step.id}: {failure.message}",
         log_path,
-        hint,
+        failure.hint,
         tuple(failure.details),
         bad_input=isinstance(failure, StepRefused),
+        again=failure.again or not failure.hint,
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from wizard.engine.actions import Executor, lines_of
+from wizard.errors import AGAIN, next_step
 from wizard.profile.trust import Grant
 
 if TYPE_CHECKING:
@@ -45,9 +46,17 @@ class Outcome:
     kind: str  # "ok" | "skipped" | "failed" | "interrupted"
     reason: str = ""
     log: Path | None = None
-    hint: str | None = None
+    hint: str | None = None  # what to do, in words every face can show
     details: tuple[str, ...] = ()
     bad_input: bool = False  # a step refused bad input: the run ends with exit status 2
+    again: bool = False  # the way on is to run the same steps again (each face words it)
+
+    def advice(self, again_words: str = AGAIN) -> str | None:
+        """What to do next, with ``again_words`` as this face's way to run the steps again
+        (the command line's: "run the same command again")."""
+        if self.kind == "interrupted":
+            return f"{again_words} to resume from this step"
+        return next_step(self.hint, self.again, again_words)
 
     def summary(self) -> str:
         if self.kind == "ok":
@@ -58,8 +67,9 @@ class Outcome:
         lines.extend(f"    {detail}" for detail in self.details)
         if self.log is not None:
             lines.append(f"    log: {self.log}")
-        if self.hint:
-            lines.append(f"    next: {self.hint}")
+        advice = self.advice()
+        if advice:
+            lines.append(f"    next: {advice}")
         return "\n".join(lines)
 
 
@@ -187,8 +197,10 @@ class Step:
         return lines_of(self.actions(ctx))
 
     def run(self, ctx: Context, out: StepOutput) -> None:
-        """Do the step's work, or raise :class:`wizard.errors.StepFailed`."""
-        raise NotImplementedError
+        """Do the step's work, or raise :class:`wizard.errors.StepFailed`: by default,
+        perform its actions in order (a step whose work is only its actions needs no more)."""
+        for action in self.actions(ctx):
+            ctx.perform(action, out)
 
     def record(self, ctx: Context) -> dict[str, Any]:
         """Extra facts to keep in ``state:`` after a successful run (files written, artifact)."""

@@ -8,8 +8,14 @@ nowhere else), knows the file's one writer, builds the plan for the profile's mo
 the order before a slice starts, runs the slice with whatever sink the face gives it, and
 answers what every step detects (the :class:`wizard.engine.survey.Survey`).
 
+It is also the one door of every check before a run: the cmake options and build folder
+that need the user's trust (:mod:`wizard.profile.trust`), option paths that do not exist,
+plugins sharing a workspace, ``--set`` values that differ from the file
+(:meth:`Workbench.preflight`, refused by :meth:`Workbench.check`, which :meth:`run` calls),
+and what ``--dry-run`` shows, as data (:meth:`Workbench.preview`).
+
 ``--replay`` gives it a console sink; the TUI gives it its widget sink, from a thread.
-Neither face runs a step, takes a lock or reads a checkout itself.
+Neither face runs a step, takes a lock, decides on trust or reads a checkout itself.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ if TYPE_CHECKING:
     from wizard.engine.step import Step
     from wizard.engine.survey import CheckoutSurvey, Survey
     from wizard.profile.model import Profile
+    from wizard.profile.option_paths import OptionPath
+    from wizard.profile.trust import Assessment, Grant
     from wizard.profile.writer import ProfileWriter
 
 
@@ -41,6 +49,30 @@ class OutOfOrder(UsageError):
     def __init__(self, problem: OrderProblem) -> None:
         super().__init__(str(problem))
         self.problem = problem
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """What a run would meet, asked before it starts; every face shows it its own way."""
+
+    assessment: Assessment  # what needs --trust (or the TUI's yes), each with why
+    missing_paths: tuple[OptionPath, ...]  # path-valued cmake options that are not usable
+    warnings: tuple[str, ...]  # other plugins using this checkout or build folder
+    notes: tuple[str, ...]  # each --set whose value differs from the profile's
+
+
+@dataclass(frozen=True)
+class PreviewEntry:
+    """One step of a ``--dry-run``: what a run would do with it, and the exact work.
+
+    ``verdict`` is ``run``, ``again`` (stands, but runs each time), ``skip`` (already
+    done), ``skip-pending`` (a run would find nothing to do yet) or ``fail``.
+    """
+
+    step: Step
+    verdict: str
+    reason: str
+    lines: tuple[str, ...] = ()
 
 
 @dataclass
@@ -54,6 +86,8 @@ class Workbench:
 
     profile: Profile
     locking: bool = True
+    overrides: tuple[str, ...] = ()  # the run's --set values, as typed
+    where: str = ""  # the profile's path as the user named it, for messages
     _lock: ProfileLock | None = field(default=None, init=False, repr=False)
     _folder_locks: list[FolderLock] = field(default_factory=list, init=False, repr=False)
 
@@ -62,7 +96,7 @@ class Workbench:
         """The workbench of the profile file at ``path`` (``ProfileError`` if it does not load)."""
         from wizard.profile.load import load_profile
 
-        return cls(load_profile(path, overrides))
+        return cls(load_profile(path, overrides), overrides=tuple(overrides or ()), where=str(path))
 
     # -- the file: its lock and its one writer
 
@@ -177,19 +211,93 @@ class Workbench:
 
         return check_order(list(plan), first, ctx)
 
+    # -- the checks before a run: trust, option paths, sharing, --set
+
+    def preflight(self) -> Preflight:
+        """What a run of this profile would meet, read from the disk now; changes nothing."""
+        from wizard.profile.load import override_notes
+        from wizard.profile.option_paths import missing_option_paths
+        from wizard.profile.shared_workspace import sharing_warnings
+        from wizard.profile.trust import assess, switch_defaults
+
+        defaults = switch_defaults(self.profile.checkout_dir) or {}
+        return Preflight(
+            assessment=assess(self.profile),
+            missing_paths=tuple(missing_option_paths(self.profile)),
+            warnings=tuple(sharing_warnings(self.profile)),
+            notes=tuple(override_notes(self.profile.path, list(self.overrides), defaults)),
+        )
+
+    def trust_needed(self, grant: Grant) -> Assessment:
+        """What a run needs trust for that ``grant`` does not give (the TUI asks for it)."""
+        from wizard.profile.trust import assess
+
+        return assess(self.profile).ungranted(grant)
+
+    def check(self, grant: Grant) -> None:
+        """Refuse a run that needs trust ``grant`` does not give (:class:`NeedsTrust`), or
+        whose path-valued options are not usable (:class:`UsageError`): the one trust gate
+        of every face, before any step starts."""
+        from wizard.profile.option_paths import missing_option_paths
+        from wizard.profile.trust import gate
+
+        where = self.where or str(self.profile.path)
+        gate(self.profile, grant, where)
+        missing = missing_option_paths(self.profile)
+        if missing:
+            raise UsageError(f"{where}: " + "; ".join(entry.line() for entry in missing))
+
+    def preview(self, ids: Sequence[str], ctx: Context) -> list[PreviewEntry]:
+        """``--dry-run`` as data: each chosen step's standing (as the TUI shows it) and the
+        exact lines of the work it would do; nothing changes. The steps before the slice
+        are asked too: a step that runs each time stands only when every earlier one does."""
+        from wizard.engine.step import Status, standings
+        from wizard.errors import StepFailed
+
+        chosen = set(ids)
+        entries: list[PreviewEntry] = []
+        earlier: dict[str, Status] = {}
+        for step in self.plan():
+            if step.id not in chosen:
+                earlier = standings([step], ctx, earlier)
+                continue
+            try:
+                status = earlier[step.id] = step.standing(ctx, earlier)
+                again = status.done and step.runs_each_time(ctx)
+            except StepFailed as failure:
+                earlier[step.id] = Status(False, failure.message)
+                entries.append(PreviewEntry(step, "fail", failure.message))
+                continue
+            if status.done and not again:
+                entries.append(PreviewEntry(step, "skip", status.reason))
+                continue
+            if not status.done and not step.always_runs and _run_skips(step, ctx):
+                entries.append(PreviewEntry(step, "skip-pending", status.reason))
+                continue
+            try:
+                lines = tuple(step.describe(ctx))  # the lines of the very actions its run performs
+            except StepFailed as failure:
+                entries.append(PreviewEntry(step, "fail", failure.message))
+                continue
+            entries.append(PreviewEntry(step, "again" if again else "run", status.reason, lines))
+        return entries
+
     # -- running a slice
 
     def run(self, ids: Sequence[str], ctx: Context, sink: Sink, *, guard: bool = True) -> RunResult:
         """Run the steps ``ids`` (in plan order) under the lock, with ``sink`` for output.
 
-        With ``guard``, a slice that starts after a step that is not done is refused with
-        :class:`OutOfOrder` before anything runs.
+        Trust and option paths are checked first (:meth:`check`). With ``guard``, a slice
+        that starts after a step that is not done is refused with :class:`OutOfOrder`
+        before anything runs.
         """
         from wizard.engine.run import run_steps
 
         wanted = set(ids)
         plan = build_plan(ctx.profile.build.mode)
         steps = [step for step in plan if step.id in wanted]
+        if not ctx.dry_run:
+            self.check(ctx.trust)
         with self.held():
             if guard and steps:
                 problem = self.order_problem(plan, steps[0], ctx)
@@ -210,3 +318,14 @@ class Workbench:
         from wizard.engine.survey import take_checkout_survey
 
         return take_checkout_survey(self.profile)
+
+
+def _run_skips(step: Step, ctx: Context) -> bool:
+    """Whether a run would skip a step that does not stand yet (try without examples,
+    before verify: a run finds nothing to call)."""
+    from wizard.errors import StepFailed
+
+    try:
+        return step.detect(ctx).done
+    except StepFailed:
+        return False

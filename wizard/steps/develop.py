@@ -441,8 +441,8 @@ def _blobs_to_commit(ctx: Context, git, paths: list[str]) -> dict[str, str]:
             if clash:
                 raise StepFailed(
                     clash.sentence(path) + "; nothing was committed",
-                    hint=f"commit or undo your change to {path} (git diff -- {path}), then "
-                    "run the same command again",
+                    hint=f"commit or undo your change to {path} (git diff -- {path})",
+                    again=True,
                 )
         if wanted != committed:
             blobs[path] = wanted

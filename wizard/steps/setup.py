@@ -67,8 +67,8 @@ def git_refused(what: str, tail: list[str]) -> StepFailed:
     reason = git_reason(tail)
     return StepFailed(
         f"{what}: {reason}" if reason else what,
-        hint="fix what git says (run the same git command in the checkout to see it), then "
-        "run the same command again",
+        hint="fix what git says (run the same git command in the checkout to see it)",
+        again=True,
         details=[line for line in tail if line.strip()][-5:],
     )
 
@@ -246,7 +246,8 @@ class Checkout(Step):
                 f"{ctx.checkout} is a shallow clone and git could not fetch {base} into it: "
                 f"{reason}",
                 hint="deepen it with git fetch --unshallow (in the checkout), or clone again "
-                "without --depth, then run the same command again",
+                "without --depth",
+                again=True,
             )
         raise git_refused(f"git could not fetch {base} from origin", tail)
 
