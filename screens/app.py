@@ -185,7 +185,7 @@ class WizardApp(App[int]):
         if self.session is None:
             return
         self._survey_generation += 1
-        self._survey(Workbench(self.session.profile), self._survey_generation)
+        self._survey(self.workbench.at(self.session.profile), self._survey_generation)
 
     @work(thread=True, group="survey", exit_on_error=False)
     def _survey(self, workbench: Workbench, generation: int) -> None:
@@ -236,7 +236,7 @@ class WizardApp(App[int]):
 
     def refresh_checkout(self) -> None:
         if self.session is not None:
-            self._checkout(Workbench(self.session.profile))
+            self._checkout(self.workbench.at(self.session.profile))
 
     @work(thread=True, group="checkout", exit_on_error=False)
     def _checkout(self, workbench: Workbench) -> None:

@@ -143,8 +143,8 @@ class Session:
             return self.problem
         if self.dirty:
             self._rescue()
-        # the name it was opened by (a symlink's folder is the workspace's reference), and
-        # the state a running step shares
+        # the name it was opened by (a symlink's folder is the workspace's reference); the
+        # steps' records live in the workbench's state store, not in this value
         self.profile = replace(loaded, path=self.profile.path, state=self.profile.state)
         self.dirty = False
         self.problem = None

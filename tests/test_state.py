@@ -1,9 +1,12 @@
-"""``state:`` read into typed records with one status vocabulary (issue 13)."""
+"""``state:`` read into typed records with one status vocabulary, and the one store of it
+that the engine writes and every face reads as immutable snapshots."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.test_profile import MINIMAL, write
-from wizard.engine.state import StepRecord, record_of, step_records
+from wizard.engine.state import StateStore, StepRecord, record_of, step_records
 from wizard.engine.step import Context
 from wizard.profile.load import load_profile
 from wizard.profile.writer import save_state
@@ -90,3 +93,42 @@ def test_a_failure_keeps_its_reason_and_a_later_success_forgets_it(tmp_path):
     record = record_of(load_profile(path).state, "configure")
     assert record.status == "done" and record.reason is None
     assert "reason" not in load_profile(path).state["steps"]["configure"]
+
+
+def test_the_store_publishes_each_change_and_never_changes_a_snapshot_taken():
+    store = StateStore({"steps": {"clone": {"status": "done"}}})
+    before, records = store.data, store.records()
+    store.put("branch", StepRecord(status="failed", reason="git refused"))
+    store.change("clone", lambda entry: entry.update(seconds=1.5))
+    assert before["steps"] == {"clone": {"status": "done"}}  # what a reader took stays
+    assert set(records) == {"clone"}
+    assert store.records()["branch"].broken and store.record("branch").reason == "git refused"
+    assert store.entry("clone") == {"status": "done", "seconds": 1.5}
+    with pytest.raises(TypeError):
+        store.data["steps"] = {}  # a snapshot is read-only
+
+
+def test_a_reader_dumps_snapshots_while_the_engine_records_steps():
+    """The TUI's thread reads while the engine's writes: no copy fails half-way."""
+    import threading
+
+    import yaml
+
+    store = StateStore()
+    done = threading.Event()
+
+    def engine() -> None:
+        for number in range(2000):
+            store.put(f"step-{number % 50}", StepRecord(status="done", seconds=float(number)))
+        done.set()
+
+    writer = threading.Thread(target=engine)
+    writer.start()
+    dumps = 0
+    while not done.is_set() or dumps == 0:
+        snapshot = store.data
+        steps = snapshot.get("steps", {})
+        yaml.safe_dump({"steps": dict(steps)})  # iterating a dict another thread changes raises
+        dumps += 1
+    writer.join()
+    assert len(store.records()) == 50

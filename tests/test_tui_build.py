@@ -55,7 +55,7 @@ def descendants() -> list[psutil.Process]:
 
 
 def start_sleepy(app) -> Context:
-    ctx = Context(app.session.profile, token=CancelToken())
+    ctx = app.workbench.context(token=CancelToken())
 
     def job(sink: TuiSink) -> RunFinished:
         return RunFinished(run_steps([SleepyCompile()], ctx, sink).exit_code)
@@ -87,7 +87,7 @@ async def test_output_progress_and_cancel_leave_no_process_behind(tmp_path):
         assert "compile interrupted" in str(screen.query_one("#failure-text").render())
         log_file = tmp_path / "MyPlugins" / "logs" / "HelloWorldPlugin" / "compile.log"
         assert "compiling file" in log_file.read_text()
-    state = app.session.profile.state["steps"]["compile"]
+    state = app.workbench.state.entry("compile")
     assert state["status"] == "interrupted"
 
 
@@ -108,7 +108,7 @@ async def test_quitting_during_a_run_asks_then_stops_it_cleanly(tmp_path):
     assert app.runs.model.exit_code == 130  # the run was interrupted…
     assert app.return_code == 0  # …and the wizard quit as asked: not a failure, not a signal
     assert not descendants()
-    assert app.session.profile.state["steps"]["compile"]["status"] == "interrupted"
+    assert app.session.records["compile"].status == "interrupted"
 
 
 async def test_enter_on_a_step_applies_the_order_guard(tmp_path):

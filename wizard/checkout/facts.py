@@ -212,11 +212,18 @@ def write_owned(
 
         write_text(ctx.checkout, relative, text)
         out.line(f"wrote {relative}")
-    entry = ctx.step_state.setdefault(step_id, {})
-    entry.setdefault("files", {})[relative] = digest(text)
+    changed_lines = None
     if shared and current is not None and current != text:
-        lines = entry.setdefault("lines", {})
-        lines[relative] = wizards_lines(current, text, recorded_lines(ctx, relative))
+        changed_lines = wizards_lines(current, text, recorded_lines(ctx, relative))
+
+    def remember(entry: dict) -> None:
+        files = entry["files"] = dict(entry.get("files") or {})
+        files[relative] = digest(text)
+        if changed_lines is not None:
+            lines = entry["lines"] = dict(entry.get("lines") or {})
+            lines[relative] = changed_lines
+
+    ctx.state.change(step_id, remember)
     return current != text
 
 

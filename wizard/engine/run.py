@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wizard.engine.sink import Sink, StepOutput, open_log
 from wizard.engine.state import StepRecord
@@ -181,19 +181,20 @@ def _remember(
     The record keeps what the step wrote during its run (the files' digests, the try table)
     and, after a failure, its one-line reason (any other end forgets an older reason).
     """
-    record = StepRecord.read(ctx.step_state.get(step.id))
-    record.status = status
-    record.reason = reason
-    record.time = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-    if started is not None:
-        record.seconds = round(time.monotonic() - started, 1)
-    if log_path is not None:
-        record.log = str(log_path.relative_to(ctx.workspace))
-    record.facts.update(extra or {})
-    ctx.step_state[step.id] = record.as_entry()
+    record = StepRecord.read(ctx.state.entry(step.id))
+    record = replace(
+        record,
+        status=status,
+        reason=reason,
+        time=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+        seconds=round(time.monotonic() - started, 1) if started is not None else record.seconds,
+        log=str(log_path.relative_to(ctx.workspace)) if log_path is not None else record.log,
+        facts={**record.facts, **(extra or {})},
+    )
+    ctx.state.put(step.id, record)
     if not ctx.dry_run:
         try:
-            save_state(ctx.profile)
+            save_state(ctx.profile, ctx.state.data)
         except OSError as error:  # a full disk while recording: the step and the file named
             problem = environment_problem(error)
             raise StepFailed(

@@ -8,12 +8,20 @@ back as ``done`` the next time the step is recorded.
 
 A record keeps the facts a step adds (``commit``, ``artifact``, ``table``…) in ``facts``,
 so that writing a record back loses nothing this version does not know.
+
+While the wizard runs, ``state:`` lives in one :class:`StateStore`, owned by the
+Workbench: the engine's thread writes a step's entry under the store's lock, each write
+publishing a new mapping, so that the TUI's thread reads an immutable snapshot and the
+writer saves one without copying it against a concurrent change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 #: The statuses a step's record can have, in the file and here.
@@ -34,7 +42,7 @@ def status_word(value: object) -> str | None:
     return word if word in STATUSES else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class StepRecord:
     """What ``state:`` says of one step: how its last run ended, when, where its log is,
     the digests of the files it wrote, and the facts it added. A failed run keeps its
@@ -99,3 +107,54 @@ def step_records(state: object) -> dict[str, StepRecord]:
 def record_of(state: object, step_id: str) -> StepRecord:
     """One step's record; a pending one when ``state:`` says nothing of it."""
     return step_records(state).get(step_id) or StepRecord()
+
+
+class StateStore:
+    """The one ``state:`` of a profile being worked on: written by the engine, step by step,
+    under a lock; read by anyone as an immutable snapshot.
+
+    Every change builds a new mapping and publishes it whole (copy on write): a reader that
+    took :attr:`data` or :meth:`records` keeps a value that never changes under it.
+    """
+
+    def __init__(self, state: Mapping[str, Any] | None = None) -> None:
+        self._lock = threading.Lock()
+        self._data: Mapping[str, Any] = MappingProxyType(copy.deepcopy(dict(state or {})))
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        """The whole ``state:`` as it is now, to save or to read; never changes afterwards."""
+        return self._data
+
+    def records(self) -> dict[str, StepRecord]:
+        """Every step's record, as it is now."""
+        return step_records(self._data)
+
+    def record(self, step_id: str) -> StepRecord:
+        """One step's record (pending when there is none)."""
+        return self.records().get(step_id) or StepRecord()
+
+    def entry(self, step_id: str) -> Mapping[str, Any]:
+        """One step's entry as the file keeps it (empty when there is none)."""
+        steps = self._data.get("steps")
+        entry = steps.get(step_id) if isinstance(steps, Mapping) else None
+        return entry if isinstance(entry, Mapping) else {}
+
+    def change(self, step_id: str, edit: Callable[[dict[str, Any]], None]) -> None:
+        """Change one step's entry: ``edit`` gets a private copy, which is then published."""
+        with self._lock:
+            entry = copy.deepcopy(dict(self.entry(step_id)))
+            edit(entry)
+            steps = self._data.get("steps")
+            steps = dict(steps) if isinstance(steps, Mapping) else {}
+            steps[step_id] = entry
+            self._data = MappingProxyType({**self._data, "steps": steps})
+
+    def put(self, step_id: str, record: StepRecord) -> None:
+        """Replace one step's record."""
+
+        def edit(entry: dict[str, Any]) -> None:
+            entry.clear()
+            entry.update(record.as_entry())
+
+        self.change(step_id, edit)

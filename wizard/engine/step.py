@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from wizard.engine.actions import Executor, lines_of
+from wizard.engine.state import StateStore
 from wizard.errors import AGAIN, next_step
 from wizard.profile.trust import Grant
 
@@ -90,6 +91,13 @@ class Context:
     cache: dict[str, Any] = field(default_factory=dict)
     token: CancelToken | None = None
     executor: Executor = field(default_factory=lambda: Executor())
+    #: The run's ``state:``: the workbench's store, or one of its own made from the
+    #: profile's (a context made by hand, a survey).
+    state: StateStore = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.state is None:
+            self.state = StateStore(self.profile.state)
 
     def perform(self, action: Action, out: StepOutput) -> Any:
         """Do one action of a step through the executor (a test's may record it)."""
@@ -134,17 +142,7 @@ class Context:
     @property
     def records(self) -> dict[str, StepRecord]:
         """What ``state: steps:`` says about each step, as typed records: changes nothing."""
-        from wizard.engine.state import step_records
-
-        return step_records(self.profile.state)
-
-    @property
-    def step_state(self) -> dict[str, Any]:
-        """``state: steps:`` for writing; created (or replaced, if not a mapping) on first use."""
-        steps = self.profile.state.get("steps")
-        if not isinstance(steps, dict):
-            steps = self.profile.state["steps"] = {}
-        return steps
+        return self.state.records()
 
 
 def inside(path: Path, root: Path) -> Path:

@@ -10,8 +10,8 @@ placeholder written so that cmake can configure). Nothing here knows about widge
 from __future__ import annotations
 
 import contextlib
-import copy
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from wizard.checkout.git import (
     uncommitted,
 )
 from wizard.engine.plan import build_plan
+from wizard.engine.state import StateStore
 from wizard.engine.step import Context, Status, standings
 from wizard.errors import StepFailed
 from wizard.profile.model import Profile
@@ -86,11 +87,11 @@ class Survey:
     generated: bool = False
 
 
-def take_survey(profile: Profile) -> Survey:
+def take_survey(profile: Profile, state: Mapping[str, Any] | None = None) -> Survey:
     """Every step's standing in the profile's plan; never changes anything, not even in
-    memory. The steps see a copy of ``state:`` (the engine's Context adds keys to it as it
-    reads)."""
-    ctx = Context(replace(profile, state=copy.deepcopy(profile.state)))
+    memory. The steps see a store of their own made from ``state`` (the workbench's
+    snapshot; by default the profile's as loaded)."""
+    ctx = Context(profile, state=StateStore(profile.state if state is None else state))
     statuses = {
         step: Status(status.done, shorten(status.reason, ctx.workspace))
         for step, status in standings(build_plan(profile.build.mode), ctx).items()

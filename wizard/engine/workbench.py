@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.engine.plan import build_plan, slice_plan, step_ids
-from wizard.engine.state import StepRecord, step_records
+from wizard.engine.state import StateStore, StepRecord
 from wizard.engine.step import Context
 from wizard.errors import UsageError
 
@@ -88,8 +88,13 @@ class Workbench:
     locking: bool = True
     overrides: tuple[str, ...] = ()  # the run's --set values, as typed
     where: str = ""  # the profile's path as the user named it, for messages
+    state: StateStore = field(default=None, repr=False)  # type: ignore[assignment]
     _lock: ProfileLock | None = field(default=None, init=False, repr=False)
     _folder_locks: list[FolderLock] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.state is None:  # ``state:`` as loaded: from now on the store is the one copy
+            self.state = StateStore(self.profile.state)
 
     @classmethod
     def load(cls, path: Path, overrides: list[str] | None = None) -> Workbench:
@@ -97,6 +102,11 @@ class Workbench:
         from wizard.profile.load import load_profile
 
         return cls(load_profile(path, overrides), overrides=tuple(overrides or ()), where=str(path))
+
+    def at(self, profile: Profile) -> Workbench:
+        """A workbench on ``profile`` (an edited value of this one's) that shares this one's
+        ``state:`` store and never locks: for a survey taken in a thread of its own."""
+        return Workbench(profile, locking=False, where=self.where, state=self.state)
 
     # -- the file: its lock and its one writer
 
@@ -184,7 +194,7 @@ class Workbench:
     @property
     def records(self) -> dict[str, StepRecord]:
         """What ``state:`` says of each step, as typed records (read afresh: a run adds to it)."""
-        return step_records(self.profile.state)
+        return self.state.records()
 
     def step_ids(self) -> tuple[str, ...]:
         """The ids of the plan for the profile's build mode, in order."""
@@ -203,7 +213,7 @@ class Workbench:
 
     def context(self, **options: Any) -> Context:
         """A run's context on the current profile (``force``, ``dry_run``, ``token``…)."""
-        return Context(self.profile, **options)
+        return Context(self.profile, state=self.state, **options)
 
     def order_problem(self, plan: Sequence[Step], first: Step, ctx: Context) -> OrderProblem | None:
         """The earliest step before ``first`` that is not done (the order guard), or None."""
@@ -311,7 +321,7 @@ class Workbench:
         """What every step of the plan detects, and the workspace's facts; changes nothing."""
         from wizard.engine.survey import take_survey
 
-        return take_survey(self.profile)
+        return take_survey(self.profile, self.state.data)
 
     def checkout_survey(self) -> CheckoutSurvey:
         """What the Develop and Plugins screens need from the clone (InterpreterProxy, lists)."""

@@ -21,9 +21,10 @@ program while the TUI is open is noticed instead of overwritten by the next auto
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ class ProfileWriter:
 
     # -- the two saves
 
-    def save_state(self, profile: Profile) -> None:
+    def save_state(self, profile: Profile, state: Mapping[str, Any] | None = None) -> None:
         """Write ``profile.state`` into the file, every other character as it is.
 
         The file is read again under the lock so that edits saved since are kept; a file
@@ -96,11 +97,11 @@ class ProfileWriter:
         reverted.
         """
         with self._lock:
-            state = _copy(profile.state)
+            wanted = copy.deepcopy(dict(profile.state if state is None else state))
             for _ in range(_ATTEMPTS):
                 text, seen = self._read_as_seen()
                 found = _load_text(text, self.path)
-                new_text = _with_state(text, found, state)
+                new_text = _with_state(text, found, wanted)
                 try:
                     self._write(new_text, seen)
                     return
@@ -218,18 +219,6 @@ def writer_for(path: Path | str) -> ProfileWriter:
 
 
 # --------------------------------------------------------------------------- state
-
-
-def _copy(state: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``state`` taken once, so a step recorded meanwhile cannot change it mid-dump."""
-    import copy
-
-    for _ in range(5):
-        try:
-            return copy.deepcopy(state)
-        except RuntimeError:  # the engine's thread added a step while copying
-            continue
-    return copy.deepcopy(dict(state))
 
 
 def _with_state(text: str, found: Profile, state: dict[str, Any]) -> str:
@@ -460,15 +449,16 @@ def _raw(value: Any) -> Any:
     return value
 
 
-def save_state(profile: Profile) -> None:
-    """Write ``profile.state`` back into the file, leaving every other line as it is.
+def save_state(profile: Profile, state: Mapping[str, Any] | None = None) -> None:
+    """Write ``state`` (by default ``profile.state``) back into the profile's file, leaving
+    every other line as it is; the engine gives its store's immutable snapshot.
 
     Goes through the file's one writer (:func:`wizard.profile.writer.writer_for`), which holds the
     file while it reads, splices and writes, so a save of the user's edit cannot interleave.
     """
     from wizard.profile.writer import writer_for  # the writer builds on this module
 
-    writer_for(profile.path).save_state(profile)
+    writer_for(profile.path).save_state(profile, state)
 
 
 class _StateDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]

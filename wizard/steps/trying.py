@@ -230,7 +230,7 @@ class Try(Step):
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         examples = ctx.profile.plugin.examples
-        ctx.step_state.setdefault(self.id, {}).pop("table", None)
+        ctx.state.change(self.id, lambda entry: entry.pop("table", None))
         plan = self.prepare(ctx)
         remove, copy, *writes, command, compare_answers = self.actions_for(ctx, plan)
         if plan.folder.exists():
@@ -247,7 +247,8 @@ class Try(Step):
         out.line("")
         for line in table_lines(rows, plan.bench):
             out.line(line)
-        ctx.step_state[self.id]["table"] = [row.as_state() for row in rows]
+        table = [row.as_state() for row in rows]
+        ctx.state.change(self.id, lambda entry: entry.update(table=table))
         ctx.cache["try-rows"] = rows
         if completed.timed_out:
             raise timed_out(ctx.profile.build.try_timeout, verdicts)
