@@ -27,11 +27,13 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from wizard.checkout.git import ask_git
+from wizard.errors import StepFailed
 
 if TYPE_CHECKING:
     from wizard.engine.sink import StepOutput
@@ -88,16 +90,11 @@ def cache_key(checkout: Path, base: str) -> str | None:
     for ref in (base, f"origin/{base}"):
         specs = [f"{ref}:{path}" for path in KEY_PATHS]
         try:
-            result = subprocess.run(
-                ["git", "-C", str(checkout), "rev-parse", *specs],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-        except OSError:  # no git: no key, the build downloads as it would without a cache
+            answer = ask_git(checkout, "rev-parse", *specs)
+        except StepFailed:  # no git: no key, the build downloads as it would without a cache
             return None
-        ids = result.stdout.split()
-        if result.returncode == 0 and len(ids) == len(KEY_PATHS):
+        ids = answer.split() if answer is not None else []
+        if len(ids) == len(KEY_PATHS):
             text = "\n".join(f"{path} {oid}" for path, oid in zip(KEY_PATHS, ids, strict=True))
             digest = hashlib.sha256(text.encode()).hexdigest()[:20]
             return f"{platform.system().lower()}-{platform.machine().lower()}-{digest}"
