@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.slang.literal import CONVERSIONS, NotAValue, is_value, read_value
+from wizard.slang.literal import CONVERSIONS, NotAValue, read_value
 
 VALUES = {
     "3": "integer",
@@ -280,3 +280,12 @@ def test_a_nul_is_never_a_value(text: str) -> None:
     NUL, so a value holding one is refused, as a method's source holding one is."""
     with pytest.raises(NotAValue, match="NUL"):
         read_value(text)
+
+
+def is_value(text: str) -> bool:
+    """Whether ``text`` is a value (see :func:`read_value`)."""
+    try:
+        read_value(text)
+    except NotAValue:
+        return False
+    return True

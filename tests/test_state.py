@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_profile import MINIMAL, write
-from wizard.engine.state import StateStore, StepRecord, record_of, step_records
+from wizard.engine.state import StateStore, StepRecord, step_records
 from wizard.engine.step import Context
 from wizard.profile.load import load_profile
 from wizard.profile.writer import save_state
@@ -29,7 +29,7 @@ def test_an_ok_written_before_loads_as_done(tmp_path):
     assert records["clone"].seconds == 3.5 and records["clone"].log == "logs/clone.log"
     assert profile.state["steps"]["clone"]["status"] == "done", "one word for the raw readers too"
     assert records["branch"].broken and not records["branch"].done
-    assert record_of(profile.state, "try").status == "pending"
+    assert StateStore(profile.state).record("try").status == "pending"
 
 
 def test_a_record_keeps_the_facts_it_does_not_know(tmp_path):
@@ -85,12 +85,12 @@ def test_a_failure_keeps_its_reason_and_a_later_success_forgets_it(tmp_path):
     step = _Flaky()
     result = run_steps([step], Context(load_profile(path)), ConsoleSink(io.StringIO()))
     assert result.exit_code == 1
-    record = record_of(load_profile(path).state, "configure")
+    record = StateStore(load_profile(path).state).record("configure")
     assert record.status == "failed"
     assert record.reason == "cmake could not configure the build"
     step.failing = False
     run_steps([step], Context(load_profile(path)), ConsoleSink(io.StringIO()))
-    record = record_of(load_profile(path).state, "configure")
+    record = StateStore(load_profile(path).state).record("configure")
     assert record.status == "done" and record.reason is None
     assert "reason" not in load_profile(path).state["steps"]["configure"]
 

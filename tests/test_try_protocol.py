@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wizard.formats.try_protocol import (
+    EXAMPLES_HEADER,
     BenchResult,
     Example,
     Outcome,
@@ -15,7 +16,6 @@ from wizard.formats.try_protocol import (
     compare,
     escape,
     parse_try_output,
-    read_examples,
     unescape,
     write_examples,
 )
@@ -168,3 +168,22 @@ def test_compare_answers_must_be_equal_exactly() -> None:
 def test_bench_of_another_primitive_is_not_attached() -> None:
     results = [TryAnswer("primitiveAdd", "7"), BenchResult("primitiveGetHelloString", 5.0)]
     assert compare([ADD], results)[0].calls_per_second is None
+
+
+def read_examples(text: str) -> list[Example]:
+    """The examples in an examples file, read the way ``try-plugin.st`` reads them (the
+    header first, blank lines skipped).  The wizard only writes these files: this reader,
+    the tests' own, checks what the script would see."""
+    first, _, rest = text.partition("\n")
+    if first != EXAMPLES_HEADER:
+        raise ValueError(f"not an examples file of format 2: first line {first!r}")
+    examples = []
+    for line in rest.split("\n"):
+        if not line:
+            continue
+        fields = [unescape(field) for field in line.split("\t")]
+        if len(fields) < 3:
+            raise ValueError(f"example line without receiver and answers: {line!r}")
+        primitive, receiver, answers, *arguments = fields
+        examples.append(Example(primitive, answers, tuple(arguments), receiver))
+    return examples

@@ -152,9 +152,3 @@ def _owner(descriptor: int) -> list[str]:
         if time.monotonic() > deadline:
             return []
         time.sleep(0.01)
-
-
-def _owner_pid(descriptor: int) -> int | None:
-    """The pid the holder wrote into the lock file, or None."""
-    owner = _owner(descriptor)
-    return int(owner[0]) if owner else None

@@ -98,11 +98,6 @@ def phase_of(step_id: str) -> str:
     return _entry(step_id).phase
 
 
-def load_step(step_id: str, mode: str) -> Step:
-    """The step object for an id, in the variant the mode's plan builds it with."""
-    return next(entry for entry in PLANS[mode] if entry.id == step_id).load()
-
-
 def build_plan(mode: str) -> list[Step]:
     return [entry.load() for entry in PLANS[mode]]
 

@@ -104,11 +104,6 @@ def step_records(state: object) -> dict[str, StepRecord]:
     return {str(step): StepRecord.read(entry) for step, entry in steps.items()}
 
 
-def record_of(state: object, step_id: str) -> StepRecord:
-    """One step's record; a pending one when ``state:`` says nothing of it."""
-    return step_records(state).get(step_id) or StepRecord()
-
-
 class StateStore:
     """The one ``state:`` of a profile being worked on: written by the engine, step by step,
     under a lock; read by anyone as an immutable snapshot.

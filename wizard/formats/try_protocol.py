@@ -167,25 +167,6 @@ def write_examples(examples: Iterable[Example]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def read_examples(text: str) -> list[Example]:
-    """The examples in an examples file, read the way ``try-plugin.st`` reads them (the
-    header first, blank lines skipped).  The wizard only writes these files; this reader
-    lets tests check what the script would see."""
-    first, _, rest = text.partition("\n")
-    if first != EXAMPLES_HEADER:
-        raise ValueError(f"not an examples file of format 2: first line {first!r}")
-    examples = []
-    for line in rest.split("\n"):
-        if not line:
-            continue
-        fields = [unescape(field) for field in line.split("\t")]
-        if len(fields) < 3:
-            raise ValueError(f"example line without receiver and answers: {line!r}")
-        primitive, receiver, answers, *arguments = fields
-        examples.append(Example(primitive, answers, tuple(arguments), receiver))
-    return examples
-
-
 # --------------------------------------------------------------------------- output
 
 

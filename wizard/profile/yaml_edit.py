@@ -19,9 +19,6 @@ Path_ = tuple[str | int, ...]
 DELETE = object()
 """The value of an :class:`Edit` that removes its key or list item."""
 
-_BOOL_TRUE = frozenset({"yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"})
-_BOOL_FALSE = frozenset({"no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"})
-
 
 @dataclass(frozen=True)
 class Edit:

@@ -135,15 +135,6 @@ def read_value(text: str) -> Value:
     return Value(literal_text, literal.kind, conversion)
 
 
-def is_value(text: str) -> bool:
-    """Whether ``text`` is a value (see :func:`read_value`)."""
-    try:
-        read_value(text)
-    except NotAValue:
-        return False
-    return True
-
-
 def _check_conversion(literal: Literal, conversion: str) -> None:
     """Refuse a conversion its literal has no method for, or whose elements do not fit."""
     if literal.kind not in CONVERSIONS[conversion]:

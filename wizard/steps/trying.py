@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from wizard.engine.sink import StepOutput
 
 TRY_FOLDER = "pharo-plugin-wizard/try"
-IMAGE_FOLDER = "build/vmmaker/image"
 SCRIPT = "try-plugin.st"
 EXAMPLES_FILE = "examples.txt"
 #: What the VM leaves behind when it dies (pharo-vm-notes §11).
