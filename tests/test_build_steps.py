@@ -13,7 +13,7 @@ import time
 import git
 import pytest
 
-from tests.fakevm import (
+from fakevm import (
     BRANCH_LAYOUT,
     PHARO_VM_MAKER_ON,
     PLUGIN_LIST_ON,
@@ -21,7 +21,7 @@ from tests.fakevm import (
     external_list_text,
     stock_external_plugins,
 )
-from tests.fakevm.recipes import exported_symbols
+from fakevm.recipes import exported_symbols
 from tests.helpers import edit_methods, headers, wizard, write_profile
 
 LIBRARY = "build/build/vm/libHelloWorldPlugin.so"

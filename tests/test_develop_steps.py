@@ -5,7 +5,7 @@ from __future__ import annotations
 import git
 import pytest
 
-from tests.fakevm import PHARO_VM_MAKER_ON, external_list_text, stock_external_plugins
+from fakevm import PHARO_VM_MAKER_ON, external_list_text, stock_external_plugins
 from tests.helpers import headers, wizard, write_profile
 from wizard.formats.tonel import check_tonel
 

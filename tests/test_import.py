@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakevm.recipes import clone
+from fakevm.recipes import clone
 from tests.helpers import wizard
 from wizard import slang
 from wizard.checkout import CheckoutFacts

@@ -16,8 +16,8 @@ import git
 import pytest
 import yaml
 
-from tests.fakevm import BRANCH_LAYOUT, PLUGIN_LIST_ON, SHAPE_BRANCHES
-from tests.fakevm.recipes import exported_symbols, run
+from fakevm import BRANCH_LAYOUT, PLUGIN_LIST_ON, SHAPE_BRANCHES
+from fakevm.recipes import exported_symbols, run
 from tests.helpers import headers, wizard, write_profile
 
 NAME = "CrcPlugin"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.fakevm import PHARO_VM_MAKER_ON, external_list_text
+from fakevm import PHARO_VM_MAKER_ON, external_list_text
 from tests.helpers import headers, wizard, write_profile
 
 MINE = '\n"my own note, not for the wizard"\n'

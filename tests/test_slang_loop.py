@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.fakevm import SHAPE_BRANCHES
-from tests.fakevm.recipes import exported_symbols
+from fakevm import SHAPE_BRANCHES
+from fakevm.recipes import exported_symbols
 from tests.helpers import headers, wizard, write_profile
 
 LIBRARY = "build/build/vm/libHelloWorldPlugin.so"

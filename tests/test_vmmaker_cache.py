@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.fakevm.recipes import exported_symbols
+from fakevm.recipes import exported_symbols
 from tests.helpers import wizard, write_profile
 from wizard.vmmaker_cache import cache_root, entries, is_cache_path
 

@@ -1,6 +1,6 @@
 """``--replay PROFILE --watch`` as a user runs it: a real subprocess, a real save, Ctrl-C.
 
-The build is the test repository's, with its VMMaker stand-ins (see tests/fakevm).
+The build is the test repository's, with its VMMaker stand-ins (see fakevm/).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.fakevm import (
+from fakevm import (
     PHARO_VM_MAKER_ON,
     SHAPE_BRANCHES,
     external_list_text,

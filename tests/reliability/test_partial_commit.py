@@ -12,7 +12,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.fakevm import PHARO_VM_MAKER_ON, PLUGIN_LIST_ON
+from fakevm import PHARO_VM_MAKER_ON, PLUGIN_LIST_ON
 from tests.helpers import headers, wizard, write_profile
 
 CLASS = "smalltalksrc/VMMaker/HelloWorldPlugin.class.st"
