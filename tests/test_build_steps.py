@@ -21,8 +21,9 @@ from fakevm import (
     external_list_text,
     stock_external_plugins,
 )
+from fakevm.profiles import edit_methods, write_profile
 from fakevm.recipes import exported_symbols
-from tests.helpers import edit_methods, headers, wizard, write_profile
+from tests.helpers import headers, wizard
 
 LIBRARY = "build/build/vm/libHelloWorldPlugin.so"
 GENERATED = "build/generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c"

@@ -14,7 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.helpers import write_profile
+from fakevm.profiles import write_profile
 from wizard.profile import load_profile, save_state
 
 EDITOR = textwrap.dedent(

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 from wizard.download_failures import download_failure, download_failures
 from wizard.download_hosts import (
     Downloads,

@@ -17,8 +17,9 @@ import pytest
 import yaml
 
 from fakevm import BRANCH_LAYOUT, PLUGIN_LIST_ON, SHAPE_BRANCHES
+from fakevm.profiles import write_profile
 from fakevm.recipes import exported_symbols, run
-from tests.helpers import headers, wizard, write_profile
+from tests.helpers import headers, wizard
 
 NAME = "CrcPlugin"
 LIBRARY = f"build/build/vm/lib{NAME}.so"

@@ -19,8 +19,9 @@ import pytest
 import yaml
 
 from fakevm import SHAPE_BRANCHES
+from fakevm.profiles import write_profile
 from fakevm.recipes import exported_symbols
-from tests.helpers import headers, wizard, write_profile
+from tests.helpers import headers, wizard
 
 LIBRARY = "build/build/vm/libHelloWorldPlugin.so"
 INSTALLED = "build/build/dist/lib/libHelloWorldPlugin.so"

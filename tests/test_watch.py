@@ -16,7 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.helpers import edit_methods, wizard, write_profile
+from fakevm.profiles import edit_methods, write_profile
+from tests.helpers import wizard
 
 #: A safety net only: how long to wait for a line before giving up (never asserted on).
 PATIENCE = 600

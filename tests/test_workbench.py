@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_profile
+from fakevm.profiles import write_profile
 from wizard.errors import LockedError
 from wizard.sink import ConsoleSink
 from wizard.workbench import OutOfOrder, Workbench

@@ -19,7 +19,8 @@ from fakevm import (
     external_list_text,
     stock_external_plugins,
 )
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 
 #: VMMaker's list file on the helper's default base branch (pharo-12: the 2026 shape).
 LIST = PHARO_VM_MAKER_ON["pharo-12"]
