@@ -1,9 +1,9 @@
 """Shared fixtures: the test repository shaped like pharo-vm, and an empty workspace.
 
-The repository (``tests/fakevm``) is built once per session with the real git; tests clone
-it with the real git and build it with the real cmake, make and C compiler.  The one test
-double is its ``scripts/vmmaker-standin.py``, which stands in for VMMaker's code generator
-(the real one runs inside a Pharo image downloaded at build time).
+The repository (built by the ``fakevm`` package, at the repository root) is built once per
+session with the real git; tests clone it with the real git and build it with the real
+cmake, make and C compiler.  Its two test doubles, the VMMaker stand-in and the VM
+stand-in, stand where a Pharo image would be needed (see ``fakevm/__init__.py``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakevm import SHAPE_BRANCHES, build_fake_pharo_vm
-from tests.fakevm.recipes import clone_bare
+from fakevm import SHAPE_BRANCHES, build_fake_pharo_vm
+from fakevm.recipes import clone_bare
 
 
 def pytest_configure(config: pytest.Config) -> None:

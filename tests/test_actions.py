@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import edit_methods
-from tests.test_try_step import EXAMPLES, echo_profile
+from fakevm.profiles import EXAMPLES, echo_profile, edit_methods
 from wizard.engine.actions import RecordingExecutor, lines_of
 from wizard.engine.plan import build_plan
 from wizard.engine.run import run_one

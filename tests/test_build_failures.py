@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 from wizard.steps.build import tool_error_lines
 
 MAKE_GAVE_UP = [

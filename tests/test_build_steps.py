@@ -13,7 +13,7 @@ import time
 import git
 import pytest
 
-from tests.fakevm import (
+from fakevm import (
     BRANCH_LAYOUT,
     PHARO_VM_MAKER_ON,
     PLUGIN_LIST_ON,
@@ -21,8 +21,9 @@ from tests.fakevm import (
     external_list_text,
     stock_external_plugins,
 )
-from tests.fakevm.recipes import exported_symbols
-from tests.helpers import edit_methods, headers, wizard, write_profile
+from fakevm.profiles import edit_methods, write_profile
+from fakevm.recipes import exported_symbols
+from tests.helpers import headers, wizard
 
 LIBRARY = "build/build/vm/libHelloWorldPlugin.so"
 GENERATED = "build/generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c"

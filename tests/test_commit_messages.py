@@ -6,7 +6,8 @@ import subprocess
 
 import yaml
 
-from tests.helpers import edit_methods, wizard, write_profile
+from fakevm.profiles import edit_methods, write_profile
+from tests.helpers import wizard
 from wizard.steps.develop import round_title
 
 

@@ -14,7 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.helpers import write_profile
+from fakevm.profiles import write_profile
 from wizard.profile.load import load_profile
 from wizard.profile.writer import save_state
 

@@ -7,7 +7,8 @@ own default comes back. Real cmake on the test repository.
 
 from __future__ import annotations
 
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 from wizard.formats.cmake_cache import read_cache
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import git
 import pytest
 
-from tests.fakevm import PHARO_VM_MAKER_ON, external_list_text, stock_external_plugins
-from tests.helpers import headers, wizard, write_profile
+from fakevm import PHARO_VM_MAKER_ON, external_list_text, stock_external_plugins
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 from wizard.formats.tonel import check_tonel
 
 CLASS = "smalltalksrc/VMMaker/HelloWorldPlugin.class.st"

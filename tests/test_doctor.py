@@ -14,7 +14,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from tests.helpers import wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import wizard
 
 LINE = re.compile(r"^(?P<mark>[✓✗]) (?P<name>[^:]+): (?P<detail>.+)$")
 TOOLS = ("git", "cmake", "make", "cc", "gcc")

@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from tests.helpers import wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import wizard
 from wizard import __version__
 from wizard.commands.prerequisites import apt_packages, brew_packages
 from wizard.formats.ci_workflow import DIGEST_PREFIX, WorkflowFacts, ownership, render_workflow

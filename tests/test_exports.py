@@ -11,7 +11,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.fakevm.smalltalk import smalltalk_files
+from fakevm.smalltalk import smalltalk_files
 from wizard.formats.tonel import read_class, to_plugin
 from wizard.profile.model import Method, Plugin
 from wizard.profile.template import template_text

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakevm import (
+from fakevm import (
     ALL_BRANCHES,
     BRANCHES,
     EXTERNAL_PLUGINS_2026,
@@ -30,8 +30,8 @@ from tests.fakevm import (
     VM_STANDIN,
     build_fake_pharo_vm,
 )
-from tests.fakevm.builder import git
-from tests.fakevm.recipes import (
+from fakevm.builder import git
+from fakevm.recipes import (
     add_generated_file,
     add_to_external_list,
     adding_line,

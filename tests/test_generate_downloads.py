@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import tree_snapshot, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import tree_snapshot, wizard
 from wizard.vm.download_failures import download_failure, download_failures
 
 OFFLINE_LOG = Path(__file__).parent / "data" / "cmake-download-offline.log"

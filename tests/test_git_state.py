@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Dev",

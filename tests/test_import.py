@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakevm.recipes import clone
+from fakevm.recipes import clone
 from tests.helpers import wizard
 from wizard.checkout.facts import CheckoutFacts
 from wizard.commands.importer import find_class_file, profile_for_class, read_class_file

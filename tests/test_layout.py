@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakevm import branch_files
+from fakevm import branch_files
 from wizard.formats.layout import LAYOUT_2024, LAYOUT_2025, UnknownLayout, layout_of
 from wizard.formats.plugins_cmake import append_plugin, count_plugin_declarations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fakevm.recipes import run
+from fakevm.recipes import run
 from wizard.formats.elf import read_elf
 from wizard.vm.linkage import check_linkage
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakevm import branch_files
+from fakevm import branch_files
 from wizard.formats.layout import LAYOUT_2024, LAYOUT_2025
 from wizard.formats.plugins_cmake import block_end, block_start, links_block
 from wizard.profile.model import Link

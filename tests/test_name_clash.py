@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import edit_methods, headers, wizard, write_profile
+from fakevm.profiles import edit_methods, write_profile
+from tests.helpers import headers, wizard
 
 
 def git(checkout: Path, *args: str) -> str:

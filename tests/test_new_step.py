@@ -11,8 +11,8 @@ import io
 
 import pytest
 
+from fakevm.profiles import write_profile
 from screens.phases import phase_steps, screen_phase_of, step_views
-from tests.helpers import write_profile
 from wizard.engine import plan
 from wizard.engine.actions import WriteFile
 from wizard.engine.sink import ConsoleSink

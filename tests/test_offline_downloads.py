@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 from wizard.errors import StepFailed
 from wizard.vm.download_failures import download_failure, download_failures
 from wizard.vm.download_hosts import (

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from fakevm.profiles import write_profile
 from screens.setup import SetupScreen
-from tests.helpers import wizard, write_profile
+from tests.helpers import wizard
 from tests.test_tui_build_form import set_option
 from tests.test_tui_support import app_on, make_workspace, settled, wait_for
 from wizard.profile.load import load_profile

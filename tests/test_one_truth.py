@@ -17,12 +17,13 @@ from pathlib import Path
 
 from textual.widgets import Tree
 
+from fakevm.profiles import write_profile
 from screens.build import BuildScreen
 from screens.phases import MARKS
 from screens.setup import SetupScreen
 from screens.widgets.step_list import StepList
 from screens.widgets.workspace_tree import WorkspaceTree
-from tests.helpers import wizard, write_profile
+from tests.helpers import wizard
 from tests.test_tui_support import app_on, settled, wait_for
 from wizard.engine.plan import step_ids
 from wizard.steps.build import PLACEHOLDER_MARK

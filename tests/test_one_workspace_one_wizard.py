@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import tree_snapshot, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import tree_snapshot, wizard
 from wizard.engine.workbench import Workbench
 from wizard.errors import LockedError
 from wizard.profile.load import load_profile

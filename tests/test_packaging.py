@@ -6,7 +6,8 @@ into a fresh virtual environment with nothing else of this repository, and run t
 version, the plan, and ``--new`` then ``--lint`` of a plugin, which read the templates and
 the shipped proxy selectors from the installed package. Every file of the ``wizard`` and
 ``screens`` folders must be in the wheel: a data file left out (a Smalltalk script, a
-template, the TUI's stylesheet) would only show on a user's machine.
+template, the TUI's stylesheet) would only show on a user's machine; and nothing else is:
+``fakevm`` (the test repository) and ``tests`` are the repository's, not the user's.
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ def test_the_wheel_holds_every_file_of_the_packages(distributions: Path) -> None
         held = set(archive.namelist())
     missing = sorted(_tracked_package_files() - held)
     assert missing == [], f"left out of the wheel: {missing}"
+
+
+def test_the_wheel_holds_nothing_but_the_packages(distributions: Path) -> None:
+    # fakevm/ (the test repository the tests and benchmarks build) and tests/ stay out.
+    wheel = next(distributions.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        tops = {name.split("/", 1)[0] for name in archive.namelist()}
+    assert tops == {"wizard", "screens", f"pharo_plugin_wizard-{__version__}.dist-info"}
 
 
 def test_the_wheel_installs_and_runs_in_a_fresh_venv(distributions: Path, tmp_path: Path) -> None:

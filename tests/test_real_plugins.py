@@ -16,9 +16,10 @@ import git
 import pytest
 import yaml
 
-from tests.fakevm import BRANCH_LAYOUT, PLUGIN_LIST_ON, SHAPE_BRANCHES
-from tests.fakevm.recipes import exported_symbols, run
-from tests.helpers import headers, wizard, write_profile
+from fakevm import BRANCH_LAYOUT, PLUGIN_LIST_ON, SHAPE_BRANCHES
+from fakevm.profiles import write_profile
+from fakevm.recipes import exported_symbols, run
+from tests.helpers import headers, wizard
 
 NAME = "CrcPlugin"
 LIBRARY = f"build/build/vm/lib{NAME}.so"

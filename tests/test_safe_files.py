@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 from tests.test_runner import RecordingSink
 from wizard.engine.actions import RemoveFolder, WriteFile
 from wizard.engine.sink import StepOutput

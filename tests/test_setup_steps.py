@@ -10,7 +10,8 @@ import time
 import git
 import psutil
 
-from tests.helpers import headers, tree_snapshot, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, tree_snapshot, wizard
 
 
 def slow_clone_home(tmp_path):

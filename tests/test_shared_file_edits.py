@@ -8,8 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from tests.fakevm import PHARO_VM_MAKER_ON, external_list_text
-from tests.helpers import headers, wizard, write_profile
+from fakevm import PHARO_VM_MAKER_ON, external_list_text
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 
 MINE = '\n"my own note, not for the wizard"\n'
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from tests.helpers import wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import wizard
 
 
 def _dry_run(profile, workspace):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import wizard
 from wizard.slang.shipped_proxy import DEFAULT_BRANCH, shipped_branches, shipped_proxy
 
 REPO = Path(__file__).resolve().parent.parent

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.fakevm import SHAPE_BRANCHES
-from tests.fakevm.recipes import exported_symbols
-from tests.helpers import headers, wizard, write_profile
+from fakevm import SHAPE_BRANCHES
+from fakevm.profiles import write_profile
+from fakevm.recipes import exported_symbols
+from tests.helpers import headers, wizard
 
 LIBRARY = "build/build/vm/libHelloWorldPlugin.so"
 INSTALLED = "build/build/dist/lib/libHelloWorldPlugin.so"

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 
 
 def mark_script(workspace: Path, mark: Path, *, then_exec: bool = True) -> Path:

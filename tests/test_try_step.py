@@ -16,21 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import ECHO, EXAMPLES, echo_profile, write_profile
+from tests.helpers import headers, wizard
 
-ECHO = {
-    "protocol": "primitives",
-    "source": (
-        "primitiveEcho: aString\n"
-        '\t"Answer the argument: a SmartSyntax primitive with one String parameter."\n'
-        "\tself primitive: 'primitiveEcho' parameters: #(String).\n"
-        "\t^ aString\n"
-    ),
-}
-EXAMPLES = [
-    {"primitive": "primitiveEcho", "arguments": ["'Hello'"], "answers": "'Hello'"},
-    {"primitive": "primitiveEcho", "arguments": ["'it''s\tTAB'"], "answers": "'it''s\tTAB'"},
-]
 PLAIN_IMAGE = "Pharo12.0-SNAPSHOT-64bit-aa50f9c.image"
 
 
@@ -76,20 +64,6 @@ COMPUTING = (
     "}\n"
     "EXPORT(sqInt) primitiveHang(void) { for (;;) pause(); }\n"
 )
-
-
-def echo_profile(
-    workspace: Path,
-    origin: Path,
-    examples: list[dict],
-    methods: tuple[dict, ...] = (ECHO,),
-    **options,
-) -> Path:
-    profile = write_profile(workspace, origin, examples=examples, **options)
-    data = yaml.safe_load(profile.read_text())
-    data["plugin"]["methods"].extend(methods)
-    profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return profile
 
 
 def set_examples(profile: Path, examples: list[dict]) -> None:

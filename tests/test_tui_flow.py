@@ -14,12 +14,12 @@ import pytest
 import yaml
 from textual.widgets import SelectionList
 
+from fakevm import PHARO_VM_MAKER_ON, stock_external_plugins
 from screens.build import BuildScreen
 from screens.develop import DevelopScreen
 from screens.plugins import PluginsScreen
 from screens.setup import SetupScreen
 from screens.widgets.smalltalk import SmalltalkEditor
-from tests.fakevm import PHARO_VM_MAKER_ON, stock_external_plugins
 from tests.test_tui_support import (
     add_echo_primitive,
     app_on,

@@ -219,8 +219,9 @@ async def test_phase_keys_on_the_profile_list_say_why_and_ctrl_o_goes_back(tmp_p
 
 
 async def test_a_phase_whose_files_were_edited_after_it_ran_says_changed(tmp_path, fake_origin):
+    from fakevm.profiles import edit_methods
     from screens.widgets.phase_bar import PhaseBar
-    from tests.helpers import edit_methods, wizard
+    from tests.helpers import wizard
     from tests.test_tui_support import point_at, settled
 
     profile = point_at(make_workspace(tmp_path), fake_origin)

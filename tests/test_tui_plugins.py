@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import SelectionList
 
+from fakevm import BRANCH_LAYOUT
 from screens.plugins import PluginsScreen
-from tests.fakevm import BRANCH_LAYOUT
 from tests.test_tui_support import app_on, make_workspace, profile_data, settled, wait_for
 from wizard.profile.load import load_profile
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.fakevm.recipes import exported_symbols
-from tests.helpers import wizard, write_profile
+from fakevm.profiles import write_profile
+from fakevm.recipes import exported_symbols
+from tests.helpers import wizard
 from wizard.vm.vmmaker_cache import cache_root, entries, is_cache_path
 
 LIBRARY = "build/build/vm/libHelloWorldPlugin.so"

@@ -1,6 +1,6 @@
 """``--replay PROFILE --watch`` as a user runs it: a real subprocess, a real save, Ctrl-C.
 
-The build is the test repository's, with its VMMaker stand-ins (see tests/fakevm).
+The build is the test repository's, with its VMMaker stand-ins (see fakevm/).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.helpers import edit_methods, wizard, write_profile
+from fakevm.profiles import edit_methods, write_profile
+from tests.helpers import wizard
 
 #: A safety net only: how long to wait for a line before giving up (never asserted on).
 PATIENCE = 600

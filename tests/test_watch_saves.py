@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import write_profile
+from fakevm.profiles import write_profile
 from wizard.commands import watch as watch_module
 from wizard.profile.load import load_profile
 from wizard.profile.writer import save_state

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_profile
+from fakevm.profiles import write_profile
 from wizard.engine.sink import ConsoleSink
 from wizard.engine.workbench import OutOfOrder, Workbench
 from wizard.errors import LockedError

@@ -21,7 +21,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.helpers import wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import wizard
 
 #: The steps a held build can stop before, and the ``--until`` step that gets it there.
 STAGES = {"generate": "configure", "compile": "reconfigure"}

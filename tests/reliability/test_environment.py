@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import write_profile
+from fakevm.profiles import write_profile
 
 PROFILE = Path("profiles") / "HelloWorldPlugin.yml"
 

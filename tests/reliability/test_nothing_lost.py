@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.fakevm import (
+from fakevm import (
     PHARO_VM_MAKER_ON,
     SHAPE_BRANCHES,
     external_list_text,
     stock_external_plugins,
 )
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 
 #: VMMaker's list file on the helper's default base branch (pharo-12: the 2026 shape).
 LIST = PHARO_VM_MAKER_ON["pharo-12"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 from wizard.engine.lock import ProfileLock
 
 

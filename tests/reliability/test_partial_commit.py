@@ -12,8 +12,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.fakevm import PHARO_VM_MAKER_ON, PLUGIN_LIST_ON
-from tests.helpers import headers, wizard, write_profile
+from fakevm import PHARO_VM_MAKER_ON, PLUGIN_LIST_ON
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 
 CLASS = "smalltalksrc/VMMaker/HelloWorldPlugin.class.st"
 EXPERIMENT = '"my experiment: not for the plugin branch"\n'

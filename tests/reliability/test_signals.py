@@ -21,7 +21,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.helpers import write_profile
+from fakevm.profiles import write_profile
 from tests.reliability.held_build import HeldBuild
 from tests.reliability.test_interrupts import alive, wait_for_sleeping_compile
 

@@ -14,7 +14,8 @@ import threading
 import pytest
 import yaml
 
-from tests.helpers import headers, wizard, write_profile
+from fakevm.profiles import write_profile
+from tests.helpers import headers, wizard
 
 
 def one_line_refusal(result: subprocess.CompletedProcess, *words: str) -> None:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from fakevm.profiles import write_profile
 from screens.dialogs import Confirm
-from tests.helpers import headers, wizard, write_profile
+from tests.helpers import headers, wizard
 from tests.test_tui_support import (
     app_on,
     at_rest,

@@ -3,7 +3,7 @@
 at build time.
 
 THIS SCRIPT IS A TEST DOUBLE of the pharo-plugin-wizard test repository (built by the
-project's tests/fakevm), and so is build/vmmaker/vm/pharo, the stand-in for the Pharo VM
+project's fakevm package), and so is build/vmmaker/vm/pharo, the stand-in for the Pharo VM
 that runs it.  Git, cmake, make and the C compiler are real.  cmake/vmmaker.cmake runs it
 where pharo-vm runs the Pharo VM that hosts VMMaker, with the same command lines:
 

@@ -13,8 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.fakevm.builder import git
-from tests.fakevm.smalltalk import NEW, OLD, ClassSpec, m, render_class
+from fakevm.builder import git
+from fakevm.smalltalk import NEW, OLD, ClassSpec, m, render_class
 
 #: What to delete in a build folder so that the next build loads ``smalltalksrc`` again.
 STALE_IMAGE = (

@@ -1,8 +1,8 @@
 """Build the test repository: a small git repository shaped like pharo-vm.
 
-See the package docstring (``tests/fakevm/__init__.py``) for what is where.  The files come
+See the package docstring (``fakevm/__init__.py``) for what is where.  The files come
 from two places: ``files/`` (cmake, C, the stand-in generator, as data files; ``common/``
-plus an overlay per branch family) and :mod:`tests.fakevm.smalltalk` (the Tonel classes,
+plus an overlay per branch family) and :mod:`fakevm.smalltalk` (the Tonel classes,
 rendered per branch in that branch's style).  Commits use a fixed author, committer and
 dates, and the user's git configuration is ignored, so the commit ids are always the same.
 """
@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fakevm.smalltalk import MAKER_HOME, NEW, OLD, smalltalk_files, virtual_machine_header
+from fakevm.smalltalk import MAKER_HOME, NEW, OLD, smalltalk_files, virtual_machine_header
 
 #: The branch variants (PharoVMMaker's methods, vmmaker.cmake): each is a branch of its name.
 BRANCHES = ("pharo-9", "pharo-10", "pharo-12")

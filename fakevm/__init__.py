@@ -1,5 +1,10 @@
 """The test repository: a small git repository shaped like pharo-vm, built by the tests.
 
+This package is our model of pharo-vm, for the tests and the benchmarks (``bench/``) alike;
+it lives at the repository root, beside ``wizard/``, so that a benchmark runs from the
+README's install (``pip install .``, no test extras) without importing ``tests/``.  It is
+not part of the wheel (``pyproject.toml`` ships ``wizard`` and ``screens`` only).
+
 The wizard's tests drive the real ``git``, ``cmake``, ``make`` and C compiler on this
 repository.  **Two things are test doubles**, both standing where a Pharo image would be
 needed (these machines cannot have one).  The VMMaker stand-in: ``scripts/vmmaker-standin.py``
@@ -123,7 +128,7 @@ The stand-in skips listed names without a plugin class silently, as VMMaker does
 ``VMMAKER_STANDIN_NOISE_LINES=N`` in the environment it prints N lines of chatter.
 """
 
-from tests.fakevm.builder import (
+from fakevm.builder import (
     ALL_BRANCHES,
     BRANCH_LAYOUT,
     BRANCHES,
@@ -141,8 +146,8 @@ from tests.fakevm.builder import (
     external_list_text,
     stock_external_plugins,
 )
-from tests.fakevm.recipes import STALE_IMAGE
-from tests.fakevm.smalltalk import LIST_METHOD, PROXY
+from fakevm.recipes import STALE_IMAGE
+from fakevm.smalltalk import LIST_METHOD, PROXY
 
 STANDIN = "scripts/vmmaker-standin.py"
 VM_STANDIN = "src/vm-standin.c"
