@@ -283,7 +283,7 @@ def test_a_full_disk_while_recording_a_step_names_the_step_and_the_file(
     ctx = context_for(workspace, fake_origin)
     before = ctx.profile.path.read_text()
 
-    def full(profile):
+    def full(profile, state=None):
         raise OSError(errno.ENOSPC, "No space left on device", str(profile.path))
 
     monkeypatch.setattr(engine, "save_state", full)

@@ -100,8 +100,8 @@ def failing_job(workspace):
             "failed",
             "configure: cmake could not configure the build",
             workspace / "logs" / "HelloWorldPlugin" / "configure.log",
-            "fix the cause, then run the same command again",
-            ("CMake Error at CMakeLists.txt:3 (project):",),
+            details=("CMake Error at CMakeLists.txt:3 (project):",),
+            again=True,  # as the engine makes it: no hint of the step's, run again
         )
         sink.step_finished(Step(), outcome)
         return RunFinished(1)

@@ -55,7 +55,7 @@ class Outcome:
     def advice(self, again_words: str = AGAIN) -> str | None:
         """What to do next, with ``again_words`` as this face's way to run the steps again
         (the command line's: "run the same command again")."""
-        if self.kind == "interrupted":
+        if self.kind == "interrupted" and self.again:
             return f"{again_words} to resume from this step"
         return next_step(self.hint, self.again, again_words)
 
