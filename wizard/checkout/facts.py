@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wizard.checkout.smalltalksrc import (
     SMALLTALKSRC,
@@ -216,7 +216,7 @@ def write_owned(
     if shared and current is not None and current != text:
         changed_lines = wizards_lines(current, text, recorded_lines(ctx, relative))
 
-    def remember(entry: dict) -> None:
+    def remember(entry: dict[str, Any]) -> None:
         files = entry["files"] = dict(entry.get("files") or {})
         files[relative] = digest(text)
         if changed_lines is not None:

@@ -97,7 +97,8 @@ def with_external_plugins(text: str, names: Sequence[str]) -> str:
             pieces.append(text[cursor:blank])
         else:
             name = next(order)
-            same = _NAME.fullmatch(text, slot_start, slot_end).group(1) == name
+            match = _NAME.fullmatch(text, slot_start, slot_end)
+            same = match is not None and match.group(1) == name
             pieces.append(text[cursor:slot_start] + (text[slot_start:slot_end] if same else name))
         cursor = slot_end
     rest = " ".join(order)

@@ -317,7 +317,7 @@ class _Reader:
         """The elements of a literal array up to ``closing``."""
         if depth > MAX_DEPTH:
             raise NotAValue(f"arrays nested more than {MAX_DEPTH} deep")
-        elements = []
+        elements: list[Literal] = []
         while True:
             self.blanks()
             if self.at_end():
@@ -344,7 +344,7 @@ class _Reader:
         raise NotAValue(self.unexpected("in a literal array"))
 
     def byte_array(self) -> Literal:
-        elements = []
+        elements: list[Literal] = []
         while True:
             self.blanks()
             if self.at_end():

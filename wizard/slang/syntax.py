@@ -100,7 +100,8 @@ _SEND_QUERY = """
 
 @functools.cache
 def _send_query() -> Query:
-    return Query(_language(), _SEND_QUERY)
+    query: Query = Query(_language(), _SEND_QUERY)  # tree-sitter's stub: Any before 3.11
+    return query
 
 
 def _parse(source: str) -> tuple[bytes, Node]:
@@ -276,7 +277,7 @@ def _lint_class(plugin: Plugin, plugin_classes: Collection[str] | None) -> list[
                 f"subclasses in this checkout{hint}",
             )
         )
-    inherited = () if is_root else INHERITED_VARIABLES
+    inherited: tuple[str, ...] = () if is_root else INHERITED_VARIABLES
     if plugin.superclass == "SmartSyntaxInterpreterPlugin":
         inherited += SMART_SYNTAX_VARIABLES
     seen: set[str] = set()

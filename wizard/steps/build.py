@@ -178,7 +178,8 @@ def first_matches(
 
 def run_tool(ctx: Context, command: Command, out: StepOutput) -> int:
     """Perform a command (cmake, make through it, VMMaker's VM); answer its exit status."""
-    return ctx.perform(command, out).returncode
+    status: int = ctx.perform(command, out).returncode
+    return status
 
 
 def module_of(ctx: Context) -> str:
@@ -262,8 +263,8 @@ class Configure(Step):
     def detect(self, ctx: Context) -> Status:
         return configured_status(ctx)
 
-    def actions(self, ctx: Context) -> list[Action]:
-        return [placeholder_action(ctx), Command(tuple(cmake_configure_args(ctx)), ctx.workspace)]
+    def actions(self, ctx: Context) -> tuple[Action, Command]:
+        return placeholder_action(ctx), Command(tuple(cmake_configure_args(ctx)), ctx.workspace)
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.profile.trust import step_gate
@@ -409,7 +410,8 @@ class Generate(Step):
         way = self.way(ctx)
         actions = self.actions(ctx)
         if way == "plugin":
-            self.regenerate_in_image(ctx, actions[0], out)
+            (regenerate_alone,) = [action for action in actions if isinstance(action, Command)]
+            self.regenerate_in_image(ctx, regenerate_alone, out)
             return
         check_generate_downloads(ctx, forgetting=way == "image")
         previous = PreviousC.keep(ctx.build_dir, module_of(ctx)) if way == "image" else None
@@ -673,14 +675,14 @@ class PluginsCmake(Step):
             layout = read_layout(ctx.checkout)
         except UnknownLayout:
             links = plugin_links(ctx)
-            says = [
+            said = [
                 f"add add_vm_plugin({ctx.plugin} …) to the checkout's plugin list: "
                 "cmake/plugins.cmake in the 2025 layout, plugins.cmake in the 2024 one "
                 "(read from CMakeLists.txt once the checkout is there)",
                 *(["right after it, what the plugin links and defines:", *links.splitlines()]
                   if links else []),
             ]  # fmt: skip
-            return [Unknown(line) for line in says]
+            return [Unknown(line) for line in said]
         plugin_list = layout.plugin_list
         text = read_checkout_file(ctx, plugin_list)
         try:
@@ -848,7 +850,10 @@ class Compile(Step):
             check_generate_downloads(ctx)
             self.generate_with_cached_image(ctx, out)
         for command in self.actions(ctx):
-            if isinstance(command, Command) and command.args[:2] == ("cmake", "--install"):
+            if not isinstance(command, Command):  # generate's own, when the C is still stale
+                ctx.perform(command, out)
+                continue
+            if command.args[:2] == ("cmake", "--install"):
                 self.forget_installed_copy(ctx)
             if run_tool(ctx, command, out) != 0:
                 fail_build(ctx, self.id)

@@ -31,7 +31,9 @@ from wizard.engine.step import Context, Status, Step
 from wizard.errors import StepFailed
 
 if TYPE_CHECKING:
+    from wizard.checkout.git_plumbing import GitPlumbing
     from wizard.engine.sink import StepOutput
+    from wizard.formats.tonel import TonelClassFile
 
 
 def rendered_class(ctx: Context) -> str:
@@ -42,7 +44,8 @@ def rendered_class(ctx: Context) -> str:
     if key not in ctx.cache:
         style = detect_style_in(_style_sample(ctx))
         ctx.cache[key] = render_class(ctx.profile.plugin, style)
-    return ctx.cache[key]
+    rendered: str = ctx.cache[key]
+    return rendered
 
 
 def refuse_a_clash(ctx: Context) -> None:
@@ -423,7 +426,7 @@ def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) 
     return sha
 
 
-def _blobs_to_commit(ctx: Context, git, paths: list[str]) -> dict[str, str]:
+def _blobs_to_commit(ctx: Context, git: GitPlumbing, paths: list[str]) -> dict[str, str]:
     """``{path: text}`` for each path whose committed text is not already what it should be."""
     from wizard.checkout.partial_commit import conflict
 
@@ -549,7 +552,7 @@ def class_changes(old: str, new: str) -> dict[str, list[str]]:
 
     before, after = read_class(old), read_class(new)
 
-    def methods(tonel) -> dict[str, tuple[str, str | None]]:
+    def methods(tonel: TonelClassFile) -> dict[str, tuple[str, str | None]]:
         return {
             (f"class>>{m.selector}" if m.is_class_side else m.selector): (
                 m.source.strip(),

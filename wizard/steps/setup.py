@@ -59,7 +59,8 @@ def git_reason(tail: list[str]) -> str | None:
     """git's own reason in the last lines of a failed command (its ``fatal:``/``error:``)."""
     lines = [line.strip() for line in tail if line.strip()]
     reasons = [line for line in lines if line.startswith(("fatal:", "error:"))]
-    return (reasons or lines or [None])[-1]
+    said = reasons or lines
+    return said[-1] if said else None
 
 
 def git_refused(what: str, tail: list[str]) -> StepFailed:
@@ -187,7 +188,7 @@ class Checkout(Step):
             return Status(True, f"local branch {base} exists")
         return Status(False, f"no local branch {base} yet")
 
-    def actions(self, ctx: Context) -> list[Action]:
+    def actions(self, ctx: Context) -> list[Command]:
         base = base_branch(ctx) or "<the remote's default branch>"
         track = "--track" if fetches_branch(ctx, base) else "--no-track"
         return [
@@ -273,7 +274,7 @@ class Branch(Step):
             return Status(False, f"no branch {name} yet")
         return Status(False, f"branch {name} exists but is not checked out")
 
-    def actions(self, ctx: Context) -> list[Action]:
+    def actions(self, ctx: Context) -> list[Command]:
         name = ctx.profile.plugin_branch
         try:
             start = self._start_point(ctx, checkout_repo(ctx))

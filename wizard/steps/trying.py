@@ -174,7 +174,7 @@ class Try(Step):
     def actions_for(self, ctx: Context, run: TryRun) -> list[Action]:
         """The try folder made afresh, the VM run in it, the answers compared."""
         examples = ctx.profile.plugin.examples
-        script = resources.files("wizard").joinpath("smalltalk", SCRIPT).read_text("utf-8")
+        script = resources.files("wizard").joinpath(f"smalltalk/{SCRIPT}").read_text("utf-8")
         count = f"{len(examples)} example{'s' * (len(examples) != 1)}"
         return [
             RemoveFolder(run.folder, when="only when an earlier try left it"),

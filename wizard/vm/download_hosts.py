@@ -152,7 +152,9 @@ def proxy_host(host: str, environ: Mapping[str, str] | None = None) -> str | Non
 
     proxies = urllib.request.getproxies_environment() if environ is None else _proxies_from(environ)
     proxy = proxies.get("https") or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
+    # typeshed leaves out urllib.request.proxy_bypass_environment, which is undocumented
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+    if not proxy or bypass(host, proxies):
         return None
     return urlsplit(proxy if "://" in proxy else f"http://{proxy}").hostname
 
