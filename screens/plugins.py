@@ -187,7 +187,7 @@ class PluginsScreen(PhaseScreen):
     # -- toggling
 
     @on(SelectionList.SelectedChanged, "#plugins")
-    def _toggled(self, event: SelectionList.SelectedChanged) -> None:
+    def _toggled(self, event: SelectionList.SelectedChanged[str]) -> None:
         app = self.wizard
         assert app.session is not None
         profile = app.session.profile
