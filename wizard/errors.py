@@ -1,6 +1,6 @@
 """The errors the engine raises on purpose; each one is a message for the user, not a bug.
 
-And the exit statuses they end in (SPEC.md): 0 success, 1 a step failed or ``--lint``
+And the exit statuses they end in (docs/command-line.md, "Exit status"): 0 success, 1 a step failed or ``--lint``
 found errors, 2 bad input, 130 interrupted.
 """
 

@@ -1,8 +1,9 @@
 """Facts read from a pharo-vm checkout, and the files of it the wizard writes.
 
-Build-file paths are those of pharo-vm-notes §1–§2, except for where plugins are declared
-and keep their C, which depends on the checkout's layout (§9): :func:`checkout_layout`
-reads it. Classes under ``smalltalksrc/`` (PharoVMMaker, InterpreterProxy, the plugin
+Build-file paths (``cmake/vmmaker.cmake``, the generated C under
+``<build>/generated/64/plugins/src/``) are the same on every branch, except for where
+plugins are declared and keep their C, which depends on the checkout's layout
+(docs/layouts.md): :func:`checkout_layout` reads it. Classes under ``smalltalksrc/`` (PharoVMMaker, InterpreterProxy, the plugin
 classes) are found by their definition in any package folder, never by a fixed path
 (:mod:`wizard.checkout.smalltalksrc`): PharoVMMaker itself moved between pharo-vm's branches.
 Writing goes through :func:`write_owned`, which keeps the promise of "nothing lost": a

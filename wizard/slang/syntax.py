@@ -1,8 +1,10 @@
 """Parse and lint the Slang methods of a plugin before they go into a pharo-vm checkout.
 
 A plugin that VMMaker cannot translate fails late and quietly: the class does not load, or
-VMMaker drops the plugin, or the primitive simply fails in the image (notes 1.2, 8).  So the
-wizard checks what it can before writing anything:
+VMMaker drops the plugin (its ``internal:external:`` skips a class it cannot build, with no
+error), or the primitive simply fails in the image (pharo-vm issue #1028: a plugin that did
+not compile showed only as a failing primitive).  So the wizard checks what it can before
+writing anything:
 
 * every method parses as a Pharo method (tree-sitter-pharo), with line and column;
 * each method has a pattern line, and no selector is defined twice on one side;

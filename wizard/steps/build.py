@@ -1,9 +1,10 @@
 """Build phase: cmake, the two ``make install`` runs, the plugin list, the library check.
 
-The order is the whole point (pharo-vm-notes §2.2): cmake refuses a plugin-list entry
-whose generated C does not exist yet, so in the two-pass plan the plugin is declared only
-after the first build generated its C, and configured again before the second build. The
-single-pass plan lists the C among VMMaker's outputs instead, so one configure suffices.
+The order is the whole point: cmake refuses a plugin-list entry whose generated C does not
+exist yet (configure stops at "Cannot find source file"), so in the two-pass plan the
+plugin is declared only after the first build generated its C, and configured again before
+the second build. The single-pass plan lists the C among VMMaker's outputs instead, so one
+configure suffices.
 """
 
 from __future__ import annotations
@@ -517,8 +518,9 @@ def _failure_hint(errors: list[str], plugin: str) -> str:
 
 @dataclass(frozen=True)
 class ForgetImage(Action):
-    """The slow way (pharo-vm-notes §2.3–2.4): remove the VMMaker image and its step stamps,
-    so that cmake builds the image again (:func:`wizard.slang.loop.forget_image`). The
+    """The slow way: remove the VMMaker image and its step stamps, so that cmake builds the
+    image again (nothing else reloads a changed class; the generation then runs again, since
+    the image is newer than its outputs) (:func:`wizard.slang.loop.forget_image`). The
     plugin's C stays until VMMaker writes a new one: cmake may run again on the way and, when
     the plugin list declares the plugin, needs that file."""
 

@@ -81,7 +81,8 @@ def plugin_sources(ctx: Context) -> list[tuple[str, Path]]:
 
     The place follows the checkout's layout: ``extracted/plugins/<Name>/`` (2024) or
     ``plugins/<Name>/`` (2025), then ``src/<platform>/`` for C and ``include/<platform>/``
-    for headers, which is where pharo-vm's ``add_vm_plugin`` looks (notes §2.1, §9).
+    for headers, which is where pharo-vm's ``add_vm_plugin`` looks (it globs the C of
+    ``src/common`` and the platform's folder, and adds the matching ``include`` folders).
     """
     if not ctx.profile.plugin.sources:
         return []
@@ -312,9 +313,9 @@ def owned_files(ctx: Context, with_build_files: bool) -> list[str]:
 def wizards_edit(ctx: Context, relative: str, text: str) -> str | None:
     """``text`` with only the wizard's edit of ``relative`` applied; None for a file it owns.
 
-    These are the files the wizard edits but does not own wholly (SPEC "Nothing lost"):
-    the commit takes the committed version with this edit applied, never the user's other
-    lines in the same file.
+    These are the files the wizard edits but does not own wholly (docs/reliability.md, "Only
+    the wizard's lines are committed"): the commit takes the committed version with this
+    edit applied, never the user's other lines in the same file.
     """
     from wizard.formats.layout import LAYOUTS
     from wizard.formats.plugins_cmake import add_generated_file

@@ -1,4 +1,4 @@
-"""Step 13 ``try``: call each of ``plugin.examples`` in the built VM (README, "Try it").
+"""Step 13 ``try``: call each of ``plugin.examples`` in the built VM (docs/try.md).
 
 ``verify`` shows the library exports the right symbols; only the VM shows it loads (the
 ``getModuleName`` prefix, ``setInterpreter``, ``initialiseModule``) and answers what its
@@ -6,7 +6,8 @@ author expects.  The VM runs headless on a *copy* of the plain Pharo image that 
 build downloads next to its VMMaker image (never the VMMaker image itself, which the Slang
 loop still needs), with ``try-plugin.st`` and an examples file, and the library's folder
 first on the library search path: the VM finds a module by name through the dynamic
-linker (pharo-vm-notes §11).
+linker (``dlopen`` of ``<Name>``, ``<Name>.so``, ``lib<Name>.so``; it has no option naming a
+plugin folder).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ TRY_FOLDER = "pharo-plugin-wizard/try"
 IMAGE_FOLDER = "build/vmmaker/image"
 SCRIPT = "try-plugin.st"
 EXAMPLES_FILE = "examples.txt"
-#: What the VM leaves behind when it dies (pharo-vm-notes §11).
+#: What the VM leaves behind when it dies: crash.dmp on a crash (exit 255), PharoDebug.log
+#: on an unhandled Smalltalk error (exit 1).
 CRASH_FILES = ("crash.dmp", "PharoDebug.log")
 
 NOT_FOUND = "#'not found'"
@@ -47,7 +49,8 @@ NOT_FOUND_CAUSES = (
 
 
 def built_vm(build_dir: Path, platform: str = sys.platform) -> Path:
-    """Where pharo-vm's build puts the VM executable (pharo-vm-notes §3)."""
+    """Where pharo-vm's build puts the VM executable (on macOS the folder is always
+    ``Debug``, whatever the build type)."""
     if platform == "darwin":
         return build_dir / "build/vm/Debug/Pharo.app/Contents/MacOS/Pharo"
     if platform.startswith(("win", "cygwin", "msys")):

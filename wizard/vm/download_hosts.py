@@ -6,7 +6,7 @@ gives up, so an offline ``generate`` used to wait about 85 s, on every rerun, be
 ``https://`` addresses in its cmake files (``GIT_REPOSITORY``, ``URL``, ``…_URL``,
 ``file(DOWNLOAD``) and the
 ``github://`` repositories its VMMaker baseline loads — and only when the step's options
-make those downloads happen (pharo-vm-notes §4, §13):
+make those downloads happen (the offline route is docs/offline.md):
 
 - ``configure`` with ``BUILD_BUNDLE`` on fetches third-party libraries while it configures
   (GitHub clones, archives from files.pharo.org and savannah.gnu.org); with it off, none.

@@ -9,8 +9,8 @@
  *   pharo --headless IMAGE --no-default-preferences --quit .../try-plugin.st \
  *       EXAMPLES PLUGIN BENCH
  *
- * What is real: the plugin library is loaded the way the VM loads a module (pharo-vm-notes
- * §3 and §11): dlopen of PLUGIN, PLUGIN.so, then libPLUGIN.so by bare name, so through the
+ * What is real: the plugin library is loaded the way the VM loads a module (pharo-vm's
+ * src/externalPrimitives.c): dlopen of PLUGIN, PLUGIN.so, then libPLUGIN.so by bare name, so through the
  * dynamic linker and LD_LIBRARY_PATH; getModuleName() must start with PLUGIN; setInterpreter
  * gets an interpreter proxy and must answer non-zero; initialiseModule, if there, must answer
  * non-zero. Each primitive is looked up with dlsym and really called, with the receiver and
@@ -39,7 +39,7 @@
  * it; like the VM it then writes crash.dmp in the current folder and exits 255.
  *
  * Also: `pharo --version`, and without arguments the proxy's version. Written for the tests
- * after the facts in pharo-vm-notes.md; nothing copied from pharo-vm.
+ * from what pharo-vm's sources do; nothing copied from pharo-vm.
  */
 
 #define _POSIX_C_SOURCE 200809L	/* open_memstream, clock_gettime */
