@@ -3,12 +3,13 @@
 Build-file paths (``cmake/vmmaker.cmake``, the generated C under
 ``<build>/generated/64/plugins/src/``) are the same on every branch, except for where
 plugins are declared and keep their C, which depends on the checkout's layout
-(docs/layouts.md): :func:`checkout_layout` reads it. Classes under ``smalltalksrc/`` (PharoVMMaker, InterpreterProxy, the plugin
-classes) are found by their definition in any package folder, never by a fixed path
-(:mod:`wizard.checkout.smalltalksrc`): PharoVMMaker itself moved between pharo-vm's branches.
-Writing goes through :func:`write_owned`, which keeps the promise of "nothing lost": a
-file the wizard owns that was changed by hand since the wizard last wrote it is not
-overwritten without ``--force``; the step fails with the file's name and a diff.
+(docs/layouts.md): :func:`checkout_layout` reads it. Classes under ``smalltalksrc/``
+(PharoVMMaker, InterpreterProxy, the plugin classes) are found by their definition in any
+package folder, never by a fixed path (:mod:`wizard.checkout.smalltalksrc`): PharoVMMaker
+itself moved between pharo-vm's branches. Writing goes through :func:`write_owned`, which
+keeps the promise of "nothing lost": a file the wizard owns that was changed by hand since
+the wizard last wrote it is not overwritten without ``--force``; the step fails with the
+file's name and a diff.
 """
 
 from __future__ import annotations

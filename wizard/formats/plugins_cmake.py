@@ -21,7 +21,8 @@ with the source on a tab-indented continuation line::
 ``cmake/vmmaker.cmake`` must also list the generated file in ``PLUGIN_GENERATED_FILES``,
 so that CMake knows the generation command produces it and configure does not stop on a
 missing source ("Cannot find source file": the list is the OUTPUT list of the generation
-command, so a file in it is one cmake expects to be made).  Every function is text in, text out, and idempotent.
+command, so a file in it is one cmake expects to be made).  Every function is text in, text
+out, and idempotent.
 
 What the plugin links and defines (``plugin.link``, ``plugin.compile_definitions``) goes
 in a block the wizard owns, right after the declaration and between two marker comments,

@@ -5,10 +5,10 @@ After a first full build, a changed plugin class is regenerated inside the build
 image (``regenerate-plugin.st``, docs/slang-loop.md), in seconds and offline. The other
 way, ``build.regenerate: image``, removes the image and its own step stamps so that cmake
 builds the image again (its ExternalProject runs only while its stamp is missing: nothing
-in pharo-vm's build reloads a changed class into the image) — but never the files cmake wrote into the
-stamp folder at configure time, nor the plugin's C: when cmake runs again (those files
-gone, as after ``rm -rf <B>/build/vmmaker``), the plugin list declares the plugin and
-cmake stops at a C that is not there ("Cannot find source file").
+in pharo-vm's build reloads a changed class into the image) — but never the files cmake
+wrote into the stamp folder at configure time, nor the plugin's C: when cmake runs again
+(those files gone, as after ``rm -rf <B>/build/vmmaker``), the plugin list declares the
+plugin and cmake stops at a C that is not there ("Cannot find source file").
 """
 
 from __future__ import annotations

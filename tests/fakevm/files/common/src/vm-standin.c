@@ -10,11 +10,12 @@
  *       EXAMPLES PLUGIN BENCH
  *
  * What is real: the plugin library is loaded the way the VM loads a module (pharo-vm's
- * src/externalPrimitives.c): dlopen of PLUGIN, PLUGIN.so, then libPLUGIN.so by bare name, so through the
- * dynamic linker and LD_LIBRARY_PATH; getModuleName() must start with PLUGIN; setInterpreter
- * gets an interpreter proxy and must answer non-zero; initialiseModule, if there, must answer
- * non-zero. Each primitive is looked up with dlsym and really called, with the receiver and
- * the arguments on a stack that the proxy functions below read and write.
+ * src/externalPrimitives.c): dlopen of PLUGIN, PLUGIN.so, then libPLUGIN.so by bare name,
+ * so through the dynamic linker and LD_LIBRARY_PATH; getModuleName() must start with
+ * PLUGIN; setInterpreter gets an interpreter proxy and must answer non-zero;
+ * initialiseModule, if there, must answer non-zero. Each primitive is looked up with dlsym
+ * and really called, with the receiver and the arguments on a stack that the proxy
+ * functions below read and write.
  *
  * What is not: no Smalltalk runs. The examples file is read as try-plugin.st reads it
  * (format 2: the line #try-examples 2, then primitive TAB receiver TAB answers TAB
