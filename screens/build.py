@@ -313,7 +313,9 @@ class BuildScreen(PhaseScreen):
         verify = records.get("verify")
         artifact = verify.facts.get("artifact") if verify else None
         artifact = artifact if isinstance(artifact, dict) else {}
-        exports = ", ".join(artifact.get("exports", [])) or "?"
+        from wizard.words import few
+
+        exports = few(artifact.get("exports", []), none="?")
         size = artifact.get("size")
         facts = [
             f"[$success]✓ built:[/] [b]{escape(str(artifact.get('path', '?')))}[/b]"

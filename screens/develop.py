@@ -546,7 +546,9 @@ def loop_report_text(report: RoundSummary) -> Text:
         text.append("ok", style="bold green")
     text.append(f" in {report.seconds:.1f} s; ran: {', '.join(report.ran) or 'nothing'}")
     if report.exports:
-        text.append(f"\nexports: {', '.join(report.exports)}")
+        from wizard.words import few
+
+        text.append(f"\nexports: {few(report.exports)}")
     if report.tried != "not in the plan":
         text.append(f"\ntry: {report.tried}")
     if report.tries:

@@ -178,10 +178,10 @@ class PluginsScreen(PhaseScreen):
                         "later with a missing C file."
                     )
         if checkout.declared is not None:
-            lines.append(
-                f"{checkout.plugin_list} builds: "
-                + (", ".join(escape(n) for n in checkout.declared) or "none")
-            )
+            from wizard.words import few
+
+            declared = few((escape(n) for n in checkout.declared), near=profile.plugin.name)
+            lines.append(f"{checkout.plugin_list} builds: {declared}")
         return "\n\n".join(lines)
 
     # -- toggling

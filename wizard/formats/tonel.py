@@ -258,7 +258,9 @@ def read_class(text: str, *, verbatim: bool = False) -> TonelClassFile:
     """
     problems = check_tonel(text)
     if problems:
-        raise ValueError("not a valid Tonel class file: " + "; ".join(problems[:3]))
+        from wizard.words import few
+
+        raise ValueError("not a valid Tonel class file: " + few(problems, 3, sep="; "))
     data = text.encode("utf-8")
     root = _parser().parse(data).root_node
     comment: str | None = None

@@ -933,10 +933,12 @@ class Verify(Step):
         missing = [name for name in wanted if name not in library.exports]
         out.line(f"library: {path}")
         out.line(f"size: {library.size} bytes, sha256: {library.sha256}")
-        out.line(f"exports: {', '.join(name for name in wanted if name in library.exports)}")
+        from wizard.words import few
+
+        out.line(f"exports: {few(name for name in wanted if name in library.exports)}")
         if missing:
             raise StepFailed(
-                f"{path.name} does not export {', '.join(missing)}",
+                f"{path.name} does not export {few(missing)}",
                 hint="a primitive needs <export: true> or a SmartSyntax primitive: directive; "
                 "the generated C is in " + str(generated_path(ctx)),
             )
@@ -963,18 +965,19 @@ class Verify(Step):
             out.line("undefined symbols: not checked (only ELF libraries are read for them)")
             return
         from wizard.vm.linkage import check_linkage
+        from wizard.words import few
 
         linkage = check_linkage(path)
-        out.line(f"needs: {', '.join(linkage.needed) or 'no library'}")
+        out.line(f"needs: {few(linkage.needed, none='no library')}")
         if linkage.not_found:
             out.line(
-                f"warning: {', '.join(linkage.not_found)} not found on this machine; the "
+                f"warning: {few(linkage.not_found)} not found on this machine; the "
                 "undefined symbols are not checked"
             )
             return
         if linkage.unresolved:
             raise StepFailed(
-                f"{path.name} needs {', '.join(linkage.unresolved)}, which neither the VM nor "
+                f"{path.name} needs {few(linkage.unresolved)}, which neither the VM nor "
                 "a library it links provides",
                 hint=f"add the library that defines them to plugin.link in {ctx.profile.path.name} "
                 "(e.g. link: {libraries: [z]} for crc32), or the C that defines them to "

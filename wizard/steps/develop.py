@@ -420,10 +420,12 @@ def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) 
         return git.head()
     environment = commit_identity(repo, out)
     sha = git.commit_blobs(blobs, message, COMMIT_OPTIONS, environment)
-    out.line(f"committed {', '.join(blobs)} on {branch} as {sha[:10]}")
+    from wizard.words import few
+
+    out.line(f"committed {few(blobs)} on {branch} as {sha[:10]}")
     left = uncommitted(ctx.checkout, list(blobs))
     if left:
-        out.line(f"left uncommitted, as they were yours: your other changes in {', '.join(left)}")
+        out.line(f"left uncommitted, as they were yours: your other changes in {few(left)}")
     return sha
 
 
@@ -487,7 +489,9 @@ class Commit(Step):
             elif uncommitted(ctx.checkout, [path]):
                 pending.append(path)
         if pending:
-            return Status(False, f"uncommitted: {', '.join(pending)}")
+            from wizard.words import few
+
+            return Status(False, f"uncommitted: {few(pending)}")
         return Status(True, "the plugin's files are committed")
 
     def actions(self, ctx: Context) -> list[Action]:

@@ -219,9 +219,12 @@ class Checkout(Step):
             known = sorted(
                 ref.remote_head for ref in repo.remotes.origin.refs if ref.remote_head != "HEAD"
             )
+            from wizard.words import did_you_mean, few
+
             raise StepFailed(
-                f"origin has no branch {base}",
-                hint=f"set repository.base_branch to one of: {', '.join(known) or 'none found'}",
+                f"origin has no branch {base}{did_you_mean(base, known)}",
+                hint="set repository.base_branch to one of: "
+                + few(known, near=base, none="none found"),
             )
         completed = ctx.perform(track, out)
         if completed.returncode != 0:
@@ -304,9 +307,11 @@ class Branch(Step):
         if completed.returncode != 0:
             files = overwritten_files("\n".join(completed.tail))
             if files:
+                from wizard.words import few
+
                 raise StepFailed(
                     f"cannot check out {name}: uncommitted changes would be overwritten "
-                    f"(git says so of {', '.join(files)})",
+                    f"(git says so of {few(files)})",
                     hint="commit or stash them (the wizard never discards changes), then run again",
                     details=files,
                 )

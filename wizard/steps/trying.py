@@ -261,13 +261,15 @@ class Try(Step):
     def judge(ctx: Context, plan: TryRun, status: int, verdicts: list[Verdict]) -> None:
         """Fail naming the primitives that did not answer as expected, or the VM's death."""
         wrong = [v for v in verdicts if v.outcome is not Outcome.MATCH]
+        from wizard.words import few
+
         if status != 0:
             left = [plan.folder / name for name in CRASH_FILES if (plan.folder / name).exists()]
             unanswered = [v.example.primitive for v in wrong if v.outcome is Outcome.NO_ANSWER]
             where = f"; it left {', '.join(str(p) for p in left)}" if left else ""
             raise StepFailed(
                 f"the VM stopped with exit status {status}{where}"
-                + (f" before answering {', '.join(unanswered)}" if unanswered else ""),
+                + (f" before answering {few(unanswered)}" if unanswered else ""),
                 hint="255 is a VM crash (crash.dmp), 1 an unhandled Smalltalk error "
                 "(PharoDebug.log): a primitive that crashes the VM usually writes outside "
                 "an object or uses an argument without checking it",
@@ -275,7 +277,7 @@ class Try(Step):
         if not wrong:
             return
         details = [_detail(v) for v in wrong]
-        names = ", ".join(dict.fromkeys(v.example.primitive for v in wrong))
+        names = few(dict.fromkeys(v.example.primitive for v in wrong))
         hint = "fix the primitive's Slang (or the example's answers), then run again"
         if any(v.got == NOT_FOUND for v in wrong):
             hint = NOT_FOUND_CAUSES.format(name=ctx.plugin)
