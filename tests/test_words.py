@@ -40,10 +40,17 @@ def test_near_a_typo_the_closest_names_come_first_when_not_all_fit():
 def test_closest_and_did_you_mean():
     assert closest("primtive3", NAMES)[0] == "primitive3"
     assert closest("somethingElse", NAMES) == []
-    assert did_you_mean("pharo-21", ["pharo-9", "pharo-10", "pharo-12"]).startswith(
-        "; did you mean pharo-12"
-    )
+    branches = ["pharo-9", "pharo-10", "pharo-12"]
+    assert did_you_mean("pharo-120", branches).startswith("; did you mean pharo-12 or")
     assert did_you_mean("zzz", NAMES) == ""
+
+
+def test_a_prefix_all_names_share_does_not_make_them_alike():
+    """Every primitive begins with ``primitive``: that alone is no likeness."""
+    exported = ["primitiveAnswer", "primitiveEcho"]
+    assert closest("primitiveMissing", exported) == []
+    assert closest("primitiveEcoh", exported) == ["primitiveEcho"]
+    assert closest("primitveEcho", exported) == ["primitiveEcho"]  # the prefix mistyped
 
 
 def test_a_mistyped_step_is_refused_with_its_match_and_the_count():

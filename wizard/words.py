@@ -39,10 +39,20 @@ def few(
 
 
 def closest(word: str, names: Iterable[str], n: int = 3) -> list[str]:
-    """Up to ``n`` of ``names`` that look like ``word`` (a typo's likely meaning), best first."""
-    import difflib  # here, not at load: most runs name nothing wrong, and start-up stays short
+    """Up to ``n`` of ``names`` that look like ``word`` (a typo's likely meaning), best first.
 
-    return difflib.get_close_matches(word, list(names), n=n, cutoff=0.6)
+    What all the names begin with (``primitive``, ``pharo-``) is left out of the comparison
+    when ``word`` begins with it too: else every primitive would look like every other.
+    """
+    import difflib  # here, not at load: most runs name nothing wrong, and start-up stays short
+    import os.path
+
+    listed = list(names)
+    prefix = os.path.commonprefix(listed) if len(listed) > 1 else ""
+    cut = len(prefix) if word.startswith(prefix) else 0
+    tails = {name[cut:]: name for name in listed}
+    found = difflib.get_close_matches(word[cut:], list(tails), n=n, cutoff=0.6)
+    return [tails[tail] for tail in found]
 
 
 def did_you_mean(word: str, names: Iterable[str]) -> str:
