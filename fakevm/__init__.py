@@ -19,8 +19,8 @@ regenerated?).  The VM stand-in: ``src/vm-standin.c``, built and installed as th
 it loads the real plugin library by module name through the library path (``getModuleName``
 prefix, ``setInterpreter`` with an interpreter proxy, ``initialiseModule``), calls the real
 primitives and prints the script's ``TRY``/``BENCH`` lines (see its header comment).
-Everything was written for the tests after the facts in
-``/work/shared/pharo-vm-notes.md``; nothing is copied from pharo-vm.
+Everything was written for the tests from facts read in pharo-vm's branches (pharo-9,
+pharo-10, pharo-12); nothing is copied from pharo-vm.
 
 ``build_fake_pharo_vm(dest)`` makes a non-bare repository with a working tree.
 
@@ -44,8 +44,8 @@ The three shapes the wizard supports, and their branches, are :data:`SHAPE_BRANC
 (2024: pharo-10, 2025: pharo-12-2025, 2026: pharo-12); :data:`PHARO_VM_MAKER_IN` says where
 each keeps PharoVMMaker.
 
-What is where (every branch; the 2025 layout moves the build files as pharo-vm-notes §9
-says: ``cmake/plugins.cmake``, ``cmake/macros.cmake``, ``plugins/<Name>/``)::
+What is where (every branch; the 2025 layout moves the build files as pharo-vm PR #904 did:
+``cmake/plugins.cmake``, ``cmake/macros.cmake``, ``plugins/<Name>/``)::
 
     .gitignore                       build/
     CMakeLists.txt                   options GENERATE_SOURCES (ON), GENERATE_VMMAKER (ON;

@@ -21,7 +21,7 @@ from fakevm.smalltalk import MAKER_HOME, NEW, OLD, smalltalk_files, virtual_mach
 BRANCHES = ("pharo-9", "pharo-10", "pharo-12")
 DEFAULT_BRANCH = "pharo-10"
 STOCK_EXTERNAL_PLUGINS = ("FilePlugin", "SurfacePlugin", "FloatArrayPlugin")
-#: VMMaker's list on pharo-12 since 2026 (notes §13): NewFilePlugin first.
+#: VMMaker's list on pharo-12 since 2026 (pharo-vm ee793270): NewFilePlugin first.
 EXTERNAL_PLUGINS_2026 = ("NewFilePlugin", *STOCK_EXTERNAL_PLUGINS)
 
 #: The shapes of pharo-vm the wizard supports, each with the branch of the test repository
@@ -31,7 +31,7 @@ SHAPE_BRANCHES = {"2024": "pharo-10", "2025": "pharo-12-2025", "2026": "pharo-12
 #: Every branch of the test repository.
 ALL_BRANCHES = (*BRANCHES, SHAPE_BRANCHES["2025"])
 
-#: The build-file layout of each branch (pharo-vm-notes §9).
+#: The build-file layout of each branch (docs/layouts.md).
 BRANCH_LAYOUT = {"pharo-9": "2024", "pharo-10": "2024", "pharo-12-2025": "2025", "pharo-12": "2025"}
 #: The plugin list the build reads, per branch.
 PLUGIN_LIST_ON = {
@@ -89,8 +89,8 @@ class Snapshot:
     version: tuple[int, int, int]
     date: str
     message: str
-    layout: str = "2024"  # the build-file layout (pharo-vm-notes §9): 2024 or 2025
-    shape: str | None = None  # 2026: the layout of 2025 plus PharoVMMaker's move (notes §13)
+    layout: str = "2024"  # the build-file layout (docs/layouts.md): 2024 or 2025
+    shape: str | None = None  # 2026: the layout of 2025 plus PharoVMMaker's move (PR #1077)
     keep_as: str | None = None  # before this commit, keep the branch's commit as this branch
 
     @property
@@ -214,7 +214,8 @@ def branch_files(
 
 
 def _build_files_2026(files: dict[str, str]) -> dict[str, str]:
-    """NewFilePlugin among VMMaker's outputs and declared in the plugin list (notes §13)."""
+    """NewFilePlugin among VMMaker's outputs and declared in the plugin list (pharo-vm
+    00b46fae's cmake/vmmaker.cmake)."""
     outputs = "set(PLUGIN_GENERATED_FILES \n"
     vmmaker = files["cmake/vmmaker.cmake"]
     assert vmmaker.count(outputs) == 1, "one PLUGIN_GENERATED_FILES block"
@@ -243,7 +244,7 @@ def _layer(name: str) -> dict[str, str]:
 
 
 def _moved_for_2025(files_2024: dict[str, str]) -> dict[str, str]:
-    """What PR #904 kept of the 2024 files, where it put them (pharo-vm-notes §9).
+    """What pharo-vm PR #904 kept of the 2024 files, where it put them (docs/layouts.md).
 
     The plugins' own C and headers move from ``extracted/plugins/`` to ``plugins/``, the
     macros to ``cmake/macros.cmake``; the root ``plugins.cmake`` stays, stale: nothing

@@ -142,7 +142,7 @@ def generated_file(name: str) -> str:
 
 
 def is_2025_layout(checkout: Path) -> bool:
-    """Whether the checkout declares its plugins in ``cmake/plugins.cmake`` (pharo-vm-notes §9)."""
+    """Whether the checkout declares its plugins in ``cmake/plugins.cmake`` (docs/layouts.md)."""
     return "include(cmake/plugins.cmake)" in (checkout / "CMakeLists.txt").read_text("utf-8")
 
 

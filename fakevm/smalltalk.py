@@ -1,15 +1,15 @@
 """The Tonel class files of the test repository, rendered in either Tonel style.
 
-Every class here was written for the tests, after the shapes recorded in
-``/work/shared/pharo-vm-notes.md`` (sections 1, 5 and 7): the same class names, superclasses,
-categories, instance variables and selectors the wizard relies on, with small bodies of our own.
+Every class here was written for the tests, after the shapes of pharo-vm's own class files
+under ``smalltalksrc/``: the same class names, superclasses, categories, instance variables
+and selectors the wizard relies on, with small bodies of our own.
 
 pharo-9 writes the old style (symbols: ``#name : #FloatArrayPlugin``, ``#category :
 #'VMMaker-Plugins'``), pharo-10 and pharo-12 the new one (strings, plus ``#package`` and
 ``#tag``).  ``FileAttributesPlugin``, in its own package, is old style on every branch, as in
 pharo-vm, so the newer trees are mixed.
 
-The shape of 2026 (pharo-12 after pharo-vm PR #1077, notes §13) moves ``PharoVMMaker`` into
+The shape of 2026 (pharo-12 after pharo-vm PR #1077, commit ee793270) moves ``PharoVMMaker`` into
 package ``VMMaker`` (tag ``Generation``), writes its list over three lines, and adds the
 generated plugin ``NewFilePlugin`` first in that list.
 
@@ -873,7 +873,7 @@ NEW_FILE_PLUGIN = ClassSpec(
 # --------------------------------------------------------------------------- PharoVMMaker
 
 _LIST_LINE = "internal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);"
-#: The same cascade part as pharo-12 writes it since 2026 (notes §13): over three lines.
+#: The same cascade part as pharo-12 writes it since 2026 (pharo-vm ee793270): over three lines.
 _LIST_LINES_2026 = (
     "internal: #(  )\n"
     "                external:\n"
@@ -886,7 +886,7 @@ MAKER_HOME = {
     "2026": ("VMMaker", "Generation"),
 }
 
-#: The method holding the external-plugin list, per branch (notes 1.2).
+#: The method of PharoVMMaker that holds the external-plugin list, per branch.
 LIST_METHOD = {
     "pharo-9": "generate: interpreterClass memoryManager: memoryManager",
     "pharo-10": (

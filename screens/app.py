@@ -16,8 +16,9 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -30,7 +31,14 @@ from screens.build import BuildScreen
 from screens.develop import DevelopScreen
 from screens.fit import BREAKPOINTS_TALL, BREAKPOINTS_WIDE
 from screens.help import HelpScreen
-from screens.phases import PHASES, first_open_phase, phase_states, recorded_views, step_views
+from screens.phases import (
+    PHASES,
+    StepView,
+    first_open_phase,
+    phase_states,
+    recorded_views,
+    step_views,
+)
 from screens.picker import ProfilesScreen
 from screens.plugins import PluginsScreen
 from screens.runs import RunControl
@@ -169,13 +177,13 @@ class WizardApp(App[int]):
 
     # -- what the screens draw
 
-    def views(self):
+    def views(self) -> dict[str, StepView]:
         """Every step of the plan as the screens show it: run marks, detect, ``state:``."""
         assert self.session is not None
         records = self.session.records
         return step_views(step_ids(self.mode), self.survey, records, self.runs.model.marks)
 
-    def phase_states(self, views) -> dict[str, str]:
+    def phase_states(self, views: Mapping[str, StepView]) -> dict[str, str]:
         return phase_states(views, self.mode)
 
     # -- reading the disk, off the event loop
@@ -185,7 +193,7 @@ class WizardApp(App[int]):
         if self.session is None:
             return
         self._survey_generation += 1
-        self._survey(self.workbench.at(self.session.profile), self._survey_generation)
+        self._survey(self.session.workbench.at(self.session.profile), self._survey_generation)
 
     @work(thread=True, group="survey", exit_on_error=False)
     def _survey(self, workbench: Workbench, generation: int) -> None:
@@ -236,7 +244,7 @@ class WizardApp(App[int]):
 
     def refresh_checkout(self) -> None:
         if self.session is not None:
-            self._checkout(self.workbench.at(self.session.profile))
+            self._checkout(self.session.workbench.at(self.session.profile))
 
     @work(thread=True, group="checkout", exit_on_error=False)
     def _checkout(self, workbench: Workbench) -> None:
@@ -251,6 +259,8 @@ class WizardApp(App[int]):
 
     def profile_edited(self) -> None:
         """A screen changed the profile: tell the others, save a moment after typing stops."""
+        if self.session is None:  # the profile was closed meanwhile: nothing to save
+            return
         self.session_signal.publish(self.session)
         if self._save_timer is None:
             self._save_timer = self.set_timer(self.save_delay, self._autosave)
@@ -536,7 +546,7 @@ def _leave_anyway_after(seconds: float) -> None:
     timer.start()
 
 
-def make_app(profile: Profile | None = None, **options) -> WizardApp:
+def make_app(profile: Profile | None = None, **options: Any) -> WizardApp:
     """The app factory the CLI and the tests call."""
     return WizardApp(profile, **options)
 

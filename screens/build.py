@@ -199,7 +199,8 @@ class BuildScreen(PhaseScreen):
         if wanted is None:
             broken = [v.id for v in views.values() if v.state in ("failed", "interrupted")]
             pending = [v.id for v in views.values() if not v.finished]
-            wanted = (broken or pending or [None])[0]
+            found = broken or pending
+            wanted = found[0] if found else None
         ids = list(views)
         if wanted in ids and plan.highlighted != ids.index(wanted):
             plan.highlighted = ids.index(wanted)
@@ -312,7 +313,9 @@ class BuildScreen(PhaseScreen):
         verify = records.get("verify")
         artifact = verify.facts.get("artifact") if verify else None
         artifact = artifact if isinstance(artifact, dict) else {}
-        exports = ", ".join(artifact.get("exports", [])) or "?"
+        from wizard.words import few
+
+        exports = few(artifact.get("exports", []), none="?")
         size = artifact.get("size")
         facts = [
             f"[$success]✓ built:[/] [b]{escape(str(artifact.get('path', '?')))}[/b]"

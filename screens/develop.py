@@ -11,7 +11,9 @@ Choosing a diagnostic puts the cursor on it. This is where the article's
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -42,6 +44,9 @@ from wizard.commands.watch import RoundSummary
 from wizard.engine.survey import CheckoutSurvey
 from wizard.profile.model import Method, Plugin, Profile
 
+if TYPE_CHECKING:
+    from wizard.slang.syntax import Diagnostic
+
 LINT_DELAY = 0.15
 PREVIEW_DELAY = 0.3
 MAX_DIFF_LINES = 3000
@@ -70,7 +75,7 @@ class DevelopScreen(PhaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.current: int | None = None
-        self.diagnostics: list = []
+        self.diagnostics: list[Diagnostic] = []
         self._lint_timer: Timer | None = None
         self._preview_timer: Timer | None = None
         self._lint_generation = 0
@@ -344,7 +349,7 @@ class DevelopScreen(PhaseScreen):
         from wizard.profile.validate import validate
 
         comment = self.query_one("#comment", TextArea).text
-        changes = {
+        changes: dict[str, Any] = {
             "name": self.query_one("#class-name", Input).value.strip(),
             "superclass": self.query_one("#superclass", Input).value.strip(),
             "category": self.query_one("#category", Input).value.strip(),
@@ -386,13 +391,19 @@ class DevelopScreen(PhaseScreen):
         self._lint(self.profile.plugin, proxy, classes, self._lint_generation)
 
     @work(thread=True, exclusive=True, group="lint", exit_on_error=False)
-    def _lint(self, plugin: Plugin, proxy, classes, generation: int) -> None:
+    def _lint(
+        self,
+        plugin: Plugin,
+        proxy: Mapping[str, int] | None,
+        classes: Collection[str] | None,
+        generation: int,
+    ) -> None:
         from wizard.slang import syntax as slang
 
         found = slang.lint(plugin, proxy, classes)
         self.app.call_from_thread(self._show_diagnostics, found, generation)
 
-    def _show_diagnostics(self, found: list, generation: int) -> None:
+    def _show_diagnostics(self, found: list[Diagnostic], generation: int) -> None:
         if generation != self._lint_generation:
             return
         self.diagnostics = found
@@ -535,7 +546,9 @@ def loop_report_text(report: RoundSummary) -> Text:
         text.append("ok", style="bold green")
     text.append(f" in {report.seconds:.1f} s; ran: {', '.join(report.ran) or 'nothing'}")
     if report.exports:
-        text.append(f"\nexports: {', '.join(report.exports)}")
+        from wizard.words import few
+
+        text.append(f"\nexports: {few(report.exports)}")
     if report.tried != "not in the plan":
         text.append(f"\ntry: {report.tried}")
     if report.tries:

@@ -6,7 +6,7 @@ its own column, so the help reads the same on an 80-column terminal as on a wide
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -96,7 +96,7 @@ def _section(heading: str, rows: list[tuple[str, str]]) -> Group:
 
 def help_renderable() -> Group:
     """The help as drawn: the close line, what the wizard is, the keys of each phase."""
-    parts = [Text(CLOSE, style="bold"), Text(""), Text(INTRO)]
+    parts: list[RenderableType] = [Text(CLOSE, style="bold"), Text(""), Text(INTRO)]
     parts += [_section(heading, rows) for heading, rows in SECTIONS]
     parts += [Text(""), Text(OUTRO), Text(CLOSE, style="bold")]
     return Group(*parts)

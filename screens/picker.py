@@ -49,7 +49,9 @@ class ProfilesScreen(FitsTheTerminal, Screen[None]):
             "one (n).",
             id="picker-title",
         )
-        table = DataTable(id="profiles", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str | Text] = DataTable(
+            id="profiles", cursor_type="row", zebra_stripes=True
+        )
         table.border_title = f"Profiles in {self.folder}/"
         yield table
         yield Static("", id="picker-problem", classes="problem")

@@ -178,16 +178,16 @@ class PluginsScreen(PhaseScreen):
                         "later with a missing C file."
                     )
         if checkout.declared is not None:
-            lines.append(
-                f"{checkout.plugin_list} builds: "
-                + (", ".join(escape(n) for n in checkout.declared) or "none")
-            )
+            from wizard.words import few
+
+            declared = few((escape(n) for n in checkout.declared), near=profile.plugin.name)
+            lines.append(f"{checkout.plugin_list} builds: {declared}")
         return "\n\n".join(lines)
 
     # -- toggling
 
     @on(SelectionList.SelectedChanged, "#plugins")
-    def _toggled(self, event: SelectionList.SelectedChanged) -> None:
+    def _toggled(self, event: SelectionList.SelectedChanged[str]) -> None:
         app = self.wizard
         assert app.session is not None
         profile = app.session.profile

@@ -148,9 +148,10 @@ class RunFeed:
             self._line += len(lines)
             self._problems += len(found)
             segments = self._update.segments
-            if not segments or not isinstance(segments[-1], Lines):
-                segments.append(Lines(deque(maxlen=self.max_lines)))
-            chunk = segments[-1]
+            chunk = segments[-1] if segments else None
+            if not isinstance(chunk, Lines):
+                chunk = Lines(deque(maxlen=self.max_lines))
+                segments.append(chunk)
             overflow = len(chunk.lines) + len(lines) - self.max_lines
             if overflow > 0:
                 chunk.dropped += overflow

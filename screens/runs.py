@@ -52,7 +52,7 @@ class RunHandle:
     """
 
     context: Context | None = None
-    worker: Worker | None = None
+    worker: Worker[None] | None = None
     then: str | None = None
     cancel_done: threading.Event | None = None
 

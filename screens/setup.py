@@ -10,6 +10,7 @@ runs clone, checkout and branch, with the clone's progress.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -72,7 +73,7 @@ class SetupScreen(PhaseScreen):
         plugin_branch.placeholder = app.session.profile.plugin.name
         self._set(Input, "#plugin-branch", repository.plugin_branch or "")
 
-    def _set(self, kind, selector: str, value: str) -> None:
+    def _set(self, kind: type[Input], selector: str, value: str) -> None:
         widget = self.query_one(selector, kind)
         if widget.value != value:
             with widget.prevent(Input.Changed):
@@ -183,7 +184,7 @@ class SetupScreen(PhaseScreen):
     def _plugin_branch(self, event: Input.Changed) -> None:
         self._edit(plugin_branch=event.value.strip() or None)
 
-    def _edit(self, **changes: object) -> None:
+    def _edit(self, **changes: Any) -> None:
         """Change ``repository:``; a value the profile would refuse is shown, not kept."""
         app = self.wizard
         assert app.session is not None

@@ -62,7 +62,7 @@ def workspace(tmp_path: Path) -> Path:
     return folder
 
 
-#: A base branch of the test repository per shape of pharo-vm (pharo-vm-notes §9, §13):
+#: A base branch of the test repository per shape of pharo-vm (docs/layouts.md):
 #: 2024 (root plugins.cmake), 2025 (cmake/plugins.cmake), 2026 (the 2025 build files,
 #: PharoVMMaker in package VMMaker with its list over three lines, NewFilePlugin).
 LAYOUT_BRANCHES = dict(SHAPE_BRANCHES)

@@ -1,4 +1,5 @@
-"""``--doctor [PROFILE]`` (SPEC "Doctor"): one ✓/✗ line per thing the build needs.
+"""``--doctor [PROFILE]`` (docs/command-line.md, "Doctor"): one ✓/✗ line per thing the
+build needs.
 
 The tools are hidden by running the wizard with a ``PATH`` of our own that links only some
 of them. This machine has no network, so the host lines may be ✗: the test accepts either

@@ -167,7 +167,7 @@ def test_external_list_sits_in_the_branch_method(fake_origin, branch):
 
 
 def test_the_2026_shape_moves_pharovmmaker_and_lists_newfileplugin(fake_origin):
-    """pharo-12 of 2026 (notes §13): PharoVMMaker in package VMMaker, tag Generation, its
+    """pharo-12 of 2026 (pharo-vm PR #1077): PharoVMMaker in package VMMaker, tag Generation, its
     list over three lines with NewFilePlugin first; NewFilePlugin generated and declared."""
     branch = SHAPE_BRANCHES["2026"]
     paths = git(fake_origin, "ls-tree", "-r", "--name-only", branch, "smalltalksrc").split()
@@ -648,7 +648,7 @@ def test_the_vm_standin_says_it_is_one(fake_origin):
 
 
 def try_command(build: Path, plugin: str, examples: Path, bench: str = "0") -> list[str]:
-    """The SPEC's try command line, on a copy of the plain image the build left."""
+    """The try command line of docs/try.md, on a copy of the plain image the build left."""
     images = sorted((build / "build/vmmaker/image").glob("Pharo*.image"))
     assert len(images) == 1, images
     image = shutil.copy(images[0], examples.parent / images[0].name)
@@ -744,7 +744,7 @@ def test_the_vm_standin_loads_the_library_by_module_name_and_calls_primitives(
 
 @pytest.mark.parametrize("branch", ["pharo-9", "pharo-12"])
 def test_the_standin_vm_regenerates_one_plugin_and_make_keeps_it(fake_origin, tmp_path, branch):
-    """The regeneration command of SPEC "The Slang loop", run by the stand-in VM: one
+    """The regeneration command of docs/slang-loop.md, run by the stand-in VM: one
     plugin's C, nothing saved, and the next make neither regenerates nor rebuilds the image."""
     import json
 

@@ -1,4 +1,4 @@
-"""Reading a checkout's build-file layout from its CMakeLists.txt (pharo-vm-notes §9)."""
+"""Reading a checkout's build-file layout from its CMakeLists.txt (docs/layouts.md)."""
 
 from __future__ import annotations
 

@@ -400,6 +400,22 @@ def test_an_unknown_primitive_lists_a_few_exports_and_how_many(tmp_path):
     assert "primitive19" not in message
 
 
+def test_a_mistyped_primitive_among_200_is_answered_in_a_short_line_naming_its_match(tmp_path):
+    names = [f"primitive{word}{n}" for n in range(50) for word in ("Open", "Close", "Read", "Send")]
+    methods = "".join(
+        f"    - source: |\n        {name}\n        \t<export: true>\n        \t^ 1\n"
+        for name in names
+    )
+    examples = "  examples:\n    - primitive: primitiveRaed17\n      answers: '1'\n"
+    message = rejection(write(tmp_path, MINIMAL + methods + examples))
+    assert "'primitiveRaed17' is not an exported primitive of HelloWorldPlugin" in message
+    assert "did you mean primitiveRead17" in message
+    exported = message.split("(exported: ", 1)[1]
+    assert exported.startswith("primitiveRead17, "), message  # the match is shown first
+    assert "and 193 more (201 in all)" in message
+    assert len(message.split(".primitive: ", 1)[1]) < 320, message  # not 200 names
+
+
 def test_build_try_timeout_is_whole_seconds(tmp_path):
     assert load_profile(write(tmp_path, MINIMAL)).build.try_timeout == 120
     five = load_profile(write(tmp_path, MINIMAL + "build:\n  try_timeout: 5\n"))

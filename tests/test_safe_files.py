@@ -49,7 +49,7 @@ def test_a_shipped_lock_link_is_refused_and_its_target_untouched(fake_origin, wo
 
 def test_a_shipped_lock_link_beside_the_checkout_is_refused(fake_origin, workspace, outside):
     profile = write_profile(workspace, fake_origin)
-    (workspace / ".pharo-vm.pharo-plugin-wizard.engine.lock").symlink_to(outside)
+    (workspace / ".pharo-vm.pharo-plugin-wizard.lock").symlink_to(outside)
     result = wizard("--replay", str(profile), "--until", "clone", cwd=workspace)
     assert result.returncode == 2
     assert not (workspace / "pharo-vm").exists(), "refused before it changed anything"

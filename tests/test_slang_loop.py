@@ -1,4 +1,4 @@
-"""The Slang loop (SPEC "The Slang loop") on the test repository, with the real cmake, make
+"""The Slang loop (docs/slang-loop.md) on the test repository, with the real cmake, make
 and C compiler.
 
 The test doubles are the repository's stand-ins for the VM that runs VMMaker

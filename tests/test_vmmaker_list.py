@@ -85,8 +85,9 @@ PharoVMMaker >> generate: interpreterClass memoryManager: memoryManager compiler
 
 LINE = "\t\t\t\tinternal: #() external: #(FilePlugin SurfacePlugin FloatArrayPlugin);"
 
-# pharo-12 since 2026 (notes §13): the class in package VMMaker, the list over three lines,
-# NewFilePlugin first, no `Author useAuthor:` wrapper, `including: #(  )` just before.
+# pharo-12 since 2026 (pharo-vm ee793270, after PR #1077): the class in package VMMaker,
+# the list over three lines, NewFilePlugin first, no `Author useAuthor:` wrapper,
+# `including: #(  )` just before.
 PHARO_12_2026 = """\
 Class {
 \t#name : 'PharoVMMaker',

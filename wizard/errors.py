@@ -1,7 +1,7 @@
 """The errors the engine raises on purpose; each one is a message for the user, not a bug.
 
-And the exit statuses they end in (SPEC.md): 0 success, 1 a step failed or ``--lint``
-found errors, 2 bad input, 130 interrupted.
+And the exit statuses they end in (docs/command-line.md, "Exit status"): 0 success, 1 a
+step failed or ``--lint`` found errors, 2 bad input, 130 interrupted.
 """
 
 from __future__ import annotations

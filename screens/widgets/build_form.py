@@ -11,6 +11,7 @@ them.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from rich.markup import escape
 from textual import on
@@ -171,7 +172,7 @@ class BuildForm(Vertical):
         del options[name]
         self._edit(cmake_options=tuple(options.items()))
 
-    def _edit(self, **changes: object) -> None:
+    def _edit(self, **changes: Any) -> None:
         """Check the changed ``build:`` as loading would; post it, or show why not."""
         if self.profile is None:
             return

@@ -29,13 +29,13 @@ class PhaseBar(Static):
     def __init__(self, active: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.active = active
-        self._name = ""
+        self._plugin = ""
         self._states: dict[str, str] = {}
         self._markup = ""
 
     def show(self, name: str, states: Mapping[str, str]) -> None:
         """Redraw with the plugin's name and each phase's state."""
-        self._name = name
+        self._plugin = name
         self._states = dict(states)
         self._draw()
 
@@ -47,10 +47,10 @@ class PhaseBar(Static):
         for words in ({}, SHORT, None):  # None: the marks alone (an 80-column terminal)
             labels = [self._label(phase, words) for phase in PHASES]
             used = sum(len(plain) for plain, _ in labels) + 3 * (len(labels) - 1)
-            if used + 3 + len(self._name) <= width or words is None:
+            if used + 3 + len(self._plugin) <= width or words is None:
                 break
         room = max(0, width - used - 3)
-        name = self._name if len(self._name) <= room else self._name[: max(0, room - 1)] + "…"
+        name = self._plugin if len(self._plugin) <= room else self._plugin[: max(0, room - 1)] + "…"
         markup = " │ ".join(marked for _, marked in labels) + f"   [b]{name}[/b]"
         if markup != self._markup:
             self._markup = markup

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 from functools import cache
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.widgets import TextArea
 from textual.widgets.text_area import TextAreaTheme
+
+if TYPE_CHECKING:
+    from tree_sitter import Language
 
 LANGUAGE = "smalltalk"
 THEME = "smalltalk"
@@ -37,7 +41,7 @@ _CAPTURES = {
 
 
 @cache
-def _language():
+def _language() -> Language:
     """The tree-sitter language object, built once per process."""
     import tree_sitter_pharo
     from tree_sitter import Language

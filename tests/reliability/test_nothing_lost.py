@@ -1,4 +1,5 @@
-"""SPEC "Nothing lost", through the real command: comments kept, fresh clones, saving state.
+"""Nothing the user wrote is lost, through the real command: comments kept, fresh clones,
+saving state (docs/reliability.md, "Saving `state:`").
 
 Each test sets up what a VM hacker meets on a normal day (a commented list, a clone made
 again from scratch, a profile in an unusual but valid YAML form) and runs ``--replay``.

@@ -1,4 +1,5 @@
-"""SPEC "Nothing lost": one profile, one lock, one file, whatever path names it."""
+"""Nothing lost: one profile, one lock, one file, whatever path names it (a symlinked
+second path gets the same lock: docs/reliability.md)."""
 
 from __future__ import annotations
 

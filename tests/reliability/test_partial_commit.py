@@ -1,4 +1,5 @@
-"""SPEC "Nothing lost": a commit holds only the wizard's own change.
+"""A commit holds only the wizard's own change (docs/reliability.md, "Only the wizard's lines
+are committed").
 
 A VM hacker has an uncommitted experiment in ``PharoVMMaker.class.st`` or
 ``plugins.cmake`` and something staged elsewhere. The wizard's commit takes its own lines

@@ -1,4 +1,4 @@
-"""SPEC "The profile", the loading paragraph: strict and never surprising.
+"""Loading a profile is strict and never surprising (docs/reliability.md, "Strict loading").
 
 Each case goes through the real command. Bad input is exit 2 and one line, before
 anything is read further, cloned or saved; what ``--lint`` accepts, ``plugin-source``

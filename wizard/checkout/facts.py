@@ -1,20 +1,22 @@
 """Facts read from a pharo-vm checkout, and the files of it the wizard writes.
 
-Build-file paths are those of pharo-vm-notes §1–§2, except for where plugins are declared
-and keep their C, which depends on the checkout's layout (§9): :func:`checkout_layout`
-reads it. Classes under ``smalltalksrc/`` (PharoVMMaker, InterpreterProxy, the plugin
-classes) are found by their definition in any package folder, never by a fixed path
-(:mod:`wizard.checkout.smalltalksrc`): PharoVMMaker itself moved between pharo-vm's branches.
-Writing goes through :func:`write_owned`, which keeps the promise of "nothing lost": a
-file the wizard owns that was changed by hand since the wizard last wrote it is not
-overwritten without ``--force``; the step fails with the file's name and a diff.
+Build-file paths (``cmake/vmmaker.cmake``, the generated C under
+``<build>/generated/64/plugins/src/``) are the same on every branch, except for where
+plugins are declared and keep their C, which depends on the checkout's layout
+(docs/layouts.md): :func:`checkout_layout` reads it. Classes under ``smalltalksrc/``
+(PharoVMMaker, InterpreterProxy, the plugin classes) are found by their definition in any
+package folder, never by a fixed path (:mod:`wizard.checkout.smalltalksrc`): PharoVMMaker
+itself moved between pharo-vm's branches. Writing goes through :func:`write_owned`, which
+keeps the promise of "nothing lost": a file the wizard owns that was changed by hand since
+the wizard last wrote it is not overwritten without ``--force``; the step fails with the
+file's name and a diff.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wizard.checkout.smalltalksrc import (
     SMALLTALKSRC,
@@ -216,7 +218,7 @@ def write_owned(
     if shared and current is not None and current != text:
         changed_lines = wizards_lines(current, text, recorded_lines(ctx, relative))
 
-    def remember(entry: dict) -> None:
+    def remember(entry: dict[str, Any]) -> None:
         files = entry["files"] = dict(entry.get("files") or {})
         files[relative] = digest(text)
         if changed_lines is not None:

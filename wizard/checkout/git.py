@@ -167,7 +167,7 @@ def cloned(ctx: Context) -> bool:
     """
     if not ctx.cache.get("cloned"):
         ctx.cache["cloned"] = is_clone(ctx.checkout)
-    return ctx.cache["cloned"]
+    return bool(ctx.cache["cloned"])
 
 
 def fetches_branch(ctx: Context, branch: str) -> bool:
@@ -196,14 +196,27 @@ class _CloneProgress:
         import git
 
         class Progress(git.RemoteProgress):
-            def update(inner, op_code, cur_count, max_count=None, message=""):  # noqa: N805
+            def update(  # noqa: N805
+                inner,
+                op_code: int,
+                cur_count: str | float,
+                max_count: str | float | None = None,
+                message: str = "",
+            ) -> None:
                 self.update(inner, op_code, cur_count, max_count, message)
 
         self.out = out
         self.handler = Progress()
         self.last: tuple[str, int] | None = None
 
-    def update(self, handler, op_code, cur_count, max_count, message) -> None:
+    def update(
+        self,
+        handler: git.RemoteProgress,
+        op_code: int,
+        cur_count: str | float,
+        max_count: str | float | None,
+        message: str,
+    ) -> None:
         stage = (handler._cur_line or "").split(":")[0].strip() or "cloning"
         percent = int(100 * float(cur_count) / float(max_count)) if max_count else 0
         self.out.progress(percent)
@@ -215,7 +228,7 @@ class _CloneProgress:
             )
 
 
-def git_reasons(stderr: str, handler) -> list[str]:
+def git_reasons(stderr: str, handler: object) -> list[str]:
     """git's own reason for a failed clone (its ``fatal:``/``error:`` lines), last five.
 
     The progress handler reads git's stderr as it comes, so the error's ``stderr`` is often
@@ -266,6 +279,8 @@ def clone_with_progress(source: str, into: Path, out: StepOutput) -> None:
 
     progress = _CloneProgress(out)
     try:
-        git.Repo.clone_from(source, into, progress=progress.handler)
+        # GitPython annotates ``progress`` as a callable only, yet takes a RemoteProgress (its
+        # to_progress_instance), whose error_lines git_reasons reads.
+        git.Repo.clone_from(source, into, progress=progress.handler)  # type: ignore[arg-type]
     except git.GitCommandError as error:
         raise CloneFailed(git_reasons(str(error.stderr), progress.handler)) from None

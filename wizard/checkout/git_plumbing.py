@@ -162,7 +162,8 @@ class GitPlumbing:
                 "hash-object", "-w", "--stdin", "--path", path,
                 stdin=text.encode("utf-8", "surrogateescape"),
             ).stdout.decode().strip()  # fmt: skip
-            mode = before[path][0] if before[path] else "100644"
+            entry = before[path]
+            mode = entry[0] if entry else "100644"
             blobs[path] = (mode, sha)
         with tempfile.TemporaryDirectory(prefix="pharo-plugin-wizard-index-") as folder:
             index = {"GIT_INDEX_FILE": str(Path(folder) / "index")}

@@ -40,7 +40,7 @@ _CHUNK = 1 << 20
 class UnsafePath(StepFailed):
     """A link, a FIFO or a device where the wizard writes or removes its own file."""
 
-    def __init__(self, path: Path | str, what: str) -> None:
+    def __init__(self, path: PurePath | str, what: str) -> None:
         super().__init__(
             f"{path} {what}; the wizard does not write through it",
             hint="move it away (it is not the wizard's: a shared workspace may have brought it)",
@@ -279,9 +279,16 @@ def _forget_leftovers(where: int, name: str) -> None:
                 os.unlink(entry, dir_fd=where)
 
 
-def write_text(root: Path, relative: PurePath | str, text: str, **options: object) -> Path:
+def write_text(
+    root: Path,
+    relative: PurePath | str,
+    text: str,
+    *,
+    before_replace: Callable[[os.stat_result | None], None] | None = None,
+) -> Path:
     """:func:`write_bytes` of ``text`` as UTF-8 with ``\\n`` line ends."""
-    return write_bytes(root, relative, text.encode("utf-8", "surrogateescape"), **options)  # type: ignore[arg-type]
+    data = text.encode("utf-8", "surrogateescape")
+    return write_bytes(root, relative, data, before_replace=before_replace)
 
 
 def copy_file(source: Path, root: Path, relative: PurePath | str) -> Path:

@@ -101,7 +101,9 @@ def find_class(root: Path, name: str) -> Path | None:
     """
     paths = _candidates(root, name) or class_definitions(root).get(name, [])
     if len(paths) > 1:
-        listed = ", ".join(path.relative_to(root).as_posix() for path in paths)
+        from wizard.words import few
+
+        listed = few(path.relative_to(root).as_posix() for path in paths)
         raise ClassLookupError(
             f"{name} is defined {len(paths)} times under {SMALLTALKSRC}/ ({listed}); "
             "expected exactly one"

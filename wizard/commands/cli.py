@@ -1,4 +1,4 @@
-"""The command line: every form of SPEC.md, exit codes 0, 1, 2 and 130.
+"""The command line: every form of docs/command-line.md, exit codes 0, 1, 2 and 130.
 
 This module is the start-up path of every run, so it imports only what the chosen form
 needs: ``--version`` and ``--list-steps`` load no YAML, git or Textual, and the headless

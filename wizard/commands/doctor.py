@@ -1,4 +1,4 @@
-"""``--doctor [PROFILE]``: check this machine for what the build needs (SPEC "Doctor").
+"""``--doctor [PROFILE]``: check this machine for what the build needs (docs/command-line.md).
 
 One line per thing, ``✓`` or ``✗``, and for a ``✗`` what to install or set. The things
 are the rows of :mod:`wizard.commands.prerequisites` (the same table the CI workflow installs), each
@@ -30,7 +30,8 @@ OK, MISSING = "✓", "✗"
 CMAKE_MINIMUM = (3, 16)
 #: What a clone of pharo-vm and one build folder take, with room to spare.
 DISK_NEEDED_GIB = 5
-#: The hosts the clone and the build download from (pharo-vm-notes §4).
+#: The hosts the clone and the build download from: GitHub (the clone, VMMaker's Smalltalk
+#: dependencies), files.pharo.org (the VMMaker image and the VM that runs it).
 HOSTS = ("github.com", "files.pharo.org")
 DNS_TIMEOUT = 3.0
 #: The header each library row is checked by, as the configure includes it.

@@ -80,7 +80,9 @@ def profile_for_class(
         raise NotExpressible(str(error)) from None
     extra = [key for key in tonel.keys if key not in EXPRESSIBLE_KEYS]
     if extra:
-        what = ", ".join(f"{key} ({KEY_MEANINGS.get(key, 'not a profile key')})" for key in extra)
+        from wizard.words import few
+
+        what = few(f"{key} ({KEY_MEANINGS.get(key, 'not a profile key')})" for key in extra)
         raise NotExpressible(f"its class definition has {what}, which a profile cannot hold")
     if tonel.style is not style:
         raise NotExpressible(

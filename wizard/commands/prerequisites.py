@@ -1,14 +1,16 @@
 """What a machine needs to build pharo-vm with a plugin: one table, package names per system.
 
 The CI workflow (``--emit-ci``) installs these packages, and ``--doctor``
-(SPEC "Doctor", :mod:`wizard.commands.doctor`) checks the same list, so that what CI installs and what the doctor asks
-for never drift apart. Only facts live here: the table does not run anything.
+(docs/command-line.md, "Doctor"; :mod:`wizard.commands.doctor`) checks the same list, so
+that what CI installs and what the doctor asks for never drift apart. Only facts live here:
+the table does not run anything.
 
-The libraries are the ones pharo-vm's configure looks for when ``BUILD_BUNDLE`` is off
-(pharo-vm-notes §4): libffi (``find_package(FFI)``), uuid (UUIDPlugin links it) and the
-OpenSSL headers (SqueakSSL's ``find_package(OpenSSL REQUIRED)`` on Linux). On macOS make,
-the compiler, uuid and the TLS code (the Security framework) come with the Xcode command
-line tools, so Homebrew has nothing to add for them.
+The libraries are the ones pharo-vm's configure looks for when ``BUILD_BUNDLE`` is off (it
+then downloads no third-party library, and configures offline with these installed):
+libffi (``find_package(FFI)``), uuid (UUIDPlugin links it) and the OpenSSL headers
+(SqueakSSL's ``find_package(OpenSSL REQUIRED)`` on Linux). On macOS make, the compiler,
+uuid and the TLS code (the Security framework) come with the Xcode command line tools, so
+Homebrew has nothing to add for them.
 """
 
 from __future__ import annotations

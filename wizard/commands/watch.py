@@ -47,7 +47,9 @@ class RoundSummary:
     def line(self) -> str:
         ran = ", ".join(self.ran) or "nothing"
         verdict = f"FAILED {self.failed}" if self.failed else "ok"
-        exports = ", ".join(self.exports) or "-"
+        from wizard.words import few
+
+        exports = few(self.exports, none="-")
         return (
             f"round {self.number}: {verdict} in {self.seconds:.1f} s; ran: {ran}; "
             f"exports: {exports}; try: {self.tried}"

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from wizard.engine.sink import StepOutput
     from wizard.engine.step import Context
 
@@ -194,7 +196,7 @@ class Unknown(Action):
         raise RuntimeError(f"an action that cannot be known yet was performed: {self.says}")
 
 
-def lines_of(actions: list[Action]) -> list[str]:
+def lines_of(actions: Iterable[Action]) -> list[str]:
     """The dry-run text of a list of actions."""
     return [line for action in actions for line in action.lines()]
 

@@ -5,7 +5,7 @@ holder writes into the file. Two profiles may share one workspace (one ``pharo-v
 ``build/``), and two wizards on them would switch each other's branch mid-build; so a
 wizard also locks the checkout and the build folder it works in, and a second one refuses
 before it changes anything, naming the first one's pid and profile. Those two locks sit
-beside the folder they guard (``.pharo-vm.pharo-plugin-wizard.engine.lock`` next to
+beside the folder they guard (``.pharo-vm.pharo-plugin-wizard.lock`` next to
 ``pharo-vm/``), found from the folder's real path, so every profile that resolves to the
 same folder finds the same lock.
 
@@ -115,7 +115,7 @@ class FolderLock(_HeldFile):
     @property
     def path(self) -> Path:
         real = self.folder.resolve()
-        return real.parent / f".{real.name}.pharo-plugin-wizard.engine.lock"
+        return real.parent / f".{real.name}.pharo-plugin-wizard.lock"
 
     def owner_text(self) -> str:
         return f"{os.getpid()}\n{self.profile_path.resolve()}\n"

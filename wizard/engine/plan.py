@@ -106,7 +106,12 @@ def slice_plan(ids: tuple[str, ...], start: str | None, stop: str | None) -> tup
     """The inclusive slice ``start..stop`` of a plan; ValueError names a misplaced id."""
     for name, value in (("--from", start), ("--until", stop)):
         if value is not None and value not in ids:
-            raise ValueError(f"{name} {value}: not a step of this plan ({', '.join(ids)})")
+            from wizard.words import did_you_mean, few
+
+            raise ValueError(
+                f"{name} {value}: not a step of this plan{did_you_mean(value, ids)} "
+                f"({few(ids, near=value)})"
+            )
     first = ids.index(start) if start else 0
     last = ids.index(stop) if stop else len(ids) - 1
     if first > last:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import time
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
 
 from wizard.engine.sink import Sink, StepOutput, open_log
 from wizard.engine.state import StepRecord
@@ -121,24 +123,26 @@ def run_one(step: Step, ctx: Context, sink: Sink) -> Outcome:
         except (KeyboardInterrupt, Interrupted):
             return _interrupted(step, ctx, out, log_path, started)
         except OSError as error:  # a folder that is a file, no permission, a full disk
-            failure = environment_problem(error)
+            problem = environment_problem(error)
             with contextlib.suppress(OutputClosed, OSError):
-                out.line(failure.message)
-            return _failed(step, ctx, failure, log_path)
+                out.line(problem.message)
+            return _failed(step, ctx, problem, log_path)
         except Exception as error:  # a bug: keep the traceback in the log, not on screen
             import traceback
 
             log.write(traceback.format_exc().encode())
-            failure = StepFailed(
+            bug = StepFailed(
                 f"internal error: {type(error).__name__}: {error}",
                 hint="the traceback is in the log; please report it",
             )
-            return _failed(step, ctx, failure, log_path)
+            return _failed(step, ctx, bug, log_path)
     _remember(ctx, step, "done", log_path, started, step.record(ctx))
     return Outcome("ok", log=log_path)
 
 
-def _interrupted(step: Step, ctx: Context, out: StepOutput, log_path, started) -> Outcome:
+def _interrupted(
+    step: Step, ctx: Context, out: StepOutput, log_path: Path, started: float
+) -> Outcome:
     """Stop what the step started, keep its log, record it ``interrupted``."""
     _stop_children()
     with contextlib.suppress(OutputClosed, OSError):  # in the log even when the screen is gone
@@ -160,7 +164,7 @@ def _stopping(ctx: Context) -> bool:
     return signals.stopping() or (token is not None and token.cancelled)
 
 
-def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
+def _failed(step: Step, ctx: Context, failure: StepFailed, log_path: Path | None) -> Outcome:
     _remember(ctx, step, "failed", log_path, None, reason=failure.message.partition("\n")[0])
     return Outcome(
         "failed",
@@ -174,7 +178,13 @@ def _failed(step: Step, ctx: Context, failure: StepFailed, log_path) -> Outcome:
 
 
 def _remember(
-    ctx: Context, step: Step, status: str, log_path, started, extra=None, reason=None
+    ctx: Context,
+    step: Step,
+    status: str,
+    log_path: Path | None,
+    started: float | None,
+    extra: dict[str, Any] | None = None,
+    reason: str | None = None,
 ) -> None:
     """Write the step's record into ``state:`` and save it, keeping the rest of the file.
 

@@ -20,10 +20,13 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from wizard.engine.sink import StepOutput
 from wizard.errors import Interrupted, StepFailed
+
+if TYPE_CHECKING:
+    import psutil
 
 READ_SIZE = 64 * 1024  # per read: small enough that the TUI gets its lines in even steps
 PIPE_SIZE = 1024 * 1024  # the pipe itself: a chatty tool rarely waits for the wizard
@@ -247,7 +250,7 @@ def _draining(stream: IO[bytes], lines: _Lines) -> Iterator[None]:
 TAIL_BYTES = 64 * 1024
 
 
-def _widen_pipe(stream: object) -> None:
+def _widen_pipe(stream: IO[bytes] | None) -> None:
     """Give a chatty tool a 1 MiB pipe (Linux) instead of 64 KiB.
 
     A tool that prints 200,000 lines then rarely blocks on a full pipe while the wizard is
@@ -300,7 +303,7 @@ def _own_group(pid: int) -> int | None:
     return group if group == pid and group != os.getpgrp() else None
 
 
-def _family(pid: int, group: int | None) -> list:
+def _family(pid: int, group: int | None) -> list[psutil.Process]:
     """The process, its descendants, and the other members of its group."""
     import psutil
 
@@ -318,7 +321,7 @@ def _family(pid: int, group: int | None) -> list:
     return list(found.values())
 
 
-def _send(processes: list, group: int | None, number: signal.Signals) -> None:
+def _send(processes: list[psutil.Process], group: int | None, number: signal.Signals) -> None:
     import psutil
 
     if group is not None:

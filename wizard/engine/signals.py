@@ -15,7 +15,7 @@ from types import FrameType
 
 from wizard.errors import Interrupted
 
-#: The signals that mean "stop now" (SPEC "Command line", exit status 130).
+#: The signals that mean "stop now" (exit status 130: docs/command-line.md, "Exit status").
 STOP_SIGNALS: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 _received: list[signal.Signals] = []

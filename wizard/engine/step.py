@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -180,7 +180,7 @@ class Step:
         passed and nothing before it changed since. Must not change anything."""
         return self.detect(ctx)
 
-    def actions(self, ctx: Context) -> list[Action]:
+    def actions(self, ctx: Context) -> Sequence[Action]:
         """The step's work as actions, planned from what is on disk now; ``run`` performs
         these (those marked ``when`` only if what it finds asks for them)."""
         raise NotImplementedError

@@ -21,7 +21,7 @@ Neither face runs a step, takes a lock, decides on trust or reads a checkout its
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -257,7 +257,7 @@ class Workbench:
         if missing:
             raise UsageError(f"{where}: " + "; ".join(entry.line() for entry in missing))
 
-    def preview(self, ids: Sequence[str], ctx: Context) -> list[PreviewEntry]:
+    def preview(self, ids: Collection[str], ctx: Context) -> list[PreviewEntry]:
         """``--dry-run`` as data: each chosen step's standing (as the TUI shows it) and the
         exact lines of the work it would do; nothing changes. The steps before the slice
         are asked too: a step that runs each time stands only when every earlier one does."""

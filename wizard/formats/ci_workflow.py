@@ -1,4 +1,4 @@
-"""The GitHub Actions workflow that replays a profile (SPEC "CI workflow"): text from a Profile.
+"""The GitHub Actions workflow that replays a profile (docs/ci.md): text from a Profile.
 
 Pure: a :class:`Profile` in, the workflow's text out, and the digest that lets a later
 ``--emit-ci`` recognise a file it wrote and tell whether a person changed it since. Writing
@@ -49,7 +49,9 @@ RUNNERS = ("ubuntu-latest", "macos-latest")
 #: The runner's XDG_CACHE_HOME, relative to the workspace: the wizard's image cache lives there.
 CI_CACHE_HOME = ".cache"
 
-#: What pharo-vm's cache key hashes, inside the checkout (pharo-vm-notes §1.3, §2.4).
+#: What the VMMaker image is made from, inside the checkout, which the cache key hashes: the
+#: Smalltalk sources it loads, the scripts that load them (``scripts/installVMMaker.st``) and
+#: ``cmake/vmmaker.cmake``, which names the base image and VM.
 CACHE_KEY_FILES = ("smalltalksrc/**", "scripts/**", "cmake/vmmaker.cmake")
 
 

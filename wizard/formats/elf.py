@@ -33,7 +33,9 @@ def is_elf(path: Path) -> bool:
 def read_elf(path: Path) -> ElfSymbols:
     """The dynamic symbols and needed libraries of ``path``; ``ValueError`` if it is no ELF."""
     from elftools.common.exceptions import ELFError
+    from elftools.elf.dynamic import DynamicSection
     from elftools.elf.elffile import ELFFile
+    from elftools.elf.sections import SymbolTableSection
 
     exports: set[str] = set()
     undefined: set[str] = set()
@@ -43,7 +45,8 @@ def read_elf(path: Path) -> ElfSymbols:
         with path.open("rb") as stream:
             elf = ELFFile(stream)
             dynsym = elf.get_section_by_name(".dynsym")
-            for symbol in dynsym.iter_symbols() if dynsym is not None else ():
+            symbols = dynsym.iter_symbols() if isinstance(dynsym, SymbolTableSection) else ()
+            for symbol in symbols:
                 bind = symbol["st_info"]["bind"]
                 if not symbol.name or bind not in ("STB_GLOBAL", "STB_WEAK"):
                     continue
@@ -52,14 +55,16 @@ def read_elf(path: Path) -> ElfSymbols:
                 elif bind == "STB_GLOBAL":
                     undefined.add(symbol.name)
             dynamic = elf.get_section_by_name(".dynamic")
-            for tag in dynamic.iter_tags() if dynamic is not None else ():
+            for tag in dynamic.iter_tags() if isinstance(dynamic, DynamicSection) else ():
                 kind = tag.entry.d_tag
+                if kind not in ("DT_NEEDED", "DT_RUNPATH", "DT_RPATH"):
+                    continue
+                # pyelftools sets .needed, .runpath, .rpath with setattr: its types do not say
+                value: str = getattr(tag, kind[3:].lower())
                 if kind == "DT_NEEDED":
-                    needed.append(tag.needed)
-                elif kind == "DT_RUNPATH":
-                    search += tag.runpath.split(":")
-                elif kind == "DT_RPATH":
-                    search += tag.rpath.split(":")
+                    needed.append(value)
+                else:
+                    search += value.split(":")
     except ELFError as error:
         raise ValueError(f"{path} is not a readable ELF file: {error}") from None
     return ElfSymbols(frozenset(exports), frozenset(undefined), tuple(needed), tuple(search))

@@ -1,6 +1,6 @@
 """Which build-file layout a pharo-vm checkout has, read from its ``CMakeLists.txt``.
 
-pharo-vm has two live layouts (pharo-vm-notes §9). The 2024 one (pharo-9, pharo-10, and
+pharo-vm has two live layouts (docs/layouts.md). The 2024 one (pharo-9, pharo-10, and
 pharo-12 before January 2025) declares plugins in the root ``plugins.cmake`` with
 ``add_vm_plugin(NAME [sources…])`` and keeps hand-written plugin C under
 ``extracted/plugins/<Name>/``. The 2025 one (pharo-12 since PR #904) declares them in

@@ -3,8 +3,10 @@
 The plugin list is ``plugins.cmake`` in the 2024 layout and ``cmake/plugins.cmake`` in the
 2025 one (:mod:`wizard.formats.layout`).  In the 2025 layout a Slang-only plugin is one line,
 ``add_vm_plugin(<Name> TRUE FALSE)`` (TRUE: the macro adds the generated C itself), appended
-at the end as upstream's own additions are (notes §9).  In the 2024 layout it is declared like
-FloatArrayPlugin, with its generated C file as the only source (notes 2.1).  The file's
+at the end as upstream's own additions are (``NewFilePlugin``; a maintainer's fork appends
+``add_vm_plugin(BlocPlugin TRUE FALSE)`` the same way).  In the 2024 layout it is declared
+like FloatArrayPlugin, with its generated C file as the only source (``add_vm_plugin`` also
+globs ``extracted/plugins/<Name>/src``, which a Slang-only plugin does not have).  The file's
 own layout for such a plugin is a three-line comment header, a blank line, then the call
 with the source on a tab-indented continuation line::
 
@@ -18,13 +20,15 @@ with the source on a tab-indented continuation line::
 (the real file also leaves a trailing space after the plugin name; we do not copy that).
 ``cmake/vmmaker.cmake`` must also list the generated file in ``PLUGIN_GENERATED_FILES``,
 so that CMake knows the generation command produces it and configure does not stop on a
-missing source (notes 2.2).  Every function is text in, text out, and idempotent.
+missing source ("Cannot find source file": the list is the OUTPUT list of the generation
+command, so a file in it is one cmake expects to be made).  Every function is text in, text
+out, and idempotent.
 
 What the plugin links and defines (``plugin.link``, ``plugin.compile_definitions``) goes
 in a block the wizard owns, right after the declaration and between two marker comments,
-so that a changed profile rewrites the block and nothing else (SPEC "Plugins with their own
-C and libraries").  The target is the plugin's name: ``add_vm_plugin`` hands it to
-``addLibraryWithRPATH``, whose ``add_library(NAME SHARED …)`` names it (notes §2.1).
+so that a changed profile rewrites the block and nothing else (docs/real-plugins.md).  The
+target is the plugin's name: ``add_vm_plugin`` hands it to ``addLibraryWithRPATH``
+(pharo-vm's ``macros.cmake``), whose ``add_library(NAME SHARED …)`` names it.
 """
 
 from __future__ import annotations

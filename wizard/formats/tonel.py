@@ -240,9 +240,12 @@ def _ston_string(value: str) -> str:
 def _parser() -> Parser:
     """The Tonel grammar, loaded on first read: rendering a class does not need it."""
     import tree_sitter_tonel_smalltalk
-    from tree_sitter import Parser
+    from tree_sitter import Language, Parser
 
-    return Parser(tree_sitter_tonel_smalltalk.language())
+    # The package's stub says a capsule; its language() answers a Language already.
+    language: object = tree_sitter_tonel_smalltalk.language()
+    assert isinstance(language, Language)
+    return Parser(language)
 
 
 def read_class(text: str, *, verbatim: bool = False) -> TonelClassFile:
@@ -255,7 +258,9 @@ def read_class(text: str, *, verbatim: bool = False) -> TonelClassFile:
     """
     problems = check_tonel(text)
     if problems:
-        raise ValueError("not a valid Tonel class file: " + "; ".join(problems[:3]))
+        from wizard.words import few
+
+        raise ValueError("not a valid Tonel class file: " + few(problems, 3, sep="; "))
     data = text.encode("utf-8")
     root = _parser().parse(data).root_node
     comment: str | None = None
@@ -344,7 +349,7 @@ def _leading_comment(root: Node) -> tuple[int, int] | None:
     return (start, end) if start is not None and end is not None else None
 
 
-def _read_comment(raw: str) -> str | None:
+def _read_comment(raw: str) -> str:
     inner = raw[1:-1] if len(raw) >= 2 else ""
     if inner.startswith("\n"):
         inner = inner[1:]

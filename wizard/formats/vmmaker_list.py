@@ -6,8 +6,9 @@ holds one cascade part ``internal: #() external: #(FilePlugin SurfacePlugin Floa
 (inside ``generate:memoryManager:`` on pharo-9, ``...compilerClass:options:`` on pharo-10,
 ``...compilerClass:`` on pharo-12), written over three lines since 2026:
 ``internal: #(  )`` / ``external:`` / ``#( NewFilePlugin FilePlugin SurfacePlugin FloatArrayPlugin );``.  VMMaker generates C only for the plugins named there, and
-silently drops a name whose class is not loaded (notes 1.2), so the wizard both rewrites the
-list and checks the names against the classes it can see.
+silently drops a name whose class is not loaded (its ``internal:external:``, in
+``smalltalksrc/Slang/VMMaker.class.st``, keeps only loaded InterpreterPlugin subclasses), so
+the wizard both rewrites the list and checks the names against the classes it can see.
 
 Everything here is text in, text out.  The list is found on a copy of the text in which
 comments, strings and character literals are blanked out, so a commented-out
@@ -97,7 +98,8 @@ def with_external_plugins(text: str, names: Sequence[str]) -> str:
             pieces.append(text[cursor:blank])
         else:
             name = next(order)
-            same = _NAME.fullmatch(text, slot_start, slot_end).group(1) == name
+            match = _NAME.fullmatch(text, slot_start, slot_end)
+            same = match is not None and match.group(1) == name
             pieces.append(text[cursor:slot_start] + (text[slot_start:slot_end] if same else name))
         cursor = slot_end
     rest = " ".join(order)

@@ -118,7 +118,7 @@ class Plugin:
     sources: tuple[SourceFile, ...] = ()
     link: Link = field(default_factory=lambda: Link())
     compile_definitions: tuple[str, ...] = ()
-    #: Calls ``try`` makes in the built VM (SPEC "Trying the plugin"); empty: ``try`` skips.
+    #: Calls ``try`` makes in the built VM (docs/try.md); empty: ``try`` skips.
     examples: tuple[Example, ...] = ()
     class_variables: tuple[str, ...] = ()
     class_instance_variables: tuple[str, ...] = ()
@@ -161,7 +161,7 @@ class Build:
     mode: str = "two-pass"
     cmake_options: tuple[tuple[str, str], ...] = (("ICEBERG_DEFAULT_REMOTE", "httpsUrl"),)
     jobs: int = 0
-    #: How a changed class reaches VMMaker after the first build (SPEC "The Slang loop"):
+    #: How a changed class reaches VMMaker after the first build (docs/slang-loop.md):
     #: ``plugin`` regenerates it inside the build's VMMaker image, ``image`` rebuilds the image.
     regenerate: str = "plugin"
     #: Seconds the built VM may take for all the examples before ``try`` stops it.

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from wizard.profile.model import Profile
 
-#: Option name -> what it must name (pharo-vm-notes §4).
+#: Option name -> what it must name (pharo-vm reads both with ``GENERATE_VMMAKER=OFF``:
+#: docs/offline.md).
 PATH_OPTIONS: dict[str, str] = {
     "VMMAKER_IMAGE": "a Pharo image with VMMaker loaded",
     "GENERATE_PHARO_VM": "a Pharo VM program",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -22,6 +22,10 @@ from wizard.profile.model import (
     Profile,
     Repository,
 )
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable
 
 # --------------------------------------------------------------------------- saving
 
@@ -170,7 +174,11 @@ def _key_line(source: list[str], key: str) -> int:
     raise ValueError(f"top-level key {key} not found")
 
 
-def write_atomically(path: Path, text: str, before_replace=None) -> None:
+def write_atomically(
+    path: Path,
+    text: str,
+    before_replace: Callable[[os.stat_result | None], None] | None = None,
+) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename: old or new, never a mix.
 
     Through a symlinked profile the real file is written (the link stays); nothing else on

@@ -266,9 +266,9 @@ class ForeignCache:
             "cmake runs what such a cache names and loads the scripts beside it"
         )
         if self.programs:
-            entries = ", ".join(verdict.shown() for verdict in self.programs[:8])
-            more = len(self.programs) - 8
-            text += f"; its program entries: {entries}" + (f" and {more} more" if more > 0 else "")
+            from wizard.words import few
+
+            text += f"; its program entries: {few(verdict.shown() for verdict in self.programs)}"
         return text
 
 
@@ -367,7 +367,9 @@ class Assessment:
         """What waits for the checkout, in one line (``--dry-run``), or None."""
         if not self.pending:
             return None
-        names = ", ".join(verdict.name for verdict in self.pending)
+        from wizard.words import few
+
+        names = few(verdict.name for verdict in self.pending)
         return (
             f"trust check pending for {names}: allowed only if the checkout declares them as "
             "switches (option() in its cmake files), read once it is cloned"

@@ -45,6 +45,7 @@ from wizard.profile.model import (
     field_name,
     option_text,
 )
+from wizard.words import did_you_mean, few
 
 # --------------------------------------------------------------------------- validation
 
@@ -346,8 +347,9 @@ class Validator:
             if primitive not in exported:
                 raise self.fail(
                     (*here, "primitive"),
-                    f"{_short(primitive)} is not an exported primitive of {plugin.name} "
-                    f"(exported: {_few(exported)})",
+                    f"{_short(primitive)} is not an exported primitive of {plugin.name}"
+                    f"{did_you_mean(primitive, exported)} "
+                    f"(exported: {few(exported, near=primitive)})",
                 )
             receiver = ""
             if section.get("receiver") is not None:
@@ -608,15 +610,6 @@ def _kind(value: Any) -> str:
         if isinstance(value, kind):
             return label
     return "a number" if isinstance(value, (int, float)) else type(value).__name__
-
-
-def _few(names: list[str], limit: int = 8) -> str:
-    """Up to ``limit`` names, then how many there are in all."""
-    if not names:
-        return "none"
-    if len(names) <= limit:
-        return ", ".join(names)
-    return f"{', '.join(names[:limit])} and {len(names) - limit} more ({len(names)} in all)"
 
 
 def _short(value: Any) -> str:

@@ -64,7 +64,7 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return text
 
 
-def _existing_value(top: yaml.Node, edit: Edit) -> yaml.Node | None:
+def _existing_value(top: yaml.Node | None, edit: Edit) -> yaml.Node | None:
     """The node an edit replaces, when it is already in the text and the edit sets it."""
     if edit.value is DELETE or not edit.path or not isinstance(top, yaml.MappingNode):
         return None
@@ -113,8 +113,8 @@ def apply_edit(text: str, edit: Edit) -> str:
 # --------------------------------------------------------------------------- nodes
 
 
-def _compose(text: str) -> yaml.Node:
-    """The node tree with marks that are offsets into ``text``.
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree with marks that are offsets into ``text`` (None for an empty one).
 
     libyaml's composer (several times faster than the pure one, which matters once per
     keystroke's save) counts characters as ``text`` does, except that it does not count
@@ -130,12 +130,14 @@ def _compose(text: str) -> yaml.Node:
 
 def _child(node: yaml.Node, step: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-        for key, value in node.value:
+        pairs: list[tuple[yaml.Node, yaml.Node]] = node.value
+        for key, value in pairs:
             if isinstance(key, yaml.ScalarNode) and key.value == step:
                 return value
         return None
     if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-        return node.value[step] if 0 <= step < len(node.value) else None
+        items: list[yaml.Node] = node.value
+        return items[step] if 0 <= step < len(items) else None
     if isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None:
         return None  # ``key:`` with nothing yet
     raise ValueError(f"cannot go into {type(node).__name__} with {step!r}")
@@ -280,7 +282,8 @@ def _replacement(text: str, node: yaml.Node, value: Any) -> _Splice:
             end = _line_after(text, end) - 1 if text[end - 1 : end] == "\n" else end
         return _Splice(start, end, new)
     end = _tight_end(text, node)
-    if node.flow_style or not isinstance(value, (dict, list)) or not value:
+    flow = isinstance(node, yaml.CollectionNode) and node.flow_style
+    if flow or not isinstance(value, (dict, list)) or not value:
         return _Splice(start, end, flow_yaml(value))
     block = block_yaml(value)
     column = node.start_mark.column
@@ -298,7 +301,7 @@ def _add(text: str, parent: yaml.Node, step: str | int, value: Any) -> str:
     entry: Any = value if isinstance(parent, yaml.SequenceNode) else {step: value}
     if isinstance(parent, yaml.SequenceNode) and step != len(parent.value):
         raise ValueError("items are added at the end of a list")
-    if parent.flow_style or not parent.value:
+    if (isinstance(parent, yaml.CollectionNode) and parent.flow_style) or not parent.value:
         closing = _tight_end(text, parent) - 1
         if text[closing] not in "]}":
             raise ValueError("not a flow collection")

@@ -308,7 +308,7 @@ class _Reader:
         """The elements of a literal array up to ``closing``."""
         if depth > MAX_DEPTH:
             raise NotAValue(f"arrays nested more than {MAX_DEPTH} deep")
-        elements = []
+        elements: list[Literal] = []
         while True:
             self.blanks()
             if self.at_end():
@@ -335,7 +335,7 @@ class _Reader:
         raise NotAValue(self.unexpected("in a literal array"))
 
     def byte_array(self) -> Literal:
-        elements = []
+        elements: list[Literal] = []
         while True:
             self.blanks()
             if self.at_end():

@@ -2,12 +2,13 @@
 regeneration command line, and keeping the previous C while VMMaker rewrites it.
 
 After a first full build, a changed plugin class is regenerated inside the build's VMMaker
-image (``regenerate-plugin.st``, SPEC "The Slang loop"), in seconds and offline. The other
+image (``regenerate-plugin.st``, docs/slang-loop.md), in seconds and offline. The other
 way, ``build.regenerate: image``, removes the image and its own step stamps so that cmake
-builds the image again (pharo-vm-notes §2.4) — but never the files cmake wrote into the
-stamp folder at configure time, nor the plugin's C: when cmake runs again (those files
-gone, as after ``rm -rf <B>/build/vmmaker``), the plugin list declares the plugin and
-cmake stops at a C that is not there ("Cannot find source file").
+builds the image again (its ExternalProject runs only while its stamp is missing: nothing
+in pharo-vm's build reloads a changed class into the image) — but never the files cmake
+wrote into the stamp folder at configure time, nor the plugin's C: when cmake runs again
+(those files gone, as after ``rm -rf <B>/build/vmmaker``), the plugin list declares the
+plugin and cmake stops at a C that is not there ("Cannot find source file").
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from wizard.checkout.facts import generated_c
 
 #: The ExternalProject stamp folders of the image (pharo-10/12, pharo-9), under build/vmmaker.
 IMAGE_STAMP_FOLDERS = ("vmmaker-stamp", "build_vmmaker_get_image-stamp")
-#: The VM that runs VMMaker, per platform (pharo-vm-notes §3, §10), under build/vmmaker/vm.
+#: The VM that runs VMMaker, under build/vmmaker/vm: on Linux, on macOS, on Windows.
 VMMAKER_VMS = ("pharo", "Contents/MacOS/Pharo", "PharoConsole.exe")
 WORD_SIZES = (64, 32)
 #: Where the previous C is kept, in the build folder (the wizard's own folder there).
@@ -74,7 +75,7 @@ def regenerate_script() -> Path:
 
 
 def regenerate_command(build_dir: Path, vm: Path, class_path: Path, plugin: str) -> list[str]:
-    """The regeneration command line of SPEC "The Slang loop", as an argument list."""
+    """The regeneration command line (docs/slang-loop.md), as an argument list."""
     return [
         str(vm),
         "--headless",

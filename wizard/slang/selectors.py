@@ -29,15 +29,21 @@ def selector_of_pattern(source: str) -> str | None:
     return found[0] if found else None
 
 
+def _after_blanks(source: str, position: int) -> int:
+    """Where the blanks from ``position`` on end (``\\s*`` always matches)."""
+    found = _BLANK.match(source, position)
+    return found.end() if found else position
+
+
 def pattern_span(source: str) -> tuple[str, int] | None:
     """The selector and the offset in ``source`` where its pattern ends, or None."""
-    position = _BLANK.match(source).end()
+    position = _after_blanks(source, 0)
     parts = []
     cursor = position
     while match := _KEYWORD_PART.match(source, cursor):
         parts.append(match.group(1))
         position = match.end()
-        cursor = _BLANK.match(source, position).end()
+        cursor = _after_blanks(source, position)
     if parts:
         return "".join(parts), position
     for pattern in (_BINARY, _UNARY):

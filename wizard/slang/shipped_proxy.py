@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from importlib import resources
+from typing import TypedDict
 
 from wizard.formats.proxy_api import BASIC_CONSTANT_SELECTORS, KERNEL_SELECTORS
 from wizard.slang.selectors import argument_count
@@ -44,9 +45,18 @@ class ShippedProxy:
         )
 
 
-def _table() -> dict[str, dict[str, object]]:
+class _Branch(TypedDict):
+    """One branch's entry in ``data/proxy_selectors.json``."""
+
+    commit: str
+    interpreter_proxy: list[str]
+    interpreter_plugin: list[str]
+
+
+def _table() -> dict[str, _Branch]:
     text = resources.files("wizard").joinpath("data/proxy_selectors.json").read_text("utf-8")
-    return json.loads(text)["branches"]
+    branches: dict[str, _Branch] = json.loads(text)["branches"]
+    return branches
 
 
 def shipped_branches() -> list[str]:
@@ -68,10 +78,10 @@ def shipped_proxy(base_branch: str | None) -> ShippedProxy:
     entry = table[branch]
     selectors: dict[str, int] = {}
     for name in (
-        *entry["interpreter_proxy"],  # type: ignore[misc]
+        *entry["interpreter_proxy"],
         *KERNEL_SELECTORS,
         *BASIC_CONSTANT_SELECTORS,
-        *entry["interpreter_plugin"],  # type: ignore[misc]
+        *entry["interpreter_plugin"],
     ):
         selectors.setdefault(name, argument_count(name))
     return ShippedProxy(branch, str(entry["commit"]), selectors, base_branch)

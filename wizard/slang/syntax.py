@@ -1,8 +1,10 @@
 """Parse and lint the Slang methods of a plugin before they go into a pharo-vm checkout.
 
 A plugin that VMMaker cannot translate fails late and quietly: the class does not load, or
-VMMaker drops the plugin, or the primitive simply fails in the image (notes 1.2, 8).  So the
-wizard checks what it can before writing anything:
+VMMaker drops the plugin (its ``internal:external:`` skips a class it cannot build, with no
+error), or the primitive simply fails in the image (pharo-vm issue #1028: a plugin that did
+not compile showed only as a failing primitive).  So the wizard checks what it can before
+writing anything:
 
 * every method parses as a Pharo method (tree-sitter-pharo), with line and column;
 * each method has a pattern line, and no selector is defined twice on one side;
@@ -100,7 +102,8 @@ _SEND_QUERY = """
 
 @functools.cache
 def _send_query() -> Query:
-    return Query(_language(), _SEND_QUERY)
+    query: Query = Query(_language(), _SEND_QUERY)  # tree-sitter's stub: Any before 3.11
+    return query
 
 
 def _parse(source: str) -> tuple[bytes, Node]:
@@ -276,7 +279,7 @@ def _lint_class(plugin: Plugin, plugin_classes: Collection[str] | None) -> list[
                 f"subclasses in this checkout{hint}",
             )
         )
-    inherited = () if is_root else INHERITED_VARIABLES
+    inherited: tuple[str, ...] = () if is_root else INHERITED_VARIABLES
     if plugin.superclass == "SmartSyntaxInterpreterPlugin":
         inherited += SMART_SYNTAX_VARIABLES
     seen: set[str] = set()

@@ -1,9 +1,10 @@
 """Build phase: cmake, the two ``make install`` runs, the plugin list, the library check.
 
-The order is the whole point (pharo-vm-notes §2.2): cmake refuses a plugin-list entry
-whose generated C does not exist yet, so in the two-pass plan the plugin is declared only
-after the first build generated its C, and configured again before the second build. The
-single-pass plan lists the C among VMMaker's outputs instead, so one configure suffices.
+The order is the whole point: cmake refuses a plugin-list entry whose generated C does not
+exist yet (configure stops at "Cannot find source file"), so in the two-pass plan the
+plugin is declared only after the first build generated its C, and configured again before
+the second build. The single-pass plan lists the C among VMMaker's outputs instead, so one
+configure suffices.
 """
 
 from __future__ import annotations
@@ -178,7 +179,8 @@ def first_matches(
 
 def run_tool(ctx: Context, command: Command, out: StepOutput) -> int:
     """Perform a command (cmake, make through it, VMMaker's VM); answer its exit status."""
-    return ctx.perform(command, out).returncode
+    status: int = ctx.perform(command, out).returncode
+    return status
 
 
 def module_of(ctx: Context) -> str:
@@ -262,8 +264,8 @@ class Configure(Step):
     def detect(self, ctx: Context) -> Status:
         return configured_status(ctx)
 
-    def actions(self, ctx: Context) -> list[Action]:
-        return [placeholder_action(ctx), Command(tuple(cmake_configure_args(ctx)), ctx.workspace)]
+    def actions(self, ctx: Context) -> tuple[Action, Command]:
+        return placeholder_action(ctx), Command(tuple(cmake_configure_args(ctx)), ctx.workspace)
 
     def run(self, ctx: Context, out: StepOutput) -> None:
         from wizard.profile.trust import step_gate
@@ -409,7 +411,8 @@ class Generate(Step):
         way = self.way(ctx)
         actions = self.actions(ctx)
         if way == "plugin":
-            self.regenerate_in_image(ctx, actions[0], out)
+            (regenerate_alone,) = [action for action in actions if isinstance(action, Command)]
+            self.regenerate_in_image(ctx, regenerate_alone, out)
             return
         check_generate_downloads(ctx, forgetting=way == "image")
         previous = PreviousC.keep(ctx.build_dir, module_of(ctx)) if way == "image" else None
@@ -515,8 +518,9 @@ def _failure_hint(errors: list[str], plugin: str) -> str:
 
 @dataclass(frozen=True)
 class ForgetImage(Action):
-    """The slow way (pharo-vm-notes §2.3–2.4): remove the VMMaker image and its step stamps,
-    so that cmake builds the image again (:func:`wizard.slang.loop.forget_image`). The
+    """The slow way: remove the VMMaker image and its step stamps, so that cmake builds the
+    image again (nothing else reloads a changed class; the generation then runs again, since
+    the image is newer than its outputs) (:func:`wizard.slang.loop.forget_image`). The
     plugin's C stays until VMMaker writes a new one: cmake may run again on the way and, when
     the plugin list declares the plugin, needs that file."""
 
@@ -673,14 +677,14 @@ class PluginsCmake(Step):
             layout = read_layout(ctx.checkout)
         except UnknownLayout:
             links = plugin_links(ctx)
-            says = [
+            said = [
                 f"add add_vm_plugin({ctx.plugin} …) to the checkout's plugin list: "
                 "cmake/plugins.cmake in the 2025 layout, plugins.cmake in the 2024 one "
                 "(read from CMakeLists.txt once the checkout is there)",
                 *(["right after it, what the plugin links and defines:", *links.splitlines()]
                   if links else []),
             ]  # fmt: skip
-            return [Unknown(line) for line in says]
+            return [Unknown(line) for line in said]
         plugin_list = layout.plugin_list
         text = read_checkout_file(ctx, plugin_list)
         try:
@@ -848,7 +852,10 @@ class Compile(Step):
             check_generate_downloads(ctx)
             self.generate_with_cached_image(ctx, out)
         for command in self.actions(ctx):
-            if isinstance(command, Command) and command.args[:2] == ("cmake", "--install"):
+            if not isinstance(command, Command):  # generate's own, when the C is still stale
+                ctx.perform(command, out)
+                continue
+            if command.args[:2] == ("cmake", "--install"):
                 self.forget_installed_copy(ctx)
             if run_tool(ctx, command, out) != 0:
                 fail_build(ctx, self.id)
@@ -926,10 +933,12 @@ class Verify(Step):
         missing = [name for name in wanted if name not in library.exports]
         out.line(f"library: {path}")
         out.line(f"size: {library.size} bytes, sha256: {library.sha256}")
-        out.line(f"exports: {', '.join(name for name in wanted if name in library.exports)}")
+        from wizard.words import few
+
+        out.line(f"exports: {few(name for name in wanted if name in library.exports)}")
         if missing:
             raise StepFailed(
-                f"{path.name} does not export {', '.join(missing)}",
+                f"{path.name} does not export {few(missing)}",
                 hint="a primitive needs <export: true> or a SmartSyntax primitive: directive; "
                 "the generated C is in " + str(generated_path(ctx)),
             )
@@ -956,18 +965,19 @@ class Verify(Step):
             out.line("undefined symbols: not checked (only ELF libraries are read for them)")
             return
         from wizard.vm.linkage import check_linkage
+        from wizard.words import few
 
         linkage = check_linkage(path)
-        out.line(f"needs: {', '.join(linkage.needed) or 'no library'}")
+        out.line(f"needs: {few(linkage.needed, none='no library')}")
         if linkage.not_found:
             out.line(
-                f"warning: {', '.join(linkage.not_found)} not found on this machine; the "
+                f"warning: {few(linkage.not_found)} not found on this machine; the "
                 "undefined symbols are not checked"
             )
             return
         if linkage.unresolved:
             raise StepFailed(
-                f"{path.name} needs {', '.join(linkage.unresolved)}, which neither the VM nor "
+                f"{path.name} needs {few(linkage.unresolved)}, which neither the VM nor "
                 "a library it links provides",
                 hint=f"add the library that defines them to plugin.link in {ctx.profile.path.name} "
                 "(e.g. link: {libraries: [z]} for crc32), or the C that defines them to "

@@ -31,7 +31,9 @@ from wizard.engine.step import Context, Status, Step
 from wizard.errors import StepFailed
 
 if TYPE_CHECKING:
+    from wizard.checkout.git_plumbing import GitPlumbing
     from wizard.engine.sink import StepOutput
+    from wizard.formats.tonel import TonelClassFile
 
 
 def rendered_class(ctx: Context) -> str:
@@ -42,7 +44,8 @@ def rendered_class(ctx: Context) -> str:
     if key not in ctx.cache:
         style = detect_style_in(_style_sample(ctx))
         ctx.cache[key] = render_class(ctx.profile.plugin, style)
-    return ctx.cache[key]
+    rendered: str = ctx.cache[key]
+    return rendered
 
 
 def refuse_a_clash(ctx: Context) -> None:
@@ -78,7 +81,8 @@ def plugin_sources(ctx: Context) -> list[tuple[str, Path]]:
 
     The place follows the checkout's layout: ``extracted/plugins/<Name>/`` (2024) or
     ``plugins/<Name>/`` (2025), then ``src/<platform>/`` for C and ``include/<platform>/``
-    for headers, which is where pharo-vm's ``add_vm_plugin`` looks (notes §2.1, §9).
+    for headers, which is where pharo-vm's ``add_vm_plugin`` looks (it globs the C of
+    ``src/common`` and the platform's folder, and adds the matching ``include`` folders).
     """
     if not ctx.profile.plugin.sources:
         return []
@@ -309,9 +313,9 @@ def owned_files(ctx: Context, with_build_files: bool) -> list[str]:
 def wizards_edit(ctx: Context, relative: str, text: str) -> str | None:
     """``text`` with only the wizard's edit of ``relative`` applied; None for a file it owns.
 
-    These are the files the wizard edits but does not own wholly (SPEC "Nothing lost"):
-    the commit takes the committed version with this edit applied, never the user's other
-    lines in the same file.
+    These are the files the wizard edits but does not own wholly (docs/reliability.md, "Only
+    the wizard's lines are committed"): the commit takes the committed version with this
+    edit applied, never the user's other lines in the same file.
     """
     from wizard.formats.layout import LAYOUTS
     from wizard.formats.plugins_cmake import add_generated_file
@@ -416,14 +420,16 @@ def commit_files(ctx: Context, paths: list[str], message: str, out: StepOutput) 
         return git.head()
     environment = commit_identity(repo, out)
     sha = git.commit_blobs(blobs, message, COMMIT_OPTIONS, environment)
-    out.line(f"committed {', '.join(blobs)} on {branch} as {sha[:10]}")
+    from wizard.words import few
+
+    out.line(f"committed {few(blobs)} on {branch} as {sha[:10]}")
     left = uncommitted(ctx.checkout, list(blobs))
     if left:
-        out.line(f"left uncommitted, as they were yours: your other changes in {', '.join(left)}")
+        out.line(f"left uncommitted, as they were yours: your other changes in {few(left)}")
     return sha
 
 
-def _blobs_to_commit(ctx: Context, git, paths: list[str]) -> dict[str, str]:
+def _blobs_to_commit(ctx: Context, git: GitPlumbing, paths: list[str]) -> dict[str, str]:
     """``{path: text}`` for each path whose committed text is not already what it should be."""
     from wizard.checkout.partial_commit import conflict
 
@@ -483,7 +489,9 @@ class Commit(Step):
             elif uncommitted(ctx.checkout, [path]):
                 pending.append(path)
         if pending:
-            return Status(False, f"uncommitted: {', '.join(pending)}")
+            from wizard.words import few
+
+            return Status(False, f"uncommitted: {few(pending)}")
         return Status(True, "the plugin's files are committed")
 
     def actions(self, ctx: Context) -> list[Action]:
@@ -549,7 +557,7 @@ def class_changes(old: str, new: str) -> dict[str, list[str]]:
 
     before, after = read_class(old), read_class(new)
 
-    def methods(tonel) -> dict[str, tuple[str, str | None]]:
+    def methods(tonel: TonelClassFile) -> dict[str, tuple[str, str | None]]:
         return {
             (f"class>>{m.selector}" if m.is_class_side else m.selector): (
                 m.source.strip(),

@@ -59,7 +59,8 @@ def git_reason(tail: list[str]) -> str | None:
     """git's own reason in the last lines of a failed command (its ``fatal:``/``error:``)."""
     lines = [line.strip() for line in tail if line.strip()]
     reasons = [line for line in lines if line.startswith(("fatal:", "error:"))]
-    return (reasons or lines or [None])[-1]
+    said = reasons or lines
+    return said[-1] if said else None
 
 
 def git_refused(what: str, tail: list[str]) -> StepFailed:
@@ -187,7 +188,7 @@ class Checkout(Step):
             return Status(True, f"local branch {base} exists")
         return Status(False, f"no local branch {base} yet")
 
-    def actions(self, ctx: Context) -> list[Action]:
+    def actions(self, ctx: Context) -> list[Command]:
         base = base_branch(ctx) or "<the remote's default branch>"
         track = "--track" if fetches_branch(ctx, base) else "--no-track"
         return [
@@ -218,9 +219,12 @@ class Checkout(Step):
             known = sorted(
                 ref.remote_head for ref in repo.remotes.origin.refs if ref.remote_head != "HEAD"
             )
+            from wizard.words import did_you_mean, few
+
             raise StepFailed(
-                f"origin has no branch {base}",
-                hint=f"set repository.base_branch to one of: {', '.join(known) or 'none found'}",
+                f"origin has no branch {base}{did_you_mean(base, known)}",
+                hint="set repository.base_branch to one of: "
+                + few(known, near=base, none="none found"),
             )
         completed = ctx.perform(track, out)
         if completed.returncode != 0:
@@ -273,7 +277,7 @@ class Branch(Step):
             return Status(False, f"no branch {name} yet")
         return Status(False, f"branch {name} exists but is not checked out")
 
-    def actions(self, ctx: Context) -> list[Action]:
+    def actions(self, ctx: Context) -> list[Command]:
         name = ctx.profile.plugin_branch
         try:
             start = self._start_point(ctx, checkout_repo(ctx))
@@ -303,9 +307,11 @@ class Branch(Step):
         if completed.returncode != 0:
             files = overwritten_files("\n".join(completed.tail))
             if files:
+                from wizard.words import few
+
                 raise StepFailed(
                     f"cannot check out {name}: uncommitted changes would be overwritten "
-                    f"(git says so of {', '.join(files)})",
+                    f"(git says so of {few(files)})",
                     hint="commit or stash them (the wizard never discards changes), then run again",
                     details=files,
                 )

@@ -1,4 +1,4 @@
-"""Step 13 ``try``: call each of ``plugin.examples`` in the built VM (README, "Try it").
+"""Step 13 ``try``: call each of ``plugin.examples`` in the built VM (docs/try.md).
 
 ``verify`` shows the library exports the right symbols; only the VM shows it loads (the
 ``getModuleName`` prefix, ``setInterpreter``, ``initialiseModule``) and answers what its
@@ -6,7 +6,8 @@ author expects.  The VM runs headless on a *copy* of the plain Pharo image that 
 build downloads next to its VMMaker image (never the VMMaker image itself, which the Slang
 loop still needs), with ``try-plugin.st`` and an examples file, and the library's folder
 first on the library search path: the VM finds a module by name through the dynamic
-linker (pharo-vm-notes §11).
+linker (``dlopen`` of ``<Name>``, ``<Name>.so``, ``lib<Name>.so``; it has no option naming a
+plugin folder).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 TRY_FOLDER = "pharo-plugin-wizard/try"
 SCRIPT = "try-plugin.st"
 EXAMPLES_FILE = "examples.txt"
-#: What the VM leaves behind when it dies (pharo-vm-notes §11).
+#: What the VM leaves behind when it dies: crash.dmp on a crash (exit 255), PharoDebug.log
+#: on an unhandled Smalltalk error (exit 1).
 CRASH_FILES = ("crash.dmp", "PharoDebug.log")
 
 NOT_FOUND = "#'not found'"
@@ -46,7 +48,8 @@ NOT_FOUND_CAUSES = (
 
 
 def built_vm(build_dir: Path, platform: str = sys.platform) -> Path:
-    """Where pharo-vm's build puts the VM executable (pharo-vm-notes §3)."""
+    """Where pharo-vm's build puts the VM executable (on macOS the folder is always
+    ``Debug``, whatever the build type)."""
     if platform == "darwin":
         return build_dir / "build/vm/Debug/Pharo.app/Contents/MacOS/Pharo"
     if platform.startswith(("win", "cygwin", "msys")):
@@ -173,7 +176,7 @@ class Try(Step):
     def actions_for(self, ctx: Context, run: TryRun) -> list[Action]:
         """The try folder made afresh, the VM run in it, the answers compared."""
         examples = ctx.profile.plugin.examples
-        script = resources.files("wizard").joinpath("smalltalk", SCRIPT).read_text("utf-8")
+        script = resources.files("wizard").joinpath(f"smalltalk/{SCRIPT}").read_text("utf-8")
         count = f"{len(examples)} example{'s' * (len(examples) != 1)}"
         return [
             RemoveFolder(run.folder, when="only when an earlier try left it"),
@@ -257,13 +260,15 @@ class Try(Step):
     def judge(ctx: Context, plan: TryRun, status: int, verdicts: list[Verdict]) -> None:
         """Fail naming the primitives that did not answer as expected, or the VM's death."""
         wrong = [v for v in verdicts if v.outcome is not Outcome.MATCH]
+        from wizard.words import few
+
         if status != 0:
             left = [plan.folder / name for name in CRASH_FILES if (plan.folder / name).exists()]
             unanswered = [v.example.primitive for v in wrong if v.outcome is Outcome.NO_ANSWER]
             where = f"; it left {', '.join(str(p) for p in left)}" if left else ""
             raise StepFailed(
                 f"the VM stopped with exit status {status}{where}"
-                + (f" before answering {', '.join(unanswered)}" if unanswered else ""),
+                + (f" before answering {few(unanswered)}" if unanswered else ""),
                 hint="255 is a VM crash (crash.dmp), 1 an unhandled Smalltalk error "
                 "(PharoDebug.log): a primitive that crashes the VM usually writes outside "
                 "an object or uses an argument without checking it",
@@ -271,7 +276,7 @@ class Try(Step):
         if not wrong:
             return
         details = [_detail(v) for v in wrong]
-        names = ", ".join(dict.fromkeys(v.example.primitive for v in wrong))
+        names = few(dict.fromkeys(v.example.primitive for v in wrong))
         hint = "fix the primitive's Slang (or the example's answers), then run again"
         if any(v.got == NOT_FOUND for v in wrong):
             hint = NOT_FOUND_CAUSES.format(name=ctx.plugin)

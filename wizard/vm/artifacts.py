@@ -34,7 +34,8 @@ class Library:
 
 
 def library_candidates(build_dir: Path, plugin: str, platform: str = sys.platform) -> list[Path]:
-    """Where pharo-vm's build puts ``plugin``'s library, most direct first (notes §3)."""
+    """Where pharo-vm's build puts ``plugin``'s library, most direct first: the build's own
+    output (``build/vm/``), then the install copy (``build/dist/``)."""
     if platform == "darwin":
         name = f"lib{plugin}.dylib"
         return [

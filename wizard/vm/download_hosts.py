@@ -6,7 +6,7 @@ gives up, so an offline ``generate`` used to wait about 85 s, on every rerun, be
 ``https://`` addresses in its cmake files (``GIT_REPOSITORY``, ``URL``, ``…_URL``,
 ``file(DOWNLOAD``) and the
 ``github://`` repositories its VMMaker baseline loads — and only when the step's options
-make those downloads happen (pharo-vm-notes §4, §13):
+make those downloads happen (the offline route is docs/offline.md):
 
 - ``configure`` with ``BUILD_BUNDLE`` on fetches third-party libraries while it configures
   (GitHub clones, archives from files.pharo.org and savannah.gnu.org); with it off, none.
@@ -152,7 +152,9 @@ def proxy_host(host: str, environ: Mapping[str, str] | None = None) -> str | Non
 
     proxies = urllib.request.getproxies_environment() if environ is None else _proxies_from(environ)
     proxy = proxies.get("https") or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
+    # typeshed leaves out urllib.request.proxy_bypass_environment, which is undocumented
+    bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+    if not proxy or bypass(host, proxies):
         return None
     return urlsplit(proxy if "://" in proxy else f"http://{proxy}").hostname
 

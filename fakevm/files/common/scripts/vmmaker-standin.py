@@ -30,8 +30,8 @@ where pharo-vm runs the Pharo VM that hosts VMMaker, with the same command lines
    OUTDIR/generated/<bits>/vm/{src,include}/... and, for each remaining plugin,
    OUTDIR/generated/<bits>/plugins/src/<module>/<module>.c.
 
-3. Regenerate one plugin inside the running image, without saving it (SPEC "The Slang
-   loop"; the wizard's regenerate-plugin.st)::
+3. Regenerate one plugin inside the running image, without saving it (docs/slang-loop.md;
+   the wizard's regenerate-plugin.st)::
 
        vmmaker-standin.py --headless IMAGE --no-default-preferences --quit \\
            PATH/regenerate-plugin.st CLASS_FILE OUTDIR PLUGIN

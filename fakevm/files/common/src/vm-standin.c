@@ -9,12 +9,13 @@
  *   pharo --headless IMAGE --no-default-preferences --quit .../try-plugin.st \
  *       EXAMPLES PLUGIN BENCH
  *
- * What is real: the plugin library is loaded the way the VM loads a module (pharo-vm-notes
- * §3 and §11): dlopen of PLUGIN, PLUGIN.so, then libPLUGIN.so by bare name, so through the
- * dynamic linker and LD_LIBRARY_PATH; getModuleName() must start with PLUGIN; setInterpreter
- * gets an interpreter proxy and must answer non-zero; initialiseModule, if there, must answer
- * non-zero. Each primitive is looked up with dlsym and really called, with the receiver and
- * the arguments on a stack that the proxy functions below read and write.
+ * What is real: the plugin library is loaded the way the VM loads a module (pharo-vm's
+ * src/externalPrimitives.c): dlopen of PLUGIN, PLUGIN.so, then libPLUGIN.so by bare name,
+ * so through the dynamic linker and LD_LIBRARY_PATH; getModuleName() must start with
+ * PLUGIN; setInterpreter gets an interpreter proxy and must answer non-zero;
+ * initialiseModule, if there, must answer non-zero. Each primitive is looked up with dlsym
+ * and really called, with the receiver and the arguments on a stack that the proxy
+ * functions below read and write.
  *
  * What is not: no Smalltalk runs. The examples file is read as try-plugin.st reads it
  * (format 2: the line #try-examples 2, then primitive TAB receiver TAB answers TAB
@@ -39,7 +40,7 @@
  * it; like the VM it then writes crash.dmp in the current folder and exits 255.
  *
  * Also: `pharo --version`, and without arguments the proxy's version. Written for the tests
- * after the facts in pharo-vm-notes.md; nothing copied from pharo-vm.
+ * from what pharo-vm's sources do; nothing copied from pharo-vm.
  */
 
 #define _POSIX_C_SOURCE 200809L	/* open_memstream, clock_gettime */
