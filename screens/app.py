@@ -49,6 +49,7 @@ from wizard.engine.lock import ProfileLock
 from wizard.engine.plan import step_ids
 from wizard.engine.survey import CheckoutSurvey, Survey
 from wizard.engine.workbench import Workbench
+from wizard.errors import LockedError
 from wizard.profile.model import Profile
 
 DRAIN_SECONDS = 0.05
@@ -151,8 +152,6 @@ class WizardApp(App[int]):
             workbench = Workbench(profile, locking=self.use_lock)
         workbench.profile = profile
         if self.use_lock:
-            from wizard.errors import LockedError
-
             try:
                 workbench.hold()
             except LockedError as error:

@@ -34,6 +34,7 @@ from screens.widgets.step_list import StepList
 from wizard.engine.plan import step_ids
 from wizard.engine.state import StepRecord
 from wizard.engine.survey import relative_to_workspace, shorten
+from wizard.vm.try_table import TryRow, table_lines
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -439,7 +440,6 @@ class BuildScreen(PhaseScreen):
 def try_facts(record: StepRecord | None) -> list[str]:
     """The last try, from its ``state:`` record: its verdict and its table (markup-escaped
     lines)."""
-    from wizard.vm.try_table import TryRow, table_lines
 
     table = record.facts.get("table") if record is not None else None
     if record is None or not isinstance(table, list) or not table:

@@ -41,8 +41,11 @@ from screens.phases import StepView
 from screens.widgets.diagnostics import DiagnosticsList
 from screens.widgets.smalltalk import SmalltalkEditor
 from wizard.commands.watch import RoundSummary
-from wizard.engine.survey import CheckoutSurvey
+from wizard.engine.survey import CheckoutSurvey, class_preview
+from wizard.errors import ProfileError
 from wizard.profile.model import Method, Plugin, Profile
+from wizard.slang import syntax as slang
+from wizard.vm.try_table import table_lines
 
 if TYPE_CHECKING:
     from wizard.slang.syntax import Diagnostic
@@ -344,7 +347,6 @@ class DevelopScreen(PhaseScreen):
 
     def _edit_class(self) -> None:
         """Change the class definition; a value the profile would refuse is shown, not kept."""
-        from wizard.errors import ProfileError
         from wizard.profile.save import to_data
         from wizard.profile.validate import validate
 
@@ -398,7 +400,6 @@ class DevelopScreen(PhaseScreen):
         classes: Collection[str] | None,
         generation: int,
     ) -> None:
-        from wizard.slang import syntax as slang
 
         found = slang.lint(plugin, proxy, classes)
         self.app.call_from_thread(self._show_diagnostics, found, generation)
@@ -460,7 +461,6 @@ class DevelopScreen(PhaseScreen):
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, plugin: Plugin, checkout: CheckoutSurvey | None) -> None:
-        from wizard.engine.survey import class_preview
 
         shown = class_preview(plugin, checkout)
         self.app.call_from_thread(
@@ -552,8 +552,6 @@ def loop_report_text(report: RoundSummary) -> Text:
     if report.tried != "not in the plan":
         text.append(f"\ntry: {report.tried}")
     if report.tries:
-        from wizard.vm.try_table import table_lines
-
         bench = any(row.calls_per_second is not None for row in report.tries)
         for line in table_lines(report.tries, bench):
             text.append(f"\n  {line}", style="dim")

@@ -29,6 +29,7 @@ from wizard.engine.plan import step_ids
 from wizard.engine.step import Context
 from wizard.engine.workbench import OutOfOrder
 from wizard.errors import EXIT_BAD_INPUT, EXIT_FAILED, UsageError
+from wizard.profile.trust import Grant
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -174,7 +175,6 @@ class RunControl:
 
     def grant(self) -> Grant:
         """What the user said yes to in this session, for a run's context."""
-        from wizard.profile.trust import Grant
 
         return Grant(keys=frozenset(self.trusted_keys))
 

@@ -22,7 +22,9 @@ from screens.phases import StepView
 from screens.run import Lines, RunUpdate
 from screens.widgets.build_form import BuildForm
 from screens.widgets.workspace_tree import WorkspaceTree
+from wizard.errors import ProfileError
 from wizard.profile.model import DEFAULT_URL
+from wizard.profile.save import to_data
 from wizard.profile.validate import validate
 
 DEFAULT_BASE = "(the remote's default branch)"
@@ -188,8 +190,6 @@ class SetupScreen(PhaseScreen):
         """Change ``repository:``; a value the profile would refuse is shown, not kept."""
         app = self.wizard
         assert app.session is not None
-        from wizard.errors import ProfileError
-        from wizard.profile.save import to_data
 
         profile = app.session.profile
         candidate = replace(profile, repository=replace(profile.repository, **changes))

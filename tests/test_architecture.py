@@ -5,6 +5,8 @@
 - one git layer: GitPython is imported, and a ``git`` process started, only in
   ``wizard/checkout/`` (steps may still *plan* git commands as actions, which ``--dry-run``
   prints and the engine's runner performs);
+- an import inside a function is there for start-up: it defers a module that its own
+  module does not already load (else it would be at the top, where a reader looks);
 - a step's id, phase and title are written once, on its class;
 - the Architecture page names every package of the tree.
 """
@@ -170,3 +172,67 @@ def test_the_architecture_page_maps_every_package():
     )
     assert len(packages) >= 9
     assert [package for package in packages if f"`{package}/`" not in page] == []
+
+
+def module_imports(
+    path: Path, known: dict[str, Path]
+) -> tuple[set[str], list[tuple[int, set[str]]]]:
+    """The project modules ``path`` loads when imported, and those each import inside a
+    function would load (``from a.b import c`` loads ``a``, ``a.b`` and, if it is one, ``a.b.c``)."""
+
+    def loaded(node: ast.Import | ast.ImportFrom) -> set[str]:
+        names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        found = set()
+        for name in names:
+            parts = name.split(".")
+            found.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
+        return {name for name in found if name in known}
+
+    at_top: set[str] = set()
+    inside: list[tuple[int, set[str]]] = []
+
+    def visit(body: list[ast.stmt], in_function: bool) -> None:
+        for node in body:
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                continue
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                if in_function:
+                    inside.append((node.lineno, loaded(node)))
+                else:
+                    at_top.update(loaded(node))
+            function = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            for field in ("body", "orelse", "finalbody"):
+                block = getattr(node, field, None)
+                if isinstance(block, list):
+                    visit(block, in_function or function)
+            for handler in getattr(node, "handlers", []):
+                visit(handler.body, in_function)
+
+    visit(ast.parse(path.read_text("utf-8")).body, False)
+    return at_top, inside
+
+
+def test_an_import_inside_a_function_defers_a_module_not_already_loaded():
+    known = modules()
+    read = {name: module_imports(path, known) for name, path in known.items()}
+    closures: dict[str, set[str]] = {}
+
+    def closure(name: str) -> set[str]:
+        if name not in closures:
+            closures[name] = {name}
+            parts = name.split(".")
+            parents = {".".join(parts[:end]) for end in range(1, len(parts))} & set(known)
+            for other in parents | read[name][0]:
+                closures[name] |= closure(other)
+        return closures[name]
+
+    needless = [
+        f"{known[name].relative_to(ROOT)}:{line} imports {', '.join(sorted(wanted))}"
+        for name in known
+        for line, wanted in read[name][1]
+        if wanted and wanted <= closure(name)
+    ]
+    assert sum(len(inside) for _, inside in read.values()) > 50  # the imports were read
+    assert needless == []

@@ -9,7 +9,7 @@ import pytest
 
 from fakevm.profiles import write_profile
 from tests.helpers import headers, wizard
-from wizard.steps.build import tool_error_lines
+from wizard.steps.build_logs import tool_error_lines
 
 MAKE_GAVE_UP = [
     "gmake[2]: *** [CMakeFiles/generate-sources.dir/build.make:77: generated/64/vm/src/"

@@ -26,7 +26,7 @@ from screens.widgets.workspace_tree import WorkspaceTree
 from tests.helpers import wizard
 from tests.test_tui_support import app_on, settled, wait_for
 from wizard.engine.plan import step_ids
-from wizard.steps.build import PLACEHOLDER_MARK
+from wizard.steps.cmake import PLACEHOLDER_MARK
 
 GENERATED = "build/generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c"
 DONE_MARK = "✓"

@@ -22,6 +22,7 @@ from wizard.checkout.smalltalksrc import (
     SMALLTALKSRC,
     VMMAKER_CLASS,
     ClassLookupError,
+    class_files,
     class_path,
     find_class,
     package_folder,
@@ -163,7 +164,6 @@ class CheckoutFacts:
 
     def class_files(self) -> dict[str, str]:
         """Every Tonel class file under smalltalksrc, by path relative to the checkout."""
-        from wizard.checkout.smalltalksrc import class_files
 
         files: dict[str, str] = {}
         for path in class_files(self.root):

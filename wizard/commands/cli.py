@@ -29,6 +29,7 @@ from wizard.errors import (
     StepFailed,
     UsageError,
     WizardError,
+    environment_problem,
 )
 
 PROG = "pharo-plugin-wizard"
@@ -226,7 +227,6 @@ def dispatch(argv: list[str]) -> int:
 
 def run_failed_on(error: OSError) -> int:
     """An environment problem outside any step: one line saying what and where, exit 1."""
-    from wizard.errors import environment_problem
 
     problem = environment_problem(error)
     with contextlib.suppress(OSError, ValueError, AttributeError):

@@ -14,8 +14,15 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from wizard import __version__
 from wizard.errors import EXIT_OK, ProfileError, UsageError, WizardError
-from wizard.formats.ci_workflow import WorkflowFacts, ownership, render_workflow
+from wizard.formats.ci_workflow import (
+    PROG,
+    WIZARD_VARIABLE,
+    WorkflowFacts,
+    ownership,
+    render_workflow,
+)
 from wizard.profile.load import load_profile
 from wizard.profile.model import Profile
 from wizard.profile.save import write_atomically
@@ -58,8 +65,6 @@ def emit_ci_command(provider: str, profile_path: Path) -> int:
 def install_note() -> str:
     """Where the workflow installs the wizard from, and how to change it: a version that is
     not on PyPI (a development copy, a fork) would fail the workflow's install step."""
-    from wizard import __version__
-    from wizard.formats.ci_workflow import PROG, WIZARD_VARIABLE
 
     return (
         f"note: the workflow installs {PROG}=={__version__} from PyPI; to install it from "

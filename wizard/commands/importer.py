@@ -20,11 +20,12 @@ from pathlib import Path
 
 from wizard.checkout.smalltalksrc import SMALLTALKSRC, ClassLookupError, find_class
 from wizard.errors import ProfileError, UsageError
-from wizard.formats.tonel import TonelStyle, read_class, render_class, to_plugin
+from wizard.formats.tonel import TonelStyle, detect_style_in, read_class, render_class, to_plugin
 from wizard.profile.model import CLASS_NAME, Plugin, Profile, Repository
 from wizard.profile.parse import parse_yaml
 from wizard.profile.save import dump_profile
 from wizard.profile.validate import validate
+from wizard.words import few
 
 #: The keys of a class definition a profile expresses; any other one cannot be imported.
 EXPRESSIBLE_KEYS = (
@@ -80,8 +81,6 @@ def profile_for_class(
         raise NotExpressible(str(error)) from None
     extra = [key for key in tonel.keys if key not in EXPRESSIBLE_KEYS]
     if extra:
-        from wizard.words import few
-
         what = few(f"{key} ({KEY_MEANINGS.get(key, 'not a profile key')})" for key in extra)
         raise NotExpressible(f"its class definition has {what}, which a profile cannot hold")
     if tonel.style is not style:
@@ -195,7 +194,6 @@ def read_class_file(checkout: Path, source: Path) -> str:
 def import_plugin(name: str, checkout: Path, folder: Path) -> Path:
     """Write ``folder/NAME.yml`` from the checkout's class file; never overwrite a profile."""
     from wizard.checkout.git import current_branch, origin_urls
-    from wizard.formats.tonel import detect_style_in
 
     if not CLASS_NAME.fullmatch(name):
         raise UsageError(f"--import {name!r}: a plugin name is a Smalltalk class name")

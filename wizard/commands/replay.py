@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
+from wizard.checkout.facts import read_layout
 from wizard.engine.sink import ConsoleSink
 from wizard.engine.step import Context
 from wizard.engine.workbench import Workbench
 from wizard.errors import EXIT_BAD_INPUT, EXIT_OK, StepFailed
 from wizard.profile.trust import Grant
+from wizard.steps.develop import refuse_a_clash
 
 
 def replay(
@@ -96,7 +98,6 @@ def print_preview(
 def _name_clash(ctx: Context) -> str | None:
     """Why ``plugin-source`` would refuse the plugin's name (a class of the base branch), or
     None; only once the checkout is cloned."""
-    from wizard.steps.develop import refuse_a_clash
 
     if not (ctx.checkout / ".git").exists():
         return None
@@ -109,7 +110,6 @@ def _name_clash(ctx: Context) -> str | None:
 
 def layout_line(ctx: Context) -> str:
     """Which layout the checkout has, or why it is not known, in one line."""
-    from wizard.checkout.facts import read_layout
     from wizard.formats.layout import UnknownLayout
 
     if not ctx.checkout.is_dir():

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.errors import ProfileError
+from wizard.errors import LockedError, ProfileError, UsageError
 from wizard.slang.error_map import MappedError, map_errors
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def try_result(result: RunResult, ctx: Context) -> tuple[str, tuple[TryRow, ...]
 def library_exports(ctx: Context) -> tuple[str, ...]:
     """The exports ``verify`` checks that the built library has, read from the disk."""
     from wizard.slang.syntax import exported_primitives
-    from wizard.steps.build import REQUIRED_EXPORTS
+    from wizard.steps.verify import REQUIRED_EXPORTS
     from wizard.vm.artifacts import find_library, inspect_library
 
     path = find_library(ctx.build_dir, ctx.plugin)
@@ -180,7 +180,6 @@ def summary_line(
 ) -> str:
     """Run one round of the whole plan; answer its summary line."""
     from wizard.engine.workbench import Workbench
-    from wizard.errors import LockedError, UsageError
     from wizard.profile.trust import Grant
 
     started = time.monotonic()

@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.engine.step import Step
-from wizard.steps.build import Compile, Configure, Generate, PluginsCmake, Reconfigure, Verify
+from wizard.steps.compile import Compile
+from wizard.steps.configure import Configure, Reconfigure
+from wizard.steps.declare import PluginsCmake
 from wizard.steps.develop import Commit, PluginList, PluginSource
+from wizard.steps.generate import Generate
 from wizard.steps.setup import Branch, Checkout, Clone
 from wizard.steps.trying import Try
+from wizard.steps.verify import Verify
 
 
 @dataclass(frozen=True)

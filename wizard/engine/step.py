@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from wizard.engine.actions import Executor, lines_of
 from wizard.engine.state import StateStore
-from wizard.errors import AGAIN, next_step
+from wizard.errors import AGAIN, OutsideWorkspace, next_step
 from wizard.profile.trust import Grant
 
 if TYPE_CHECKING:
@@ -150,8 +150,6 @@ def inside(path: Path, root: Path) -> Path:
     resolved = path.resolve()
     base = root.resolve()
     if resolved != base and base not in resolved.parents:
-        from wizard.errors import OutsideWorkspace
-
         raise OutsideWorkspace(
             f"{path} leads to {resolved}, outside {root}",
             hint="the wizard writes only inside its workspace: replace the symlink by the "

@@ -15,6 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.checkout.facts import (
+    CLASS_DIR,
+    CheckoutFacts,
+    class_file,
+    read_layout,
+    read_text,
+    vmmaker_list_file,
+)
 from wizard.checkout.git import (
     commits_ahead,
     current_branch,
@@ -23,11 +31,14 @@ from wizard.checkout.git import (
     remote_branches,
     uncommitted,
 )
+from wizard.checkout.smalltalksrc import SMALLTALKSRC, ClassLookupError
 from wizard.engine.plan import build_plan
 from wizard.engine.state import StateStore
 from wizard.engine.step import Context, Status, standings
 from wizard.errors import StepFailed
 from wizard.profile.model import Profile
+from wizard.steps.cmake import is_generated
+from wizard.vm.artifacts import find_library
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,6 @@ class RepositoryFacts:
 
 def checkout_layout_words(checkout: Path) -> tuple[str, bool]:
     """The checkout's layout in a few words for the Setup tree, and whether it is known."""
-    from wizard.checkout.facts import read_layout
     from wizard.formats.layout import UnknownLayout
 
     try:
@@ -110,7 +120,6 @@ def take_survey(profile: Profile, state: Mapping[str, Any] | None = None) -> Sur
 def _generated(ctx: Context) -> bool:
     """Whether VMMaker's C is there, by the test ``generate`` reads: the placeholder written
     so that cmake can configure is not generated C."""
-    from wizard.steps.build import is_generated
 
     try:
         return is_generated(ctx)
@@ -119,7 +128,6 @@ def _generated(ctx: Context) -> bool:
 
 
 def _library(ctx: Context) -> str | None:
-    from wizard.vm.artifacts import find_library
 
     with contextlib.suppress(Exception):
         path = find_library(ctx.build_dir, ctx.plugin)
@@ -167,15 +175,6 @@ class CheckoutSurvey:
 
 def take_checkout_survey(profile: Profile) -> CheckoutSurvey:
     """Read InterpreterProxy, the plugin classes, VMMaker's list and the plugin list."""
-    from wizard.checkout.facts import (
-        CLASS_DIR,
-        CheckoutFacts,
-        class_file,
-        read_layout,
-        read_text,
-        vmmaker_list_file,
-    )
-    from wizard.checkout.smalltalksrc import SMALLTALKSRC, ClassLookupError
     from wizard.formats.layout import UnknownLayout
     from wizard.formats.tonel import detect_style_in
 
@@ -257,7 +256,6 @@ class ClassPreview:
 def class_preview(plugin: Any, checkout: CheckoutSurvey | None) -> ClassPreview:
     """Render ``plugin`` (a :class:`wizard.profile.model.Plugin`) as ``plugin-source`` would, in
     the style the checkout uses (the newer Tonel style without a checkout)."""
-    from wizard.checkout.facts import class_file
     from wizard.formats.tonel import TonelStyle, render_class, unified_diff
 
     style = checkout.style if checkout and checkout.style else TonelStyle.NEW

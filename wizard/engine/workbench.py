@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.engine.plan import build_plan, slice_plan, step_ids
 from wizard.engine.state import StateStore, StepRecord
-from wizard.engine.step import Context
-from wizard.errors import UsageError
+from wizard.engine.step import Context, Status, standings
+from wizard.errors import StepFailed, UsageError
+from wizard.profile.trust import assess, gate, switch_defaults
 
 if TYPE_CHECKING:
     from wizard.engine.lock import FolderLock, ProfileLock
@@ -228,7 +229,6 @@ class Workbench:
         from wizard.profile.load import override_notes
         from wizard.profile.option_paths import missing_option_paths
         from wizard.profile.shared_workspace import sharing_warnings
-        from wizard.profile.trust import assess, switch_defaults
 
         defaults = switch_defaults(self.profile.checkout_dir) or {}
         return Preflight(
@@ -240,7 +240,6 @@ class Workbench:
 
     def trust_needed(self, grant: Grant) -> Assessment:
         """What a run needs trust for that ``grant`` does not give (the TUI asks for it)."""
-        from wizard.profile.trust import assess
 
         return assess(self.profile).ungranted(grant)
 
@@ -249,7 +248,6 @@ class Workbench:
         whose path-valued options are not usable (:class:`UsageError`): the one trust gate
         of every face, before any step starts."""
         from wizard.profile.option_paths import missing_option_paths
-        from wizard.profile.trust import gate
 
         where = self.where or str(self.profile.path)
         gate(self.profile, grant, where)
@@ -261,8 +259,6 @@ class Workbench:
         """``--dry-run`` as data: each chosen step's standing (as the TUI shows it) and the
         exact lines of the work it would do; nothing changes. The steps before the slice
         are asked too: a step that runs each time stands only when every earlier one does."""
-        from wizard.engine.step import Status, standings
-        from wizard.errors import StepFailed
 
         chosen = set(ids)
         entries: list[PreviewEntry] = []
@@ -333,7 +329,6 @@ class Workbench:
 def _run_skips(step: Step, ctx: Context) -> bool:
     """Whether a run would skip a step that does not stand yet (try without examples,
     before verify: a run finds nothing to call)."""
-    from wizard.errors import StepFailed
 
     try:
         return step.detect(ctx).done

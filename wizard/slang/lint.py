@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.checkout.facts import CLASS_DIR, CheckoutFacts
+from wizard.checkout.smalltalksrc import SMALLTALKSRC
 from wizard.profile.load import load_profile
 from wizard.profile.model import Profile
 
@@ -70,7 +71,6 @@ def lint_profile(profile: Profile) -> LintReport:
 def _package_problems(profile: Profile) -> list[Diagnostic]:
     """The category's package must be a package folder of the checkout: the build loads
     those (``VMMaker``, ``FileAttributesPlugin``…), and a class anywhere else is never seen."""
-    from wizard.checkout.smalltalksrc import SMALLTALKSRC
     from wizard.slang.syntax import Diagnostic
 
     package = profile.plugin.package

@@ -21,14 +21,15 @@ from wizard.checkout.facts import (
     checkout_layout,
     plugin_class_file,
     read_checkout_file,
+    read_layout,
     read_text,
     vmmaker_list,
 )
-from wizard.checkout.git import checkout_repo, cloned, commit_identity, uncommitted
+from wizard.checkout.git import base_branch, checkout_repo, cloned, commit_identity, uncommitted
 from wizard.checkout.smalltalksrc import SMALLTALKSRC
 from wizard.engine.actions import Action, Check, Unknown, WriteOwned
 from wizard.engine.step import Context, Status, Step
-from wizard.errors import StepFailed
+from wizard.errors import StepFailed, StepRefused
 
 if TYPE_CHECKING:
     from wizard.checkout.git_plumbing import GitPlumbing
@@ -50,9 +51,7 @@ def rendered_class(ctx: Context) -> str:
 
 def refuse_a_clash(ctx: Context) -> None:
     """Refuse, before anything is written, a plugin named after a class of the base branch."""
-    from wizard.checkout.git import base_branch
     from wizard.checkout.name_clash import checkout_clash
-    from wizard.errors import StepRefused
 
     repository = ctx.profile.repository
     clash = checkout_clash(
@@ -115,7 +114,6 @@ def _no_checkout(ctx: Context) -> Status | None:
 
 def _unknown_layout(ctx: Context) -> Status | None:
     """Not done, and why, when the checkout's layout is not one the wizard knows."""
-    from wizard.checkout.facts import read_layout
     from wizard.formats.layout import UnknownLayout
 
     try:
@@ -331,8 +329,6 @@ def wizards_edit(ctx: Context, relative: str, text: str) -> str | None:
         if relative == VMMAKER_CMAKE:
             return add_generated_file(text, ctx.plugin)
         if relative in LAYOUTS:  # plugins.cmake or cmake/plugins.cmake: that layout's form
-            from wizard.steps.develop import plugin_links
-
             return LAYOUTS[relative].declare(text, ctx.plugin, plugin_links(ctx))
     except ValueError as error:
         raise StepFailed(f"{relative} (as committed): {error}") from None

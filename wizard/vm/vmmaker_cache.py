@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.checkout.git import ask_git
+from wizard.checkout.git import ask_git, base_branch
 from wizard.errors import StepFailed
 
 if TYPE_CHECKING:
@@ -75,7 +75,6 @@ def is_cache_path(value: str, environ: dict[str, str] | None = None) -> bool:
 def base_ref(ctx: Context) -> str | None:
     """The base branch's name (the profile's, else origin's default), or None when it cannot
     be told yet (no clone, no origin/HEAD)."""
-    from wizard.checkout.git import base_branch
 
     try:
         base = base_branch(ctx)
