@@ -17,6 +17,7 @@ import pytest
 
 from tests.fakevm import ALL_BRANCHES, SHAPE_BRANCHES, build_fake_pharo_vm
 from tests.fakevm.recipes import clone_bare
+from tests.hypothesis_counts import PROFILE as HYPOTHESIS_PROFILE
 from tests.shared_builds import Built, SharedBuilds
 
 
@@ -50,6 +51,10 @@ def _shared_build_branch(item: pytest.Item) -> str | None:
     if params.get("branch") in ALL_BRANCHES:
         return params["branch"]
     return "pharo-12"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"hypothesis profile: {HYPOTHESIS_PROFILE} (HYPOTHESIS_PROFILE=ci: every example)"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

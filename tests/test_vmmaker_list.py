@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_counts import examples
 from wizard.formats.vmmaker_list import (
     find_external_list,
     mask_comments_and_strings,
@@ -310,7 +311,7 @@ def masked_one_character_at_a_time(text: str) -> str:
     return "".join(out)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(alphabet="ab $'\"\n#()", max_size=60))
 def test_mask_follows_the_rule_for_any_text(text: str) -> None:
     assert mask_comments_and_strings(text) == masked_one_character_at_a_time(text)

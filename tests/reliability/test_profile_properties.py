@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_counts import examples
 from wizard.errors import ProfileError
 from wizard.profile import (
     Build,
@@ -24,7 +25,9 @@ from wizard.profile import (
 )
 
 SETTINGS = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 yaml_ish = st.text(alphabet=string.printable + "äé\u2028", max_size=300)
