@@ -32,11 +32,16 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each test that restores a shared build joins the xdist group of its base branch, so
     that with ``--dist loadgroup`` one worker makes each build and every test of it reuses
-    it (the groups go out first: xdist hands out the largest groups first)."""
+    it (xdist hands out the largest groups first); then the slow modules are put first."""
     for item in items:
         branch = _shared_build_branch(item)
         if branch is not None and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(f"build-{branch}"))
+    # Long tests first, so that the run does not end with one worker on a long test while
+    # the other has nothing left: the modules that hold a test marked slow go first, whole
+    # (a module's fixtures are made once), each in its own order.
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_modules)
 
 
 def _shared_build_branch(item: pytest.Item) -> str | None:

@@ -336,6 +336,7 @@ def test_ninja_builds_it_too(fake_origin, tmp_path):
     assert "primitiveAnswer" in exported_symbols(build / "build/dist/lib/libMyPlugin.so")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("branch", ["pharo-10", "pharo-12"])
 def test_stale_image_then_the_two_pass_procedure(fake_origin, tmp_path, branch):
     checkout = clone(fake_origin, tmp_path / "pharo-vm", branch)

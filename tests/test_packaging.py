@@ -68,6 +68,7 @@ def test_the_wheel_holds_every_file_of_the_packages(distributions: Path) -> None
     assert missing == [], f"left out of the wheel: {missing}"
 
 
+@pytest.mark.slow
 def test_the_wheel_installs_and_runs_in_a_fresh_venv(distributions: Path, tmp_path: Path) -> None:
     # Nothing of this checkout on the path: the installed package alone answers (with this
     # checkout on PYTHONPATH, pip would even take its egg-info for an installed copy).
