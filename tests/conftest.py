@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ import pytest
 from tests.fakevm import ALL_BRANCHES, SHAPE_BRANCHES, build_fake_pharo_vm
 from tests.fakevm.recipes import clone_bare
 from tests.hypothesis_counts import PROFILE as HYPOTHESIS_PROFILE
-from tests.shared_builds import Built, SharedBuilds
+from tests.shared_builds import Built, PlainBuild, SharedBuilds
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -47,7 +48,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _shared_build_branch(item: pytest.Item) -> str | None:
     """The base branch a test's shared build is on, as its parameters say (else pharo-12;
     a test on another branch says so with its own ``xdist_group`` mark)."""
-    if "built_workspace" not in getattr(item, "fixturenames", ()):
+    if not {"built_workspace", "plain_build"} & set(getattr(item, "fixturenames", ())):
         return None
     callspec = getattr(item, "callspec", None)
     params = callspec.params if callspec is not None else {}
@@ -111,6 +112,14 @@ def built_workspace(shared_builds: SharedBuilds, monkeypatch: pytest.MonkeyPatch
         return built
 
     return restore
+
+
+@pytest.fixture
+def plain_build(shared_builds: SharedBuilds) -> Callable[[str], PlainBuild]:
+    """``plain_build(branch)``: the test repository's branch cloned, configured and built
+    by hand (``make install``), made once per worker and restored afresh for this test at
+    the path it was built at; with what the configure and the build printed."""
+    return shared_builds.plain
 
 
 @pytest.fixture

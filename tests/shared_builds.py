@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.fakevm.recipes import clone, configure, install
 from tests.helpers import wizard, write_profile
 
 
@@ -80,14 +81,40 @@ class Built:
     first: subprocess.CompletedProcess
 
 
+@dataclass(frozen=True)
+class PlainBuild:
+    """A restored plain build of a branch, by hand: its checkout, its build folder, and
+    what its ``cmake`` configure and first ``make install`` printed."""
+
+    checkout: Path
+    build: Path
+    configured: subprocess.CompletedProcess
+    built: subprocess.CompletedProcess
+
+
 class SharedBuilds:
     """``write_profile(workspace, origin, base_branch=…, mode=…)`` then ``--replay
-    [--until STEP]``, made once per worker for each branch, mode and step."""
+    [--until STEP]``, made once per worker for each branch, mode and step; and the plain
+    build of a branch by hand (clone, configure, ``make install``), once per branch."""
 
     def __init__(self, origin: Path, root: Path) -> None:
         self.origin = origin
         self.keeper = Keeper(root)
         self._first: dict[str, subprocess.CompletedProcess] = {}
+        self._plain: dict[str, tuple[subprocess.CompletedProcess, ...]] = {}
+
+    def plain(self, branch: str) -> PlainBuild:
+        """``clone --branch BRANCH``, ``cmake -S pharo-vm -B build``, ``make install``."""
+        name = f"plain-{branch}"
+
+        def make(place: Path) -> None:
+            checkout = clone(self.origin, place / "pharo-vm", branch)
+            configured = configure(checkout, place / "build")
+            built = install(place / "build") if configured.returncode == 0 else configured
+            self._plain[name] = (configured, built)
+
+        place = self.keeper.restore(name, make)
+        return PlainBuild(place / "pharo-vm", place / "build", *self._plain[name])
 
     def restore(self, branch: str, mode: str, until: str | None) -> Built:
         name = f"{branch}-{mode}-{until or 'all'}"
