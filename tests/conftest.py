@@ -105,7 +105,7 @@ def built_workspace(shared_builds: SharedBuilds, monkeypatch: pytest.MonkeyPatch
     ``XDG_CACHE_HOME`` (what this test's first run would have filled)."""
 
     def restore(
-        branch: str = "pharo-12", mode: str = "two-pass", until: str | None = None
+        branch: str | None = "pharo-12", mode: str = "two-pass", until: str | None = None
     ) -> Built:
         built = shared_builds.restore(branch, mode, until)
         monkeypatch.setenv("XDG_CACHE_HOME", str(built.cache))

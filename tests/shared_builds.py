@@ -116,7 +116,7 @@ class SharedBuilds:
         place = self.keeper.restore(name, make)
         return PlainBuild(place / "pharo-vm", place / "build", *self._plain[name])
 
-    def restore(self, branch: str, mode: str, until: str | None) -> Built:
+    def restore(self, branch: str | None, mode: str, until: str | None) -> Built:
         name = f"{branch}-{mode}-{until or 'all'}"
 
         def make(place: Path) -> None:
