@@ -11,12 +11,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from fakevm import SHAPE_BRANCHES, build_fake_pharo_vm
+from fakevm import ALL_BRANCHES, SHAPE_BRANCHES, build_fake_pharo_vm
 from fakevm.recipes import clone_bare
+from tests.hypothesis_counts import PROFILE as HYPOTHESIS_PROFILE
+from tests.shared_builds import Built, PlainBuild, SharedBuilds
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -24,6 +27,40 @@ def pytest_configure(config: pytest.Config) -> None:
     # The wizard keeps VMMaker images in $XDG_CACHE_HOME: the session's own, set before any
     # fixture (session-scoped builds too) runs, so no test fills the developer's cache.
     os.environ["XDG_CACHE_HOME"] = _SESSION_CACHE
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each test that restores a shared build joins the xdist group of its base branch, so
+    that with ``--dist loadgroup`` one worker makes each build and every test of it reuses
+    it (xdist hands out the largest groups first); then the slow modules are put first."""
+    for item in items:
+        branch = _shared_build_branch(item)
+        if branch is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(f"build-{branch}"))
+    # Long tests first, so that the run does not end with one worker on a long test while
+    # the other has nothing left: the modules that hold a test marked slow go first, whole
+    # (a module's fixtures are made once), each in its own order.
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_modules)
+
+
+def _shared_build_branch(item: pytest.Item) -> str | None:
+    """The base branch a test's shared build is on, as its parameters say (else pharo-12;
+    a test on another branch says so with its own ``xdist_group`` mark)."""
+    if not {"built_workspace", "plain_build"} & set(getattr(item, "fixturenames", ())):
+        return None
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    if params.get("layout_branch") in LAYOUT_BRANCHES:
+        return LAYOUT_BRANCHES[params["layout_branch"]]
+    if params.get("branch") in ALL_BRANCHES:
+        return params["branch"]
+    return "pharo-12"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"hypothesis profile: {HYPOTHESIS_PROFILE} (HYPOTHESIS_PROFILE=ci: every example)"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -52,6 +89,37 @@ def fake_origin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fake_pharo_vm_url(fake_origin: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A bare clone of the test repository of this test's own, to clone from (or push to)."""
     return str(clone_bare(fake_origin, tmp_path_factory.mktemp("origin") / "pharo-vm.git"))
+
+
+@pytest.fixture(scope="session")
+def shared_builds(fake_origin: Path, tmp_path_factory: pytest.TempPathFactory) -> SharedBuilds:
+    """The builds of this worker that tests share (``tests/shared_builds.py``)."""
+    return SharedBuilds(fake_origin, tmp_path_factory.mktemp("shared-builds"))
+
+
+@pytest.fixture
+def built_workspace(shared_builds: SharedBuilds, monkeypatch: pytest.MonkeyPatch):
+    """``built_workspace(branch, mode, until=None)``: a workspace whose profile (from
+    ``write_profile``) went through ``--replay [--until STEP]``, made once per worker and
+    restored afresh for this test at the path it was built at, with its own image cache as
+    ``XDG_CACHE_HOME`` (what this test's first run would have filled)."""
+
+    def restore(
+        branch: str | None = "pharo-12", mode: str = "two-pass", until: str | None = None
+    ) -> Built:
+        built = shared_builds.restore(branch, mode, until)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(built.cache))
+        return built
+
+    return restore
+
+
+@pytest.fixture
+def plain_build(shared_builds: SharedBuilds) -> Callable[[str], PlainBuild]:
+    """``plain_build(branch)``: the test repository's branch cloned, configured and built
+    by hand (``make install``), made once per worker and restored afresh for this test at
+    the path it was built at; with what the configure and the build printed."""
+    return shared_builds.plain
 
 
 @pytest.fixture

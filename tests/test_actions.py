@@ -10,13 +10,14 @@ found no need for. A second round after a method changed takes the Slang loop's 
 from __future__ import annotations
 
 import io
+import os
 import re
-import time
 from pathlib import Path
 
 import pytest
 
 from fakevm.profiles import EXAMPLES, echo_profile, edit_methods
+from tests.shared_builds import backdate
 from wizard.engine.actions import RecordingExecutor, lines_of
 from wizard.engine.plan import build_plan
 from wizard.engine.run import run_one
@@ -91,7 +92,8 @@ def test_every_step_runs_the_actions_its_dry_run_prints(
     done_by_clone = ["checkout"] if layout_branch == fake_default_branch(fake_origin) else []
     assert first == [name for name in everything if name not in done_by_clone]
 
-    time.sleep(1.1)  # the new class file must be visibly newer than the C
+    # the new class file must be visibly newer than the C: the build was 2 s ago
+    backdate(workspace, Path(os.environ["XDG_CACHE_HOME"]))
     edit_methods(profile, "Hello from", "Greetings from")
     again = run_round(profile, mode)
     loop = {"generate", "compile"} if mode == "two-pass" else set()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 
 import git
 import pytest
@@ -24,6 +23,7 @@ from fakevm import (
 from fakevm.profiles import edit_methods, write_profile
 from fakevm.recipes import exported_symbols
 from tests.helpers import headers, wizard
+from tests.shared_builds import backdate
 
 LIBRARY = "build/build/vm/libHelloWorldPlugin.so"
 GENERATED = "build/generated/64/plugins/src/HelloWorldPlugin/HelloWorldPlugin.c"
@@ -62,9 +62,9 @@ PLUGIN_LIST = PLUGIN_LIST_ON
         "pharo-9",
     ],
 )
-def test_all_steps_build_a_verified_library(fake_origin, workspace, mode, plan, branch):
-    profile = write_profile(workspace, fake_origin, mode=mode, base_branch=branch)
-    first = wizard("--replay", str(profile), cwd=workspace)
+def test_all_steps_build_a_verified_library(built_workspace, mode, plan, branch):
+    built = built_workspace(branch, mode)
+    workspace, profile, first = built.workspace, built.profile, built.first
     assert first.returncode == 0, first.stdout[-3000:]
     # A fresh clone already has its default branch (pharo-10) locally.
     # try: the helper's profile has no examples (test_try_step.py runs it).
@@ -125,21 +125,21 @@ def test_all_steps_build_a_verified_library(fake_origin, workspace, mode, plan, 
     assert library.is_file()
 
 
-def test_reconfigure_before_generate_is_refused_with_a_sentence(
-    fake_origin, workspace, layout_branch
-):
-    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
-    wizard("--replay", str(profile), "--until", "configure", cwd=workspace)
+def test_reconfigure_before_generate_is_refused_with_a_sentence(built_workspace, layout_branch):
+    built = built_workspace(layout_branch, until="configure")
+    workspace, profile = built.workspace, built.profile
     result = wizard("--replay", str(profile), "--from", "reconfigure", cwd=workspace)
     assert result.returncode == 2
     assert "cannot start at reconfigure: the earlier step generate is not done" in result.stderr
     assert "CMake Error" not in result.stdout + result.stderr
 
 
-def test_changed_method_regenerates_in_the_image(fake_origin, workspace, layout_branch):
-    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
-    assert wizard("--replay", str(profile), cwd=workspace).returncode == 0
-    time.sleep(1.1)  # mtimes: the new class must be visibly newer than the old C
+def test_changed_method_regenerates_in_the_image(built_workspace, layout_branch):
+    built = built_workspace(layout_branch)
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
+    # mtimes: the new class must be visibly newer than the old C (the build was 2 s ago)
+    backdate(workspace, built.cache)
     edit_methods(profile, "Hello from your", "Greetings from your")
     result = wizard("--replay", str(profile), cwd=workspace)
     assert result.returncode == 0, result.stdout[-3000:]
@@ -181,12 +181,13 @@ def test_missing_generated_c_is_explained(fake_origin, workspace, layout_branch)
     assert "silently skips" in result.stdout
 
 
-def test_missing_cmake_says_what_to_install(fake_origin, workspace, tmp_path):
-    profile = write_profile(workspace, fake_origin)
+def test_missing_cmake_says_what_to_install(built_workspace, tmp_path):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "git").symlink_to("/usr/bin/git")
-    assert wizard("--replay", str(profile), "--until", "commit", cwd=workspace).returncode == 0
+    built = built_workspace(until="commit")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     result = wizard("--replay", str(profile), cwd=workspace, env={"PATH": str(bin_dir)})
     assert result.returncode == 1
     assert "cmake is not installed" in result.stdout
@@ -202,9 +203,9 @@ def test_missing_cmake_says_what_to_install(fake_origin, workspace, tmp_path):
     ],
     ids=["layout-2024", "layout-2025", "layout-2026"],
 )
-def test_configure_error_shows_the_cmake_errors(fake_origin, workspace, branch, ghost):
-    profile = write_profile(workspace, fake_origin, base_branch=branch)
-    wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+def test_configure_error_shows_the_cmake_errors(built_workspace, branch, ghost):
+    built = built_workspace(branch, until="commit")
+    workspace, profile = built.workspace, built.profile
     plugins = workspace / "pharo-vm" / PLUGIN_LIST[branch]
     plugins.write_text(plugins.read_text() + "\n" + ghost + "\n")
     result = wizard("--replay", str(profile), "--until", "configure", cwd=workspace)
@@ -215,9 +216,10 @@ def test_configure_error_shows_the_cmake_errors(fake_origin, workspace, branch, 
     assert os.path.exists(workspace / "logs/HelloWorldPlugin/configure.log")
 
 
-def test_compile_error_names_the_generated_file_and_line(fake_origin, workspace, layout_branch):
-    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
-    assert wizard("--replay", str(profile), "--until", "reconfigure", cwd=workspace).returncode == 0
+def test_compile_error_names_the_generated_file_and_line(built_workspace, layout_branch):
+    built = built_workspace(layout_branch, until="reconfigure")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     generated = workspace / GENERATED
     lines = generated.read_text().splitlines()
     generated.write_text("\n".join([*lines, "int broken(void) { return undeclared_thing; }", ""]))
@@ -229,11 +231,12 @@ def test_compile_error_names_the_generated_file_and_line(fake_origin, workspace,
 
 
 @pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
-def test_a_fresh_build_folder_builds_again(fake_origin, workspace, mode, layout_branch):
+def test_a_fresh_build_folder_builds_again(built_workspace, mode, layout_branch):
     """CI, `rm -rf build`, a colleague on the plugin branch: the plugin list already declares
     the plugin before its C exists. The wizard must still configure and build."""
-    profile = write_profile(workspace, fake_origin, mode=mode, base_branch=layout_branch)
-    assert wizard("--replay", str(profile), cwd=workspace).returncode == 0
+    built = built_workspace(layout_branch, mode)
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     shutil.rmtree(workspace / "build")
     again = wizard("--replay", str(profile), cwd=workspace)
     assert again.returncode == 0, again.stdout[-3000:]
@@ -283,9 +286,10 @@ def test_an_unknown_layout_fails_naming_both_lists_and_changes_nothing(
     assert "checkout: unknown layout: CMakeLists.txt includes neither plugin list" in dry.stdout
 
 
-def test_dry_run_names_the_layout(fake_origin, workspace, layout_branch):
-    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
-    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+def test_dry_run_names_the_layout(built_workspace, layout_branch):
+    built = built_workspace(layout_branch, until="branch")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     dry = wizard("--replay", str(profile), "--dry-run", cwd=workspace)
     assert dry.returncode == 0
     if BRANCH_LAYOUT[layout_branch] == "2025":

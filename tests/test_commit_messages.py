@@ -6,7 +6,7 @@ import subprocess
 
 import yaml
 
-from fakevm.profiles import edit_methods, write_profile
+from fakevm.profiles import edit_methods
 from tests.helpers import wizard
 from wizard.steps.develop import round_title
 
@@ -20,9 +20,10 @@ def last_title(workspace) -> str:
     ).stdout.strip()
 
 
-def test_a_rounds_commit_names_the_methods_it_changed_and_added(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    first = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+def test_a_rounds_commit_names_the_methods_it_changed_and_added(built_workspace):
+    built = built_workspace(until="commit")
+    workspace, profile = built.workspace, built.profile
+    first = built.first
     assert first.returncode == 0, first.stdout[-2000:]
     assert last_title(workspace) == "Add the HelloWorldPlugin external plugin"
 

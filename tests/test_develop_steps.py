@@ -23,11 +23,10 @@ LIST = PHARO_VM_MAKER_ON["pharo-12"]
         ("pharo-12", "#name : 'HelloWorldPlugin'"),
     ],
 )
-def test_until_commit_writes_and_commits_exactly_two_files(
-    fake_origin, workspace, branch, style_marker
-):
-    profile = write_profile(workspace, fake_origin, base_branch=branch)
-    result = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+def test_until_commit_writes_and_commits_exactly_two_files(built_workspace, branch, style_marker):
+    built = built_workspace(branch, until="commit")
+    workspace, profile = built.workspace, built.profile
+    result = built.first
     assert result.returncode == 0, result.stdout + result.stderr
     assert headers(result.stdout)[3:] == [
         ("plugin-source", "ok"),
@@ -55,9 +54,9 @@ def test_until_commit_writes_and_commits_exactly_two_files(
     assert repo.head.commit == head
 
 
-def test_other_changes_are_never_staged_or_committed(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    wizard("--replay", str(profile), "--until", "branch", cwd=workspace)
+def test_other_changes_are_never_staged_or_committed(built_workspace):
+    built = built_workspace(until="branch")
+    workspace, profile = built.workspace, built.profile
     checkout = workspace / "pharo-vm"
     (checkout / "my-notes.txt").write_text("untracked, mine")
     readme = checkout / "CMakeLists.txt"
@@ -70,9 +69,9 @@ def test_other_changes_are_never_staged_or_committed(fake_origin, workspace):
     assert "my-notes.txt" in repo.untracked_files
 
 
-def test_hand_edit_is_not_overwritten_without_force(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+def test_hand_edit_is_not_overwritten_without_force(built_workspace):
+    built = built_workspace(until="commit")
+    workspace, profile = built.workspace, built.profile
     path = workspace / "pharo-vm" / CLASS
     edited = path.read_text().replace("Answer a greeting", "Answer my own greeting")
     path.write_text(edited)
@@ -89,9 +88,9 @@ def test_hand_edit_is_not_overwritten_without_force(fake_origin, workspace):
     assert "Hi from your" in path.read_text()
 
 
-def test_lint_names_the_article_mistake(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    wizard("--replay", str(profile), "--until", "branch", cwd=workspace)
+def test_lint_names_the_article_mistake(built_workspace):
+    built = built_workspace(until="branch")
+    workspace, profile = built.workspace, built.profile
     clean = wizard("--lint", str(profile), cwd=workspace)
     assert clean.returncode == 0, clean.stdout
     text = profile.read_text().replace(
@@ -145,9 +144,10 @@ def _move_pharovmmaker(checkout, package: str, *, keep: bool = False) -> str:
     return new.relative_to(checkout).as_posix()
 
 
-def test_pharovmmaker_in_another_package_is_found_by_its_definition(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+def test_pharovmmaker_in_another_package_is_found_by_its_definition(built_workspace):
+    built = built_workspace(until="branch")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     moved = _move_pharovmmaker(checkout, "VMMaker-Generation")
 
@@ -159,9 +159,10 @@ def test_pharovmmaker_in_another_package_is_found_by_its_definition(fake_origin,
 
 
 @pytest.mark.parametrize("defined", ["twice", "nowhere"])
-def test_pharovmmaker_twice_or_nowhere_fails_in_one_line(fake_origin, workspace, defined):
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+def test_pharovmmaker_twice_or_nowhere_fails_in_one_line(built_workspace, defined):
+    built = built_workspace(until="branch")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     if defined == "twice":
         other = _move_pharovmmaker(checkout, "VMMakerCompatibilityForPharo6", keep=True)

@@ -443,15 +443,19 @@ def test_bad_input_is_exit_2_in_one_line(workspace):
     assert not (workspace / ".github").exists()
 
 
-def test_every_bad_profile_of_the_corpus_is_bad_input(tmp_path):
-    """The corpus of tests/bad_profiles: exit 2, its one-line message, nothing written."""
+def test_every_bad_profile_of_the_corpus_is_bad_input(tmp_path, capsys):
+    """The corpus of tests/bad_profiles: exit 2, its one-line message, nothing written.
+
+    In this process (``tests/in_process.py``): test_bad_input_is_exit_2_in_one_line runs
+    bad input through real processes."""
+    from tests.in_process import cli
     from tests.reliability.test_bad_inputs import CORPUS, EXPECTED
 
     for name, expected in EXPECTED.items():
         path = tmp_path / "profiles" / name
         path.parent.mkdir(exist_ok=True)
         path.write_bytes((CORPUS / name).read_bytes())
-        result = wizard("--emit-ci", "github", str(path), cwd=tmp_path, timeout=60)
+        result = cli("--emit-ci", "github", str(path), cwd=tmp_path, capsys=capsys)
         assert result.returncode == 2, (name, result.stdout, result.stderr)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and name + expected in lines[0], (name, result.stderr)

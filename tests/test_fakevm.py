@@ -277,15 +277,14 @@ def test_the_standin_says_it_is_one(fake_origin):
 
 
 @pytest.mark.parametrize("branch", ALL_BRANCHES)
-def test_plain_build_installs_the_stock_plugins(fake_origin, tmp_path, branch):
-    checkout = clone(fake_origin, tmp_path / "pharo-vm", branch)
-    build = tmp_path / "build"
-    configured = configure(checkout, build)
+def test_plain_build_installs_the_stock_plugins(plain_build, branch):
+    plain = plain_build(branch)  # clone, configure, make install (tests/shared_builds.py)
+    checkout, build, configured = plain.checkout, plain.build, plain.configured
     assert configured.returncode == 0, configured.stdout
     for name in ("FilePlugin", "SurfacePlugin", "FloatArrayPlugin", "LargeIntegers"):
         assert adding_line(checkout, name) in configured.stdout
 
-    built = install(build)
+    built = plain.built
     assert built.returncode == 0, built.stdout
     assert "warning:" not in built.stdout
     assert "Generating VM files for flavour: CoInterpreter" in built.stdout
@@ -336,12 +335,13 @@ def test_ninja_builds_it_too(fake_origin, tmp_path):
     assert "primitiveAnswer" in exported_symbols(build / "build/dist/lib/libMyPlugin.so")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("branch", ["pharo-10", "pharo-12"])
-def test_stale_image_then_the_two_pass_procedure(fake_origin, tmp_path, branch):
-    checkout = clone(fake_origin, tmp_path / "pharo-vm", branch)
-    build = tmp_path / "build"
-    assert configure(checkout, build).returncode == 0
-    assert install(build).returncode == 0
+def test_stale_image_then_the_two_pass_procedure(plain_build, branch):
+    plain = plain_build(branch)  # clone, configure, make install (tests/shared_builds.py)
+    checkout, build = plain.checkout, plain.build
+    assert plain.configured.returncode == 0
+    assert plain.built.returncode == 0
 
     # The class and the list change after the image was made: the image does not see them.
     write_plugin_class(checkout, "MyPlugin", superclass="SmartSyntaxInterpreterPlugin")
@@ -377,11 +377,12 @@ def test_stale_image_then_the_two_pass_procedure(fake_origin, tmp_path, branch):
     }
 
 
-def test_pharo_9_needs_a_missing_output_to_regenerate(fake_origin, tmp_path):
-    checkout = clone(fake_origin, tmp_path / "pharo-vm", "pharo-9")
-    build = tmp_path / "build"
-    assert configure(checkout, build).returncode == 0
-    assert install(build).returncode == 0
+@pytest.mark.xdist_group("build-pharo-9")  # the worker that has the pharo-9 builds
+def test_pharo_9_needs_a_missing_output_to_regenerate(plain_build):
+    plain = plain_build("pharo-9")  # clone, configure, make install (tests/shared_builds.py)
+    checkout, build = plain.checkout, plain.build
+    assert plain.configured.returncode == 0
+    assert plain.built.returncode == 0
     write_plugin_class(checkout, "MyPlugin")
     add_to_external_list(checkout, "MyPlugin")
 
@@ -743,15 +744,15 @@ def test_the_vm_standin_loads_the_library_by_module_name_and_calls_primitives(
 
 
 @pytest.mark.parametrize("branch", ["pharo-9", "pharo-12"])
-def test_the_standin_vm_regenerates_one_plugin_and_make_keeps_it(fake_origin, tmp_path, branch):
+def test_the_standin_vm_regenerates_one_plugin_and_make_keeps_it(plain_build, tmp_path, branch):
     """The regeneration command of docs/slang-loop.md, run by the stand-in VM: one
     plugin's C, nothing saved, and the next make neither regenerates nor rebuilds the image."""
     import json
 
-    checkout = clone(fake_origin, tmp_path / "pharo-vm", branch=branch)
-    build = tmp_path / "build"
-    assert configure(checkout, build).returncode == 0
-    assert install(build).returncode == 0
+    plain = plain_build(branch)  # clone, configure, make install (tests/shared_builds.py)
+    checkout, build = plain.checkout, plain.build
+    assert plain.configured.returncode == 0
+    assert plain.built.returncode == 0
     vmmaker = build / "build" / "vmmaker"
     image = vmmaker / "image" / "VMMaker.image"
     base = sorted(p.name for p in (vmmaker / "image").glob("Pharo*"))

@@ -109,10 +109,11 @@ def git_state(checkout: Path) -> tuple[str, str, list[str]]:
 
 
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
-def test_no_branch_switch_during_an_operation(fake_origin, workspace, operation):
+def test_no_branch_switch_during_an_operation(built_workspace, operation):
     start, name, ways_out = OPERATIONS[operation]
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "checkout", cwd=workspace).returncode == 0
+    built = built_workspace(until="checkout")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     start(checkout)
     before = git_state(checkout)
@@ -125,9 +126,10 @@ def test_no_branch_switch_during_an_operation(fake_origin, workspace, operation)
     assert git_state(checkout) == before, "the wizard moved the user's git state"
 
 
-def test_no_commit_during_a_merge_on_the_plugin_branch(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+def test_no_commit_during_a_merge_on_the_plugin_branch(built_workspace):
+    built = built_workspace(until="branch")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     git(checkout, "checkout", "-q", "-b", "theirs", "pharo-12")
     commit_line(checkout, "# their line")
@@ -143,9 +145,10 @@ def test_no_commit_during_a_merge_on_the_plugin_branch(fake_origin, workspace):
     assert (checkout / ".git" / "MERGE_HEAD").exists()
 
 
-def test_a_stale_index_lock_is_named_not_guessed(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "checkout", cwd=workspace).returncode == 0
+def test_a_stale_index_lock_is_named_not_guessed(built_workspace):
+    built = built_workspace(until="checkout")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     (checkout / ".git" / "index.lock").write_text("")
     result = wizard("--replay", str(profile), "--until", "branch", cwd=workspace)
@@ -155,9 +158,10 @@ def test_a_stale_index_lock_is_named_not_guessed(fake_origin, workspace):
     assert "uncommitted changes" not in result.stdout
 
 
-def test_a_branch_open_in_another_worktree_is_named(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "checkout", cwd=workspace).returncode == 0
+def test_a_branch_open_in_another_worktree_is_named(built_workspace):
+    built = built_workspace(until="checkout")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     git(checkout, "branch", "HelloWorldPlugin", "pharo-12")
     git(checkout, "worktree", "add", "-q", str(workspace / "elsewhere"), "HelloWorldPlugin")
@@ -227,9 +231,10 @@ def test_a_shallow_clone_that_cannot_fetch_is_named_with_how_to_deepen_it(
 HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-checkout")
 
 
-def test_the_wizards_commit_runs_none_of_the_users_hooks(fake_origin, workspace, tmp_path):
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+def test_the_wizards_commit_runs_none_of_the_users_hooks(built_workspace, tmp_path):
+    built = built_workspace(until="branch")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     marks = tmp_path / "marks"
     marks.mkdir()

@@ -65,11 +65,12 @@ def test_a_class_of_the_checkout_is_not_overwritten(workspace, fake_origin, name
     assert f"a run would refuse at plugin-source: {name} is already a class" in dry.stdout
 
 
-def test_the_plugins_own_class_is_not_a_clash(workspace, fake_origin):
+def test_the_plugins_own_class_is_not_a_clash(built_workspace):
     """The plugin went upstream: the base branch now has its class too. The plugin branch's
     own commit of it makes it this plugin's class, and the loop goes on."""
-    profile = write_profile(workspace, fake_origin)
-    first = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    built = built_workspace(until="commit")
+    workspace, profile = built.workspace, built.profile
+    first = built.first
     assert first.returncode == 0, first.stdout[-3000:]
     checkout = workspace / "pharo-vm"
     relative = "smalltalksrc/VMMaker/HelloWorldPlugin.class.st"

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from fakevm.profiles import write_profile
 from tests.helpers import headers, wizard
 from wizard.errors import StepFailed
 from wizard.vm.download_failures import download_failure, download_failures
@@ -203,9 +202,10 @@ endif()
 """
 
 
-def test_configure_with_the_bundle_fails_before_cmake_runs(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "commit", cwd=workspace).returncode == 0
+def test_configure_with_the_bundle_fails_before_cmake_runs(built_workspace):
+    built = built_workspace(until="commit")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     with (workspace / "pharo-vm" / "CMakeLists.txt").open("a") as stream:
         stream.write(BUNDLED_DOWNLOAD)
     result = wizard("--replay", str(profile), "--until", "configure", cwd=workspace)
@@ -225,9 +225,9 @@ def test_configure_with_the_bundle_fails_before_cmake_runs(fake_origin, workspac
     assert offline.returncode == 0, offline.stdout[-2000:]
 
 
-def test_generate_fails_before_make_when_the_image_host_does_not_resolve(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    result = wizard("--replay", str(profile), "--until", "configure", cwd=workspace)
+def test_generate_fails_before_make_when_the_image_host_does_not_resolve(built_workspace):
+    built = built_workspace(until="configure")
+    workspace, profile, result = built.workspace, built.profile, built.first
     assert result.returncode == 0, result.stdout[-2000:]
     with (workspace / "pharo-vm" / "cmake" / "vmmaker.cmake").open("a") as stream:
         stream.write(

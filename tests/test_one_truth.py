@@ -17,7 +17,6 @@ from pathlib import Path
 
 from textual.widgets import Tree
 
-from fakevm.profiles import write_profile
 from screens.build import BuildScreen
 from screens.phases import MARKS
 from screens.setup import SetupScreen
@@ -96,9 +95,9 @@ def differing(shown: dict[str, bool], verdicts: dict[str, bool]) -> set[str]:
     return {step for step in verdicts if shown[step] != verdicts[step]}
 
 
-async def test_the_tui_and_the_dry_run_agree_on_every_step(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    built = wizard("--replay", str(profile), "--until", "reconfigure", cwd=workspace)
+async def test_the_tui_and_the_dry_run_agree_on_every_step(built_workspace):
+    restored = built_workspace(until="reconfigure")
+    workspace, profile, built = restored.workspace, restored.profile, restored.first
     assert built.returncode == 0, built.stdout[-3000:]
 
     verdicts = dry_run_verdicts(profile, workspace)
@@ -117,11 +116,11 @@ async def test_the_tui_and_the_dry_run_agree_on_every_step(fake_origin, workspac
     assert "generated C present" not in label
 
 
-async def test_the_steps_that_run_each_time_agree_too(fake_origin, workspace):
+async def test_the_steps_that_run_each_time_agree_too(built_workspace):
     """verify and try run each time: both faces count them done while their last run
     passed and nothing before them changed ("would run again" in the dry-run)."""
-    profile = write_profile(workspace, fake_origin)
-    built = wizard("--replay", str(profile), cwd=workspace)
+    restored = built_workspace()
+    workspace, profile, built = restored.workspace, restored.profile, restored.first
     assert built.returncode == 0, built.stdout[-3000:]
 
     verdicts = dry_run_verdicts(profile, workspace)

@@ -77,6 +77,7 @@ def test_the_wheel_holds_nothing_but_the_packages(distributions: Path) -> None:
     assert tops == {"wizard", "screens", f"pharo_plugin_wizard-{__version__}.dist-info"}
 
 
+@pytest.mark.slow
 def test_the_wheel_installs_and_runs_in_a_fresh_venv(distributions: Path, tmp_path: Path) -> None:
     # Nothing of this checkout on the path: the installed package alone answers (with this
     # checkout on PYTHONPATH, pip would even take its egg-info for an installed copy).

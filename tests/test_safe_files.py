@@ -88,9 +88,10 @@ def test_a_fifo_at_the_build_record_is_refused_named(fake_origin, workspace):
     assert "configure" in failed and "pharo-plugin-wizard.json is a FIFO" in failed, failed
 
 
-def test_a_link_at_the_plugin_class_is_refused_not_followed(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+def test_a_link_at_the_plugin_class_is_refused_not_followed(built_workspace):
+    built = built_workspace(until="branch")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     proxy = checkout / "smalltalksrc/VMMaker/InterpreterProxy.class.st"
     before = proxy.read_text()

@@ -25,9 +25,28 @@ def slow_clone_home(tmp_path):
     return home
 
 
-def test_until_branch_then_again_skips_everything(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    first = wizard("--replay", str(profile), "--until", "branch", cwd=workspace)
+def still_running(family: list[psutil.Process], patience: float = 0.2) -> list[int]:
+    """The pids of ``family`` still running (not zombies) after at most ``patience`` seconds
+    (the grace the test always gave): at once when the wizard stopped its tree before it
+    left, as it does."""
+    deadline = time.monotonic() + patience
+    while True:
+        running = []
+        for process in family:
+            try:
+                if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                    running.append(process.pid)
+            except psutil.NoSuchProcess:
+                continue
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.02)
+
+
+def test_until_branch_then_again_skips_everything(built_workspace):
+    built = built_workspace(until="branch")
+    workspace, profile = built.workspace, built.profile
+    first = built.first
     assert first.returncode == 0, first.stdout + first.stderr
     assert headers(first.stdout) == [("clone", "ok"), ("checkout", "ok"), ("branch", "ok")]
     repo = git.Repo(workspace / "pharo-vm")
@@ -48,9 +67,9 @@ def test_until_branch_then_again_skips_everything(fake_origin, workspace):
     assert tree_snapshot(workspace / "pharo-vm") == before
 
 
-def test_base_branch_defaults_to_the_remote_default(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin, base_branch=None)
-    result = wizard("--replay", str(profile), "--until", "branch", cwd=workspace)
+def test_base_branch_defaults_to_the_remote_default(built_workspace):
+    built = built_workspace(None, until="branch")  # base_branch: none in the profile
+    workspace, result = built.workspace, built.first
     assert result.returncode == 0, result.stdout
     repo = git.Repo(workspace / "pharo-vm")
     assert repo.heads["HelloWorldPlugin"].commit == repo.heads["pharo-10"].commit
@@ -64,9 +83,9 @@ def test_unknown_base_branch_lists_the_real_ones(fake_origin, workspace):
     assert "pharo-12" in result.stdout
 
 
-def test_dry_run_after_setup_changes_nothing(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    wizard("--replay", str(profile), "--until", "branch", cwd=workspace)
+def test_dry_run_after_setup_changes_nothing(built_workspace):
+    built = built_workspace(until="branch")
+    workspace, profile = built.workspace, built.profile
     before = tree_snapshot(workspace)
     result = wizard("--replay", str(profile), "--dry-run", cwd=workspace)
     assert result.returncode == 0
@@ -94,9 +113,9 @@ def test_refuses_a_clone_of_another_repository(fake_origin, workspace, tmp_path)
     assert "is a clone of" in result.stdout
 
 
-def test_refuses_to_overwrite_uncommitted_changes(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin, base_branch="pharo-9")
-    wizard("--replay", str(profile), "--until", "checkout", cwd=workspace)
+def test_refuses_to_overwrite_uncommitted_changes(built_workspace):
+    built = built_workspace("pharo-9", until="checkout")
+    workspace, profile = built.workspace, built.profile
     repo = git.Repo(workspace / "pharo-vm")
     # On pharo-10 (the clone's default), change a file that differs on pharo-9.
     changed = next(
@@ -137,8 +156,7 @@ def test_ctrl_c_during_clone_leaves_no_half_clone(fake_origin, workspace, tmp_pa
     assert "INTERRUPTED: clone" in output
     assert not partial.exists()
     assert not (workspace / "pharo-vm").exists()
-    time.sleep(0.2)
-    assert not [p.pid for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not still_running(family)
     assert "status: interrupted" in profile.read_text()
     # The next run (without the slow hook) resumes and finishes.
     result = wizard("--replay", str(profile), "--until", "branch", cwd=workspace)

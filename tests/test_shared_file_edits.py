@@ -9,7 +9,6 @@ from pathlib import Path
 import yaml
 
 from fakevm import PHARO_VM_MAKER_ON, external_list_text
-from fakevm.profiles import write_profile
 from tests.helpers import headers, wizard
 
 MINE = '\n"my own note, not for the wizard"\n'
@@ -27,12 +26,13 @@ def git(checkout: Path, *args: str) -> str:
     ).stdout
 
 
-def test_a_users_line_elsewhere_never_blocks_the_list_change(fake_origin, workspace, layout_branch):
+def test_a_users_line_elsewhere_never_blocks_the_list_change(built_workspace, layout_branch):
     """In every shape: PharoVMMaker wherever the checkout keeps it, its list as it writes it."""
     LIST = PHARO_VM_MAKER_ON[layout_branch]
     wanted = external_list_text(layout_branch, ["FilePlugin", "HelloWorldPlugin"])
-    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
-    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+    built = built_workspace(layout_branch, until="branch")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     listed = checkout / LIST
     listed.write_text(listed.read_text() + MINE)  # before the wizard's first write
@@ -56,11 +56,12 @@ def test_a_users_line_elsewhere_never_blocks_the_list_change(fake_origin, worksp
     assert "changed by hand" not in second.stdout
 
 
-def test_an_edit_of_the_very_lines_refuses_naming_them(fake_origin, workspace, layout_branch):
+def test_an_edit_of_the_very_lines_refuses_naming_them(built_workspace, layout_branch):
     LIST = PHARO_VM_MAKER_ON[layout_branch]
     wanted = external_list_text(layout_branch, ["FilePlugin", "HelloWorldPlugin"])
-    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
-    assert wizard("--replay", str(profile), "--until", "plugin-list", cwd=workspace).returncode == 0
+    built = built_workspace(layout_branch, until="plugin-list")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     listed = checkout / LIST
     text = listed.read_text()

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from fakevm import SHAPE_BRANCHES
 from fakevm.profiles import write_profile
 from fakevm.recipes import exported_symbols
 from tests.helpers import headers, wizard
+from tests.shared_builds import backdate
 
 LIBRARY = "build/build/vm/libHelloWorldPlugin.so"
 INSTALLED = "build/build/dist/lib/libHelloWorldPlugin.so"
@@ -55,10 +55,15 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def built_earlier(workspace: Path) -> None:
+    """The build was made 2 s ago: the workspace and its image cache are moved 2 s into the
+    past, so the class file the next run writes is visibly newer than the C generated from
+    the old one (what a wait of 2 s before the edit would do)."""
+    backdate(workspace, Path(os.environ["XDG_CACHE_HOME"]))
+
+
 def change_plugin(profile: Path, old: str, new: str, add: str | None = None) -> None:
-    """Edit a method (and add one), through YAML, as a user does; then wait so the class
-    file the next run writes is visibly newer than the C generated from the old one."""
-    time.sleep(1.1)
+    """Edit a method (and add one), through YAML, as a user does (after :func:`built_earlier`)."""
     data = yaml.safe_load(profile.read_text())
     methods = data["plugin"]["methods"]
     assert any(old in m["source"] for m in methods)
@@ -71,10 +76,11 @@ def change_plugin(profile: Path, old: str, new: str, add: str | None = None) -> 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("branch", [*SHAPES, "pharo-9"], ids=[*SHAPE_IDS, "pharo-9"])
-def test_a_changed_method_regenerates_only_the_plugin(fake_origin, workspace, branch):
-    profile = write_profile(workspace, fake_origin, base_branch=branch)
-    first = wizard("--replay", str(profile), cwd=workspace)
+def test_a_changed_method_regenerates_only_the_plugin(built_workspace, branch):
+    built = built_workspace(branch)
+    workspace, profile, first = built.workspace, built.profile, built.first
     assert first.returncode == 0, first.stdout[-3000:]
+    built_earlier(workspace)
     before = records(workspace)
     assert [r["command"] for r in before] == [
         "unzip-image",
@@ -124,10 +130,12 @@ def test_a_changed_method_regenerates_only_the_plugin(fake_origin, workspace, br
 
 @pytest.mark.slow
 def test_a_method_vmmaker_rejects_fails_generate_and_keeps_the_library(
-    fake_origin, workspace, layout_branch
+    built_workspace, layout_branch
 ):
-    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
-    assert wizard("--replay", str(profile), cwd=workspace).returncode == 0
+    built = built_workspace(layout_branch)
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
+    built_earlier(workspace)
     library = workspace / LIBRARY
     old_library, old_c = digest(library), (workspace / GENERATED).read_text()
 
@@ -160,6 +168,7 @@ def test_regenerate_image_rebuilds_the_image_in_two_pass_mode(
     data["build"]["regenerate"] = "image"
     profile.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     assert wizard("--replay", str(profile), cwd=workspace).returncode == 0
+    built_earlier(workspace)
     before = len(records(workspace))
     core = objects(workspace)
 
@@ -176,12 +185,13 @@ def test_regenerate_image_rebuilds_the_image_in_two_pass_mode(
 
 
 @pytest.mark.slow
-def test_single_pass_regenerates_a_changed_plugin_in_compile(fake_origin, workspace, layout_branch):
+def test_single_pass_regenerates_a_changed_plugin_in_compile(built_workspace, layout_branch):
     """Single pass has no generate step: compile regenerates the stale C (the loop) first;
     without that, a changed method left the old library "done"."""
-    profile = write_profile(workspace, fake_origin, mode="single-pass", base_branch=layout_branch)
-    first = wizard("--replay", str(profile), cwd=workspace)
+    built = built_workspace(layout_branch, "single-pass")
+    workspace, profile, first = built.workspace, built.profile, built.first
     assert first.returncode == 0, first.stdout[-3000:]
+    built_earlier(workspace)
     before = records(workspace)
     core = objects(workspace)
 
@@ -204,33 +214,31 @@ def test_single_pass_regenerates_a_changed_plugin_in_compile(fake_origin, worksp
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
-def test_one_run_after_build_vmmaker_is_removed(fake_origin, workspace, mode, layout_branch):
+def test_one_run_after_build_vmmaker_is_removed(built_workspace, mode, layout_branch):
     """``rm -rf <B>/build/vmmaker`` (the usual way to get a fresh VMMaker image), then a
     changed method: one run makes the image again, regenerates everything and builds the
     plugin. The plugin's C is never removed before a new one exists: cmake, which runs again
     on the way, needs it while the plugin list declares the plugin ("Cannot find source
     file" otherwise)."""
-    _one_run_after_build_vmmaker_is_removed(
-        fake_origin, workspace, mode, layout_branch, ["generate"]
-    )
+    _one_run_after_build_vmmaker_is_removed(built_workspace, mode, layout_branch, ["generate"])
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("build-pharo-9")  # the worker that has the pharo-9 builds
 @pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
-def test_pharo_9_after_build_vmmaker_is_removed(fake_origin, workspace, mode):
+def test_pharo_9_after_build_vmmaker_is_removed(built_workspace, mode):
     """pharo-9's generation depends on the image target, not its file: the new image does not
     regenerate what exists, so the plugin is regenerated alone in the new image."""
-    _one_run_after_build_vmmaker_is_removed(
-        fake_origin, workspace, mode, "pharo-9", ["regenerate-plugin"]
-    )
+    _one_run_after_build_vmmaker_is_removed(built_workspace, mode, "pharo-9", ["regenerate-plugin"])
 
 
 def _one_run_after_build_vmmaker_is_removed(
-    fake_origin: Path, workspace: Path, mode: str, branch: str, generation: list[str]
+    built_workspace, mode: str, branch: str, generation: list[str]
 ) -> None:
-    profile = write_profile(workspace, fake_origin, mode=mode, base_branch=branch)
-    first = wizard("--replay", str(profile), cwd=workspace)
+    built = built_workspace(branch, mode)
+    workspace, profile, first = built.workspace, built.profile, built.first
     assert first.returncode == 0, first.stdout[-3000:]
+    built_earlier(workspace)
     shutil.rmtree(workspace / "build/build/vmmaker")
     # No image kept from the first build either: the image is made again (the network way).
     shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "pharo-plugin-wizard")
@@ -257,14 +265,15 @@ def _one_run_after_build_vmmaker_is_removed(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["two-pass", "single-pass"])
-def test_after_build_vmmaker_is_removed_the_cached_image_serves(fake_origin, workspace, mode):
+def test_after_build_vmmaker_is_removed_the_cached_image_serves(built_workspace, mode):
     """``rm -rf <B>/build/vmmaker`` with the image the first build kept in the wizard's cache:
     configure switches to the cached image, whose make install regenerates every file from
     the cache's (older) class; the plugin is then regenerated from the checkout's class, so
     the changed method is in the library, and no image is built."""
-    profile = write_profile(workspace, fake_origin, mode=mode, base_branch="pharo-12")
-    first = wizard("--replay", str(profile), cwd=workspace)
+    built = built_workspace("pharo-12", mode)
+    workspace, profile, first = built.workspace, built.profile, built.first
     assert first.returncode == 0, first.stdout[-3000:]
+    built_earlier(workspace)
     shutil.rmtree(workspace / "build/build/vmmaker")
 
     change_plugin(profile, "Hello from your", "Greetings from your", add=NEW_PRIMITIVE)

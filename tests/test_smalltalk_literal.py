@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_counts import examples
 from wizard.slang.literal import CONVERSIONS, NotAValue, read_value
 
 VALUES = {
@@ -213,7 +214,7 @@ LITERALS = st.recursive(SCALARS | BYTES, _arrays, max_leaves=12)
 BLANKS = st.text(st.sampled_from(" \t\n"), max_size=3)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(LITERALS, BLANKS, BLANKS)
 def test_every_generated_literal_is_a_value(literal: str, before: str, after: str) -> None:
     value = read_value(before + literal + after)
@@ -221,7 +222,7 @@ def test_every_generated_literal_is_a_value(literal: str, before: str, after: st
     assert read_value(value.text) == value
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(LITERALS, st.sampled_from(["printString", "yourself", "foo", "value", "halt"]))
 def test_a_message_after_a_literal_is_never_a_value(literal: str, selector: str) -> None:
     assert not is_value(f"{literal} {selector}")
@@ -229,7 +230,7 @@ def test_a_message_after_a_literal_is_never_a_value(literal: str, selector: str)
     assert not is_value(f"({literal})")
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.text(alphabet=st.sampled_from("#$'()[]{} -.:;^|e1r9aAsZ\"\\\t\n"), max_size=16))
 def test_any_text_is_read_or_refused_never_crashes(text: str) -> None:
     try:
@@ -261,7 +262,7 @@ def _expression_kind(text: str) -> str | None:
     return expression.type if expression is not None else None
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(LITERALS.filter(lambda t: "\n" not in t and "\t" not in t))
 def test_every_value_is_one_literal_in_the_smalltalk_grammar(literal: str) -> None:
     kind = _expression_kind(literal)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from screens.setup import SetupScreen
 from screens.widgets.build_form import TRUST_MARK
 from tests.test_tui_support import app_on, make_workspace, settled, wait_for
@@ -45,6 +47,7 @@ async def set_option(pilot, name: str, value: str) -> None:
     await pilot.press("enter")
 
 
+@pytest.mark.slow
 async def test_build_mode_jobs_and_options_are_edited_and_saved_in_place(tmp_path):
     path = profile_with_options(tmp_path)
     before = path.read_text(encoding="utf-8")

@@ -134,6 +134,7 @@ async def test_plugins_toggle_with_a_clone_changes_only_external_plugins(profile
     assert to_data(after) == expected
 
 
+@pytest.mark.slow
 async def test_build_cancel_resume_finish_and_reopen(profile):
     app = app_on(profile)
     async with app.run_test(size=SIZE) as pilot:
@@ -224,6 +225,7 @@ async def test_retry_a_failed_step_after_fixing_its_cause(profile):
         assert (checkout(profile) / CLASS).is_file()
 
 
+@pytest.mark.slow
 async def test_build_shows_the_try_table_after_verify(tmp_path, fake_origin):
     """With plugin.examples, the result panel shows try's table instead of the snippet.
 

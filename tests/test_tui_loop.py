@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from textual.widgets import Static
 
 from screens.develop import DevelopScreen
@@ -41,6 +42,7 @@ def report(screen: DevelopScreen) -> str:
     return str(screen.query_one("#loop-report", Static).render())
 
 
+@pytest.mark.slow
 async def test_ctrl_b_runs_the_loop_and_maps_errors_to_the_method(tmp_path, fake_origin):
     profile = add_echo_primitive(point_at(make_workspace(tmp_path), fake_origin))
     first = wizard("--replay", str(profile), cwd=profile.parent)

@@ -15,6 +15,7 @@ from screens.phases import (
     recorded_views,
 )
 from screens.run import RunFeed, RunModel, StepFinished, StepStarted, TuiSink, problem_lines
+from tests.hypothesis_counts import examples
 from wizard.engine.plan import step_ids
 from wizard.engine.state import step_records
 from wizard.engine.step import Outcome
@@ -93,7 +94,7 @@ PIECES = ["error:", "Error:", "warning:", "CMake Error", "CMake Warning", "*** [
 PIECES += ["rror", "arning", "Werror", "x", " ", "\n", "\r\n", "Error 1", "**"]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=16).map("".join))
 def test_problem_lines_are_the_lines_the_rule_names(text):
     expected = [(m.start(), m.group(0)) for m in WHOLE_LINE_PROBLEM.finditer(text)]

@@ -101,6 +101,7 @@ def steps_recorded(version: str) -> int:
     return len((yaml.safe_load(version).get("state") or {}).get("steps") or {})
 
 
+@pytest.mark.slow
 async def test_edits_typed_during_a_build_all_reach_the_file(profile):
     before = profile.read_text(encoding="utf-8")
     app = app_on(profile, save_delay=0.05)

@@ -41,13 +41,15 @@ def build(workspace: Path, profile: Path) -> str:
 
 
 @pytest.mark.slow
-def test_a_second_workspace_and_rm_build_never_build_the_image(fake_origin, tmp_path, own_cache):
-    first = tmp_path / "first"
-    first.mkdir()
-    build(first, write_profile(first, fake_origin))
+def test_a_second_workspace_and_rm_build_never_build_the_image(
+    built_workspace, fake_origin, tmp_path
+):
+    built = built_workspace("pharo-12")  # a first workspace, built, with its own image cache
+    first = built.workspace
+    assert built.first.returncode == 0
     assert "install-vmmaker" in commands(first / OWN_RECORD)  # the first build made the image
     [entry] = entries(cache_root())
-    assert str(entry.folder).startswith(str(own_cache))
+    assert str(entry.folder).startswith(str(built.cache))
     assert (entry.folder / "image" / "VMMaker.image").is_file()
     assert sorted(p.name for p in (entry.folder / "image").glob("Pharo*.image"))  # for try
     assert entry.facts["base_branch"] == "pharo-12"
@@ -83,11 +85,11 @@ def with_extra_primitive(profile: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_single_pass_uses_the_cache_too(fake_origin, tmp_path):
-    first, second = tmp_path / "first", tmp_path / "second"
-    for folder in (first, second):
-        folder.mkdir()
-    build(first, write_profile(first, fake_origin, mode="single-pass"))
+def test_single_pass_uses_the_cache_too(built_workspace, fake_origin, tmp_path):
+    # a first workspace, built, with its own image cache
+    assert built_workspace("pharo-12", "single-pass").first.returncode == 0
+    second = tmp_path / "second"
+    second.mkdir()
     [entry] = entries(cache_root())
     profile = with_extra_primitive(write_profile(second, fake_origin, mode="single-pass"))
     configured = wizard("--replay", str(profile), "--until", "configure", cwd=second)

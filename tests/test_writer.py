@@ -12,6 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_counts import examples
 from tests.test_tui_writer import every_version
 from wizard.errors import ProfileError
 from wizard.profile.load import load_profile
@@ -159,7 +160,9 @@ EDITOR_TEXT = st.lists(
 
 @given(prefix=st.sampled_from(["", "\t", " ", "  \t"]), body=EDITOR_TEXT, other=EDITOR_TEXT)
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 def test_any_text_the_editor_accepts_loads_back_identical(path, prefix, body, other):
     writer = writer_for(path)

@@ -11,18 +11,20 @@ times are copied too (``shutil.copy2``), so make sees the same up-to-date files.
 
 The launcher is one path, ``<root>/cc-launcher``, named in the profile's cmake options; the
 test writes the script it needs there (slow, or one that survives SIGTERM) after the
-restore, and touches ``<root>/slow`` to hold the compile. Tests run one at a time (no
-xdist), so one root serves them all.
+restore, and touches ``<root>/slow`` to hold the compile. Each worker has its own root
+(a session fixture), and its tests run one at a time, so one root serves them all. The
+copying and putting back is ``tests/shared_builds.py``'s, as for the builds other tests
+share.
 """
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from fakevm.profiles import write_profile
 from tests.helpers import wizard
+from tests.shared_builds import keep, put_back
 
 #: The steps a held build can stop before, and the ``--until`` step that gets it there.
 STAGES = {"generate": "configure", "compile": "reconfigure"}
@@ -69,7 +71,7 @@ class HeldBuilds:
                 "--replay", str(held.profile), "--trust", "--until", until, cwd=held.workspace
             )
             assert done.returncode == 0, done.stdout[-2000:]
-            shutil.copytree(root, saved / before, symlinks=True)
+            keep(root, saved / before)
 
     def _held(self) -> HeldBuild:
         workspace = self.root / "workspace"
@@ -77,8 +79,7 @@ class HeldBuilds:
 
     def restore(self, before: str) -> HeldBuild:
         """The workspace whose next step is ``before`` (``generate`` or ``compile``), afresh."""
-        shutil.rmtree(self.root)
-        shutil.copytree(self.saved / before, self.root, symlinks=True)
+        put_back(self.saved / before, self.root)
         held = self._held()
         slow_launcher(held)
         return held

@@ -34,9 +34,10 @@ def git(checkout: Path, *args: str) -> str:
 
 
 @pytest.mark.parametrize("branch", [SHAPE_BRANCHES["2025"], SHAPE_BRANCHES["2026"]])
-def test_a_comment_in_vmmakers_list_is_kept_and_never_a_plugin(fake_origin, workspace, branch):
-    profile = write_profile(workspace, fake_origin, base_branch=branch)
-    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+def test_a_comment_in_vmmakers_list_is_kept_and_never_a_plugin(built_workspace, branch):
+    built = built_workspace(branch, until="branch")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     vmmaker = checkout / PHARO_VM_MAKER_ON[branch]
     stock = stock_external_plugins(branch)
@@ -61,12 +62,13 @@ def test_a_comment_in_vmmakers_list_is_kept_and_never_a_plugin(fake_origin, work
     assert dict(headers(again.stdout))["plugin-list"] == "skipped"
 
 
-def test_a_fresh_clone_is_not_a_hand_edit(fake_origin, workspace):
+def test_a_fresh_clone_is_not_a_hand_edit(built_workspace):
     """``rm -rf pharo-vm build`` then replay: the pristine files are not "changed by hand"."""
     import shutil
 
-    profile = write_profile(workspace, fake_origin)
-    first = wizard("--replay", str(profile), "--until", "commit", cwd=workspace)
+    built = built_workspace(until="commit")
+    workspace, profile = built.workspace, built.profile
+    first = built.first
     assert first.returncode == 0, first.stdout
     assert "plugin-list:" in profile.read_text()  # state: remembers what the wizard wrote
     shutil.rmtree(workspace / "pharo-vm")
@@ -77,9 +79,10 @@ def test_a_fresh_clone_is_not_a_hand_edit(fake_origin, workspace):
     assert verdicts["plugin-list"] == "ok" and verdicts["commit"] == "ok"
 
 
-def test_a_real_hand_edit_is_still_refused(fake_origin, workspace):
-    profile = write_profile(workspace, fake_origin)
-    assert wizard("--replay", str(profile), "--until", "commit", cwd=workspace).returncode == 0
+def test_a_real_hand_edit_is_still_refused(built_workspace):
+    built = built_workspace(until="commit")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     vmmaker = checkout / LIST
     assert vmmaker.read_text().count("HelloWorldPlugin") == 1, "only in the list"

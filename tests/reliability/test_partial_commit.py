@@ -27,9 +27,10 @@ def git(checkout: Path, *args: str) -> str:
     ).stdout
 
 
-def test_an_experiment_in_a_shared_file_stays_uncommitted(fake_origin, workspace, layout_branch):
-    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
-    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+def test_an_experiment_in_a_shared_file_stays_uncommitted(built_workspace, layout_branch):
+    built = built_workspace(layout_branch, until="branch")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     maker = PHARO_VM_MAKER_ON[layout_branch]  # wherever the shape keeps PharoVMMaker
     vmmaker = checkout / maker
@@ -59,11 +60,10 @@ def test_an_experiment_in_a_shared_file_stays_uncommitted(fake_origin, workspace
     assert dict(headers(again.stdout))["commit"] == "skipped"
 
 
-def test_an_edit_of_the_wizards_own_line_is_refused_with_the_line(
-    fake_origin, workspace, layout_branch
-):
-    profile = write_profile(workspace, fake_origin, base_branch=layout_branch)
-    assert wizard("--replay", str(profile), "--until", "branch", cwd=workspace).returncode == 0
+def test_an_edit_of_the_wizards_own_line_is_refused_with_the_line(built_workspace, layout_branch):
+    built = built_workspace(layout_branch, until="branch")
+    workspace, profile = built.workspace, built.profile
+    assert built.first.returncode == 0
     checkout = workspace / "pharo-vm"
     maker = PHARO_VM_MAKER_ON[layout_branch]  # wherever the shape keeps PharoVMMaker
     vmmaker = checkout / maker

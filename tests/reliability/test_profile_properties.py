@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_counts import examples
 from wizard.errors import ProfileError
 from wizard.profile.load import load_profile
 from wizard.profile.model import Build, Method, Plugin, Profile, Repository
@@ -18,7 +19,9 @@ from wizard.profile.validate import validate
 from wizard.profile.writer import save_state
 
 SETTINGS = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 yaml_ish = st.text(alphabet=string.printable + "äé\u2028", max_size=300)
