@@ -32,7 +32,6 @@ the TUI builds its question from the same assessment.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -382,6 +381,8 @@ def cache_key(cache: ForeignCache) -> str:
     """The identity of what the user said yes to: the cache's path and content, or the folder."""
     if cache.path.is_dir():
         return f"folder {cache.path}"
+    import hashlib  # here, not at load: only a foreign cache is hashed (start-up)
+
     try:
         digest = hashlib.sha256(cache.path.read_bytes()).hexdigest()
     except OSError:

@@ -24,7 +24,7 @@ from wizard.checkout.facts import (
 from wizard.engine.actions import Action, Check, Command, Unknown, WriteFile, WriteOwned
 from wizard.engine.step import Context, Status, Step, earlier_stand
 from wizard.errors import StepFailed
-from wizard.formats.cmake_cache import read_cache, same_value
+from wizard.formats.cmake_cache import cmake_true, read_cache, same_value
 from wizard.steps.develop import plugin_links
 from wizard.vm.artifacts import find_library, inspect_library, library_candidates
 
@@ -88,7 +88,7 @@ def check_configure_downloads(ctx: Context) -> None:
     Only a first configure (or one that turns ``BUILD_BUNDLE`` on, or follows one that did
     not finish) downloads the bundle's libraries: a later one finds them in the build folder.
     """
-    from wizard.vm.download_hosts import check_downloads, cmake_true, configure_downloads
+    from wizard.vm.download_hosts import check_downloads, configure_downloads
 
     cache = read_cache(ctx.build_dir)
     finished = any((ctx.build_dir / name).exists() for name in ("Makefile", "build.ninja"))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +61,12 @@ def library_path_variable(platform: str = sys.platform) -> str:
     if platform.startswith(("win", "cygwin", "msys")):
         return "PATH"
     return "LD_LIBRARY_PATH"
+
+
+def try_script() -> Path:
+    """``try-plugin.st``, shipped with the wizard (found as ``regenerate-plugin.st`` is: a
+    path, not :mod:`importlib.resources`, whose loading costs every ``--dry-run`` ~5 ms)."""
+    return Path(__file__).resolve().parents[1] / "smalltalk" / SCRIPT
 
 
 def image_folder(build_dir: Path) -> Path:
@@ -174,7 +179,7 @@ class Try(Step):
     def actions_for(self, ctx: Context, run: TryRun) -> list[Action]:
         """The try folder made afresh, the VM run in it, the answers compared."""
         examples = ctx.profile.plugin.examples
-        script = resources.files("wizard").joinpath("smalltalk", SCRIPT).read_text("utf-8")
+        script = try_script().read_text("utf-8")
         count = f"{len(examples)} example{'s' * (len(examples) != 1)}"
         return [
             RemoveFolder(run.folder, when="only when an earlier try left it"),

@@ -22,13 +22,7 @@ that is renamed into place, so a copy cut short is never used.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import platform
-import shutil
-import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,6 +79,10 @@ def base_ref(ctx: Context) -> str | None:
 def cache_key(checkout: Path, base: str) -> str | None:
     """``<system>-<machine>-<hash>`` of :data:`KEY_PATHS` in ``base``'s tree; None when the
     checkout or the base branch does not have them."""
+    import hashlib  # here, not at load: with a clone only (start-up, --dry-run of a new plugin)
+    import platform
+    import subprocess
+
     for ref in (base, f"origin/{base}"):
         specs = [f"{ref}:{path}" for path in KEY_PATHS]
         try:
@@ -152,6 +150,8 @@ class Entry:
 
 def read_entry(folder: Path) -> Entry | None:
     """The entry in ``folder`` when it is complete (``entry.json``, the image, a VM)."""
+    import json  # here, not at load: only an entry is read (start-up)
+
     try:
         facts = json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -245,6 +245,9 @@ def _copy_entry(folder: Path, root: Path, key: str, facts: dict[str, object]) ->
     """Copy ``image/`` and ``vm/`` into a fresh folder, write ``entry.json``, rename it into
     place; None (and nothing left behind) when another run got there first or the disk
     refused."""
+    import json  # here, not at load: only when an image is kept (start-up)
+    import shutil
+
     root.mkdir(parents=True, exist_ok=True)
     staging = root / f".{key}.{os.getpid()}.partial"
     try:
@@ -259,4 +262,6 @@ def _copy_entry(folder: Path, root: Path, key: str, facts: dict[str, object]) ->
 
 
 def _now() -> str:
+    import time  # here, not at load: only when an image is kept (start-up)
+
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
