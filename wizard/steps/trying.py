@@ -22,7 +22,6 @@ from wizard.engine.step import Context, Status, Step, earlier_stand
 from wizard.errors import StepFailed
 from wizard.formats.try_protocol import Outcome, Verdict, compare, parse_try_output, write_examples
 from wizard.vm.artifacts import find_library, library_candidates
-from wizard.vm.try_table import rows_of, table_lines
 
 if TYPE_CHECKING:
     from wizard.engine.sink import StepOutput
@@ -234,6 +233,8 @@ class Try(Step):
         )
 
     def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.vm.try_table import rows_of, table_lines  # here, not at load: start-up
+
         examples = ctx.profile.plugin.examples
         ctx.state.change(self.id, lambda entry: entry.pop("table", None))
         plan = self.prepare(ctx)
