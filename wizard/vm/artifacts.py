@@ -1,7 +1,7 @@
 """The built plugin library: where pharo-vm puts it, and what its dynamic symbol table exports.
 
-ELF libraries are read with pyelftools (:mod:`wizard.formats.elf`), so checking a Linux
-build needs no binutils; Mach-O and PE files are handed to ``nm``.
+ELF libraries are read by :mod:`wizard.formats.elf`, so checking a Linux build needs no
+binutils; Mach-O and PE files are handed to ``nm``.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def find_library(build_dir: Path, plugin: str) -> Path | None:
 
 
 def inspect_library(path: Path) -> Library:
-    """Size, sha256 and exported symbols of a library (ELF through pyelftools, else ``nm``)."""
+    """Size, sha256 and exported symbols of a library (ELF read here, else ``nm``)."""
     from wizard.formats.elf import is_elf, read_elf
 
     data = path.read_bytes()
