@@ -405,7 +405,11 @@ def assess_options(
 
 def assess(profile: Profile) -> Assessment:
     """Everything a run of ``profile`` needs trust for, read from the disk now."""
-    switches = declared_switches(profile.checkout_dir)
+    return assess_with(profile, declared_switches(profile.checkout_dir))
+
+
+def assess_with(profile: Profile, switches: frozenset[str] | None) -> Assessment:
+    """:func:`assess` with the checkout's switches already read (None: no checkout yet)."""
     options, pending = assess_options(profile.build.cmake_options, switches)
     cache = foreign_cache(profile.build_dir, profile.build.dir)
     return Assessment(options, pending, cache, _keys(options, cache))
@@ -429,9 +433,13 @@ def refusal(assessment: Assessment, where: str) -> str:
     )
 
 
-def gate(profile: Profile, grant: Grant, where: str) -> Assessment:
-    """Refuse (:class:`NeedsTrust`) what ``grant`` does not cover; answer the assessment."""
-    assessment = assess(profile)
+def gate(
+    profile: Profile, grant: Grant, where: str, assessment: Assessment | None = None
+) -> Assessment:
+    """Refuse (:class:`NeedsTrust`) what ``grant`` does not cover; answer the assessment
+    (``assessment``: one made just before, instead of reading the disk again)."""
+    if assessment is None:
+        assessment = assess(profile)
     left = assessment.ungranted(grant)
     if left.needs_trust:
         raise NeedsTrust(refusal(left, where))
