@@ -192,9 +192,21 @@ def entry_for(ctx: Context) -> Entry | None:
         return None
     if builds_own_image(ctx) or not ctx.checkout.is_dir():
         return None
+    _, key = _base_and_key(ctx)
+    return read_entry(cache_root() / key) if key else None
+
+
+def _base_and_key(ctx: Context) -> tuple[str | None, str | None]:
+    """The base branch and this checkout's key; a key found is kept for the run (the base
+    branch's tree does not change during it: configure and keep_image ask git once)."""
+    known = ctx.cache.get("vmmaker-cache-key")
+    if known is not None:
+        return known
     base = base_ref(ctx)
     key = cache_key(ctx.checkout, base) if base else None
-    return read_entry(cache_root() / key) if key else None
+    if key is not None:
+        ctx.cache["vmmaker-cache-key"] = (base, key)
+    return base, key
 
 
 def cache_options(ctx: Context) -> list[tuple[str, str]]:
@@ -222,8 +234,7 @@ def keep_image(ctx: Context, out: StepOutput) -> Entry | None:
     folder = ctx.build_dir / "build" / "vmmaker"
     if not builds_own_image(ctx) or not (folder / "vm").is_dir():
         return None
-    base = base_ref(ctx)
-    key = cache_key(ctx.checkout, base) if base else None
+    base, key = _base_and_key(ctx)
     if key is None:
         return None
     root = cache_root()
