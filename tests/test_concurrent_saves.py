@@ -76,14 +76,14 @@ def test_a_save_between_read_and_rename_is_kept(tmp_path: Path, monkeypatch):
     real = writer_module._with_state
     saved = []
 
-    def editor_saves_meanwhile(text, found, state):
+    def editor_saves_meanwhile(text, found, state, *lines):
         if not saved:
             saved.append(True)
             edited = "# saved by the editor\n" + profile_path.read_text()
             temporary = profile_path.with_name(".editor")
             temporary.write_text(edited)
             temporary.replace(profile_path)
-        return real(text, found, state)
+        return real(text, found, state, *lines)
 
     monkeypatch.setattr(writer_module, "_with_state", editor_saves_meanwhile)
     profile.state["steps"] = {"clone": {"status": "done"}}

@@ -16,9 +16,12 @@ earlier run or a colleague's commit, is this plugin, not a clash.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: Pharo kernel classes and globals a plugin must not be named after. Written by hand for
 #: the wizard (not generated from an image), after the class names of Pharo 12's packages
@@ -173,15 +176,11 @@ def base_branch_class(checkout: Path, branch: str, name: str) -> str | None:
     ref = _ref(checkout, branch)
     if ref is None:
         return None
-    result = subprocess.run(
-        [
-            "git", "-C", str(checkout), "grep", "-l", "-E", "-I",
-            _DEFINITION.format(re.escape(name)), ref, "--",
-            "smalltalksrc/*/*.class.st", "smalltalksrc/*/*.trait.st",
-        ],
-        capture_output=True, text=True, check=False,
+    result = _git(
+        checkout, "grep", "-l", "-E", "-I", _DEFINITION.format(re.escape(name)), ref, "--",
+        "smalltalksrc/*/*.class.st", "smalltalksrc/*/*.trait.st",
     )  # fmt: skip
-    for line in result.stdout.splitlines():
+    for line in str(result.stdout).splitlines():
         return line.split(":", 1)[1] if ":" in line else line
     return None
 
@@ -189,12 +188,9 @@ def base_branch_class(checkout: Path, branch: str, name: str) -> str | None:
 def _ref(checkout: Path, branch: str) -> str | None:
     """The local branch, else the remote-tracking one, as a commit id; None when neither is."""
     for ref in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}"):
-        result = subprocess.run(
-            ["git", "-C", str(checkout), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+        result = _git(checkout, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
         if result.returncode == 0:
-            return result.stdout.strip()
+            return str(result.stdout).strip()
     return None
 
 
@@ -204,11 +200,7 @@ def plugin_branch_owns(checkout: Path, base: str, plugin_branch: str, path: str)
     base_ref, plugin_ref = _ref(checkout, base), _ref(checkout, plugin_branch)
     if base_ref is None or plugin_ref is None:
         return False
-    result = subprocess.run(
-        ["git", "-C", str(checkout), "log", "--format=%H", "-1",
-         f"{base_ref}..{plugin_ref}", "--", path],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    result = _git(checkout, "log", "--format=%H", "-1", f"{base_ref}..{plugin_ref}", "--", path)
     return bool(result.stdout.strip())
 
 
@@ -252,8 +244,14 @@ def _blob(checkout: Path, branch: str, path: str) -> str | None:
     ref = _ref(checkout, branch)
     if ref is None:
         return None
-    result = subprocess.run(
-        ["git", "-C", str(checkout), "cat-file", "blob", f"{ref}:{path}"],
-        capture_output=True, check=False,
-    )  # fmt: skip
+    result = _git(checkout, "cat-file", "blob", f"{ref}:{path}", text=False)
     return result.stdout.decode("utf-8", "replace") if result.returncode == 0 else None
+
+
+def _git(checkout: Path, *args: str, text: bool = True) -> subprocess.CompletedProcess[Any]:
+    """``git -C checkout ARGS…`` with its output captured; a failing git is its exit status."""
+    import subprocess  # here, not at load: loading a profile checks the name, never asks git
+
+    return subprocess.run(
+        ["git", "-C", str(checkout), *args], capture_output=True, text=text, check=False
+    )

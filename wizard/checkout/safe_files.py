@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import shutil
 import stat
 import sys
@@ -142,7 +141,7 @@ def _refuse_unless_regular(descriptor: int, name: str, shown: Path) -> os.stat_r
 def _temporary(descriptor: int, name: str, mode: int) -> tuple[int, str]:
     """A new file beside ``name`` that did not exist before (``O_EXCL``), open for writing."""
     for _ in range(100):
-        temporary = f".{name}.{secrets.token_hex(4)}.tmp"
+        temporary = f".{name}.{os.urandom(4).hex()}.tmp"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
         try:
             return os.open(temporary, flags, mode, dir_fd=descriptor), temporary

@@ -33,12 +33,12 @@ def replay(
     """
     workbench = Workbench.load(profile_path, overrides)
     grant = Grant(everything=trust)
+    preflight = workbench.preflight()  # the disk read once: the check and the run use it
     if not dry_run:
-        workbench.check(grant)  # refused here, before a word is printed
+        workbench.check(grant, preflight)  # refused here, before a word is printed
     chosen = workbench.slice(start, stop)
     ctx = workbench.context(force=force, dry_run=dry_run, bench=bench, trust=grant)
     sink = ConsoleSink()
-    preflight = workbench.preflight()
     for line in (*preflight.warnings, *preflight.notes):
         sink.message(line)
     if dry_run:
@@ -61,7 +61,7 @@ def replay(
 
     if shutil.which("git") is None:  # before GitPython is imported: it refuses to load
         raise StepFailed("git is not installed or not on PATH", hint=install_hint("git"))
-    result = workbench.run(chosen, ctx, sink)
+    result = workbench.run(chosen, ctx, sink, preflight=preflight)
     if result.exit_code == EXIT_OK:
         done = sum(1 for _, outcome in result.outcomes if outcome.kind == "ok")
         skipped = len(result.outcomes) - done

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from wizard.engine.step import Context
 
 
-@dataclass(frozen=True)
 class Action:
     """One piece of a step's work. Subclasses set the fields, ``lines`` and ``perform``."""
 

@@ -30,7 +30,7 @@ from wizard.engine.plan import build_plan, slice_plan, step_ids
 from wizard.engine.state import StateStore, StepRecord
 from wizard.engine.step import Context, Status, standings
 from wizard.errors import StepFailed, UsageError
-from wizard.profile.trust import assess, gate, switch_defaults
+from wizard.profile.trust import assess, assess_with, gate, switch_defaults
 
 if TYPE_CHECKING:
     from wizard.engine.lock import FolderLock, ProfileLock
@@ -230,12 +230,13 @@ class Workbench:
         from wizard.profile.option_paths import missing_option_paths
         from wizard.profile.shared_workspace import sharing_warnings
 
-        defaults = switch_defaults(self.profile.checkout_dir) or {}
+        defaults = switch_defaults(self.profile.checkout_dir)  # the cmake files, read once
+        switches = None if defaults is None else frozenset(defaults)
         return Preflight(
-            assessment=assess(self.profile),
+            assessment=assess_with(self.profile, switches),
             missing_paths=tuple(missing_option_paths(self.profile)),
             warnings=tuple(sharing_warnings(self.profile)),
-            notes=tuple(override_notes(self.profile.path, list(self.overrides), defaults)),
+            notes=tuple(override_notes(self.profile.path, list(self.overrides), defaults or {})),
         )
 
     def trust_needed(self, grant: Grant) -> Assessment:
@@ -243,15 +244,16 @@ class Workbench:
 
         return assess(self.profile).ungranted(grant)
 
-    def check(self, grant: Grant) -> None:
+    def check(self, grant: Grant, preflight: Preflight | None = None) -> None:
         """Refuse a run that needs trust ``grant`` does not give (:class:`NeedsTrust`), or
         whose path-valued options are not usable (:class:`UsageError`): the one trust gate
-        of every face, before any step starts."""
+        of every face, before any step starts. With ``preflight`` (taken just before, as
+        ``--replay`` does) the disk is not read again."""
         from wizard.profile.option_paths import missing_option_paths
 
         where = self.where or str(self.profile.path)
-        gate(self.profile, grant, where)
-        missing = missing_option_paths(self.profile)
+        gate(self.profile, grant, where, preflight.assessment if preflight else None)
+        missing = preflight.missing_paths if preflight else missing_option_paths(self.profile)
         if missing:
             raise UsageError(f"{where}: " + "; ".join(entry.line() for entry in missing))
 
@@ -290,12 +292,20 @@ class Workbench:
 
     # -- running a slice
 
-    def run(self, ids: Sequence[str], ctx: Context, sink: Sink, *, guard: bool = True) -> RunResult:
+    def run(
+        self,
+        ids: Sequence[str],
+        ctx: Context,
+        sink: Sink,
+        *,
+        guard: bool = True,
+        preflight: Preflight | None = None,
+    ) -> RunResult:
         """Run the steps ``ids`` (in plan order) under the lock, with ``sink`` for output.
 
-        Trust and option paths are checked first (:meth:`check`). With ``guard``, a slice
-        that starts after a step that is not done is refused with :class:`OutOfOrder`
-        before anything runs.
+        Trust and option paths are checked first (:meth:`check`, with ``preflight`` when the
+        face took one just before). With ``guard``, a slice that starts after a step that is
+        not done is refused with :class:`OutOfOrder` before anything runs.
         """
         from wizard.engine.run import run_steps
 
@@ -303,7 +313,7 @@ class Workbench:
         plan = build_plan(ctx.profile.build.mode)
         steps = [step for step in plan if step.id in wanted]
         if not ctx.dry_run:
-            self.check(ctx.trust)
+            self.check(ctx.trust, preflight)
         with self.held():
             if guard and steps:
                 problem = self.order_problem(plan, steps[0], ctx)

@@ -24,6 +24,7 @@ def read_cache(build_dir: Path) -> dict[str, tuple[str, str]]:
 
 
 TRUE_WORDS = {"1", "ON", "YES", "TRUE", "Y"}
+_FALSE = {"", "0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND"}
 
 
 def same_value(kind: str, cached: str, wanted: str) -> bool:
@@ -31,3 +32,11 @@ def same_value(kind: str, cached: str, wanted: str) -> bool:
     if kind == "BOOL":
         return (cached.upper() in TRUE_WORDS) == (wanted.upper() in TRUE_WORDS)
     return cached == wanted
+
+
+def cmake_true(value: str | None, default: bool) -> bool:
+    """cmake's reading of an option's value (``None``: not set, the option's default)."""
+    if value is None:
+        return default
+    text = value.strip().upper()
+    return not (text in _FALSE or text.endswith("-NOTFOUND"))

@@ -32,7 +32,6 @@ the TUI builds its question from the same assessment.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,69 +47,66 @@ ALLOWED = "allowed"
 NEEDS_TRUST = "needs trust"
 PENDING = "pending"
 
+# The patterns below are text, matched with ``re``'s functions (which compile each once, on
+# first use): compiling the 29 of them on import cost every start-up ~2 ms, and a run meets
+# only those of the options it has.
 _BOOLEAN = {"ON", "OFF", "TRUE", "FALSE", "YES", "NO", "Y", "N", "1", "0"}
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+_WORD = r"[A-Za-z][A-Za-z0-9_]{0,63}"
 
-#: The fixed settings that are data, each with the shape its value must have, and that shape
-#: in words (for the refusal).
-FIXED: dict[str, tuple[re.Pattern[str], str]] = {
+#: The fixed settings that are data, each with the shape its value must have (a whole-value
+#: pattern), and that shape in words (for the refusal).
+FIXED: dict[str, tuple[str, str]] = {
     "ICEBERG_DEFAULT_REMOTE": (_WORD, "a plain word such as httpsUrl or scpUrl"),
     "CMAKE_BUILD_TYPE": (_WORD, "a plain word such as Debug or Release"),
-    "CMAKE_EXPORT_COMPILE_COMMANDS": (
-        re.compile("|".join(sorted(_BOOLEAN)), re.IGNORECASE),
-        "ON or OFF",
-    ),
+    "CMAKE_EXPORT_COMPILE_COMMANDS": ("(?i)" + "|".join(sorted(_BOOLEAN)), "ON or OFF"),
     "CMAKE_OSX_ARCHITECTURES": (
-        re.compile(r"[A-Za-z0-9_]{1,32}(;[A-Za-z0-9_]{1,32}){0,7}"),
+        r"[A-Za-z0-9_]{1,32}(;[A-Za-z0-9_]{1,32}){0,7}",
         "architecture names such as arm64;x86_64",
     ),
-    "CMAKE_OSX_DEPLOYMENT_TARGET": (re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}"), "a version"),
+    "CMAKE_OSX_DEPLOYMENT_TARGET": (r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}", "a version"),
 }
 
 #: Compiler flags of a language the wizard knows the compiler's flags of.
-FLAGS = re.compile(r"CMAKE_(C|CXX|OBJC|OBJCXX|ASM)_FLAGS(_[A-Z0-9_]+)?")
+FLAGS = r"CMAKE_(C|CXX|OBJC|OBJCXX|ASM)_FLAGS(_[A-Z0-9_]+)?"
 #: The flag words that are data: optimisation, debug info, macros, warnings, code generation.
-FLAG_WORD = re.compile(r"-(O|g|D|U|W|f|m|std=)[A-Za-z0-9_=.,:+/-]*")
+FLAG_WORD = r"-(O|g|D|U|W|f|m|std=)[A-Za-z0-9_=.,:+/-]*"
 #: Characters a flag word may have (anything else reaches make's shell or make itself).
-_FLAG_CHARS = re.compile(r"[A-Za-z0-9_=.,:+/-]+")
+_FLAG_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_=.,:+/-")
 #: Characters a shell or make reads specially, named as such in a refusal.
 _SHELL_CHARS = set("`$;|&<>()'\"\\*?[]{}~#!\n\r%^")
 #: Flag words of the allowed families that still make the compiler load or run a program.
-FLAG_PROGRAMS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"-fplugin.*"), "loads a compiler plugin (code)"),
-    (re.compile(r"-fpass-plugin.*"), "loads an LLVM pass plugin (code)"),
-    (re.compile(r"-fuse-ld.*"), "chooses the linker program"),
-    (re.compile(r"-gcc-toolchain.*"), "chooses the programs the compiler runs"),
-    (re.compile(r"-W[^,]*,.*"), "passes options on to the linker, assembler or preprocessor"),
-    (re.compile(r"-mllvm"), "passes the next word to LLVM"),
+FLAG_PROGRAMS: tuple[tuple[str, str], ...] = (
+    (r"-fplugin.*", "loads a compiler plugin (code)"),
+    (r"-fpass-plugin.*", "loads an LLVM pass plugin (code)"),
+    (r"-fuse-ld.*", "chooses the linker program"),
+    (r"-gcc-toolchain.*", "chooses the programs the compiler runs"),
+    (r"-W[^,]*,.*", "passes options on to the linker, assembler or preprocessor"),
+    (r"-mllvm", "passes the next word to LLVM"),
 )
 
 #: Names (whole-name patterns) of settings that run a program or load a script, with why:
 #: what the refusal and the cache check say. Checked before the checkout's switches, so a
 #: checkout cannot turn one of these into a switch.
-PROGRAMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), why)
-    for pattern, why in (
-        (r".*_LAUNCHER", "a program cmake puts before every compile or link"),
-        (r"CMAKE_[A-Za-z0-9_]+_COMPILER", "the compiler program"),
-        (r".*_CLANG_TIDY|.*_CPPCHECK|.*_CPPLINT", "a checker program run on every source"),
-        (r".*_INCLUDE_WHAT_YOU_USE|.*_LINK_WHAT_YOU_USE.*", "a checker program"),
-        (r"CMAKE_MAKE_PROGRAM", "the build tool program"),
-        (
-            r"CMAKE_[A-Za-z0-9_]+_(LINK_EXECUTABLE|CREATE_[A-Z_]+|COMPILE_OBJECT|ARCHIVE_[A-Z_]+|LINK_[A-Z_]*)",
-            "a rule variable: a command line make runs",
-        ),
-        (r"CMAKE_(MODULE|PREFIX|PROGRAM|INCLUDE|FRAMEWORK|APPBUNDLE|FIND_ROOT)_PATH",
-         "folders cmake loads scripts or finds programs in"),
-        (r".*_EXECUTABLE", "a program"),
-        (r".*_DIR|.*_ROOT", "a folder cmake loads a package's script from"),
-        (r"CMAKE_TOOLCHAIN_FILE|CMAKE_PROJECT_.*INCLUDE.*|CMAKE_USER_MAKE_RULES_OVERRIDE.*",
-         "a script cmake runs"),
-        (r"CMAKE_(AR|RANLIB|LINKER|NM|OBJCOPY|OBJDUMP|STRIP|READELF|ADDR2LINE|DLLTOOL|MT|RC|"
-         r"INSTALL_NAME_TOOL|COMMAND|CTEST_COMMAND|CPACK_COMMAND)", "a program"),
-        (r"GENERATE_PHARO_VM|VMMAKER_VM", "the VM program that runs VMMaker"),
-        (r"VMMAKER_IMAGE", "the image VMMaker's VM runs (its code)"),
-    )
+PROGRAMS: tuple[tuple[str, str], ...] = (
+    (r".*_LAUNCHER", "a program cmake puts before every compile or link"),
+    (r"CMAKE_[A-Za-z0-9_]+_COMPILER", "the compiler program"),
+    (r".*_CLANG_TIDY|.*_CPPCHECK|.*_CPPLINT", "a checker program run on every source"),
+    (r".*_INCLUDE_WHAT_YOU_USE|.*_LINK_WHAT_YOU_USE.*", "a checker program"),
+    (r"CMAKE_MAKE_PROGRAM", "the build tool program"),
+    (
+        r"CMAKE_[A-Za-z0-9_]+_(LINK_EXECUTABLE|CREATE_[A-Z_]+|COMPILE_OBJECT|ARCHIVE_[A-Z_]+|LINK_[A-Z_]*)",
+        "a rule variable: a command line make runs",
+    ),
+    (r"CMAKE_(MODULE|PREFIX|PROGRAM|INCLUDE|FRAMEWORK|APPBUNDLE|FIND_ROOT)_PATH",
+     "folders cmake loads scripts or finds programs in"),
+    (r".*_EXECUTABLE", "a program"),
+    (r".*_DIR|.*_ROOT", "a folder cmake loads a package's script from"),
+    (r"CMAKE_TOOLCHAIN_FILE|CMAKE_PROJECT_.*INCLUDE.*|CMAKE_USER_MAKE_RULES_OVERRIDE.*",
+     "a script cmake runs"),
+    (r"CMAKE_(AR|RANLIB|LINKER|NM|OBJCOPY|OBJDUMP|STRIP|READELF|ADDR2LINE|DLLTOOL|MT|RC|"
+     r"INSTALL_NAME_TOOL|COMMAND|CTEST_COMMAND|CPACK_COMMAND)", "a program"),
+    (r"GENERATE_PHARO_VM|VMMAKER_VM", "the VM program that runs VMMaker"),
+    (r"VMMAKER_IMAGE", "the image VMMaker's VM runs (its code)"),
 )  # fmt: skip
 
 
@@ -136,17 +132,17 @@ def judge(name: str, value: str, switches: frozenset[str] | None) -> Verdict:
     """The verdict on one cmake option; ``switches`` is None while the checkout is not there."""
     if name in FIXED:
         shape, words = FIXED[name]
-        if shape.fullmatch(value):
+        if re.fullmatch(shape, value):
             return Verdict(name, value, ALLOWED, "plain data")
         return Verdict(name, value, NEEDS_TRUST, f"must be {words}")
-    if FLAGS.fullmatch(name):
+    if re.fullmatch(FLAGS, name):
         problem = flags_problem(value)
         status = NEEDS_TRUST if problem else ALLOWED
         return Verdict(name, value, status, problem or "plain compiler flags")
     if name in _CACHE_OPTIONS and is_wizard_cache_path(value):
         return Verdict(name, value, ALLOWED, "the wizard's own VMMaker image cache")
     for pattern, why in PROGRAMS:
-        if pattern.fullmatch(name):
+        if re.fullmatch(pattern, name):
             return Verdict(name, value, NEEDS_TRUST, why)
     if name.upper().startswith("CMAKE_"):
         return Verdict(name, value, NEEDS_TRUST, "a cmake setting the wizard does not know as data")
@@ -172,16 +168,16 @@ def flags_problem(value: str) -> str | None:
     """Why compiler flags are not plain data, or None when every word is."""
     if not value.strip():
         return None
-    bad = next((ch for ch in value if ch not in " \t" and not _FLAG_CHARS.fullmatch(ch)), None)
+    bad = next((ch for ch in value if ch not in " \t" and ch not in _FLAG_CHARS), None)
     if bad is not None:
         if bad in _SHELL_CHARS:
             return f"{bad!r} is a shell metacharacter (make runs compile lines through a shell)"
         return f"{bad!r} is not a character of plain flags"
     for word in value.split():
         for pattern, why in FLAG_PROGRAMS:
-            if pattern.fullmatch(word):
+            if re.fullmatch(pattern, word):
                 return f"{word} {why}"
-        if not FLAG_WORD.fullmatch(word):
+        if not re.fullmatch(FLAG_WORD, word):
             return f"{word} is not a plain -O, -g, -D, -U, -W, -f, -m or -std= flag"
     return None
 
@@ -191,11 +187,8 @@ def flags_problem(value: str) -> str | None:
 
 #: The longest cmake file read for its switches.
 MAX_CMAKE_FILE = 1024 * 1024
-_BRACKET_COMMENT = re.compile(r"#\[(=*)\[.*?\]\1\]", re.DOTALL)
-_OPTION = re.compile(
-    r'^[ \t]*option[ \t]*\([ \t\r\n]*([A-Za-z_][A-Za-z0-9_]*)(?:[ \t\r\n]+"[^"]*"[ \t\r\n]*(\w*))?',
-    re.I | re.M,
-)
+_BRACKET_COMMENT = r"(?s)#\[(=*)\[.*?\]\1\]"
+_OPTION = r'(?im)^[ \t]*option[ \t]*\([ \t\r\n]*([A-Za-z_][A-Za-z0-9_]*)(?:[ \t\r\n]+"[^"]*"[ \t\r\n]*(\w*))?'
 
 
 def declared_switches(checkout: Path) -> frozenset[str] | None:
@@ -223,7 +216,7 @@ def switch_defaults(checkout: Path) -> dict[str, str] | None:
         text = _read_plain_file(path)
         if text is None:
             continue
-        for name, value in _OPTION.findall(_BRACKET_COMMENT.sub("", text)):
+        for name, value in re.findall(_OPTION, re.sub(_BRACKET_COMMENT, "", text)):
             found.setdefault(name, "ON" if value.upper() == "ON" else "OFF")
     return found
 
@@ -272,7 +265,7 @@ class ForeignCache:
         return text
 
 
-_CACHE_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.+-]*):([A-Z]+)=(.*)$")
+_CACHE_LINE = r"^([A-Za-z_][A-Za-z0-9_.+-]*):([A-Z]+)=(.*)$"
 #: What the wizard itself may leave in a build folder before its record: its own dotfiles.
 _OWN_PREFIX = ".pharo-plugin-wizard"
 
@@ -302,8 +295,9 @@ def foreign_cache(build_dir: Path, shown_dir: str) -> ForeignCache | None:
 def _programs(cache: Path) -> tuple[Verdict, ...]:
     """The cache's entries that name a program, a script or flags that are not plain."""
     programs = []
+    entry = re.compile(_CACHE_LINE)
     for line in (_read_plain_file(cache) or "").splitlines():
-        match = _CACHE_LINE.match(line)
+        match = entry.match(line)
         if not match or match.group(2) in ("INTERNAL", "STATIC"):
             continue
         value = match.group(3)
@@ -317,7 +311,7 @@ def _programs(cache: Path) -> tuple[Verdict, ...]:
 
 def _runs_something(name: str) -> bool:
     """Whether a cache entry names a program or script (not merely an unknown setting)."""
-    return bool(FLAGS.fullmatch(name)) or any(p.fullmatch(name) for p, _ in PROGRAMS)
+    return bool(re.fullmatch(FLAGS, name)) or any(re.fullmatch(p, name) for p, _ in PROGRAMS)
 
 
 # --------------------------------------------------------------------------- the door
@@ -384,6 +378,8 @@ def cache_key(cache: ForeignCache) -> str:
     """The identity of what the user said yes to: the cache's path and content, or the folder."""
     if cache.path.is_dir():
         return f"folder {cache.path}"
+    import hashlib  # here, not at load: only a foreign cache is hashed (start-up)
+
     try:
         digest = hashlib.sha256(cache.path.read_bytes()).hexdigest()
     except OSError:
@@ -411,7 +407,11 @@ def assess_options(
 
 def assess(profile: Profile) -> Assessment:
     """Everything a run of ``profile`` needs trust for, read from the disk now."""
-    switches = declared_switches(profile.checkout_dir)
+    return assess_with(profile, declared_switches(profile.checkout_dir))
+
+
+def assess_with(profile: Profile, switches: frozenset[str] | None) -> Assessment:
+    """:func:`assess` with the checkout's switches already read (None: no checkout yet)."""
     options, pending = assess_options(profile.build.cmake_options, switches)
     cache = foreign_cache(profile.build_dir, profile.build.dir)
     return Assessment(options, pending, cache, _keys(options, cache))
@@ -435,9 +435,13 @@ def refusal(assessment: Assessment, where: str) -> str:
     )
 
 
-def gate(profile: Profile, grant: Grant, where: str) -> Assessment:
-    """Refuse (:class:`NeedsTrust`) what ``grant`` does not cover; answer the assessment."""
-    assessment = assess(profile)
+def gate(
+    profile: Profile, grant: Grant, where: str, assessment: Assessment | None = None
+) -> Assessment:
+    """Refuse (:class:`NeedsTrust`) what ``grant`` does not cover; answer the assessment
+    (``assessment``: one made just before, instead of reading the disk again)."""
+    if assessment is None:
+        assessment = assess(profile)
     left = assessment.ungranted(grant)
     if left.needs_trust:
         raise NeedsTrust(refusal(left, where))

@@ -33,7 +33,15 @@ import yaml
 
 from wizard.errors import ProfileError
 from wizard.profile.load import read_profile_text
-from wizard.profile.model import MAX_PROFILE_BYTES, Build, Method, Plugin, Profile, Repository
+from wizard.profile.model import (
+    MAX_PROFILE_BYTES,
+    Build,
+    Field,
+    Method,
+    Plugin,
+    Profile,
+    Repository,
+)
 from wizard.profile.parse import parse_yaml
 from wizard.profile.save import replace_top_level_key, represent_text, to_data, write_atomically
 from wizard.profile.validate import validate
@@ -100,8 +108,9 @@ class ProfileWriter:
             wanted = copy.deepcopy(dict(profile.state if state is None else state))
             for _ in range(_ATTEMPTS):
                 text, seen = self._read_as_seen()
-                found = _load_text(text, self.path)
-                new_text = _with_state(text, found, wanted)
+                data, lines = parse_yaml(text, self.path)
+                found = validate(data, self.path, lines)
+                new_text = _with_state(text, found, wanted, lines)
                 try:
                     self._write(new_text, seen)
                     return
@@ -221,13 +230,19 @@ def writer_for(path: Path | str) -> ProfileWriter:
 # --------------------------------------------------------------------------- state
 
 
-def _with_state(text: str, found: Profile, state: dict[str, Any]) -> str:
-    """``text`` with ``state:`` replaced by ``state``; refuses to change anything else."""
-
-    _, lines = parse_yaml(text, found.path)
+def _with_state(
+    text: str, found: Profile, state: dict[str, Any], lines: dict[Field, int] | None = None
+) -> str:
+    """``text`` with ``state:`` replaced by ``state``; refuses to change anything else.
+    ``lines`` are the fields' lines in ``text`` when the caller parsed it already."""
+    if lines is None:
+        _, lines = parse_yaml(text, found.path)
     state_text = yaml.dump(
         {"state": state}, Dumper=_StateDumper, sort_keys=False, allow_unicode=True, width=100
     )
+    # ``state`` as YAML reads it back, with libyaml (the pure-Python loader took ~40% of
+    # each save: a save follows every step)
+    wanted = (yaml.load(state_text, Loader=_StateLoader) or {}).get("state") or {}
     candidates: list[Callable[[], str]] = [
         lambda: replace_top_level_key(text, "state", state_text, lines),
         lambda: _replace_state_node(text, state),
@@ -237,7 +252,7 @@ def _with_state(text: str, found: Profile, state: dict[str, Any]) -> str:
             new_text = candidate()
         except ValueError:
             continue
-        if _same_apart_from_state(new_text, found, state):
+        if _same_apart_from_state(new_text, found, wanted):
             return new_text
     raise ProfileError(
         found.path,
@@ -472,17 +487,18 @@ class _StateDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: igno
         return True
 
 
-def _same_apart_from_state(text: str, as_found: Profile, state: dict[str, Any]) -> bool:
-    """Whether ``text`` loads to ``as_found`` with ``state`` as its state."""
+def _same_apart_from_state(text: str, as_found: Profile, wanted: Any) -> bool:
+    """Whether ``text`` loads to ``as_found`` with ``wanted`` (the new state as YAML reads
+    it back) as its state."""
     try:
         data, lines = parse_yaml(text, as_found.path)
         loaded = validate(data, as_found.path, lines)
     except ProfileError:
         return False
-    wanted = yaml.safe_load(yaml.dump(state, Dumper=_StateDumper))  # as YAML reads it back
-    return loaded.state == (wanted or {}) and replace(loaded, state={}) == replace(
-        as_found, state={}
-    )
+    return loaded.state == wanted and replace(loaded, state={}) == replace(as_found, state={})
+
+
+_StateLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _FlowStateDumper(yaml.SafeDumper):

@@ -40,8 +40,7 @@ def _given(build_dir: Path) -> dict[str, str]:
     """The image and VM the build was configured to use instead of its own, from its
     CMakeCache.txt: ``VMMAKER_IMAGE`` (with ``GENERATE_VMMAKER`` off) and
     ``GENERATE_PHARO_VM`` — the wizard's cache, or the user's offline route."""
-    from wizard.formats.cmake_cache import read_cache
-    from wizard.vm.download_hosts import cmake_true
+    from wizard.formats.cmake_cache import cmake_true, read_cache
 
     cache = {name: value for name, (_, value) in read_cache(build_dir).items()}
     given = {}

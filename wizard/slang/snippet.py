@@ -28,7 +28,8 @@ def caller_pattern(method: Method) -> str:
 
 def image_snippet(plugin: Plugin) -> str:
     """Playground code: define the caller class, compile one method per primitive, call them."""
-    from wizard.slang.syntax import exported_primitives
+    # the tokenizer's reading: the grammar's names (tests/test_exports.py), no tree-sitter
+    from wizard.slang.exports import exported_primitives
 
     caller = caller_class(plugin)
     lines = [

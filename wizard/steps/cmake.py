@@ -23,7 +23,7 @@ from wizard.checkout.facts import (
 )
 from wizard.engine.actions import Action, Command, Unknown, WriteFile
 from wizard.engine.step import Context, Status
-from wizard.formats.cmake_cache import read_cache, same_value
+from wizard.formats.cmake_cache import cmake_true, read_cache, same_value
 
 if TYPE_CHECKING:
     from wizard.engine.sink import StepOutput
@@ -83,7 +83,7 @@ def check_configure_downloads(ctx: Context) -> None:
     Only a first configure (or one that turns ``BUILD_BUNDLE`` on, or follows one that did
     not finish) downloads the bundle's libraries: a later one finds them in the build folder.
     """
-    from wizard.vm.download_hosts import check_downloads, cmake_true, configure_downloads
+    from wizard.vm.download_hosts import check_downloads, configure_downloads
 
     cache = read_cache(ctx.build_dir)
     finished = any((ctx.build_dir / name).exists() for name in ("Makefile", "build.ninja"))

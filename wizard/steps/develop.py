@@ -261,13 +261,13 @@ class PluginList(Step):
         return Status(True, f"external: #({' '.join(current)})")
 
     def actions(self, ctx: Context) -> list[Action]:
-        from wizard.formats.vmmaker_list import with_external_plugins
-
         rewrite = "rewrite the external: #(...) literal array in {}"
         add_c = f"add the plugin's generated C to PLUGIN_GENERATED_FILES in {VMMAKER_CMAKE}"
         if _no_checkout(ctx):  # before the clone: the files to edit are not there yet
             unknown = rewrite.format(f"{VMMAKER_LIST_NAME} (found by its definition)")
             return [Unknown(unknown), *([Unknown(add_c)] if self.lists_generated_c else [])]
+        from wizard.formats.vmmaker_list import with_external_plugins
+
         relative = vmmaker_list(ctx)
         text, _, wanted = self._lists(ctx)
         edited = with_external_plugins(text, wanted)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,6 @@ from wizard.engine.step import Context, Status, Step, earlier_stand
 from wizard.errors import StepFailed
 from wizard.formats.try_protocol import Outcome, Verdict, compare, parse_try_output, write_examples
 from wizard.vm.artifacts import find_library, library_candidates
-from wizard.vm.try_table import rows_of, table_lines
 
 if TYPE_CHECKING:
     from wizard.engine.sink import StepOutput
@@ -64,6 +62,12 @@ def library_path_variable(platform: str = sys.platform) -> str:
     if platform.startswith(("win", "cygwin", "msys")):
         return "PATH"
     return "LD_LIBRARY_PATH"
+
+
+def try_script() -> Path:
+    """``try-plugin.st``, shipped with the wizard (found as ``regenerate-plugin.st`` is: a
+    path, not :mod:`importlib.resources`, whose loading costs every ``--dry-run`` ~5 ms)."""
+    return Path(__file__).resolve().parents[1] / "smalltalk" / SCRIPT
 
 
 def image_folder(build_dir: Path) -> Path:
@@ -176,7 +180,7 @@ class Try(Step):
     def actions_for(self, ctx: Context, run: TryRun) -> list[Action]:
         """The try folder made afresh, the VM run in it, the answers compared."""
         examples = ctx.profile.plugin.examples
-        script = resources.files("wizard").joinpath(f"smalltalk/{SCRIPT}").read_text("utf-8")
+        script = try_script().read_text("utf-8")
         count = f"{len(examples)} example{'s' * (len(examples) != 1)}"
         return [
             RemoveFolder(run.folder, when="only when an earlier try left it"),
@@ -231,6 +235,8 @@ class Try(Step):
         )
 
     def run(self, ctx: Context, out: StepOutput) -> None:
+        from wizard.vm.try_table import rows_of, table_lines  # here, not at load: start-up
+
         examples = ctx.profile.plugin.examples
         ctx.state.change(self.id, lambda entry: entry.pop("table", None))
         plan = self.prepare(ctx)

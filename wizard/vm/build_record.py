@@ -19,7 +19,6 @@ no longer wanted is unset with ``cmake -U NAME`` (cmake's own default comes back
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,8 +49,14 @@ def read_record(build_dir: Path) -> BuildRecord:
     from wizard.checkout.safe_files import UnsafePath, read_regular
 
     try:
-        data = json.loads(read_regular(build_dir / RECORD_NAME, 1 << 20).decode("utf-8"))
+        raw = read_regular(build_dir / RECORD_NAME, 1 << 20)
     except (OSError, ValueError, UnsafePath):  # a link or FIFO there: writing it is refused
+        return BuildRecord()
+    import json  # here, not at load: only a build folder with a record is read (start-up)
+
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:
         return BuildRecord()
     if not isinstance(data, dict) or not isinstance(data.get("options"), dict):
         return BuildRecord()
@@ -64,6 +69,8 @@ def read_record(build_dir: Path) -> BuildRecord:
 
 def write_record(build_dir: Path, record: BuildRecord) -> None:
     """Write the record atomically (a new temporary file, then rename), never through a link."""
+    import json  # here, not at load: see read_record
+
     from wizard.checkout.safe_files import write_text
 
     text = json.dumps(

@@ -24,15 +24,13 @@ it and the offline route.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from wizard.errors import StepFailed
+from wizard.formats.cmake_cache import cmake_true
 
 #: Seconds each host may take to resolve; the hosts are asked at the same time.
 RESOLVE_TIMEOUT = 1.0
@@ -45,15 +43,6 @@ _DOWNLOAD_LINE = re.compile(
     r"GIT_REPOSITORY|\bURL\b|_URL\b|BASEURL|file\(\s*DOWNLOAD", re.IGNORECASE
 )
 _NOT_A_DOWNLOAD = re.compile(r"HOMEPAGE|DESCRIPTION|^\s*#")
-_FALSE = {"", "0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND"}
-
-
-def cmake_true(value: str | None, default: bool) -> bool:
-    """cmake's reading of an option's value (``None``: not set, the option's default)."""
-    if value is None:
-        return default
-    text = value.strip().upper()
-    return not (text in _FALSE or text.endswith("-NOTFOUND"))
 
 
 @dataclass(frozen=True)
@@ -176,6 +165,10 @@ def resolve_all(hosts: Iterable[str], timeout: float = RESOLVE_TIMEOUT) -> dict[
     The hosts are asked at the same time (``getaddrinfo`` has no timeout of its own, so each
     runs in a daemon thread that is left behind if it hangs).
     """
+    import socket  # here, not at load: only a step that downloads asks (start-up)
+    import threading
+    import time
+
     answers: dict[str, str | None] = {}
     threads = []
 

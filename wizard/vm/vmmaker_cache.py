@@ -22,12 +22,7 @@ that is renamed into place, so a copy cut short is never used.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import platform
-import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,6 +81,9 @@ def base_ref(ctx: Context) -> str | None:
 def cache_key(checkout: Path, base: str) -> str | None:
     """``<system>-<machine>-<hash>`` of :data:`KEY_PATHS` in ``base``'s tree; None when the
     checkout or the base branch does not have them."""
+    import hashlib  # here, not at load: with a clone only (start-up, --dry-run of a new plugin)
+    import platform
+
     for ref in (base, f"origin/{base}"):
         specs = [f"{ref}:{path}" for path in KEY_PATHS]
         try:
@@ -148,6 +146,8 @@ class Entry:
 
 def read_entry(folder: Path) -> Entry | None:
     """The entry in ``folder`` when it is complete (``entry.json``, the image, a VM)."""
+    import json  # here, not at load: only an entry is read (start-up)
+
     try:
         facts = json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -188,9 +188,21 @@ def entry_for(ctx: Context) -> Entry | None:
         return None
     if builds_own_image(ctx) or not ctx.checkout.is_dir():
         return None
+    _, key = _base_and_key(ctx)
+    return read_entry(cache_root() / key) if key else None
+
+
+def _base_and_key(ctx: Context) -> tuple[str | None, str | None]:
+    """The base branch and this checkout's key; a key found is kept for the run (the base
+    branch's tree does not change during it: configure and keep_image ask git once)."""
+    known: tuple[str | None, str | None] | None = ctx.cache.get("vmmaker-cache-key")
+    if known is not None:
+        return known
     base = base_ref(ctx)
     key = cache_key(ctx.checkout, base) if base else None
-    return read_entry(cache_root() / key) if key else None
+    if key is not None:
+        ctx.cache["vmmaker-cache-key"] = (base, key)
+    return base, key
 
 
 def cache_options(ctx: Context) -> list[tuple[str, str]]:
@@ -218,8 +230,7 @@ def keep_image(ctx: Context, out: StepOutput) -> Entry | None:
     folder = ctx.build_dir / "build" / "vmmaker"
     if not builds_own_image(ctx) or not (folder / "vm").is_dir():
         return None
-    base = base_ref(ctx)
-    key = cache_key(ctx.checkout, base) if base else None
+    base, key = _base_and_key(ctx)
     if key is None:
         return None
     root = cache_root()
@@ -241,6 +252,9 @@ def _copy_entry(folder: Path, root: Path, key: str, facts: dict[str, object]) ->
     """Copy ``image/`` and ``vm/`` into a fresh folder, write ``entry.json``, rename it into
     place; None (and nothing left behind) when another run got there first or the disk
     refused."""
+    import json  # here, not at load: only when an image is kept (start-up)
+    import shutil
+
     root.mkdir(parents=True, exist_ok=True)
     staging = root / f".{key}.{os.getpid()}.partial"
     try:
@@ -255,4 +269,6 @@ def _copy_entry(folder: Path, root: Path, key: str, facts: dict[str, object]) ->
 
 
 def _now() -> str:
+    import time  # here, not at load: only when an image is kept (start-up)
+
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
