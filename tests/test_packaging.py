@@ -23,6 +23,9 @@ import pytest
 from wizard import __version__
 
 REPO = Path(__file__).resolve().parent.parent
+#: One worker runs the module, so that ``python -m build`` (the distributions fixture) runs
+#: once per run, not once on each worker that gets one of its tests.
+pytestmark = pytest.mark.xdist_group("packaging")
 
 
 def _tracked_package_files() -> set[str]:
