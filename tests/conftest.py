@@ -31,13 +31,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Each test that restores a shared build joins the xdist group of its base branch, so
-    that with ``--dist loadgroup`` one worker makes each build and every test of it reuses
-    it (xdist hands out the largest groups first); then the slow modules are put first."""
+    """Each test that restores a shared build joins the xdist group of its base branch (the
+    signal tests' held builds have a group of their own), so that with ``--dist loadgroup``
+    one worker makes each build and every test of it reuses it (xdist hands out the largest
+    groups first); then the slow modules are put first."""
     for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
         branch = _shared_build_branch(item)
-        if branch is not None and item.get_closest_marker("xdist_group") is None:
+        if branch is not None:
             item.add_marker(pytest.mark.xdist_group(f"build-{branch}"))
+        elif "held_builds" in getattr(item, "fixturenames", ()):  # tests/reliability's
+            item.add_marker(pytest.mark.xdist_group("held-builds"))
     # Long tests first, so that the run does not end with one worker on a long test while
     # the other has nothing left: the modules that hold a test marked slow go first, whole
     # (a module's fixtures are made once), each in its own order.
