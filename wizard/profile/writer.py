@@ -240,9 +240,13 @@ def _with_state(
     state_text = yaml.dump(
         {"state": state}, Dumper=_StateDumper, sort_keys=False, allow_unicode=True, width=100
     )
-    # ``state`` as YAML reads it back, with libyaml (the pure-Python loader took ~40% of
-    # each save: a save follows every step)
-    wanted = (yaml.load(state_text, Loader=_StateLoader) or {}).get("state") or {}
+    # ``state`` as YAML reads it back, with libyaml's safe loader (the pure-Python one took
+    # ~40% of each save: a save follows every step)
+    loader = _StateLoader(state_text)
+    try:
+        wanted = (loader.get_single_data() or {}).get("state") or {}
+    finally:
+        loader.dispose()
     candidates: list[Callable[[], str]] = [
         lambda: replace_top_level_key(text, "state", state_text, lines),
         lambda: _replace_state_node(text, state),
