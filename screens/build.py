@@ -440,7 +440,6 @@ class BuildScreen(PhaseScreen):
 def try_facts(record: StepRecord | None) -> list[str]:
     """The last try, from its ``state:`` record: its verdict and its table (markup-escaped
     lines)."""
-
     table = record.facts.get("table") if record is not None else None
     if record is None or not isinstance(table, list) or not table:
         return ["try has not called the examples yet: [b]ctrl+n[/b] runs it in the built VM"]

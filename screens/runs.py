@@ -175,7 +175,6 @@ class RunControl:
 
     def grant(self) -> Grant:
         """What the user said yes to in this session, for a run's context."""
-
         return Grant(keys=frozenset(self.trusted_keys))
 
     def trusted(self, ids: tuple[str, ...] | list[str], *, then: str | None, guard: bool) -> bool:

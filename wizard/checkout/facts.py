@@ -164,7 +164,6 @@ class CheckoutFacts:
 
     def class_files(self) -> dict[str, str]:
         """Every Tonel class file under smalltalksrc, by path relative to the checkout."""
-
         files: dict[str, str] = {}
         for path in class_files(self.root):
             files[path.relative_to(self.root).as_posix()] = path.read_text("utf-8", "replace")
@@ -235,7 +234,6 @@ def is_shared(relative: str) -> bool:
 
     VMMaker's list is PharoVMMaker's class file in whichever package folder the checkout
     keeps it (the step found it by its definition before it asked to write it)."""
-
     path = PurePosixPath(relative)
     is_vmmaker_list = path.name == f"{VMMAKER_CLASS}.class.st" and path.parts[0] == SMALLTALKSRC
     return relative in SHARED_FILES or is_vmmaker_list

@@ -227,7 +227,6 @@ def dispatch(argv: list[str]) -> int:
 
 def run_failed_on(error: OSError) -> int:
     """An environment problem outside any step: one line saying what and where, exit 1."""
-
     problem = environment_problem(error)
     with contextlib.suppress(OSError, ValueError, AttributeError):
         print(f"{PROG}: {problem.message} ({problem.hint})", file=sys.stderr)

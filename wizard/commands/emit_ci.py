@@ -65,7 +65,6 @@ def emit_ci_command(provider: str, profile_path: Path) -> int:
 def install_note() -> str:
     """Where the workflow installs the wizard from, and how to change it: a version that is
     not on PyPI (a development copy, a fork) would fail the workflow's install step."""
-
     return (
         f"note: the workflow installs {PROG}=={__version__} from PyPI; to install it from "
         f"elsewhere (a fork, a branch, a version not published there), set the repository "

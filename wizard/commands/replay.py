@@ -98,7 +98,6 @@ def print_preview(
 def _name_clash(ctx: Context) -> str | None:
     """Why ``plugin-source`` would refuse the plugin's name (a class of the base branch), or
     None; only once the checkout is cloned."""
-
     if not (ctx.checkout / ".git").exists():
         return None
     try:

@@ -120,7 +120,6 @@ def take_survey(profile: Profile, state: Mapping[str, Any] | None = None) -> Sur
 def _generated(ctx: Context) -> bool:
     """Whether VMMaker's C is there, by the test ``generate`` reads: the placeholder written
     so that cmake can configure is not generated C."""
-
     try:
         return is_generated(ctx)
     except (OSError, ValueError):

@@ -241,7 +241,6 @@ class Workbench:
 
     def trust_needed(self, grant: Grant) -> Assessment:
         """What a run needs trust for that ``grant`` does not give (the TUI asks for it)."""
-
         return assess(self.profile).ungranted(grant)
 
     def check(self, grant: Grant, preflight: Preflight | None = None) -> None:
@@ -261,7 +260,6 @@ class Workbench:
         """``--dry-run`` as data: each chosen step's standing (as the TUI shows it) and the
         exact lines of the work it would do; nothing changes. The steps before the slice
         are asked too: a step that runs each time stands only when every earlier one does."""
-
         chosen = set(ids)
         entries: list[PreviewEntry] = []
         earlier: dict[str, Status] = {}
@@ -339,7 +337,6 @@ class Workbench:
 def _run_skips(step: Step, ctx: Context) -> bool:
     """Whether a run would skip a step that does not stand yet (try without examples,
     before verify: a run finds nothing to call)."""
-
     try:
         return step.detect(ctx).done
     except StepFailed:

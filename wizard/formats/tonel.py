@@ -167,7 +167,6 @@ def _render_exact_method(class_name: str, method: Method, style: TonelStyle) -> 
     """A method of a verbatim plugin: the source's text after its pattern goes after ``[``
     as it is (so a comment or spaces on the pattern line stay there), trailing blank lines
     and spaces included; the pattern too is written as it is, over several lines if so."""
-
     default = DEFAULT_CLASS_PROTOCOL if method.is_class_side else DEFAULT_INSTANCE_PROTOCOL
     protocol = method.protocol or default
     text = method.source.replace("\r\n", "\n").replace("\r", "\n")
@@ -188,7 +187,6 @@ def split_source(source: str) -> tuple[str, list[str]]:
     body line. Body lines are kept exactly as written, and trailing blank lines are
     dropped. CR and CRLF become LF.
     """
-
     text = source.replace("\r\n", "\n").replace("\r", "\n")
     found = pattern_span(text)
     end = found[1] if found else len(text.split("\n", 1)[0]) + len(text) - len(text.lstrip())

@@ -475,7 +475,6 @@ def save_state(profile: Profile, state: Mapping[str, Any] | None = None) -> None
     Goes through the file's one writer (:func:`wizard.profile.writer.writer_for`), which holds the
     file while it reads, splices and writes, so a save of the user's edit cannot interleave.
     """
-
     writer_for(profile.path).save_state(profile, state)
 
 

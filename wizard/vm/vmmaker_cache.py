@@ -70,7 +70,6 @@ def is_cache_path(value: str, environ: dict[str, str] | None = None) -> bool:
 def base_ref(ctx: Context) -> str | None:
     """The base branch's name (the profile's, else origin's default), or None when it cannot
     be told yet (no clone, no origin/HEAD)."""
-
     try:
         base = base_branch(ctx)
     except Exception:  # noqa: BLE001 - no clone yet, no origin/HEAD: no key
