@@ -39,7 +39,7 @@ def to_data(profile: Profile) -> dict[str, Any]:
         if value != getattr(defaults, key):
             plugin[key] = value
     plugin.update(_definition_data(profile.plugin))
-    plugin["methods"] = [_method_data(method) for method in profile.plugin.methods]
+    plugin["methods"] = [method_data(method) for method in profile.plugin.methods]
     if profile.plugin.examples:
         plugin["examples"] = [
             {
@@ -96,7 +96,8 @@ def _definition_data(plugin: Plugin) -> dict[str, Any]:
     return data
 
 
-def _method_data(method: Method) -> dict[str, Any]:
+def method_data(method: Method) -> dict[str, Any]:
+    """A method as the profile file holds it: side and protocol only when not the default."""
     data: dict[str, Any] = {}
     if method.side != "instance":
         data["side"] = method.side

@@ -43,7 +43,13 @@ from wizard.profile.model import (
     Repository,
 )
 from wizard.profile.parse import parse_yaml
-from wizard.profile.save import replace_top_level_key, represent_text, to_data, write_atomically
+from wizard.profile.save import (
+    method_data,
+    replace_top_level_key,
+    represent_text,
+    to_data,
+    write_atomically,
+)
 from wizard.profile.validate import validate
 from wizard.profile.yaml_edit import DELETE, Edit, apply_edits, block_yaml
 
@@ -105,7 +111,8 @@ class ProfileWriter:
         reverted.
         """
         with self._lock:
-            wanted = copy.deepcopy(dict(profile.state if state is None else state))
+            # the store's snapshot never changes under us; the profile's own mapping may
+            wanted = dict(state) if state is not None else copy.deepcopy(profile.state)
             for _ in range(_ATTEMPTS):
                 text, seen = self._read_as_seen()
                 data, lines = parse_yaml(text, self.path)
@@ -457,15 +464,7 @@ def _method_item(where: tuple[str | int, ...], raw: Any, old: Method, new: Metho
 
 def _raw(value: Any) -> Any:
     """A value of the profile as YAML data (a method as its mapping)."""
-    if isinstance(value, Method):
-        data: dict[str, Any] = {}
-        if value.side != "instance":
-            data["side"] = value.side
-        if value.protocol:
-            data["protocol"] = value.protocol
-        data["source"] = value.source
-        return data
-    return value
+    return method_data(value) if isinstance(value, Method) else value
 
 
 def save_state(profile: Profile, state: Mapping[str, Any] | None = None) -> None:
