@@ -30,6 +30,14 @@ if TYPE_CHECKING:
 _QUIET_GIT = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 
+def git_missing() -> StepFailed:
+    """The failure of every git call on a machine without git, with what to install."""
+    return StepFailed(
+        "git is not installed or not on PATH",
+        hint="install git (apt install git / dnf install git / brew install git)",
+    )
+
+
 def ask_git(checkout: Path, *args: str) -> str | None:
     """The output of ``git -C checkout ARGS``, or None when git answers with a failure."""
     import subprocess  # not before there is a clone to ask about (--dry-run of a new plugin)
@@ -43,10 +51,7 @@ def ask_git(checkout: Path, *args: str) -> str | None:
             check=False,
         )
     except FileNotFoundError:
-        raise StepFailed(
-            "git is not installed or not on PATH",
-            hint="install git (apt install git / dnf install git / brew install git)",
-        ) from None
+        raise git_missing() from None
     if result.returncode != 0:
         return None
     return result.stdout.decode("utf-8", "surrogateescape")

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.checkout.git import git_missing
 from wizard.errors import StepFailed
 
 _ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
@@ -90,10 +91,7 @@ class GitPlumbing:
                 check=False,
             )
         except FileNotFoundError:
-            raise StepFailed(
-                "git is not installed or not on PATH",
-                hint="install git (apt install git / dnf install git / brew install git)",
-            ) from None
+            raise git_missing() from None
         if check and result.returncode != 0:
             reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
             shown = next((line for line in reason if line.startswith(("fatal:", "error:"))), None)
